@@ -1,0 +1,102 @@
+"""Argument parsing, dispatch and the exit-code contract of ``b24-console``.
+
+Each command group lives in its own module with a ``register(subparsers)`` function
+that adds its parsers and sets ``handler`` (a callable taking the parsed namespace and
+returning an exit code). Handlers raise :class:`CliError` (or a typed error that
+:func:`exit_code_for` knows) instead of calling ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+COMMAND_MODULES = ("profiles", "portal", "sandbox", "listen", "events")
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    USAGE = 2
+    PORTAL_REFUSED = 3
+    NETWORK = 4
+    CREDENTIALS = 5
+
+
+class CliError(Exception):
+    """A failure the command line reports in one line and maps to an exit code."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+Handler = Callable[[argparse.Namespace], int]
+# Modules that define typed errors register a translator: error -> (exit code, message) or None.
+ErrorTranslator = Callable[[BaseException], "tuple[ExitCode, str] | None"]
+_translators: list[ErrorTranslator] = []
+
+
+def register_error_translator(translator: ErrorTranslator) -> None:
+    _translators.append(translator)
+
+
+def exit_code_for(error: BaseException) -> tuple[ExitCode, str]:
+    if isinstance(error, CliError):
+        return error.code, str(error)
+    for translator in _translators:
+        translated = translator(error)
+        if translated is not None:
+            return translated
+    raise error
+
+
+def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) -> None:
+    """Print ``data`` as JSON under ``--json``, else the human-readable text."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        text = human() if callable(human) else human
+        if text:
+            print(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="b24-console",
+        description="Operator console for Bitrix24 online-store back offices.",
+    )
+    parser.add_argument("--demo", action="store_true", help="start with the sandbox portal")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"console.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        if args.demo:
+            from console.cli.sandbox import run_demo
+
+            return run_demo(args)
+        parser.print_help()
+        return ExitCode.USAGE
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return ExitCode.OK
+    except Exception as exc:  # one place turns every typed failure into a line and a code
+        code, message = exit_code_for(exc)
+        print(f"b24-console: {message}", file=sys.stderr)
+        return code

@@ -1,0 +1,165 @@
+"""What the event store keeps, what it answers, and the interface every store implements.
+
+The listener and the catch-up poller hand :class:`EventRecord` objects in; the feed,
+the command line and the GUI read :class:`StoredEvent` objects back. Callers depend
+only on :class:`EventStore`, so a shared PostgreSQL store can be added later beside
+the SQLite one without touching them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from datetime import datetime
+from typing import Any, Protocol, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventSource(enum.StrEnum):
+    BITRIX = "bitrix"
+    HOROSHOP = "horoshop"
+    # Changes the poller found on the portal that no received event covered.
+    CATCH_UP = "catch-up"
+
+
+class Verification(enum.StrEnum):
+    VERIFIED = "verified"
+    # Missing or wrong token, foreign domain/member: kept for inspection, never shown as genuine.
+    REJECTED = "rejected"
+    # Authentic (the credential checked out) but the body could not be understood.
+    MALFORMED = "malformed"
+
+
+class EventRecord(BaseModel):
+    """One incoming event as intake hands it to the store. Everything here is already redacted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    received_at: datetime
+    source: EventSource
+    event: str
+    profile: str | None = None
+    entity_id: str | None = None
+    order_id: str | None = None
+    portal_domain: str | None = None
+    member_id: str | None = None
+    handler_id: str | None = None
+    ts: str | None = None
+    verification: Verification
+    verification_reason: str | None = None
+    remote_addr: str | None = None
+    method: str = "POST"
+    path: str = ""
+    content_type: str | None = None
+    headers: list[tuple[str, str]] = Field(default_factory=list)
+    raw_body: bytes = b""
+    payload: Any = None
+
+    def dedup_key(self) -> str | None:
+        """Same source, event, entity, ``ts`` and handler id means the same delivery.
+
+        Rejected events never count as duplicates of anything: a forged copy must not
+        hide, or be hidden by, a genuine one.
+        """
+        if self.verification is Verification.REJECTED or self.entity_id is None:
+            return None
+        parts = [self.source.value, self.event, self.entity_id, self.ts or "", self.handler_id or ""]
+        return "\x1f".join(parts)
+
+
+class StoredEvent(EventRecord):
+    id: int
+    duplicate_of: int | None = None
+    pinned: bool = False
+
+    @property
+    def duplicate(self) -> bool:
+        return self.duplicate_of is not None
+
+
+class AppendResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    duplicate_of: int | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.duplicate_of is not None
+
+
+class EventFilter(BaseModel):
+    """Feed filters. Empty fields do not filter. ``text`` is a full-text query over payloads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: frozenset[EventSource] = frozenset()
+    events: frozenset[str] = frozenset()
+    verification: frozenset[Verification] = frozenset()
+    profile: str | None = None
+    entity_id: str | None = None
+    order_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+    include_duplicates: bool = False
+    pinned_only: bool = False
+
+
+class ExportFormat(enum.StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+class RetentionPolicy(BaseModel):
+    """Pinned events are always kept. ``None`` disables that limit."""
+
+    max_age_days: float | None = 90
+    max_count: int | None = 1_000_000
+
+
+EventSubscriber = Callable[[StoredEvent], None]
+
+
+class EventStore(Protocol):
+    """The narrow interface the listener, the poller, the CLI and the GUI use."""
+
+    def submit(self, record: EventRecord) -> Future[AppendResult]:
+        """Queue a record; the future resolves once it is durably committed."""
+
+    def append(self, record: EventRecord) -> AppendResult:
+        """Store a record and return once it is committed."""
+
+    def get(self, event_id: int) -> StoredEvent | None: ...
+
+    def query(
+        self, flt: EventFilter | None = None, *, limit: int = 100, before_id: int | None = None
+    ) -> list[StoredEvent]:
+        """Newest first; pass the last id of a page as ``before_id`` for the next one."""
+
+    def count(self, flt: EventFilter | None = None) -> int: ...
+
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
+        """All matching events newest first, read in pages (constant memory)."""
+
+    def export(self, flt: EventFilter | None, fmt: ExportFormat, out: TextIO) -> int:
+        """Stream matching events to ``out``; returns how many were written."""
+
+    def set_pinned(self, event_id: int, pinned: bool) -> bool:
+        """Returns False when there is no such event."""
+
+    def purge(self, older_than: datetime) -> int:
+        """Delete unpinned events received before ``older_than``; returns how many."""
+
+    def enforce_retention(self, policy: RetentionPolicy) -> int: ...
+
+    def subscribe(self, subscriber: EventSubscriber) -> Callable[[], None]:
+        """Call ``subscriber`` (on the store's writer thread) after each commit; returns an unsubscribe."""
+
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+    def close(self) -> None: ...

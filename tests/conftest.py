@@ -1,0 +1,45 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+# Set before anything imports Qt, so no test ever needs a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config and data directories."""
+    monkeypatch.setenv("B24_CONSOLE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("B24_CONSOLE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(request: pytest.FixtureRequest) -> Iterator[MemoryKeyring | None]:
+    """In-memory keyring for every test except those marked ``real_keyring``."""
+    if request.node.get_closest_marker("real_keyring"):
+        yield None
+        return
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    return SAMPLES_DIR
