@@ -1,0 +1,69 @@
+"""Every non-secret setting of the console, declared once with its type and default.
+
+Stored as JSON in the platform config directory. Secrets never live here: they are in the
+OS keyring (see :mod:`console.core.credentials`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from console.core.paths import config_dir, data_dir
+
+SETTINGS_FILE = "settings.json"
+
+
+class ListenerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_depth: int = Field(default=32, gt=0)
+    max_keys: int = Field(default=2000, gt=0)
+
+
+class CatchUpSettings(BaseModel):
+    enabled: bool = True
+    interval_seconds: float = Field(default=60.0, gt=0)
+
+
+class RetentionSettings(BaseModel):
+    max_age_days: float | None = Field(default=90.0, gt=0)
+    max_count: int | None = Field(default=1_000_000, gt=0)
+
+
+class Settings(BaseModel):
+    listener: ListenerSettings = Field(default_factory=ListenerSettings)
+    catch_up: CatchUpSettings = Field(default_factory=CatchUpSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    # None: events.sqlite3 in the platform data directory.
+    store_path: Path | None = None
+
+    def resolved_store_path(self) -> Path:
+        return self.store_path or data_dir() / "events.sqlite3"
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    return Settings.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically so a crash never leaves half a settings file."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(settings.model_dump(mode="json"), indent=2)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
