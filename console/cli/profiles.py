@@ -1,8 +1,293 @@
-"""Placeholder until this command group is written."""
+"""``b24-console profile …``: add, list, show, remove and test connection profiles.
+
+Secrets are never taken from the command line (they would land in shell history and the
+process list): they are asked for without echo on a terminal, else read from environment
+variables.
+"""
+
+from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
+from dataclasses import dataclass
 from typing import Any
 
+from console.cli.app import CliError, ExitCode, emit, register_error_translator
+from console.core.credentials import CredentialsError, SecretKind
+from console.core.masking import mask_secret, mask_webhook_url
+from console.core.profiles import (
+    AuthMode,
+    Profile,
+    ProfileError,
+    ProfileRepository,
+    WebhookCredentials,
+    normalise_portal_url,
+    parse_webhook_url,
+    validate_profile_name,
+)
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
-    del subparsers
+# Names of environment variables, not secrets.
+ENV_WEBHOOK_URL = "B24_WEBHOOK_URL"
+ENV_APP_TOKEN = "B24_APP_TOKEN"  # noqa: S105
+ENV_HOROSHOP_SECRET = "B24_HOROSHOP_SECRET"  # noqa: S105
+ENV_CLIENT_ID = "B24_CLIENT_ID"
+ENV_CLIENT_SECRET = "B24_CLIENT_SECRET"  # noqa: S105
+ENV_ACCESS_TOKEN = "B24_ACCESS_TOKEN"  # noqa: S105
+ENV_REFRESH_TOKEN = "B24_REFRESH_TOKEN"  # noqa: S105
+
+
+def _translate(error: BaseException) -> tuple[ExitCode, str] | None:
+    if isinstance(error, ProfileError):
+        return ExitCode.USAGE, str(error)
+    if isinstance(error, CredentialsError):
+        return ExitCode.CREDENTIALS, str(error)
+    return None
+
+
+register_error_translator(_translate)
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add the ``profile`` command group."""
+    parser = subparsers.add_parser("profile", help="manage connection profiles")
+    commands = parser.add_subparsers(dest="profile_command", metavar="SUBCOMMAND", required=True)
+
+    add = commands.add_parser(
+        "add",
+        help="add a profile (secrets are asked for, or read from B24_* environment variables)",
+        description=(
+            "Add a connection profile. Secrets are asked for without echo on a terminal; "
+            f"otherwise they are read from {ENV_WEBHOOK_URL}, {ENV_APP_TOKEN}, "
+            f"{ENV_HOROSHOP_SECRET}, {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET}, {ENV_ACCESS_TOKEN} "
+            f"and {ENV_REFRESH_TOKEN}."
+        ),
+    )
+    add.add_argument("name", help="profile name: 1-64 letters, digits, '_' or '-'")
+    add.add_argument(
+        "--portal", required=True, help="portal address, e.g. https://shop.bitrix24.ua"
+    )
+    add.add_argument("--oauth", action="store_true", help="authenticate as an OAuth application")
+    add.add_argument("--member-id", help="expected auth[member_id] of incoming events")
+    add.add_argument("--replace", action="store_true", help="replace an existing profile")
+    add.set_defaults(handler=_add)
+
+    listing = commands.add_parser("list", help="list profiles")
+    listing.set_defaults(handler=_list)
+
+    show = commands.add_parser("show", help="show one profile, secrets masked")
+    show.add_argument("name")
+    show.set_defaults(handler=_show)
+
+    remove = commands.add_parser("remove", help="remove a profile and its secrets")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_remove)
+
+    test = commands.add_parser("test", help="call the portal with the profile's credentials")
+    test.add_argument("name")
+    test.set_defaults(handler=_test)
+
+    for sub in (add, listing, show, remove, test):
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+@dataclass
+class _SecretSource:
+    """Where ``profile add`` gets secrets: a no-echo prompt or the environment."""
+
+    interactive: bool
+
+    def ask(self, prompt: str, env: str, *, secret: bool = True) -> str | None:
+        if self.interactive:
+            reader = getpass.getpass if secret else input
+            value = reader(f"{prompt}: ")
+        else:
+            value = os.environ.get(env, "")
+        return value.strip() or None
+
+
+def _require(value: str | None, what: str, env: str) -> str:
+    if value is None:
+        raise CliError(
+            f"{what} is required: type it at the prompt, or set {env} when stdin is not a terminal"
+        )
+    return value
+
+
+def _add(args: argparse.Namespace) -> int:
+    repo = ProfileRepository()
+    mode = AuthMode.OAUTH if args.oauth else AuthMode.WEBHOOK
+    try:
+        validate_profile_name(args.name)
+    except ProfileError as exc:
+        raise CliError(f"NAME: {exc}") from None
+    try:
+        portal_url = normalise_portal_url(args.portal)
+    except ProfileError as exc:
+        raise CliError(f"--portal: {exc}") from None
+    profile = Profile(name=args.name, portal_url=portal_url, auth_mode=mode)
+    if args.member_id is not None:
+        if not args.member_id.strip():
+            raise CliError("--member-id: must not be empty")
+        profile.member_id = args.member_id.strip()
+    if repo.exists(profile.name) and not args.replace:
+        raise CliError(f"profile {profile.name!r} exists: pass --replace to overwrite it")
+    # Refuse a missing or locked keyring before asking a person to type secrets.
+    repo.secrets.check_backend()
+
+    source = _SecretSource(interactive=sys.stdin.isatty())
+    secrets: dict[SecretKind, str] = {}
+    if mode is AuthMode.WEBHOOK:
+        url = _require(
+            source.ask("Inbound webhook URL", ENV_WEBHOOK_URL),
+            "the inbound webhook URL",
+            ENV_WEBHOOK_URL,
+        )
+        webhook = _parse_webhook(url, profile)
+        profile.webhook_user_id = webhook.user_id
+        secrets[SecretKind.WEBHOOK_CODE] = webhook.code
+    else:
+        profile.client_id = _require(
+            source.ask("OAuth client id", ENV_CLIENT_ID, secret=False),
+            "the OAuth client id",
+            ENV_CLIENT_ID,
+        )
+        secrets[SecretKind.CLIENT_SECRET] = _require(
+            source.ask("OAuth client secret", ENV_CLIENT_SECRET),
+            "the OAuth client secret",
+            ENV_CLIENT_SECRET,
+        )
+        access = source.ask("Access token (empty: authorize later)", ENV_ACCESS_TOKEN)
+        refresh = source.ask("Refresh token (empty: authorize later)", ENV_REFRESH_TOKEN)
+        if (access is None) != (refresh is None):
+            raise CliError(
+                f"give both the access and the refresh token, or neither "
+                f"({ENV_ACCESS_TOKEN}/{ENV_REFRESH_TOKEN})"
+            )
+        if access is not None and refresh is not None:
+            secrets[SecretKind.ACCESS_TOKEN] = access
+            secrets[SecretKind.REFRESH_TOKEN] = refresh
+    app_token = source.ask("Application token of the outgoing webhook (optional)", ENV_APP_TOKEN)
+    if app_token is not None:
+        secrets[SecretKind.APPLICATION_TOKEN] = app_token
+    horoshop = source.ask("Horoshop secret (optional)", ENV_HOROSHOP_SECRET)
+    if horoshop is not None:
+        secrets[SecretKind.HOROSHOP_SECRET] = horoshop
+
+    # Old secrets go first so a replaced profile keeps nothing from its previous life.
+    repo.secrets.delete_all(profile.name)
+    for kind, value in secrets.items():
+        repo.secrets.set(profile.name, kind, value)
+    repo.save(profile)
+    stored = sorted(kind.value for kind in secrets)
+    emit(
+        args,
+        {**_profile_json(profile), "secrets": {kind: mask_secret("x") for kind in stored}},
+        f"saved profile {profile.name} ({profile.portal_url}, {profile.auth_mode}); "
+        f"secrets in the OS keyring: {', '.join(stored) or 'none'}",
+    )
+    return ExitCode.OK
+
+
+def _parse_webhook(url: str, profile: Profile) -> WebhookCredentials:
+    where = "webhook URL" if sys.stdin.isatty() else ENV_WEBHOOK_URL
+    try:
+        webhook = parse_webhook_url(url)
+    except ProfileError as exc:
+        raise CliError(f"{where}: {exc}") from None
+    if webhook.portal_url != profile.portal_url:
+        raise CliError(
+            f"{where}: the webhook is for {webhook.portal_url}, not the --portal "
+            f"{profile.portal_url}; use the webhook created on that portal"
+        )
+    return webhook
+
+
+def _profile_json(profile: Profile) -> dict[str, Any]:
+    return {**profile.model_dump(mode="json"), "domain": profile.domain}
+
+
+def _masked_secrets(repo: ProfileRepository, name: str) -> dict[str, str]:
+    return {kind.value: mask_secret(repo.secret(name, kind)) for kind in SecretKind}
+
+
+def _list(args: argparse.Namespace) -> int:
+    repo = ProfileRepository()
+    profiles = repo.list()
+    secrets = {
+        profile.name: {k: v for k, v in _masked_secrets(repo, profile.name).items() if v}
+        for profile in profiles
+    }
+    rows = [
+        {
+            "name": profile.name,
+            "portal_url": profile.portal_url,
+            "auth_mode": profile.auth_mode.value,
+            "secrets": secrets[profile.name],
+        }
+        for profile in profiles
+    ]
+
+    def human() -> str:
+        if not profiles:
+            return "no profiles: add one with `b24-console profile add NAME --portal URL`"
+        table = [("NAME", "PORTAL", "AUTH", "SECRETS")]
+        table += [
+            (
+                profile.name,
+                profile.portal_url,
+                profile.auth_mode.value,
+                ", ".join(f"{kind}={mask}" for kind, mask in secrets[profile.name].items()) or "-",
+            )
+            for profile in profiles
+        ]
+        widths = [max(len(line[i]) for line in table) for i in range(3)]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True))
+            + "  "
+            + line[3]
+            for line in table
+        )
+
+    emit(args, rows, human)
+    return ExitCode.OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    repo = ProfileRepository()
+    profile = repo.get(args.name)
+    data = _profile_json(profile)
+    secrets = _masked_secrets(repo, profile.name)
+    data["secrets"] = secrets
+    data["webhook_url"] = None
+    if profile.auth_mode is AuthMode.WEBHOOK and secrets[SecretKind.WEBHOOK_CODE]:
+        data["webhook_url"] = mask_webhook_url(repo.webhook_credentials(profile.name).url())
+
+    def human() -> str:
+        lines = [f"{key}: {'-' if value is None else value}" for key, value in data.items()]
+        lines = [line for line in lines if not line.startswith("secrets:")]
+        lines += [f"secret {kind}: {mask or '(not set)'}" for kind, mask in secrets.items()]
+        return "\n".join(lines)
+
+    emit(args, data, human)
+    return ExitCode.OK
+
+
+def _remove(args: argparse.Namespace) -> int:
+    ProfileRepository().remove(args.name)
+    emit(args, {"removed": args.name}, f"removed profile {args.name} and its secrets")
+    return ExitCode.OK
+
+
+def _test(args: argparse.Namespace) -> int:
+    # Imported here so the other profile commands do not load the HTTP stack.
+    from console.bitrix.connect import client_for_profile
+
+    repo = ProfileRepository()
+    with client_for_profile(repo, args.name) as client:
+        result: dict[str, Any] = client.test_connection()
+    lines = [f"profile {args.name}: connection OK"]
+    lines += [f"{key}: {value}" for key, value in result.items()]
+    emit(args, result, "\n".join(lines))
+    return ExitCode.OK

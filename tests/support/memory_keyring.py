@@ -12,7 +12,8 @@ from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    # Below the fail (0) and null (-1) backends, so keyring never picks it up by itself.
+    priority = -2  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,0 +1,116 @@
+"""Logging set-up with a filter that scrubs secrets from every record.
+
+Two layers: concrete values registered by the credential store (whatever their shape),
+and patterns for the places secrets appear in Bitrix24 traffic (webhook URLs, ``auth[…]``
+form fields, token JSON keys, OAuth query parameters) so that a secret the console never
+stored, such as a token arriving in an event, is scrubbed too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from typing import TextIO
+
+from console.core.masking import MASK
+
+# Shorter values would match ordinary words and shred every log line; no real secret the
+# console handles is this short.
+_MIN_SECRET_LENGTH = 4
+
+_registered: set[str] = set()
+_registered_lock = threading.Lock()
+_registered_pattern: re.Pattern[str] | None = None
+
+_TOKEN_KEYS = r"access_token|refresh_token|application_token|client_secret"  # noqa: S105
+_VALUE_STOP = r"&\s\"'<>,;)\]}"
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Inbound webhook code: https://portal/rest/<user id>/<code>/...
+    (re.compile(r"(/rest/\d+/)[^/\s?#\"'<>]+"), rf"\g<1>{MASK}"),
+    # Form-encoded event fields, also with percent-encoded brackets.
+    (
+        re.compile(
+            rf"(auth(?:\[|%5B)(?:{_TOKEN_KEYS})(?:\]|%5D)=)[^{_VALUE_STOP}]*",
+            re.IGNORECASE,
+        ),
+        rf"\g<1>{MASK}",
+    ),
+    # JSON or Python-repr dicts: "access_token": "…" / 'token': '…'.
+    (
+        re.compile(rf"""((["'])(?:{_TOKEN_KEYS}|token|password)\2\s*:\s*)(["'])(?:(?!\3).)*\3"""),
+        rf"\g<1>\g<3>{MASK}\g<3>",
+    ),
+    # Query strings and key=value text: client_secret=…, refresh_token=…, ?auth=…, &code=….
+    (
+        re.compile(rf"((?<![\w\[%])(?:{_TOKEN_KEYS})=)[^{_VALUE_STOP}]*"),
+        rf"\g<1>{MASK}",
+    ),
+    (re.compile(rf"([?&](?:auth|code)=)[^{_VALUE_STOP}]*"), rf"\g<1>{MASK}"),
+)
+
+
+def register_secret(value: str) -> None:
+    """Remember a concrete secret so every later log record has it replaced by the mask."""
+    global _registered_pattern
+    if not value or len(value) < _MIN_SECRET_LENGTH:
+        return
+    with _registered_lock:
+        if value in _registered:
+            return
+        _registered.add(value)
+        # Longest first so a secret that contains another is replaced whole.
+        ordered = sorted(_registered, key=len, reverse=True)
+        _registered_pattern = re.compile("|".join(re.escape(v) for v in ordered))
+
+
+def redact(text: str) -> str:
+    """``text`` with registered secrets and secret-shaped fields replaced by the mask."""
+    pattern = _registered_pattern  # one read: a concurrent register swaps it atomically
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
+    for regex, replacement in _PATTERNS:
+        text = regex.sub(replacement, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message, arguments and traceback text without secrets."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not hide the (redacted) template
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler configure_logging installed, so a second call reuses it."""
+
+
+def configure_logging(level: int = logging.INFO, *, stream: TextIO | None = None) -> None:
+    """Send root logging to ``stream`` (stderr by default) through the redaction filter."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    target = stream if stream is not None else sys.stderr
+    for handler in root.handlers:
+        if isinstance(handler, _ConsoleHandler):
+            handler.setStream(target)
+            handler.setLevel(level)
+            return
+    handler = _ConsoleHandler(target)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
