@@ -1,8 +1,346 @@
-"""Placeholder until this command group is written."""
+"""``b24-console events``: list, show, export, pin, purge and replay stored events."""
+
+from __future__ import annotations
 
 import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from console.cli.app import CliError, ExitCode, emit
+from console.store import (
+    EventFilter,
+    EventSource,
+    ExportFormat,
+    SqliteEventStore,
+    StoredEvent,
+    Verification,
+)
+from console.store.export import event_to_json
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
-    del subparsers
+STORE_FILE = "events.sqlite3"
+_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# C0/C1 control characters except newline and tab: a payload must not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, help="use D/events.sqlite3 instead of the configured store"
+    )
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument(
+        "--source", action="append", choices=[source.value for source in EventSource]
+    )
+    filters.add_argument("--event", action="append", metavar="NAME")
+    filters.add_argument(
+        "--state", action="append", choices=[state.value for state in Verification]
+    )
+    filters.add_argument("--profile")
+    filters.add_argument("--order", metavar="ID")
+    filters.add_argument("--entity", metavar="ID")
+    filters.add_argument("--since", help="ISO time or a span back from now: 30m, 2h, 1d, 1w")
+    filters.add_argument("--until", help="ISO time or a span back from now")
+    filters.add_argument("--search", metavar="TEXT", help="full-text search in payloads")
+    filters.add_argument("--duplicates", action="store_true", help="include duplicates")
+    filters.add_argument("--pinned", action="store_true", help="only pinned events")
+
+    events = subparsers.add_parser("events", help="inspect and manage stored events")
+    commands = events.add_subparsers(dest="events_command", metavar="ACTION", required=True)
+
+    listing = commands.add_parser("list", parents=[common, filters], help="newest events first")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    show = commands.add_parser("show", parents=[common], help="every field of one event")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--raw", action="store_true", help="also print the raw body")
+    show.set_defaults(handler=_show)
+
+    export = commands.add_parser("export", parents=[common, filters], help="JSON Lines or CSV")
+    export.add_argument("--format", required=True, choices=[fmt.value for fmt in ExportFormat])
+    export.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    export.set_defaults(handler=_export)
+
+    for name, pinned in (("pin", True), ("unpin", False)):
+        pin = commands.add_parser(
+            name, parents=[common], help=f"{name} an event (pinned events are never purged)"
+        )
+        pin.add_argument("id", metavar="ID")
+        pin.set_defaults(handler=_pin, pinned=pinned)
+
+    purge = commands.add_parser("purge", parents=[common], help="delete old unpinned events")
+    purge.add_argument("--older-than", required=True, metavar="DAYS")
+    purge.set_defaults(handler=_purge)
+
+    replay = commands.add_parser(
+        "replay", parents=[common], help="re-post a stored event to the listener or a URL"
+    )
+    replay.add_argument("id", metavar="ID")
+    replay.add_argument("--to", metavar="URL", help="default: the local listener")
+    replay.set_defaults(handler=_replay)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> SqliteEventStore:
+    if args.data_dir is not None:
+        path = Path(args.data_dir) / STORE_FILE
+    else:
+        from console.core.settings import load_settings
+
+        path = load_settings().resolved_store_path()
+    try:
+        return SqliteEventStore(path)
+    except Exception as exc:  # sqlite3 errors, a newer schema, an unwritable directory
+        raise CliError(f"cannot open the event store {path}: {exc}") from None
+
+
+def parse_time(value: str, option: str, *, now: datetime | None = None) -> datetime:
+    """An ISO time (naive means local time) or a span back from now such as ``2h``."""
+    match = _RELATIVE.match(value)
+    if match:
+        amount, unit = match.groups()
+        return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: float(amount)})
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option}: expected an ISO time or a span like 30m, 2h, 1d") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the operator typed their own wall-clock time
+    return moment.astimezone(UTC)
+
+
+def _filter(args: argparse.Namespace) -> EventFilter:
+    return EventFilter(
+        sources=frozenset(EventSource(value) for value in args.source or ()),
+        events=frozenset(args.event or ()),
+        verification=frozenset(Verification(value) for value in args.state or ()),
+        profile=args.profile,
+        entity_id=args.entity,
+        order_id=args.order,
+        since=parse_time(args.since, "--since") if args.since else None,
+        until=parse_time(args.until, "--until") if args.until else None,
+        text=args.search,
+        include_duplicates=args.duplicates,
+        pinned_only=args.pinned,
+    )
+
+
+def _event_id(value: str) -> int:
+    try:
+        event_id = int(value)
+    except ValueError:
+        raise CliError(f"ID: expected an event number, got {value!r}") from None
+    if event_id <= 0:
+        raise CliError("ID: event numbers start at 1")
+    return event_id
+
+
+def _load(store: SqliteEventStore, value: str) -> StoredEvent:
+    event_id = _event_id(value)
+    event = store.get(event_id)
+    if event is None:
+        raise CliError(f"ID: no event {event_id} in {store.path}")
+    return event
+
+
+def _safe(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _summary(event: StoredEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "received_at": event.received_at.isoformat(),
+        "source": event.source.value,
+        "event": event.event,
+        "profile": event.profile,
+        "entity_id": event.entity_id,
+        "order_id": event.order_id,
+        "verification": event.verification.value,
+        "duplicate_of": event.duplicate_of,
+        "pinned": event.pinned,
+    }
+
+
+def _line(event: StoredEvent) -> str:
+    marks = ("*" if event.pinned else " ") + (
+        f" dup of #{event.duplicate_of}" if event.duplicate_of is not None else ""
+    )
+    return _safe(
+        f"{_local(event.received_at)}  #{event.id:<6} {event.source.value:<8} "
+        f"{event.event:<28} entity={event.entity_id or '-':<10} order={event.order_id or '-':<10} "
+        f"{event.verification.value:<9}{marks}"
+    ).rstrip()
+
+
+def _with_store(args: argparse.Namespace, work: Callable[[SqliteEventStore], int]) -> int:
+    store = _open(args)
+    try:
+        return work(store)
+    finally:
+        store.close()
+
+
+# --- handlers ----------------------------------------------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.limit <= 0:
+        raise CliError("--limit: must be a positive number")
+    flt = _filter(args)
+
+    def work(store: SqliteEventStore) -> int:
+        events = store.query(flt, limit=args.limit)
+        emit(
+            args,
+            [_summary(event) for event in events],
+            lambda: "\n".join(_line(event) for event in events) or "no events",
+        )
+        return ExitCode.OK
+
+    return _with_store(args, work)
+
+
+def _show(args: argparse.Namespace) -> int:
+    def work(store: SqliteEventStore) -> int:
+        event = _load(store, args.id)
+        data = event_to_json(event)
+        if not args.raw:
+            data.pop("raw_body")
+            data.pop("raw_body_encoding")
+        emit(args, data, lambda: _describe(event, raw=args.raw))
+        return ExitCode.OK
+
+    return _with_store(args, work)
+
+
+_SHOWN_FIELDS = (
+    "received_at",
+    "source",
+    "event",
+    "profile",
+    "entity_id",
+    "order_id",
+    "portal_domain",
+    "member_id",
+    "handler_id",
+    "ts",
+    "verification",
+    "verification_reason",
+    "remote_addr",
+    "method",
+    "path",
+    "content_type",
+    "duplicate_of",
+    "pinned",
+)
+
+
+def _describe(event: StoredEvent, *, raw: bool) -> str:
+    lines = [f"event #{event.id}"]
+    data = event_to_json(event)
+    for key in _SHOWN_FIELDS:
+        lines.append(f"  {key + ':':<21}{data[key] if data[key] is not None else '-'}")
+    lines.append(f"  {'received (local):':<21}{_local(event.received_at)}")
+    lines.append("headers:")
+    lines.extend(f"  {name}: {value}" for name, value in event.headers)
+    lines.append("payload:")
+    lines.append(json.dumps(event.payload, ensure_ascii=False, indent=2))
+    if raw:
+        text, encoding = data["raw_body"], data["raw_body_encoding"]
+        lines.append(f"raw body ({len(event.raw_body)} bytes, {encoding}):")
+        lines.append(text)
+    return _safe("\n".join(lines))
+
+
+def _export(args: argparse.Namespace) -> int:
+    flt = _filter(args)
+    fmt = ExportFormat(args.format)
+
+    def work(store: SqliteEventStore) -> int:
+        if args.output is None:
+            written = store.export(flt, fmt, sys.stdout)
+        else:
+            try:
+                # newline="": the CSV writer ends lines itself.
+                with open(args.output, "w", encoding="utf-8", newline="") as out:
+                    written = store.export(flt, fmt, out)
+            except OSError as exc:
+                raise CliError(f"--output: {exc.strerror or exc}") from None
+            print(f"exported {written} events to {args.output}", file=sys.stderr)
+        return ExitCode.OK
+
+    return _with_store(args, work)
+
+
+def _pin(args: argparse.Namespace) -> int:
+    event_id = _event_id(args.id)
+
+    def work(store: SqliteEventStore) -> int:
+        if not store.set_pinned(event_id, args.pinned):
+            raise CliError(f"ID: no event {event_id} in {store.path}")
+        print(f"event #{event_id} {'pinned' if args.pinned else 'unpinned'}")
+        return ExitCode.OK
+
+    return _with_store(args, work)
+
+
+def _purge(args: argparse.Namespace) -> int:
+    try:
+        days = float(args.older_than)
+    except ValueError:
+        raise CliError("--older-than: expected a number of days") from None
+    if not days >= 0:  # also refuses NaN
+        raise CliError("--older-than: must be zero or more days")
+
+    def work(store: SqliteEventStore) -> int:
+        removed = store.purge(datetime.now(UTC) - timedelta(days=days))
+        print(f"removed {removed} events older than {args.older_than} days (pinned kept)")
+        return ExitCode.OK
+
+    return _with_store(args, work)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import httpx
+
+    from console.core.profiles import ProfileRepository
+    from console.listener.replay import build_replay, send_replay
+
+    if args.to is not None:
+        base_url = args.to
+        if not base_url.startswith(("http://", "https://")):
+            raise CliError("--to: expected an http:// or https:// URL")
+    else:
+        from console.core.settings import load_settings
+
+        listener = load_settings().listener
+        host = f"[{listener.host}]" if ":" in listener.host else listener.host
+        base_url = f"http://{host}:{listener.port}"
+    store = _open(args)
+    try:
+        event = _load(store, args.id)
+    finally:
+        store.close()
+    request = build_replay(event, base_url=base_url, profiles=ProfileRepository())
+    try:
+        status = send_replay(request)
+    except httpx.HTTPError as exc:
+        raise CliError(f"replay to {request.url} failed: {exc}", ExitCode.NETWORK) from None
+    print(f"{request.method} {request.url} -> HTTP {status}")
+    return ExitCode.OK

@@ -1,0 +1,52 @@
+"""The durable event store: what the listener writes and the feed, CLI and GUI read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.store.model import (
+    AppendResult,
+    EventFilter,
+    EventRecord,
+    EventSource,
+    EventStore,
+    EventSubscriber,
+    ExportFormat,
+    RetentionPolicy,
+    StoredEvent,
+    Verification,
+)
+from console.store.schema import SCHEMA_VERSION, SchemaTooNewError
+from console.store.sqlite import SqliteEventStore, StoreClosedError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AppendResult",
+    "EventFilter",
+    "EventRecord",
+    "EventSource",
+    "EventStore",
+    "EventSubscriber",
+    "ExportFormat",
+    "RetentionPolicy",
+    "SchemaTooNewError",
+    "SqliteEventStore",
+    "StoreClosedError",
+    "StoredEvent",
+    "Verification",
+    "open_store",
+]
+
+
+def open_store(
+    path: Path | str | None = None, *, retention: RetentionPolicy | None = None
+) -> EventStore:
+    """Open (creating or migrating) the store at ``path``, by default the settings' path.
+
+    ``retention``: applied now and every few minutes in the background until close().
+    """
+    if path is None:
+        from console.core.settings import load_settings
+
+        path = load_settings().resolved_store_path()
+    return SqliteEventStore(path, retention=retention)

@@ -65,7 +65,13 @@ class EventRecord(BaseModel):
         """
         if self.verification is Verification.REJECTED or self.entity_id is None:
             return None
-        parts = [self.source.value, self.event, self.entity_id, self.ts or "", self.handler_id or ""]
+        parts = [
+            self.source.value,
+            self.event,
+            self.entity_id,
+            self.ts or "",
+            self.handler_id or "",
+        ]
         return "\x1f".join(parts)
 
 
@@ -156,7 +162,7 @@ class EventStore(Protocol):
     def enforce_retention(self, policy: RetentionPolicy) -> int: ...
 
     def subscribe(self, subscriber: EventSubscriber) -> Callable[[], None]:
-        """Call ``subscriber`` (on the store's writer thread) after each commit; returns an unsubscribe."""
+        """Call ``subscriber`` on the writer thread after each commit; returns an unsubscribe."""
 
     def get_cursor(self, name: str) -> str | None: ...
 

@@ -1,0 +1,491 @@
+"""The SQLite event store: one writer thread with group commit, pooled readers, retention.
+
+Writes (appends, pins, purges, cursors) all go through one writer thread that owns the
+only write connection, so they never contend for SQLite's write lock inside this process.
+Appends that arrive while a commit is running are committed together in the next
+transaction (group commit): under a burst, many events share one fsync-free WAL commit.
+Readers borrow their own connections; in WAL mode they never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, TextIO, TypeVar
+
+from console.store.export import write_events
+from console.store.filters import where_clause
+from console.store.model import (
+    AppendResult,
+    EventFilter,
+    EventRecord,
+    EventSubscriber,
+    ExportFormat,
+    RetentionPolicy,
+    StoredEvent,
+)
+from console.store.rows import (
+    INSERT_SQL,
+    SELECT_COLUMNS,
+    decode_row,
+    encode_record,
+    stored_from_record,
+    to_micros,
+)
+from console.store.schema import connect, migrate
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Upper bound of appends in one transaction: keeps a commit short enough that the first
+# caller in a burst is not kept waiting for the last.
+MAX_GROUP = 256
+# Rows per page when iterating or exporting: constant memory whatever the store holds.
+PAGE_SIZE = 500
+# Rows deleted per transaction by purges, so appends interleave with a long purge.
+PURGE_BATCH = 2000
+RETENTION_INTERVAL_SECONDS = 600.0
+
+_FIND_ORIGINAL = "SELECT id FROM events WHERE dedup_key = ? AND duplicate_of IS NULL"
+
+
+class StoreClosedError(RuntimeError):
+    """The store was closed; nothing more can be written or read through it."""
+
+
+@dataclass(slots=True)
+class _Append:
+    record: EventRecord
+    row: tuple[Any, ...]
+    future: Future[AppendResult]
+
+
+@dataclass(slots=True)
+class _Job(Generic[T]):
+    """A write other than an append, run in its own transaction on the writer thread."""
+
+    run: Callable[[sqlite3.Connection], T]
+    future: Future[T]
+
+
+class _ReaderPool:
+    """Read-only connections lent to one thread at a time; a few are kept for reuse."""
+
+    def __init__(self, path: Path, keep: int = 4) -> None:
+        self._path = path
+        self._keep = keep
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @contextmanager
+    def borrow(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._closed:
+                raise StoreClosedError("the event store is closed")
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = connect(self._path, read_only=True)
+        try:
+            yield conn
+        finally:
+            with self._lock:
+                keep = not self._closed and len(self._idle) < self._keep
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class SqliteEventStore:
+    """:class:`~console.store.model.EventStore` on one SQLite file in WAL mode.
+
+    ``retention``: when given, a background thread applies it at open and then every
+    ``retention_interval`` seconds until :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        retention: RetentionPolicy | None = None,
+        retention_interval: float = RETENTION_INTERVAL_SECONDS,
+        max_group: int = MAX_GROUP,
+    ) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._max_group = max_group
+        write_conn = connect(self.path)
+        try:
+            migrate(write_conn)
+        except BaseException:
+            write_conn.close()
+            raise
+        self._write_conn = write_conn
+        self._queue: queue.SimpleQueue[_Append | _Job[Any] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._subscribers: list[EventSubscriber] = []
+        self._readers = _ReaderPool(self.path)
+        # Daemon: a process that exits without close() must not hang on it; anything still
+        # queued then was never acknowledged, because futures resolve only after commit.
+        self._writer = threading.Thread(
+            target=self._write_loop, name="event-store-writer", daemon=True
+        )
+        self._writer.start()
+        self._retention_stop = threading.Event()
+        self._retention_thread: threading.Thread | None = None
+        if retention is not None:
+            self._retention_thread = threading.Thread(
+                target=self._retention_loop,
+                args=(retention, retention_interval),
+                name="event-store-retention",
+                daemon=True,
+            )
+            self._retention_thread.start()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def submit(self, record: EventRecord) -> Future[AppendResult]:
+        """Queue ``record``; the future resolves with its id once the commit is durable."""
+        future: Future[AppendResult] = Future()
+        # Encode here, on the caller's thread, to keep the writer's transaction short.
+        item = _Append(record, encode_record(record), future)
+        self._enqueue(item)
+        return future
+
+    def append(self, record: EventRecord) -> AppendResult:
+        """Store ``record`` and return once it is committed."""
+        if self._on_writer_thread():
+            # A subscriber appending: waiting for the queue here would wait for ourselves.
+            future: Future[AppendResult] = Future()
+            self._commit_appends([_Append(record, encode_record(record), future)])
+            return future.result()
+        return self.submit(record).result()
+
+    def set_pinned(self, event_id: int, pinned: bool) -> bool:
+        """Pin or unpin an event; returns False when there is no such event."""
+
+        def run(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE events SET pinned = ? WHERE id = ?", (int(pinned), event_id)
+            )
+            return cursor.rowcount > 0
+
+        return self._call(run)
+
+    def purge(self, older_than: datetime) -> int:
+        """Delete unpinned events received before ``older_than``; returns how many."""
+        return self._purge_older(older_than, None)
+
+    def enforce_retention(self, policy: RetentionPolicy) -> int:
+        """Apply ``policy`` (age, then count; pinned events always stay); returns deletions."""
+        return self._enforce(policy, None)
+
+    def set_cursor(self, name: str, value: str) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO cursors (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+        self._call(run)
+
+    def subscribe(self, subscriber: EventSubscriber) -> Callable[[], None]:
+        """Call ``subscriber`` on the writer thread for each committed event, in id order."""
+        with self._lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get(self, event_id: int) -> StoredEvent | None:
+        with self._readers.borrow() as conn:
+            rows = conn.execute(
+                f"SELECT {SELECT_COLUMNS} FROM events WHERE id = ?",  # noqa: S608
+                (event_id,),
+            ).fetchall()
+        return decode_row(rows[0]) if rows else None
+
+    def query(
+        self, flt: EventFilter | None = None, *, limit: int = 100, before_id: int | None = None
+    ) -> list[StoredEvent]:
+        """Newest first; pass the last id of a page as ``before_id`` for the next one."""
+        if limit <= 0:
+            raise ValueError("limit must be positive")
+        where, params = where_clause(flt, before_id)
+        # Only fixed SQL is interpolated here; every user value is a bound parameter.
+        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        with self._readers.borrow() as conn:
+            # fetchall: an unfinished statement would pin an old WAL snapshot.
+            rows = conn.execute(sql, [*params, limit]).fetchall()
+        return [decode_row(row) for row in rows]
+
+    def count(self, flt: EventFilter | None = None) -> int:
+        where, params = where_clause(flt)
+        with self._readers.borrow() as conn:
+            sql = f"SELECT count(*) FROM events{where}"  # noqa: S608
+            rows = conn.execute(sql, params).fetchall()
+        return int(rows[0][0])
+
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
+        """All matching events newest first, read :data:`PAGE_SIZE` at a time."""
+        before_id: int | None = None
+        while True:
+            page = self.query(flt, limit=PAGE_SIZE, before_id=before_id)
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+            before_id = page[-1].id
+
+    def export(self, flt: EventFilter | None, fmt: ExportFormat, out: TextIO) -> int:
+        """Stream matching events to ``out`` as JSON Lines or CSV; returns how many."""
+        return write_events(self.iter_events(flt), fmt, out)
+
+    def get_cursor(self, name: str) -> str | None:
+        with self._readers.borrow() as conn:
+            rows = conn.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Commit everything queued, stop the threads and close every connection."""
+        self._retention_stop.set()
+        retention = self._retention_thread
+        if retention is not None and retention is not threading.current_thread():
+            retention.join()
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            # Under the lock, after _closed: nothing can be queued behind the sentinel.
+            self._queue.put(None)
+        if not self._on_writer_thread():
+            self._writer.join()
+        self._readers.close()
+
+    def __enter__(self) -> SqliteEventStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- the writer thread ---------------------------------------------------------------
+
+    def _on_writer_thread(self) -> bool:
+        return threading.current_thread() is self._writer
+
+    def _enqueue(self, item: _Append | _Job[Any]) -> None:
+        with self._lock:
+            if self._closed:
+                raise StoreClosedError("the event store is closed")
+            self._queue.put(item)
+
+    def _call(self, run: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``run`` in its own write transaction on the writer thread; return its result."""
+        future: Future[T] = Future()
+        job = _Job(run, future)
+        if self._on_writer_thread():
+            self._run_job(job)
+        else:
+            self._enqueue(job)
+        return future.result()
+
+    def _write_loop(self) -> None:
+        try:
+            stopping = False
+            while not stopping:
+                batch = [self._queue.get()]
+                while len(batch) < self._max_group:
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                appends: list[_Append] = []
+                for item in batch:
+                    if isinstance(item, _Append):
+                        appends.append(item)
+                        continue
+                    # Keep the order callers asked for: appends before a job commit first.
+                    self._commit_appends(appends)
+                    appends = []
+                    if item is None:
+                        stopping = True
+                    else:
+                        self._run_job(item)
+                self._commit_appends(appends)
+        except BaseException:  # a bug here would silently stall every caller: say so loudly
+            log.critical("event store writer stopped", exc_info=True)
+            raise
+        finally:
+            self._write_conn.close()
+
+    def _commit_appends(self, appends: list[_Append]) -> None:
+        # A caller that cancelled its future before we got to it does not want it stored.
+        live = [item for item in appends if item.future.set_running_or_notify_cancel()]
+        if not live:
+            return
+        conn = self._write_conn
+        results: list[AppendResult] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for item in live:
+                key = item.row[-1]
+                duplicate_of: int | None = None
+                if key is not None:
+                    # Sees rows inserted earlier in this same transaction, so duplicates
+                    # within one group are caught as well.
+                    found = conn.execute(_FIND_ORIGINAL, (key,)).fetchall()
+                    duplicate_of = int(found[0][0]) if found else None
+                cursor = conn.execute(INSERT_SQL, (*item.row, duplicate_of))
+                assert cursor.lastrowid is not None
+                results.append(AppendResult(id=cursor.lastrowid, duplicate_of=duplicate_of))
+            conn.execute("COMMIT")
+        except Exception as exc:
+            _rollback(conn)
+            log.error("event store commit of %d events failed: %s", len(live), exc)
+            for item in live:
+                item.future.set_exception(exc)
+            return
+        for item, result in zip(live, results, strict=True):
+            item.future.set_result(result)
+        self._notify(live, results)
+
+    def _notify(self, appended: list[_Append], results: list[AppendResult]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        if not subscribers:
+            return
+        for item, result in zip(appended, results, strict=True):
+            stored = stored_from_record(item.record, result.id, result.duplicate_of)
+            for subscriber in subscribers:
+                try:
+                    subscriber(stored)
+                except Exception:  # one faulty subscriber must not stop the store
+                    log.exception("event store subscriber %r failed", subscriber)
+
+    def _run_job(self, job: _Job[Any]) -> None:
+        if not job.future.set_running_or_notify_cancel():
+            return
+        conn = self._write_conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            result = job.run(conn)
+            conn.execute("COMMIT")
+        except Exception as exc:
+            _rollback(conn)
+            job.future.set_exception(exc)
+            return
+        job.future.set_result(result)
+
+    # --- retention -----------------------------------------------------------------------
+
+    def _retention_loop(self, policy: RetentionPolicy, interval: float) -> None:
+        while True:
+            try:
+                removed = self._enforce(policy, self._retention_stop)
+                if removed:
+                    log.info("retention removed %d events", removed)
+            except StoreClosedError:
+                return
+            except Exception:  # keep trying at the next interval; the store still works
+                log.exception("event store retention failed")
+            if self._retention_stop.wait(interval):
+                return
+
+    def _enforce(self, policy: RetentionPolicy, stop: threading.Event | None) -> int:
+        removed = 0
+        if policy.max_age_days is not None:
+            cutoff = datetime.now(UTC) - timedelta(days=policy.max_age_days)
+            removed += self._purge_older(cutoff, stop, vacuum=False)
+        if policy.max_count is not None:
+            max_count = policy.max_count
+
+            def trim(conn: sqlite3.Connection) -> int:
+                # Counted inside the write transaction, so concurrent appends are accounted.
+                total = int(conn.execute("SELECT count(*) FROM events").fetchall()[0][0])
+                excess = total - max_count
+                if excess <= 0:
+                    return 0
+                return _delete_batch(conn, "pinned = 0", (), min(excess, PURGE_BATCH))
+
+            while stop is None or not stop.is_set():
+                deleted = self._call(trim)
+                removed += deleted
+                if deleted < PURGE_BATCH:
+                    break
+        if removed:
+            self._vacuum()
+        return removed
+
+    def _purge_older(
+        self, older_than: datetime, stop: threading.Event | None, *, vacuum: bool = True
+    ) -> int:
+        cutoff = to_micros(older_than)
+        removed = 0
+        while stop is None or not stop.is_set():
+            deleted = self._call(
+                lambda conn: _delete_batch(
+                    conn, "received_us < ? AND pinned = 0", (cutoff,), PURGE_BATCH
+                )
+            )
+            removed += deleted
+            if deleted < PURGE_BATCH:
+                break
+        if removed and vacuum:
+            self._vacuum()
+        return removed
+
+    def _vacuum(self) -> None:
+        # Hands the pages of deleted rows back to the file system (auto_vacuum=INCREMENTAL).
+        self._call(lambda conn: conn.execute("PRAGMA incremental_vacuum").fetchall())
+
+
+def _delete_batch(
+    conn: sqlite3.Connection, condition: str, params: tuple[Any, ...], limit: int
+) -> int:
+    """Delete up to ``limit`` of the oldest rows matching ``condition``."""
+    # ``condition`` is one of our own constants; its values arrive as parameters.
+    oldest = f"SELECT id FROM events WHERE {condition} ORDER BY id LIMIT ?"  # noqa: S608
+    delete = f"DELETE FROM events WHERE id IN ({oldest})"  # noqa: S608
+    cursor = conn.execute(delete, (*params, limit))
+    return cursor.rowcount
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # A failed COMMIT may already have rolled back; ROLLBACK would then raise again.
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.exception("event store rollback failed")

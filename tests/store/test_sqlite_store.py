@@ -1,0 +1,385 @@
+"""Appends, group commit, duplicates, queries and cursors on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from contextlib import closing
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from console.store import (
+    AppendResult,
+    EventFilter,
+    EventSource,
+    EventStore,
+    SqliteEventStore,
+    StoreClosedError,
+    StoredEvent,
+    Verification,
+    open_store,
+)
+from tests.store.records import BASE_TIME, record
+
+
+def _peek(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Run ``sql`` on a connection of its own: it sees only what is committed."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_round_trip_keeps_every_field(store: SqliteEventStore) -> None:
+    original = record(
+        received_at=datetime(2025, 5, 6, 7, 8, 9, 999999, tzinfo=timezone(timedelta(hours=3))),
+        source=EventSource.HOROSHOP,
+        event="order_created",
+        verification=Verification.MALFORMED,
+        verification_reason="body is not JSON",
+        method="PUT",
+        headers=[("X-A", "1"), ("X-A", "2"), ("Content-Type", "application/json")],
+        raw_body=b"\x00\xff not utf-8 \xfe",
+        payload={"order_id": 115, "products": [{"title": 'MacBook "Air"', "price": 31.5}]},
+    )
+    result = store.append(original)
+    stored = store.get(result.id)
+    assert stored is not None
+    assert stored.id == result.id
+    assert stored.duplicate_of is None
+    assert stored.pinned is False
+    assert stored.model_dump(exclude={"id", "duplicate_of", "pinned"}) == original.model_dump()
+    assert stored.received_at.utcoffset() == timedelta(0)
+    assert stored.received_at == original.received_at
+    assert store.get(result.id + 1000) is None
+
+
+def test_minimal_record_round_trips_nones(store: SqliteEventStore) -> None:
+    original = record(
+        profile=None,
+        entity_id=None,
+        order_id=None,
+        portal_domain=None,
+        member_id=None,
+        handler_id=None,
+        ts=None,
+        remote_addr=None,
+        content_type=None,
+        headers=[],
+        raw_body=b"",
+        payload=None,
+    )
+    stored = store.get(store.append(original).id)
+    assert stored is not None
+    assert stored.model_dump(exclude={"id", "duplicate_of", "pinned"}) == original.model_dump()
+
+
+def test_naive_received_at_is_taken_as_utc(store: SqliteEventStore) -> None:
+    stored = store.get(store.append(record(received_at=datetime(2025, 1, 2, 3, 4, 5))).id)
+    assert stored is not None
+    assert stored.received_at == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_open_store_satisfies_the_protocol_and_uses_settings_path(isolated_dirs: Path) -> None:
+    opened: EventStore = open_store()
+    try:
+        opened.append(record())
+    finally:
+        opened.close()
+    assert (isolated_dirs / "data" / "events.sqlite3").exists()
+
+
+def test_file_is_in_wal_mode(store: SqliteEventStore, store_path: Path) -> None:
+    store.append(record())
+    assert _peek(store_path, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_group_commit_from_many_threads(store_path: Path) -> None:
+    store = SqliteEventStore(store_path)
+    seen: list[StoredEvent] = []
+    store.subscribe(seen.append)
+    futures: list[Future[AppendResult]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def produce() -> None:
+        start.wait()
+        for _ in range(100):
+            future = store.submit(record())
+            with lock:
+                futures.append(future)
+
+    threads = [threading.Thread(target=produce) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [future.result(timeout=30).id for future in futures]
+    store.close()
+
+    assert len(set(ids)) == 800
+    assert [event.id for event in seen] == sorted(ids)
+    assert _peek(store_path, "SELECT count(*) FROM events") == [(800,)]
+
+
+def test_future_resolves_only_after_commit(store: SqliteEventStore, store_path: Path) -> None:
+    visible_in_subscriber: list[bool] = []
+
+    def look(event: StoredEvent) -> None:
+        # A separate connection sees only committed data.
+        row = _peek(store_path, "SELECT id FROM events WHERE id = ?", event.id)
+        visible_in_subscriber.append(row == [(event.id,)])
+
+    store.subscribe(look)
+    for _ in range(5):
+        result = store.submit(record()).result(timeout=30)
+        assert _peek(store_path, "SELECT id FROM events WHERE id = ?", result.id) == [(result.id,)]
+    store.close()  # subscribers run after futures resolve; close waits for them
+    assert visible_in_subscriber == [True] * 5
+
+
+def _hold_writer(store: SqliteEventStore) -> tuple[threading.Event, Callable[[], None]]:
+    """Park the writer thread inside a subscriber until the returned event is set."""
+    entered = threading.Event()
+    gate = threading.Event()
+
+    def park(_event: StoredEvent) -> None:
+        entered.set()
+        gate.wait(10)
+
+    unsubscribe = store.subscribe(park)
+    store.submit(record())
+    assert entered.wait(10)
+    unsubscribe()
+    return gate, unsubscribe
+
+
+def test_failed_commit_fails_every_future_in_the_group(store: SqliteEventStore) -> None:
+    # A trigger that aborts the transaction stands in for a disk-full error.
+    _peek(
+        store.path,
+        "CREATE TRIGGER boom BEFORE INSERT ON events WHEN new.event = 'BOOM' "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    # Hold the writer so the next three submits land in one group.
+    gate, blocker = _hold_writer(store)
+    futures = [store.submit(record()), store.submit(record(event="BOOM")), store.submit(record())]
+    gate.set()
+    for future in futures:
+        with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+            future.result(timeout=30)
+    blocker()
+    assert store.count() == 1
+    assert store.append(record()).id > 0
+
+
+def test_subscriber_errors_do_not_break_the_writer(store: SqliteEventStore) -> None:
+    calls: list[int] = []
+
+    def broken(_event: StoredEvent) -> None:
+        raise RuntimeError("subscriber bug")
+
+    store.subscribe(broken)
+    unsubscribe = store.subscribe(lambda event: calls.append(event.id))
+    first = store.append(record()).id
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    store.append(record())
+    assert calls == [first]
+
+
+def test_subscriber_may_write_through_the_store(store: SqliteEventStore) -> None:
+    pinned: list[bool] = []
+    done = threading.Event()
+
+    def pin_it(event: StoredEvent) -> None:
+        # Runs on the writer thread: must not wait for its own queue.
+        if event.event == "PIN_ME":
+            pinned.append(store.set_pinned(event.id, True))
+            store.append(record(event="FOLLOW_UP"))
+            done.set()
+
+    store.subscribe(pin_it)
+    event_id = store.append(record(event="PIN_ME")).id
+    assert done.wait(10)
+    stored = store.get(event_id)
+    assert store.count(EventFilter(events=frozenset({"FOLLOW_UP"}))) == 1
+    assert pinned == [True]
+    assert stored is not None and stored.pinned
+
+
+def test_close_commits_everything_queued(store_path: Path) -> None:
+    store = SqliteEventStore(store_path)
+    futures = [store.submit(record()) for _ in range(300)]
+    store.close()
+    assert all(future.done() for future in futures)
+    with pytest.raises(StoreClosedError):
+        store.submit(record())
+    with pytest.raises(StoreClosedError):
+        store.get(1)
+    reopened = SqliteEventStore(store_path)
+    try:
+        assert reopened.count() == 300
+    finally:
+        reopened.close()
+    store.close()  # closing twice is harmless
+
+
+def test_duplicates_point_at_the_original(store: SqliteEventStore) -> None:
+    first = record(entity_id="42", ts="100", handler_id="7")
+    original = store.append(first)
+    again = store.append(first.model_copy(update={"received_at": BASE_TIME + timedelta(hours=1)}))
+    other = store.append(record(entity_id="42", ts="101", handler_id="7"))
+    assert not original.duplicate
+    assert again.duplicate_of == original.id
+    assert other.duplicate_of is None
+
+    assert [event.id for event in store.query()] == [other.id, original.id]
+    shown = store.query(EventFilter(include_duplicates=True))
+    assert [event.id for event in shown] == [other.id, again.id, original.id]
+    assert shown[1].duplicate_of == original.id and shown[1].duplicate
+    assert store.count() == 2
+    assert store.count(EventFilter(include_duplicates=True)) == 3
+
+
+def test_duplicates_within_one_group_commit(store: SqliteEventStore) -> None:
+    gate, release = _hold_writer(store)
+    same = record(entity_id="9", ts="5")
+    futures = [store.submit(same) for _ in range(4)]
+    gate.set()
+    results = [future.result(timeout=30) for future in futures]
+    release()
+    assert results[0].duplicate_of is None
+    assert [result.duplicate_of for result in results[1:]] == [results[0].id] * 3
+
+
+def test_rejected_and_keyless_records_never_dedup(store: SqliteEventStore) -> None:
+    forged = record(entity_id="1", ts="1", verification=Verification.REJECTED)
+    assert store.append(forged).duplicate_of is None
+    assert store.append(forged).duplicate_of is None
+    genuine = store.append(forged.model_copy(update={"verification": Verification.VERIFIED}))
+    assert genuine.duplicate_of is None
+    keyless = record(entity_id=None)
+    assert store.append(keyless).duplicate_of is None
+    assert store.append(keyless).duplicate_of is None
+    assert store.count() == 5
+
+
+def test_keyset_paging_newest_first_with_filter(store: SqliteEventStore) -> None:
+    ids = []
+    for n in range(25):
+        source = EventSource.HOROSHOP if n % 2 else EventSource.BITRIX
+        ids.append(store.append(record(source=source)).id)
+    horoshop = [event_id for n, event_id in enumerate(ids) if n % 2][::-1]
+    flt = EventFilter(sources=frozenset({EventSource.HOROSHOP}))
+    pages: list[list[int]] = []
+    before: int | None = None
+    while True:
+        page = store.query(flt, limit=5, before_id=before)
+        if not page:
+            break
+        pages.append([event.id for event in page])
+        before = page[-1].id
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [event_id for page in pages for event_id in page] == horoshop
+    assert [event.id for event in store.iter_events(flt)] == horoshop
+
+
+def test_iter_events_crosses_page_boundaries(
+    store: SqliteEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import console.store.sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "PAGE_SIZE", 4)
+    ids = [store.append(record()).id for _ in range(10)]
+    assert [event.id for event in store.iter_events()] == ids[::-1]
+
+
+def test_query_rejects_non_positive_limit(store: SqliteEventStore) -> None:
+    with pytest.raises(ValueError, match="limit"):
+        store.query(limit=0)
+
+
+def _ids(store: SqliteEventStore, **kwargs: object) -> list[int]:
+    return [event.id for event in store.query(EventFilter.model_validate(kwargs), limit=1000)]
+
+
+def test_every_filter(store: SqliteEventStore) -> None:
+    bitrix = store.append(record(entity_id="E1", order_id="O1", profile="main")).id
+    horoshop = store.append(
+        record(source=EventSource.HOROSHOP, event="order_created", entity_id="E2", order_id="O2")
+    ).id
+    catch_up = store.append(
+        record(source=EventSource.CATCH_UP, event="ONSALEORDERSAVED", profile="second")
+    ).id
+    rejected = store.append(record(verification=Verification.REJECTED, profile="second")).id
+    malformed = store.append(record(verification=Verification.MALFORMED, order_id="O1")).id
+    old = store.append(record(received_at=BASE_TIME - timedelta(days=10))).id
+    store.set_pinned(horoshop, True)
+
+    assert _ids(store, sources={"horoshop", "catch-up"}) == [catch_up, horoshop]
+    assert _ids(store, events={"order_created"}) == [horoshop]
+    assert _ids(store, verification={"rejected", "malformed"}) == [malformed, rejected]
+    assert _ids(store, profile="second") == [rejected, catch_up]
+    assert _ids(store, entity_id="E1") == [bitrix]
+    assert _ids(store, order_id="O1") == [malformed, bitrix]
+    assert _ids(store, pinned_only=True) == [horoshop]
+    assert _ids(store, since=BASE_TIME - timedelta(days=1)) == [
+        malformed,
+        rejected,
+        catch_up,
+        horoshop,
+        bitrix,
+    ]
+    assert _ids(store, until=BASE_TIME - timedelta(days=1)) == [old]
+    # since is inclusive, until exclusive.
+    old_time = store.get(old)
+    assert old_time is not None
+    assert _ids(store, since=old_time.received_at, until=old_time.received_at) == []
+    assert _ids(store, since=old_time.received_at, until=BASE_TIME - timedelta(days=9)) == [old]
+    assert _ids(store, sources={"bitrix"}, profile="main", order_id="O1") == [malformed, bitrix]
+    assert _ids(store, order_id="O1", verification={"verified"}) == [bitrix]
+    assert store.count(EventFilter(profile="second")) == 2
+    assert store.count() == 6
+
+
+def test_pinning(store: SqliteEventStore) -> None:
+    event_id = store.append(record()).id
+    assert store.set_pinned(event_id, True) is True
+    stored = store.get(event_id)
+    assert stored is not None and stored.pinned
+    assert store.set_pinned(event_id, False) is True
+    stored = store.get(event_id)
+    assert stored is not None and not stored.pinned
+    assert store.set_pinned(event_id + 99, True) is False
+
+
+def test_cursors_survive_reopen(store_path: Path) -> None:
+    store = SqliteEventStore(store_path)
+    assert store.get_cursor("catch-up:main") is None
+    store.set_cursor("catch-up:main", "2025-01-01T00:00:00")
+    store.set_cursor("catch-up:main", "2025-02-01T00:00:00")
+    store.set_cursor("other", "x")
+    store.close()
+    reopened = SqliteEventStore(store_path)
+    try:
+        assert reopened.get_cursor("catch-up:main") == "2025-02-01T00:00:00"
+        assert reopened.get_cursor("other") == "x"
+    finally:
+        reopened.close()
+
+
+def test_reads_do_not_wait_for_a_held_write_lock(store: SqliteEventStore) -> None:
+    event_id = store.append(record()).id
+    # Another process holding the write lock must not block the feed.
+    with closing(sqlite3.connect(store.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE events SET pinned = 1")
+        try:
+            stored = store.get(event_id)
+            assert stored is not None and not stored.pinned
+            assert store.count() == 1
+        finally:
+            other.execute("ROLLBACK")
