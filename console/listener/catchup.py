@@ -1,0 +1,285 @@
+"""Catch-up polling: finds order changes that no received event covers.
+
+Bitrix24 never resends an event whose delivery failed, and a desktop behind NAT cannot
+receive events from a cloud portal at all (PROTOCOL.md §1, §2). The poller reads
+``sale.order.list`` through the profile's inbound webhook, ordered by ``dateUpdate``,
+and records every change without a matching received ``ONSALEORDERSAVED`` as a
+``catch-up`` event. Its position lives in the store, so it survives restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from console.bitrix.client import BitrixClient
+from console.bitrix.errors import B24Error
+from console.bitrix.orders import Order
+from console.bitrix.paging import PAGE_SIZE, extract_items
+from console.store.model import (
+    EventFilter,
+    EventRecord,
+    EventSource,
+    EventStore,
+    Verification,
+)
+
+log = logging.getLogger(__name__)
+
+ORDER_SAVED_EVENT = "ONSALEORDERSAVED"
+CATCH_UP_REASON = "found by catch-up polling through the inbound webhook"
+# The portal stamps ``ts`` when the event leaves its queue, a little after ``dateUpdate``;
+# an event sent up to this long before the recorded change still counts as covering it
+# (both times come from the portal's clock, second precision).
+COVERAGE_TOLERANCE = timedelta(seconds=2)
+_SELECT = ["id", "accountNumber", "statusId", "dateUpdate", "price", "currency", "xmlId"]
+
+
+@dataclass(frozen=True)
+class CatchUpCursor:
+    """The newest change already looked at: its time and the highest order id at that time."""
+
+    updated: datetime
+    last_id: int = 0
+
+    def encode(self) -> str:
+        return json.dumps({"updated": self.updated.isoformat(), "last_id": self.last_id})
+
+    @classmethod
+    def decode(cls, text: str) -> CatchUpCursor:
+        data = json.loads(text)
+        return cls(updated=datetime.fromisoformat(data["updated"]), last_id=int(data["last_id"]))
+
+
+@dataclass
+class CatchUpReport:
+    """What one polling pass saw."""
+
+    changes: int = 0
+    recorded: int = 0
+    covered: int = 0
+    cursor: CatchUpCursor | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    recorded_ids: list[int] = field(default_factory=list)
+
+
+def cursor_name(profile: str) -> str:
+    return f"catch-up:{profile}"
+
+
+def _portal_time(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class CatchUpPoller:
+    """Polls one profile's portal for order changes; thread-safe, one pass at a time.
+
+    ``client_factory`` builds a fresh client per pass so a profile edited in between
+    (new webhook, renewed tokens) is picked up without restarting.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        profile: str,
+        client_factory: Callable[[], BitrixClient],
+        *,
+        portal_domain: str | None = None,
+        interval_seconds: float | None = 60.0,
+        initial_lookback: timedelta = timedelta(days=1),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self.profile = profile
+        self._client_factory = client_factory
+        self._portal_domain = portal_domain
+        self.interval_seconds = interval_seconds
+        self._initial_lookback = initial_lookback
+        self._now = now
+        self._pass_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_report: CatchUpReport | None = None
+        self.on_report: Callable[[CatchUpReport], None] | None = None
+
+    # -- running in the background -------------------------------------------------
+
+    def start(self) -> None:
+        """Poll now, then every ``interval_seconds`` (never again if it is None)."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._run, name=f"catch-up-{self.profile}", daemon=True
+        )
+        self._thread.start()
+
+    def poll_now(self) -> None:
+        """Ask the background thread for a pass as soon as it is free."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            self.poll_once()
+            if self._stopping.is_set():
+                return
+            self._wake.wait(self.interval_seconds)
+
+    # -- one pass -------------------------------------------------------------------
+
+    def poll_once(self) -> CatchUpReport:
+        """Read every change since the cursor; never raises for portal or network trouble."""
+        with self._pass_lock:
+            report = CatchUpReport()
+            try:
+                with self._client_factory() as client:
+                    self._poll(client, report)
+            except B24Error as exc:
+                report.error = str(exc)
+                log.warning("catch-up for %s stopped: %s", self.profile, exc)
+            except Exception as exc:  # a pass must not kill the polling thread
+                report.error = f"{type(exc).__name__}: {exc}"
+                log.exception("catch-up for %s failed", self.profile)
+            report.finished_at = self._now()
+            self.last_report = report
+        if self.on_report is not None:
+            self.on_report(report)
+        return report
+
+    def _load_cursor(self) -> CatchUpCursor:
+        stored = self._store.get_cursor(cursor_name(self.profile))
+        if stored:
+            try:
+                return CatchUpCursor.decode(stored)
+            except (ValueError, KeyError, TypeError):
+                log.warning("catch-up cursor for %s unreadable; starting over", self.profile)
+        return CatchUpCursor(updated=self._now() - self._initial_lookback)
+
+    def _poll(self, client: BitrixClient, report: CatchUpReport) -> None:
+        cursor = self._load_cursor()
+        for page in self._pages(client, cursor):
+            for order in page:
+                report.changes += 1
+                if self._covered(order):
+                    report.covered += 1
+                else:
+                    self._record(order)
+                    report.recorded += 1
+                    report.recorded_ids.append(order.id)
+                assert order.date_update is not None
+                cursor = CatchUpCursor(updated=order.date_update, last_id=order.id)
+            # Saved after each page: a pass cut short resumes where it stopped.
+            self._store.set_cursor(cursor_name(self.profile), cursor.encode())
+        report.cursor = cursor
+
+    def _pages(self, client: BitrixClient, cursor: CatchUpCursor) -> Iterator[list[Order]]:
+        """Keyset pages on (dateUpdate, id).
+
+        Offset paging would skip orders when one of them is saved again mid-pass (it moves
+        to the end and every later row shifts down a place), so each page starts after the
+        last (time, id) seen: first the rest of the orders sharing the cursor's second,
+        then everything newer.
+        """
+        while True:
+            same_second = self._list(
+                client,
+                {"=dateUpdate": _portal_time(cursor.updated), ">id": cursor.last_id},
+                {"id": "asc"},
+            )
+            if len(same_second) == PAGE_SIZE:
+                # More orders share this second than fit a page: finish them first.
+                newer: list[Order] = []
+            else:
+                newer = self._list(
+                    client,
+                    {">dateUpdate": _portal_time(cursor.updated)},
+                    {"dateUpdate": "asc", "id": "asc"},
+                )
+            page = same_second + newer
+            if not page:
+                return
+            yield page
+            last = page[-1]
+            assert last.date_update is not None
+            cursor = CatchUpCursor(updated=last.date_update, last_id=last.id)
+            if len(same_second) < PAGE_SIZE and len(newer) < PAGE_SIZE:
+                return
+
+    @staticmethod
+    def _list(client: BitrixClient, flt: dict[str, Any], order: dict[str, str]) -> list[Order]:
+        # start=-1: no total count, the cheap form for keyset pages.
+        params = {"select": _SELECT, "filter": flt, "order": order, "start": -1}
+        response = client.call("sale.order.list", params)
+        orders = [Order.model_validate(item) for item in extract_items(response.result, "orders")]
+        return [order for order in orders if order.date_update is not None]
+
+    def _covered(self, order: Order) -> bool:
+        """A verified received event, or an earlier catch-up record, already shows this change."""
+        assert order.date_update is not None
+        changed_at = order.date_update.timestamp()
+        flt = EventFilter(
+            sources=frozenset({EventSource.BITRIX, EventSource.CATCH_UP}),
+            events=frozenset({ORDER_SAVED_EVENT}),
+            verification=frozenset({Verification.VERIFIED}),
+            profile=self.profile,
+            order_id=str(order.id),
+        )
+        for event in self._store.query(flt, limit=20):
+            try:
+                sent_at = float(event.ts) if event.ts is not None else None
+            except ValueError:
+                sent_at = None
+            if sent_at is None:
+                continue
+            if event.source is EventSource.CATCH_UP and int(sent_at) == int(changed_at):
+                return True
+            if (
+                event.source is EventSource.BITRIX
+                and sent_at >= changed_at - COVERAGE_TOLERANCE.total_seconds()
+            ):
+                return True
+        return False
+
+    def _record(self, order: Order) -> None:
+        assert order.date_update is not None
+        payload = {
+            "event": ORDER_SAVED_EVENT,
+            "source": "catch-up",
+            "order": order.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self._store.append(
+            EventRecord(
+                received_at=self._now(),
+                source=EventSource.CATCH_UP,
+                event=ORDER_SAVED_EVENT,
+                profile=self.profile,
+                entity_id=str(order.id),
+                order_id=str(order.id),
+                portal_domain=self._portal_domain,
+                ts=str(int(order.date_update.timestamp())),
+                handler_id="catch-up",
+                verification=Verification.VERIFIED,
+                verification_reason=CATCH_UP_REASON,
+                method="POST",
+                path="sale.order.list",
+                content_type="application/json",
+                raw_body=body,
+                payload=payload,
+            )
+        )
