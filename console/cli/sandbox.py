@@ -1,8 +1,118 @@
-"""Placeholder until this command group is written."""
+"""``b24-console sandbox`` and ``--demo``: run the emulated portal until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
+from console.cli.app import CliError, ExitCode, emit
+from console.sandbox import SandboxConfig, SandboxPortal
+from console.sandbox.portal import is_loopback
 
-def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
-    del subparsers
+# Demo settings: the documented standard-plan limits and a little network latency.
+DEMO_CONFIG = SandboxConfig(port=0, burst=50, drain_rate=2.0, latency_seconds=0.05)
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run the emulated Bitrix24 portal on loopback",
+        description="Serve an emulated Bitrix24 portal (REST, OAuth, outgoing events) "
+        "on this machine until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="loopback address (default %(default)s)"
+    )
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    parser.add_argument("--burst", type=int, default=50, help="leaky bucket size (default 50)")
+    parser.add_argument("--drain-rate", type=float, default=2.0, help="requests/s drained")
+    parser.add_argument("--latency", type=float, default=0.0, help="added seconds per call")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="share of 500 answers")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the portal data")
+    parser.add_argument(
+        "--handler",
+        dest="event_handlers",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="outgoing-webhook handler for ONSALEORDERSAVED and ONPROPERTYVALUEENTITYSAVED",
+    )
+    parser.add_argument("--horoshop-handler", metavar="URL", help="Horoshop order_created URL")
+    parser.add_argument("--json", action="store_true", help="print the description as JSON")
+    parser.set_defaults(handler=run_sandbox)
+
+
+def _config(args: argparse.Namespace) -> SandboxConfig:
+    if not is_loopback(args.host):
+        raise CliError(f"the sandbox only listens on loopback, not {args.host}")
+    if not 0 <= args.error_rate <= 1:
+        raise CliError("--error-rate must be between 0 and 1")
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
+        burst=args.burst,
+        drain_rate=args.drain_rate,
+        seed=args.seed,
+        latency_seconds=args.latency,
+        error_rate=args.error_rate,
+    )
+
+
+def describe_text(portal: SandboxPortal) -> str:
+    """What a person needs to point the console (or curl) at the sandbox."""
+    info = portal.describe()
+    lines = [
+        f"Sandbox portal on {info['base_url']}",
+        f"  inbound webhook (admin):   {info['webhook_url']}",
+        f"  inbound webhook (limited): {info['limited_webhook_url']}",
+        f"  outgoing application_token: {info['application_token']}",
+        f"  member_id: {info['member_id']}",
+        f"  OAuth client: {info['oauth_client_id']} / {info['oauth_client_secret']}",
+        f"  OAuth token URL: {info['oauth_token_url']}",
+        "  control endpoints:",
+    ]
+    lines += [f"    {endpoint}" for endpoint in info["control"].values()]
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def serve(portal: SandboxPortal, args: argparse.Namespace) -> int:
+    """Start ``portal``, print what it serves and block until SIGINT or SIGTERM."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            portal.start()
+        except OSError as exc:
+            raise CliError(f"cannot listen: {exc}", ExitCode.NETWORK) from exc
+        for url in getattr(args, "event_handlers", None) or []:
+            portal.register_handler("ONSALEORDERSAVED", url)
+            portal.register_handler("ONPROPERTYVALUEENTITYSAVED", url)
+        if getattr(args, "horoshop_handler", None):
+            portal.register_horoshop_handler(args.horoshop_handler)
+        emit(args, portal.describe(), lambda: describe_text(portal))
+        # A timed wait keeps the main thread responsive to signals on every platform.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        portal.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return ExitCode.OK
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    return serve(SandboxPortal(_config(args)), args)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``b24-console --demo``: the sandbox with demo settings (the listener joins later)."""
+    return serve(SandboxPortal(DEMO_CONFIG), args)

@@ -1,0 +1,470 @@
+"""Handlers of the emulated REST methods: validation, errors and result shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.sandbox import seed
+from console.sandbox.errors import RestError
+from console.sandbox.params import (
+    check_required,
+    field_int,
+    int_value,
+    require_fields,
+    require_int_param,
+    require_param,
+)
+from console.sandbox.query import PAGE_SIZE, Page, run_list
+from console.sandbox.state import (
+    OWNER_DEAL,
+    OWNER_INVOICE,
+    OWNER_INVOICE_OLD,
+    PortalState,
+    iso,
+    now,
+)
+
+EVENT_ORDER_SAVED = "ONSALEORDERSAVED"
+EVENT_PROPERTY_SAVED = "ONPROPERTYVALUEENTITYSAVED"
+
+
+@dataclass
+class CallContext:
+    """Who calls and what the handler may touch."""
+
+    state: PortalState
+    user_id: int
+    admin: bool
+    emit: Callable[[str, int], None]
+
+
+@dataclass
+class MethodResult:
+    result: Any
+    total: int | None = None
+    next: int | None = None
+    rows: int = 0
+
+
+Handler = Callable[[CallContext, dict[str, Any]], MethodResult]
+
+
+@dataclass
+class MethodSpec:
+    handler: Handler
+    write: bool = False
+    # sale.* and crm.orderentity.* need an online-store administrator.
+    admin_only: bool = False
+    names: list[str] = field(default_factory=list)
+
+
+def _listed(key: str, page: Page) -> MethodResult:
+    return MethodResult({key: page.items}, page.total, page.next, len(page.items))
+
+
+# --------------------------------------------------------------------- statuses
+STATUS_KEYS = ("color", "id", "notify", "sort", "type", "xmlId")
+
+
+def _status_shape(status: dict[str, Any]) -> dict[str, Any]:
+    return {k: status.get(k) for k in STATUS_KEYS}
+
+
+def status_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [_status_shape(s) for s in ctx.state.statuses.values()]
+    return _listed("statuses", run_list(rows, params, ctx.state.tz, {"sort": "asc"}))
+
+
+def _status(ctx: CallContext, status_id: str) -> dict[str, Any]:
+    found = ctx.state.statuses.get(status_id)
+    if found is None:
+        raise RestError("201340400001")
+    return found
+
+
+def status_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    status = _status(ctx, str(require_param(params, "id")))
+    return MethodResult({"status": _status_shape(status)})
+
+
+def _apply_status_fields(status: dict[str, Any], fields: dict[str, Any]) -> None:
+    if "notify" in fields:
+        status["notify"] = "Y" if str(fields["notify"]).upper() in ("Y", "1", "TRUE") else "N"
+    if "sort" in fields:
+        status["sort"] = int_value(fields["sort"]) or 0
+    if "color" in fields:
+        status["color"] = str(fields["color"]) or None
+    if "xmlId" in fields:
+        status["xmlId"] = fields["xmlId"] if fields["xmlId"] not in ("",) else None
+
+
+def _status_type(fields: dict[str, Any]) -> str:
+    if fields.get("type") in (None, ""):
+        raise RestError("0", "Required fields: type")
+    status_type = str(fields["type"]).upper()
+    if status_type not in ("O", "D"):
+        raise RestError("201350000003")
+    return status_type
+
+
+def status_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    fields = require_fields(params)
+    check_required(fields, ["id", "type"])
+    status_type = _status_type(fields)
+    status_id = str(fields["id"]).upper()
+    if len(status_id) > 2 or not status_id.isalnum():
+        raise RestError("0", "id must be one or two latin letters")
+    if status_id in ctx.state.statuses:
+        raise RestError("0", f"Status {status_id} already exists")
+    status: dict[str, Any] = {
+        "id": status_id,
+        "type": status_type,
+        "sort": 100,
+        "notify": "Y",
+        "color": None,
+        "xmlId": None,
+    }
+    _apply_status_fields(status, fields)
+    ctx.state.statuses[status_id] = status
+    return MethodResult({"status": _status_shape(status)})
+
+
+def status_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    status_id = str(require_param(params, "id"))
+    fields = require_fields(params)
+    status = _status(ctx, status_id)
+    status_type = _status_type(fields)
+    if status_type != status["type"]:
+        if status_id in seed.SYSTEM_STATUS_TYPES:
+            raise RestError("201350000006")
+        if status["type"] == "O" and ctx.state.status_in_use_by_orders(status_id):
+            raise RestError("201350000007")
+        if status["type"] == "D" and ctx.state.status_in_use_by_shipments(status_id):
+            raise RestError("201350000008")
+        status["type"] = status_type
+    _apply_status_fields(status, fields)
+    return MethodResult({"status": _status_shape(status)})
+
+
+def status_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    status_id = str(require_param(params, "id"))
+    _status(ctx, status_id)
+    if status_id in seed.SYSTEM_STATUS_TYPES:
+        raise RestError("0", "you cannot delete a system status")
+    if ctx.state.status_in_use_by_orders(status_id) or ctx.state.status_in_use_by_shipments(
+        status_id
+    ):
+        raise RestError("0", "you cannot delete a status that is in use")
+    del ctx.state.statuses[status_id]
+    ctx.state.status_langs = [s for s in ctx.state.status_langs if s["statusId"] != status_id]
+    return MethodResult(True)
+
+
+# ---------------------------------------------------------------- status names
+def status_lang_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [dict(s) for s in ctx.state.status_langs]
+    return _listed("statusLangs", run_list(rows, params, ctx.state.tz))
+
+
+def status_lang_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    fields = require_fields(params)
+    check_required(fields, ["statusId", "lid", "name"])
+    status_id, lid = str(fields["statusId"]), str(fields["lid"])
+    _status(ctx, status_id)
+    if lid not in {lang["lid"] for lang in ctx.state.langs}:
+        raise RestError("201750000004")
+    if any(s["statusId"] == status_id and s["lid"] == lid for s in ctx.state.status_langs):
+        raise RestError("201750000003")
+    row = {
+        "statusId": status_id,
+        "lid": lid,
+        "name": str(fields["name"]),
+        "description": str(fields.get("description") or ""),
+    }
+    ctx.state.status_langs.append(row)
+    return MethodResult({"statusLang": dict(row)})
+
+
+def status_lang_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    fields = require_fields(params)
+    check_required(fields, ["statusId", "lid", "name"])
+    status_id, lid = str(fields["statusId"]), str(fields["lid"])
+    before = len(ctx.state.status_langs)
+    ctx.state.status_langs = [
+        s for s in ctx.state.status_langs if not (s["statusId"] == status_id and s["lid"] == lid)
+    ]
+    if len(ctx.state.status_langs) == before:
+        raise RestError("201740400001")
+    return MethodResult(True)
+
+
+def status_lang_langs(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    return MethodResult({"langs": [dict(lang) for lang in ctx.state.langs]})
+
+
+# ---------------------------------------------------------------------- orders
+ORDER_WRITABLE = (
+    "statusId", "comments", "userDescription", "xmlId", "responsibleId", "reasonCanceled",
+    "canceled", "marked", "accountNumber",
+)  # fmt: skip
+
+
+def order_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    order = ctx.state.order(require_int_param(params, "id"), "201240400001")
+    return MethodResult({"order": ctx.state.order_full(order)})
+
+
+def order_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [ctx.state.order_row(o) for o in ctx.state.orders.values()]
+    return _listed("orders", run_list(rows, params, ctx.state.tz, {"id": "asc"}))
+
+
+def _check_status_of_type(ctx: CallContext, status_id: str, wanted: str) -> None:
+    status = _status(ctx, status_id)
+    if status["type"] != wanted:
+        raise RestError("201350000003", f"status {status_id} is not of type {wanted}")
+
+
+def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    order_id = require_int_param(params, "id")
+    fields = require_fields(params)
+    order = ctx.state.order(order_id, "200540400001")
+    if "statusId" in fields:
+        status_id = str(fields["statusId"])
+        _check_status_of_type(ctx, status_id, "O")
+        if status_id != order["statusId"]:
+            order["statusId"] = status_id
+            order["dateStatus"] = iso(now())
+            order["empStatusId"] = ctx.user_id
+    for name in ORDER_WRITABLE:
+        if name in fields and name != "statusId":
+            value = fields[name]
+            order[name] = int_value(value) if name == "responsibleId" else value
+    ctx.state.touch_order(order)
+    ctx.emit(EVENT_ORDER_SAVED, order_id)
+    return MethodResult({"order": ctx.state.order_row(order)})
+
+
+def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    shipment_id = require_int_param(params, "id")
+    fields = require_fields(params)
+    shipment = ctx.state.shipments.get(shipment_id)
+    if shipment is None:
+        raise RestError("0", "shipment does not exist")
+    if "statusId" in fields:
+        status_id = str(fields["statusId"])
+        _check_status_of_type(ctx, status_id, "D")
+        shipment["statusId"] = status_id
+    for name in ("trackingNumber", "deducted", "allowDelivery", "comments"):
+        if name in fields:
+            shipment[name] = fields[name]
+    ctx.state.touch_order(ctx.state.orders[shipment["orderId"]])
+    ctx.emit(EVENT_ORDER_SAVED, shipment["orderId"])
+    return MethodResult({"shipment": dict(shipment)})
+
+
+# ------------------------------------------------------------- property values
+def _value_short(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: value[k] for k in ("code", "id", "name", "orderPropsId", "value")}
+
+
+def property_value_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    value = ctx.state.property_values.get(require_int_param(params, "id"))
+    if value is None:
+        raise RestError("201040400001")
+    return MethodResult({"propertyValue": _value_short(value)})
+
+
+def property_value_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [dict(v) for v in ctx.state.property_values.values()]
+    return _listed("propertyValues", run_list(rows, params, ctx.state.tz, {"id": "asc"}))
+
+
+def property_value_modify(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    """``fields.order{id, propertyValues[{orderPropsId, value}]}``: set an order's values."""
+    fields = require_fields(params)
+    order_fields = fields.get("order")
+    if not isinstance(order_fields, dict):
+        raise RestError("0", "Required fields: order")
+    check_required(order_fields, ["id"])
+    order = ctx.state.order(field_int(order_fields, "id"), "200540400001")
+    wanted = order_fields.get("propertyValues") or []
+    if isinstance(wanted, dict):
+        wanted = list(wanted.values())
+    changed: list[int] = []
+    for entry in wanted:
+        props_id = int_value(entry.get("orderPropsId")) if isinstance(entry, dict) else None
+        if props_id is None:
+            raise RestError("0", "Required fields: orderPropsId")
+        for value in ctx.state.property_values.values():
+            if value["orderId"] == order["id"] and value["orderPropsId"] == props_id:
+                if value["value"] != entry.get("value"):
+                    value["value"] = entry.get("value")
+                    changed.append(value["id"])
+                break
+        else:
+            raise RestError("201040400001", f"order property {props_id} does not exist")
+    if changed:
+        ctx.state.touch_order(order)
+        for value_id in changed:
+            ctx.emit(EVENT_PROPERTY_SAVED, value_id)
+        ctx.emit(EVENT_ORDER_SAVED, order["id"])
+    values = [dict(v) for v in ctx.state.property_values.values() if v["orderId"] == order["id"]]
+    return MethodResult({"propertyValues": values})
+
+
+# ------------------------------------------------------------------ bindings
+BINDING_FIELDS = ["orderId", "ownerTypeId", "ownerId"]
+
+
+def _binding_fields(params: dict[str, Any]) -> tuple[int, int, int]:
+    fields = require_fields(params)
+    check_required(fields, BINDING_FIELDS)
+    return (
+        field_int(fields, "orderId"),
+        field_int(fields, "ownerTypeId"),
+        field_int(fields, "ownerId"),
+    )
+
+
+def binding_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    order_id, owner_type, owner_id = _binding_fields(params)
+    ctx.state.order(order_id, "200540400001")
+    if owner_type not in (OWNER_DEAL, OWNER_INVOICE, OWNER_INVOICE_OLD):
+        raise RestError("0", "Binding is only possible to a deal or invoice")
+    if not ctx.state.owner_exists(owner_type, owner_id):
+        raise RestError("0", f"CRM object {owner_type}:{owner_id} does not exist")
+    current = ctx.state.bindings.get(order_id)
+    if current == {"orderId": order_id, "ownerTypeId": owner_type, "ownerId": owner_id}:
+        raise RestError("201650000001")
+    # An order has one link: a new owner replaces the previous one.
+    binding = {"orderId": order_id, "ownerId": owner_id, "ownerTypeId": owner_type}
+    ctx.state.bindings[order_id] = {
+        "orderId": order_id,
+        "ownerTypeId": owner_type,
+        "ownerId": owner_id,
+    }
+    return MethodResult({"dealOrder": binding})
+
+
+def binding_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [
+        {"orderId": b["orderId"], "ownerId": b["ownerId"], "ownerTypeId": b["ownerTypeId"]}
+        for b in ctx.state.bindings.values()
+    ]
+    if int_value(params.get("start")) == -1:
+        # For this method start=-1 means "everything, uncounted" (documented).
+        items = _all_pages(rows, dict(params, start=0), ctx)
+        return MethodResult({"orderEntity": items}, None, None, len(items))
+    return _listed("orderEntity", run_list(rows, params, ctx.state.tz, {"ownerId": "asc"}))
+
+
+def _all_pages(
+    rows: list[dict[str, Any]], params: dict[str, Any], ctx: CallContext
+) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        page = run_list(rows, dict(params, start=start), ctx.state.tz, {"ownerId": "asc"})
+        items.extend(page.items)
+        if page.next is None:
+            return items
+        start += PAGE_SIZE
+
+
+def binding_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    order_id, owner_type, owner_id = _binding_fields(params)
+    ctx.state.order(order_id, "200540400001")
+    current = ctx.state.bindings.get(order_id)
+    if current != {"orderId": order_id, "ownerTypeId": owner_type, "ownerId": owner_id}:
+        raise RestError("201640400004")
+    del ctx.state.bindings[order_id]
+    return MethodResult(True)
+
+
+def binding_fields(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    spec = {"type": "integer", "isRequired": True, "isReadOnly": False, "isImmutable": True}
+    return MethodResult({"orderEntity": {name: dict(spec) for name in BINDING_FIELDS}})
+
+
+# ----------------------------------------------------------------------- deals
+def deal_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    deal_id = int_value(params.get("id", params.get("ID")))
+    if deal_id is None or deal_id <= 0:
+        raise RestError("", "ID is not defined or invalid")
+    deal = ctx.state.deals.get(deal_id)
+    if deal is None:
+        raise RestError("", "Not found")
+    return MethodResult(dict(deal))
+
+
+def deal_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    rows = [dict(d) for d in ctx.state.deals.values()]
+    page = run_list(rows, params, ctx.state.tz, {"ID": "asc"})
+    return MethodResult(page.items, page.total, page.next, len(page.items))
+
+
+# --------------------------------------------------------------- connection
+def _user(ctx: CallContext) -> dict[str, Any]:
+    if ctx.admin:
+        return {"ID": str(ctx.user_id), "NAME": "Олена", "LAST_NAME": "Коваленко", "ADMIN": True}
+    return {"ID": str(ctx.user_id), "NAME": "Тарас", "LAST_NAME": "Мельник", "ADMIN": False}
+
+
+def profile(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    user = _user(ctx)
+    user.update(
+        {"PERSONAL_GENDER": "", "PERSONAL_PHOTO": None, "TIME_ZONE": "Europe/Kyiv"}
+        | {"TIME_ZONE_OFFSET": 10800}
+    )
+    return MethodResult(user)
+
+
+def user_current(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    user = _user(ctx)
+    admin = user.pop("ADMIN")
+    user.update(
+        {
+            "ACTIVE": True,
+            "EMAIL": "owner@shop.example.ua" if admin else "manager@shop.example.ua",
+            "TIME_ZONE": "Europe/Kyiv",
+            "UF_DEPARTMENT": [1],
+            "USER_TYPE": "employee",
+        }
+    )
+    return MethodResult(user)
+
+
+def server_time(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    return MethodResult(iso(now()))
+
+
+METHODS: dict[str, MethodSpec] = {
+    "sale.status.list": MethodSpec(status_list, admin_only=True),
+    "sale.status.get": MethodSpec(status_get, admin_only=True),
+    "sale.status.add": MethodSpec(status_add, write=True, admin_only=True),
+    "sale.status.update": MethodSpec(status_update, write=True, admin_only=True),
+    "sale.status.delete": MethodSpec(status_delete, write=True, admin_only=True),
+    "sale.statuslang.list": MethodSpec(status_lang_list, admin_only=True),
+    "sale.statuslang.add": MethodSpec(status_lang_add, write=True, admin_only=True),
+    "sale.statuslang.deletebyfilter": MethodSpec(status_lang_delete, write=True, admin_only=True),
+    "sale.statuslang.getlistlangs": MethodSpec(status_lang_langs, admin_only=True),
+    "sale.order.get": MethodSpec(order_get, admin_only=True),
+    "sale.order.list": MethodSpec(order_list, admin_only=True),
+    "sale.order.update": MethodSpec(order_update, write=True, admin_only=True),
+    "sale.shipment.update": MethodSpec(shipment_update, write=True, admin_only=True),
+    "sale.propertyvalue.get": MethodSpec(property_value_get, admin_only=True),
+    "sale.propertyvalue.list": MethodSpec(property_value_list, admin_only=True),
+    "sale.propertyvalue.modify": MethodSpec(property_value_modify, write=True, admin_only=True),
+    "crm.orderentity.add": MethodSpec(binding_add, write=True, admin_only=True),
+    "crm.orderentity.list": MethodSpec(binding_list, admin_only=True),
+    "crm.orderentity.deletebyfilter": MethodSpec(binding_delete, write=True, admin_only=True),
+    "crm.orderentity.getfields": MethodSpec(binding_fields, admin_only=True),
+    "crm.deal.get": MethodSpec(deal_get),
+    "crm.deal.list": MethodSpec(deal_list),
+    "profile": MethodSpec(profile),
+    "user.current": MethodSpec(user_current),
+    "server.time": MethodSpec(server_time),
+}

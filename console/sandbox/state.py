@@ -1,0 +1,271 @@
+"""The portal's in-memory data, seeded deterministically, and the rules that change it."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from console.sandbox import seed
+from console.sandbox.errors import RestError
+
+# Kyiv summer time; a fixed offset keeps the sandbox free of tz database differences.
+PORTAL_TZ = timezone(timedelta(hours=3))
+ORDER_COUNT = 200
+FIRST_ORDER_ID = 101
+DEAL_COUNT = 50
+INVOICE_COUNT = 5
+OWNER_DEAL = 2
+OWNER_INVOICE_OLD = 5
+OWNER_INVOICE = 31
+
+
+def iso(moment: datetime) -> str:
+    """Portal date format: ``2024-06-25T16:30:51+03:00``."""
+    return moment.astimezone(PORTAL_TZ).replace(microsecond=0).isoformat()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PortalState:
+    """Statuses, languages, orders, property values, deals, invoices and bindings.
+
+    Handlers run on the server's event loop; tests read from another thread, so every
+    change happens under ``lock``.
+    """
+
+    def __init__(self, seed_value: int = 1) -> None:
+        self.lock = threading.RLock()
+        self.tz = PORTAL_TZ
+        self.statuses: dict[str, dict[str, Any]] = {str(s["id"]): dict(s) for s in seed.STATUSES}
+        self.langs: list[dict[str, str]] = [dict(lang) for lang in seed.LANGS]
+        self.status_langs: list[dict[str, Any]] = []
+        for status_id, names in seed.STATUS_NAMES.items():
+            for lid, (name, description) in names.items():
+                self.status_langs.append(
+                    {"statusId": status_id, "lid": lid, "name": name, "description": description}
+                )
+        self.orders: dict[int, dict[str, Any]] = {}
+        self.shipments: dict[int, dict[str, Any]] = {}
+        self.property_values: dict[int, dict[str, Any]] = {}
+        self.deals: dict[int, dict[str, Any]] = {}
+        self.invoices: dict[int, dict[str, Any]] = {}
+        # One binding per order, keyed by order id, as the platform enforces.
+        self.bindings: dict[int, dict[str, int]] = {}
+        self._seed(random.Random(seed_value))
+
+    # ------------------------------------------------------------------ seeding
+    def _seed(self, rng: random.Random) -> None:
+        base = now().replace(second=0, microsecond=0)
+        offsets = sorted((rng.uniform(3600, 42 * 86400) for _ in range(ORDER_COUNT)), reverse=True)
+        statuses = list(seed.ORDER_STATUS_WEIGHTS)
+        weights = list(seed.ORDER_STATUS_WEIGHTS.values())
+        basket_id = shipment_id = payment_id = value_id = 1
+        for index, offset in enumerate(offsets):
+            order_id = FIRST_ORDER_ID + index
+            inserted = base - timedelta(seconds=int(offset))
+            # Seeded edits stay at least a minute in the past, so an API change made now is
+            # always strictly newer than every seeded dateUpdate.
+            room = max(0.0, min(5 * 86400.0, offset - 60))
+            updated = inserted + timedelta(seconds=int(rng.uniform(0, room)))
+            status_id = rng.choices(statuses, weights)[0]
+            first, first_latin = rng.choice(seed.FIRST_NAMES)
+            last, last_latin = rng.choice(seed.LAST_NAMES)
+            city = rng.choice(seed.CITIES)
+            items: list[dict[str, Any]] = []
+            for product in rng.sample(seed.PRODUCTS, rng.randint(1, 3)):
+                name, article, price = product
+                quantity = rng.choice((1, 1, 1, 2, 3))
+                items.append(
+                    {
+                        "id": basket_id,
+                        "orderId": order_id,
+                        "productId": 1000 + seed.PRODUCTS.index(product),
+                        "name": name,
+                        "xmlId": article,
+                        "price": price,
+                        "basePrice": price,
+                        "quantity": float(quantity),
+                        "currency": "UAH",
+                        "measureName": "шт",
+                        "measureCode": 796,
+                    }
+                )
+                basket_id += 1
+            total = round(sum(i["price"] * i["quantity"] for i in items), 2)
+            delivery_id, delivery_name = rng.choice(seed.DELIVERIES)
+            delivery_price = 0.0 if total > 3000 or delivery_id == 5 else 70.0
+            paid = status_id in ("P", "S", "F")
+            pay_id, pay_name = rng.choice(seed.PAY_SYSTEMS)
+            shipment = {
+                "id": shipment_id,
+                "orderId": order_id,
+                "statusId": seed.SHIPMENT_STATUS_FOR[status_id],
+                "deliveryId": delivery_id,
+                "deliveryName": delivery_name,
+                "priceDelivery": delivery_price,
+                "basePriceDelivery": delivery_price,
+                "currency": "UAH",
+                "allowDelivery": "Y" if paid else "N",
+                "deducted": "Y" if status_id in ("S", "F") else "N",
+                "trackingNumber": f"2045{rng.randint(10**9, 10**10 - 1)}"
+                if status_id in ("S", "F")
+                else "",
+                "system": "N",
+                "dateInsert": iso(inserted),
+            }
+            self.shipments[shipment_id] = shipment
+            shipment_id += 1
+            payment = {
+                "id": payment_id,
+                "orderId": order_id,
+                "paySystemId": pay_id,
+                "paySystemName": pay_name,
+                "sum": round(total + delivery_price, 2),
+                "currency": "UAH",
+                "paid": "Y" if paid else "N",
+                "datePaid": iso(inserted + timedelta(hours=2)) if paid else None,
+            }
+            payment_id += 1
+            email = f"{first_latin}.{last_latin}{order_id % 97}@gmail.com"
+            operator = rng.choice((50, 63, 66, 67, 68, 73, 93, 96, 97, 98))
+            phone = f"+380{operator}{rng.randint(1000000, 9999999)}"
+            address = f"{city}, {rng.choice(seed.STREETS)}, {rng.randint(1, 120)}"
+            values = {"FIO": f"{first} {last}", "EMAIL": email, "PHONE": phone, "ADDRESS": address}
+            for props_id, code, name, props_xml in seed.ORDER_PROPS:
+                self.property_values[value_id] = {
+                    "id": value_id,
+                    "orderId": order_id,
+                    "orderPropsId": props_id,
+                    "orderPropsXmlId": props_xml,
+                    "code": code,
+                    "name": name,
+                    "value": values[code],
+                }
+                value_id += 1
+            self.orders[order_id] = {
+                "id": order_id,
+                "accountNumber": str(order_id),
+                "lid": "s1",
+                "personTypeId": 1,
+                "statusId": status_id,
+                "dateInsert": iso(inserted),
+                "dateUpdate": iso(updated),
+                "dateStatus": iso(updated),
+                "empStatusId": 1,
+                "userId": 1000 + rng.randint(1, 150),
+                "responsibleId": 1,
+                "price": round(total + delivery_price, 2),
+                "priceDelivery": delivery_price,
+                "discountValue": 0.0,
+                "taxValue": 0.0,
+                "currency": "UAH",
+                "payed": "Y" if paid else "N",
+                "canceled": "Y" if status_id == "D" else "N",
+                "reasonCanceled": "Клієнт відмовився" if status_id == "D" else "",
+                "deducted": "Y" if status_id in ("S", "F") else "N",
+                "marked": "N",
+                # Orders imported from the Horoshop storefront carry its order number.
+                "xmlId": f"horoshop_{order_id + 4000}" if order_id % 5 == 0 else "",
+                "comments": "",
+                "userDescription": rng.choice(("", "", "Передзвоніть перед доставкою", "")),
+                "version": 1,
+                "basketItems": items,
+                "payments": [payment],
+                "shipments": [shipment],
+            }
+        self._seed_crm(rng, base)
+
+    def _seed_crm(self, rng: random.Random, base: datetime) -> None:
+        for deal_id in range(1, DEAL_COUNT + 1):
+            created = base - timedelta(seconds=int(rng.uniform(86400, 60 * 86400)))
+            first, _ = rng.choice(seed.FIRST_NAMES)
+            last, _ = rng.choice(seed.LAST_NAMES)
+            stage = rng.choice(seed.DEAL_STAGES)
+            self.deals[deal_id] = {
+                "ID": str(deal_id),
+                "TITLE": f"Замовлення з сайту: {first} {last}",
+                "TYPE_ID": "SALE",
+                "STAGE_ID": stage,
+                "CATEGORY_ID": "0",
+                "CURRENCY_ID": "UAH",
+                "OPPORTUNITY": f"{rng.choice(seed.PRODUCTS)[2]:.2f}",
+                "COMPANY_ID": "0",
+                "CONTACT_ID": str(rng.randint(1, 120)),
+                "ASSIGNED_BY_ID": "1",
+                "CREATED_BY_ID": "1",
+                "SOURCE_ID": "WEB",
+                "OPENED": "Y",
+                "CLOSED": "Y" if stage == "WON" else "N",
+                "COMMENTS": None,
+                "BEGINDATE": iso(created.replace(hour=0, minute=0)),
+                "CLOSEDATE": iso(created + timedelta(days=7)),
+                "DATE_CREATE": iso(created),
+                "DATE_MODIFY": iso(created + timedelta(hours=rng.randint(1, 48))),
+                "ORIGIN_ID": None,
+            }
+        for invoice_id in range(1, INVOICE_COUNT + 1):
+            self.invoices[invoice_id] = {
+                "id": invoice_id,
+                "entityTypeId": OWNER_INVOICE,
+                "title": f"Рахунок №{invoice_id}",
+                "opportunity": rng.choice(seed.PRODUCTS)[2],
+                "currencyId": "UAH",
+            }
+        order_ids = rng.sample(sorted(self.orders), 33)
+        for index, order_id in enumerate(order_ids):
+            if index < 30:
+                owner = (OWNER_DEAL, rng.randint(1, DEAL_COUNT))
+            else:
+                owner = (OWNER_INVOICE, rng.randint(1, INVOICE_COUNT))
+            self.bindings[order_id] = {
+                "orderId": order_id,
+                "ownerTypeId": owner[0],
+                "ownerId": owner[1],
+            }
+
+    # ------------------------------------------------------------------ shapes
+    def order_row(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The flat fields ``sale.order.list`` returns (no nested collections)."""
+        return {k: v for k, v in order.items() if not isinstance(v, list)}
+
+    def order_full(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The full ``sale.order.get`` shape with property values and bindings."""
+        full = dict(order)
+        full["propertyValues"] = [
+            {k: v for k, v in value.items() if k not in ("orderId", "orderPropsXmlId")}
+            for value in self.property_values.values()
+            if value["orderId"] == order["id"]
+        ]
+        full["clients"] = [{"entityTypeId": 3, "entityId": order["userId"] % 120 + 1}]
+        binding = self.bindings.get(order["id"])
+        full["tradeBindings"] = []
+        full["dealBinding"] = dict(binding) if binding else None
+        return full
+
+    def status_in_use_by_orders(self, status_id: str) -> bool:
+        return any(o["statusId"] == status_id for o in self.orders.values())
+
+    def status_in_use_by_shipments(self, status_id: str) -> bool:
+        return any(s["statusId"] == status_id for s in self.shipments.values())
+
+    def order(self, order_id: int, missing_code: str) -> dict[str, Any]:
+        found = self.orders.get(order_id)
+        if found is None:
+            raise RestError(missing_code)
+        return found
+
+    def touch_order(self, order: dict[str, Any]) -> None:
+        """Saving an order bumps ``dateUpdate`` (what incremental polling keys on)."""
+        order["dateUpdate"] = iso(now())
+        order["version"] = int(order.get("version", 1)) + 1
+
+    def owner_exists(self, owner_type: int, owner_id: int) -> bool:
+        if owner_type == OWNER_DEAL:
+            return owner_id in self.deals
+        if owner_type in (OWNER_INVOICE, OWNER_INVOICE_OLD):
+            return owner_id in self.invoices
+        return False

@@ -1,0 +1,80 @@
+"""The leaky bucket (503 QUERY_LIMIT_EXCEEDED) and the per-method operating limit (429)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from console.sandbox.limits import LeakyBucket, OperatingTime
+
+
+def test_bucket_refuses_over_burst_and_recovers(sandbox_factory, http: httpx.Client) -> None:
+    portal = sandbox_factory(burst=5, drain_rate=10.0)
+    url = portal.webhook_url + "server.time"
+    codes = [http.post(url).status_code for _ in range(12)]
+    assert codes[:5] == [200] * 5
+    assert 503 in codes
+    refused = http.post(url)
+    if refused.status_code == 503:
+        assert refused.json() == {
+            "error": "QUERY_LIMIT_EXCEEDED",
+            "error_description": "Too many requests",
+        }
+    time.sleep(0.6)  # drains 6 at 10/s
+    assert http.post(url).status_code == 200
+
+
+def test_batch_costs_one_request(sandbox_factory, http: httpx.Client) -> None:
+    portal = sandbox_factory(burst=2, drain_rate=0.01)
+    batch = {"cmd": {f"c{i}": "server.time" for i in range(50)}}
+    assert http.post(portal.webhook_url + "batch", json=batch).status_code == 200
+    assert http.post(portal.webhook_url + "batch", json=batch).status_code == 200
+    assert http.post(portal.webhook_url + "profile").status_code == 503
+
+
+def test_operation_time_limit_per_method(sandbox_factory, http: httpx.Client) -> None:
+    portal = sandbox_factory(
+        operating_limit_seconds=0.05, processing_seconds=0.02, burst=1000, drain_rate=100.0
+    )
+    url = portal.webhook_url + "sale.status.get"
+    operating = []
+    for _ in range(3):
+        answer = http.post(url, json={"id": "N"})
+        assert answer.status_code == 200
+        operating.append(answer.json()["time"]["operating"])
+    assert operating == sorted(operating) and operating[-1] > 0.05
+    blocked = http.post(url, json={"id": "N"})
+    assert blocked.status_code == 429
+    # Failing calls cost time too: three refusals push crm.deal.get over the limit.
+    deal = portal.webhook_url + "crm.deal.get"
+    assert [http.post(deal, json={"id": 999}).status_code for _ in range(4)] == [400, 400, 400, 429]
+    assert blocked.json()["error"] == "OPERATION_TIME_LIMIT"
+    # Other methods, and the same method for another webhook, still work.
+    assert http.post(portal.webhook_url + "server.time").status_code == 200
+    assert http.post(portal.limited_webhook_url + "crm.deal.get", json={"id": 1}).status_code == 200
+    # Inside a batch the blocked method fails alone.
+    batch = {"cmd": {"s": "sale.status.get?id=N", "t": "server.time"}}
+    body = http.post(portal.webhook_url + "batch", json=batch).json()["result"]
+    assert body["result_error"]["s"]["error"] == "OPERATION_TIME_LIMIT"
+    assert "t" in body["result"]
+
+
+def test_operating_baskets_age_out() -> None:
+    now = [1_000_000.0]
+    tracker = OperatingTime(1.0, clock=lambda: now[0])
+    total, reset_at = tracker.add("hook", "m", 2.0)
+    assert total == 2.0 and tracker.is_blocked("hook", "m")
+    assert reset_at == (int(now[0] // 60) + 10) * 60
+    now[0] += 9 * 60
+    assert tracker.is_blocked("hook", "m")
+    now[0] += 60
+    assert not tracker.is_blocked("hook", "m")
+
+
+def test_bucket_drains_continuously() -> None:
+    now = [0.0]
+    bucket = LeakyBucket(2, 2.0, clock=lambda: now[0])
+    assert bucket.try_acquire() and bucket.try_acquire() and not bucket.try_acquire()
+    now[0] += 0.5
+    assert bucket.try_acquire() and not bucket.try_acquire()
