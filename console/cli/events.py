@@ -88,6 +88,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     replay.add_argument("--to", metavar="URL", help="default: the local listener")
     replay.set_defaults(handler=_replay)
 
+    catch_up = commands.add_parser(
+        "catch-up",
+        parents=[common],
+        help="poll the portal once for order changes that no received event covers",
+    )
+    catch_up.add_argument("--profile", help="required unless there is only one profile")
+    catch_up.add_argument(
+        "--lookback",
+        default="1d",
+        help="how far back the first pass of a profile looks (default %(default)s)",
+    )
+    catch_up.add_argument("--json", action="store_true")
+    catch_up.set_defaults(handler=_catch_up)
+
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -344,3 +358,47 @@ def _replay(args: argparse.Namespace) -> int:
         raise CliError(f"replay to {request.url} failed: {exc}", ExitCode.NETWORK) from None
     print(f"{request.method} {request.url} -> HTTP {status}")
     return ExitCode.OK
+
+
+def _catch_up(args: argparse.Namespace) -> int:
+    from console.bitrix.connect import client_for_profile
+    from console.cli.portal import profile_name
+    from console.core.profiles import ProfileRepository
+    from console.listener.catchup import CatchUpPoller
+
+    now = datetime.now(UTC)
+    lookback = now - parse_time(args.lookback, "--lookback", now=now)
+    if lookback <= timedelta(0):
+        raise CliError("--lookback: give a span back from now, such as 2h or 1d")
+    repo = ProfileRepository()
+    name = profile_name(args)
+    profile = repo.get(name)
+
+    def work(store: SqliteEventStore) -> int:
+        poller = CatchUpPoller(
+            store,
+            name,
+            lambda: client_for_profile(repo, name),
+            portal_domain=profile.domain,
+            interval_seconds=None,
+            initial_lookback=lookback,
+        )
+        report = poller.poll_once(raise_errors=True)
+        data = {
+            "profile": name,
+            "changes": report.changes,
+            "covered": report.covered,
+            "recorded": report.recorded,
+            "recorded_orders": report.recorded_ids,
+            "cursor": report.cursor.updated.isoformat() if report.cursor else None,
+        }
+        emit(
+            args,
+            data,
+            f"{name}: {report.changes} order changes since the last pass, "
+            f"{report.covered} already covered by received events, "
+            f"{report.recorded} recorded as catch-up events",
+        )
+        return ExitCode.OK
+
+    return _with_store(args, work)

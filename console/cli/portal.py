@@ -65,7 +65,8 @@ sort_value = _checked(_sort, "a whole number")
 # --- profile and client --------------------------------------------------------------
 
 
-def _profile_name(args: argparse.Namespace) -> str:
+def profile_name(args: argparse.Namespace) -> str:
+    """The profile named by ``--profile``, or the only one there is."""
     from console.core.profiles import ProfileRepository
 
     if args.profile:
@@ -84,7 +85,7 @@ def open_client(args: argparse.Namespace) -> BitrixClient:
     from console.bitrix.connect import client_for_profile
     from console.core.profiles import ProfileRepository
 
-    return client_for_profile(ProfileRepository(), _profile_name(args))
+    return client_for_profile(ProfileRepository(), profile_name(args))
 
 
 def _dump(model: pydantic.BaseModel) -> dict[str, Any]:

@@ -142,17 +142,25 @@ class CatchUpPoller:
 
     # -- one pass -------------------------------------------------------------------
 
-    def poll_once(self) -> CatchUpReport:
-        """Read every change since the cursor; never raises for portal or network trouble."""
+    def poll_once(self, *, raise_errors: bool = False) -> CatchUpReport:
+        """Read every change since the cursor.
+
+        Portal and network trouble ends up in ``report.error`` (the background thread must
+        keep going) unless ``raise_errors`` asks for the exception, as a one-shot CLI does.
+        """
         with self._pass_lock:
             report = CatchUpReport()
             try:
                 with self._client_factory() as client:
                     self._poll(client, report)
             except B24Error as exc:
+                if raise_errors:
+                    raise
                 report.error = str(exc)
                 log.warning("catch-up for %s stopped: %s", self.profile, exc)
             except Exception as exc:  # a pass must not kill the polling thread
+                if raise_errors:
+                    raise
                 report.error = f"{type(exc).__name__}: {exc}"
                 log.exception("catch-up for %s failed", self.profile)
             report.finished_at = self._now()

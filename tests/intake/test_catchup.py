@@ -215,3 +215,40 @@ def test_background_thread_polls_on_start_and_on_demand(
     finally:
         poller.stop()
     assert catch_up_events(store) == ["121"]
+
+
+def test_events_catch_up_command_runs_one_pass(
+    portal: SandboxPortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from console.cli import main
+    from console.core.credentials import SecretKind
+    from console.core.profiles import AuthMode, Profile, ProfileRepository
+
+    credentials = parse_webhook_url(portal.webhook_url)
+    repo = ProfileRepository()
+    repo.save(
+        Profile(
+            name=PROFILE,
+            portal_url=credentials.portal_url,
+            auth_mode=AuthMode.WEBHOOK,
+            webhook_user_id=credentials.user_id,
+        )
+    )
+    repo.set_secret(PROFILE, SecretKind.WEBHOOK_CODE, credentials.code)
+    change_orders(portal, [FIRST + 1, FIRST + 2])
+    data_dir = tmp_path / "intake"
+
+    args = ["events", "catch-up", "--data-dir", str(data_dir), "--lookback", "5m", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["recorded_orders"] == [FIRST + 1, FIRST + 2]
+    assert credentials.code not in json.dumps(first)
+
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["recorded"] == 0
+
+    repo.set_secret(PROFILE, SecretKind.WEBHOOK_CODE, "not-the-code")
+    assert main(args) == 5
+    assert "not-the-code" not in capsys.readouterr().err
