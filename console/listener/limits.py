@@ -1,0 +1,109 @@
+"""Bounds on what the listener is willing to read, and the errors that say why it refused.
+
+Every refusal carries the HTTP status and a one-line reason, so the route answers the
+sender clearly and the stored copy says the same thing the sender was told.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+# Read the body in pieces this large: a lying or absent Content-Length never makes us
+# buffer more than the limit plus one chunk.
+READ_CHUNK_BYTES = 64 * 1024
+
+
+class RequestRefused(Exception):
+    """The request cannot be accepted; ``status`` is the 4xx to answer with."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class BodyTooLarge(RequestRefused):
+    def __init__(self, limit: int, kept: bytes = b"") -> None:
+        super().__init__(413, f"body larger than {limit} bytes")
+        # What was read before giving up: stored (redacted) so the operator can see it.
+        self.kept = kept
+
+
+async def read_bounded_body(request: web.Request, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of the body; raise :class:`BodyTooLarge` beyond that.
+
+    The declared Content-Length is checked first so an honest oversize request is
+    refused without reading it; a chunked or lying request is cut off while reading.
+    """
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise BodyTooLarge(limit)
+    if declared is not None and declared <= READ_CHUNK_BYTES:
+        # The common case: one small event; aiohttp has it buffered already.
+        return await request.content.read()
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(READ_CHUNK_BYTES)
+        if not chunk:
+            return b"".join(parts)
+        size += len(chunk)
+        if size > limit:
+            kept = b"".join(parts) + chunk
+            raise BodyTooLarge(limit, kept[:limit])
+        parts.append(chunk)
+
+
+def check_json_shape(value: Any, *, max_depth: int, max_keys: int) -> Any:
+    """Enforce the form limits on decoded JSON and return it with every string made storable.
+
+    Containers nest at most ``max_depth`` deep (``{"a": 1}`` is depth 1, as ``a=1`` is for a
+    form) and hold at most ``max_keys`` members in total. JSON may carry lone surrogates
+    (``"\\ud800"``) that SQLite cannot encode; they are replaced by backslash escapes.
+    Iterative, so hostile nesting never reaches the recursion limit.
+    """
+    keys = 0
+    root: list[Any] = [value]
+    # Each entry: (container, key in container, value, depth of value's container).
+    stack: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 0)]
+    while stack:
+        parent, slot, node, depth = stack.pop()
+        if isinstance(node, str):
+            cleaned = storable_text(node)
+            if cleaned is not node:
+                parent[slot] = cleaned
+        elif isinstance(node, dict):
+            depth += 1
+            if depth > max_depth:
+                raise RequestRefused(400, f"body nests deeper than {max_depth} levels")
+            keys += len(node)
+            if keys > max_keys:
+                raise RequestRefused(400, f"more than {max_keys} keys")
+            if any(storable_text(key) is not key for key in node):
+                items = list(node.items())
+                node.clear()
+                for key, child in items:
+                    node[storable_text(key)] = child
+            for key, child in node.items():
+                stack.append((node, key, child, depth))
+        elif isinstance(node, list):
+            depth += 1
+            if depth > max_depth:
+                raise RequestRefused(400, f"body nests deeper than {max_depth} levels")
+            keys += len(node)
+            if keys > max_keys:
+                raise RequestRefused(400, f"more than {max_keys} keys")
+            for index, child in enumerate(node):
+                stack.append((node, index, child, depth))
+    return root[0]
+
+
+def storable_text(text: str) -> str:
+    """``text`` unchanged when it is valid Unicode, else with lone surrogates escaped."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text

@@ -1,0 +1,146 @@
+"""Remove credentials from an event before anything is stored.
+
+Access and refresh tokens are replaced by a marker; the application token by its
+fingerprint, so the operator can still tell which token a sender used without the store
+holding it. Both the parsed payload and the raw body are cleaned: the raw body is what
+the inspector shows and what replay resends.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote_plus, unquote_plus
+
+from console.core.masking import fingerprint
+
+REDACTED = "[redacted]"
+# Keys whose value is a bearer credential: never kept in any form.
+_DROPPED_KEYS = frozenset({"access_token", "refresh_token"})
+# Keys whose value identifies the sender: kept as a fingerprint.
+_FINGERPRINTED_KEYS = frozenset({"application_token"})
+_SENSITIVE_KEYS = _DROPPED_KEYS | _FINGERPRINTED_KEYS
+
+_SENSITIVE_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+)
+_SENSITIVE_HEADER_WORDS = ("token", "secret")
+
+# A JSON string member named like a credential, for bodies that did not parse.
+_JSON_MEMBER = re.compile(
+    rb'"(access_token|refresh_token|application_token)"(\s*:\s*)"((?:[^"\\]|\\.)*)"'
+)
+
+
+def is_fingerprint(value: str) -> bool:
+    """True for the values :func:`fingerprint` produces (what a stored token looks like)."""
+    return value.startswith("sha256:") and len(value) == 15
+
+
+def _replacement(key: str, value: str) -> str:
+    if key in _DROPPED_KEYS:
+        return REDACTED
+    if not value or is_fingerprint(value):
+        return value
+    return fingerprint(value)
+
+
+def redact_payload(payload: Any) -> bool:
+    """Replace credential values anywhere in ``payload`` in place; True if any was found."""
+    changed = False
+    stack = [payload]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _SENSITIVE_KEYS and isinstance(value, str | int | float):
+                    text = str(value)
+                    new = _replacement(key, text)
+                    if new != value:
+                        node[key] = new
+                        changed = True
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(child for child in node if isinstance(child, dict | list))
+    return changed
+
+
+def _form_key_leaf(encoded_key: bytes) -> str:
+    """The last bracket segment of a form key: ``auth%5Baccess_token%5D`` -> ``access_token``."""
+    key = unquote_plus(encoded_key.decode("latin-1"))
+    if key.endswith("]"):
+        start = key.rfind("[")
+        if start >= 0:
+            return key[start + 1 : -1]
+    return key
+
+
+def redact_form_body(raw: bytes) -> bytes:
+    """The form body with credential values replaced, every other byte and the order kept.
+
+    Works pair by pair on the encoded bytes, so it also cleans bodies that failed to
+    parse (bad UTF-8, too many keys, too deep).
+    """
+    if b"token" not in raw.lower():
+        return raw
+    pieces = raw.split(b"&")
+    changed = False
+    for index, piece in enumerate(pieces):
+        key, sep, value = piece.partition(b"=")
+        if not sep or b"token" not in key.lower():
+            continue
+        leaf = _form_key_leaf(key)
+        if leaf not in _SENSITIVE_KEYS:
+            continue
+        decoded = unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
+        new = _replacement(leaf, decoded)
+        if new != decoded:
+            pieces[index] = key + b"=" + quote_plus(new).encode("ascii")
+            changed = True
+    return b"&".join(pieces) if changed else raw
+
+
+def _redact_json_match(match: re.Match[bytes]) -> bytes:
+    key = match.group(1).decode("ascii")
+    try:
+        value = json.loads(b'"' + match.group(3) + b'"')
+    except ValueError:
+        value = match.group(3).decode("utf-8", "replace")
+    new = _replacement(key, value)
+    encoded = json.dumps(new).encode("utf-8")
+    return b'"' + match.group(1) + b'"' + match.group(2) + encoded
+
+
+def redact_json_body(raw: bytes, payload: Any, payload_changed: bool) -> bytes:
+    """The JSON body re-serialized from the redacted payload, only when a token was present."""
+    if not payload_changed:
+        return raw
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def redact_unparsed_body(raw: bytes) -> bytes:
+    """Best effort for a body nobody could parse: clean form pairs and JSON string members."""
+    cleaned = redact_form_body(raw)
+    if b"token" in cleaned:
+        cleaned = _JSON_MEMBER.sub(_redact_json_match, cleaned)
+    return cleaned
+
+
+def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Mask headers that carry credentials (by name)."""
+    result: list[tuple[str, str]] = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower in _SENSITIVE_HEADERS or any(word in lower for word in _SENSITIVE_HEADER_WORDS):
+            value = REDACTED
+        result.append((name, value))
+    return result
+
+
+def redact_secret_in_path(path: str, secret: str) -> str:
+    """The request path with a URL secret replaced by its fingerprint."""
+    if not secret:
+        return path
+    return path.replace(secret, fingerprint(secret))

@@ -1,0 +1,439 @@
+"""The embedded HTTP listener: aiohttp on its own thread and event loop.
+
+Each request is answered only after its event is durably in the store, so a 200 means
+"kept"; everything that cannot be kept as genuine is kept as REJECTED or MALFORMED with
+the same one-line reason the sender got. Nothing a sender puts on the wire produces a
+5xx: the only 5xx is 503, when the store itself fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from aiohttp import web
+
+from console.core.settings import ListenerSettings
+from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
+from console.listener.parsing import (
+    UNKNOWN_EVENT,
+    BitrixFields,
+    BodyKind,
+    bitrix_body_kind,
+    bitrix_fields,
+    decode_body,
+    horoshop_body_kind,
+    horoshop_fields,
+    sniff_bitrix_auth,
+)
+from console.listener.redaction import (
+    redact_form_body,
+    redact_headers,
+    redact_json_body,
+    redact_payload,
+    redact_secret_in_path,
+    redact_unparsed_body,
+)
+from console.listener.verification import CredentialSource, verify_bitrix
+from console.store.model import (
+    AppendResult,
+    EventRecord,
+    EventSource,
+    EventStore,
+    Verification,
+)
+
+log = logging.getLogger(__name__)
+
+# Bodies larger than this are parsed on the loop's default executor so a slow parse of a
+# big (but allowed) body never holds up small events queued behind it.
+_OFFLOAD_PARSE_BYTES = 128 * 1024
+# In-flight handlers get this long to finish on stop() before connections are cut.
+_SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback IP address."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps({"error": reason}).encode("utf-8"),
+        content_type="application/json",
+    )
+
+
+def _clean_headers(request: web.Request) -> list[tuple[str, str]]:
+    pairs = [(storable_text(k), storable_text(v)) for k, v in request.headers.items()]
+    return redact_headers(pairs)
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What the route decided, before it is committed and answered."""
+
+    status: int
+    verification: Verification
+    reason: str | None
+
+
+class _Routes:
+    """Request handlers; lives on the listener thread."""
+
+    def __init__(
+        self, store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+    ) -> None:
+        self.store = store
+        self.credentials = credentials
+        self.settings = settings
+        self.committed = 0
+
+    async def _decode(self, kind: BodyKind, raw: bytes) -> Any:
+        if len(raw) <= _OFFLOAD_PARSE_BYTES:
+            return decode_body(
+                kind, raw, max_depth=self.settings.max_depth, max_keys=self.settings.max_keys
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            None,
+            lambda: decode_body(
+                kind, raw, max_depth=self.settings.max_depth, max_keys=self.settings.max_keys
+            ),
+        )
+
+    async def _commit(self, record: EventRecord) -> AppendResult | None:
+        """Wait for the durable commit; ``None`` if the store failed (already logged)."""
+        try:
+            result = await asyncio.wrap_future(self.store.submit(record))
+        except Exception:
+            log.exception("event store failed; answering 503")
+            return None
+        self.committed += 1
+        return result
+
+    async def _finish(self, record: EventRecord, outcome: _Outcome) -> web.Response:
+        result = await self._commit(record)
+        if outcome.status != 200:
+            # The sender's input was the problem: say so even if keeping a copy failed.
+            return _error(outcome.status, outcome.reason or "refused")
+        if result is None:
+            return _error(503, "event store unavailable; event not stored")
+        if result.duplicate_of is not None:
+            body = {"status": "duplicate", "id": result.id, "duplicate_of": result.duplicate_of}
+        else:
+            body = {"status": "stored", "id": result.id}
+        return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
+
+    async def bitrix(self, request: web.Request) -> web.Response:
+        received_at = datetime.now(UTC)
+        profile = storable_text(request.match_info["profile"])
+        expectation = self.credentials.bitrix(profile)
+        raw = b""
+        refused: RequestRefused | None = None
+        payload: Any = None
+        kind: BodyKind | None = None
+        try:
+            raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            kind = bitrix_body_kind(request.content_type if request.body_exists else None, raw)
+            payload = await self._decode(kind, raw)
+        except BodyTooLarge as exc:
+            refused, raw = exc, exc.kept
+        except RequestRefused as exc:
+            refused = exc
+
+        fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
+        if expectation is None:
+            auth_problem: str | None = f"unknown profile {profile}"
+        else:
+            auth_problem = verify_bitrix(
+                profile,
+                expectation,
+                application_token=fields.application_token,
+                domain=fields.domain,
+                member_id=fields.member_id,
+            )
+
+        if refused is not None:
+            raw = redact_unparsed_body(raw)
+            payload = None
+            reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
+            outcome = _Outcome(
+                refused.status,
+                Verification.MALFORMED if auth_problem is None else Verification.REJECTED,
+                reason,
+            )
+        else:
+            changed = redact_payload(payload)
+            raw = (
+                redact_form_body(raw)
+                if kind is BodyKind.FORM
+                else redact_json_body(raw, payload, changed)
+            )
+            if auth_problem is not None:
+                status = 404 if expectation is None else 401
+                outcome = _Outcome(status, Verification.REJECTED, auth_problem)
+            elif fields.problem is not None:
+                outcome = _Outcome(400, Verification.MALFORMED, fields.problem)
+            else:
+                outcome = _Outcome(200, Verification.VERIFIED, None)
+
+        record = EventRecord.model_construct(
+            received_at=received_at,
+            source=EventSource.BITRIX,
+            event=fields.event or UNKNOWN_EVENT,
+            profile=profile,
+            entity_id=fields.entity_id,
+            order_id=fields.order_id,
+            portal_domain=fields.domain,
+            member_id=fields.member_id,
+            handler_id=fields.handler_id,
+            ts=fields.ts,
+            verification=outcome.verification,
+            verification_reason=outcome.reason,
+            remote_addr=request.remote,
+            method=request.method,
+            path=storable_text(request.path_qs),
+            content_type=storable_text(request.headers.get("Content-Type", "")) or None,
+            headers=_clean_headers(request),
+            raw_body=raw,
+            payload=payload,
+        )
+        return await self._finish(record, outcome)
+
+    async def horoshop(self, request: web.Request) -> web.Response:
+        received_at = datetime.now(UTC)
+        secret = request.match_info["secret"]
+        profile = self.credentials.horoshop(secret)
+        raw = b""
+        refused: RequestRefused | None = None
+        payload: Any = None
+        try:
+            raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            kind = horoshop_body_kind(request.content_type if request.body_exists else None, raw)
+            payload = await self._decode(kind, raw)
+        except BodyTooLarge as exc:
+            refused, raw = exc, exc.kept
+        except RequestRefused as exc:
+            refused = exc
+
+        auth_problem = None if profile is not None else "unknown Horoshop secret"
+        event = "order_created"
+        order_id: str | None = None
+        if refused is not None:
+            raw = redact_unparsed_body(raw)
+            payload = None
+            reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
+            verification = Verification.MALFORMED if profile else Verification.REJECTED
+            outcome = _Outcome(refused.status, verification, reason)
+        else:
+            fields = horoshop_fields(payload)
+            event, order_id = fields.event, fields.order_id
+            raw = redact_json_body(raw, payload, redact_payload(payload))
+            if auth_problem is not None:
+                outcome = _Outcome(401, Verification.REJECTED, auth_problem)
+            elif fields.problem is not None:
+                outcome = _Outcome(400, Verification.MALFORMED, fields.problem)
+            else:
+                outcome = _Outcome(200, Verification.VERIFIED, None)
+
+        record = EventRecord.model_construct(
+            received_at=received_at,
+            source=EventSource.HOROSHOP,
+            event=event,
+            profile=profile,
+            entity_id=order_id,
+            order_id=order_id,
+            portal_domain=None,
+            member_id=None,
+            handler_id=None,
+            ts=None,
+            verification=outcome.verification,
+            verification_reason=outcome.reason,
+            remote_addr=request.remote,
+            method=request.method,
+            path=storable_text(redact_secret_in_path(request.path_qs, secret)),
+            content_type=storable_text(request.headers.get("Content-Type", "")) or None,
+            headers=_clean_headers(request),
+            raw_body=raw,
+            payload=payload,
+        )
+        return await self._finish(record, outcome)
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        del request
+        body = {"status": "ok", "events": self.committed}
+        return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
+
+
+@web.middleware
+async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Router refusals (404, 405) as the same JSON shape the routes use."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            reason = exc.reason
+            if exc.status == 404:
+                reason = f"no route for {request.method} {storable_text(request.path)}"
+            response = _error(exc.status, reason)
+            if exc.status == 405 and "Allow" in exc.headers:
+                response.headers["Allow"] = exc.headers["Allow"]
+            return response
+        raise
+    return response
+
+
+def build_app(
+    store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+) -> web.Application:
+    """The aiohttp application with the listener's routes (no thread, no socket)."""
+    routes = _Routes(store, credentials, settings)
+    app = web.Application(middlewares=[_one_line_errors], client_max_size=settings.max_body_bytes)
+    app.router.add_post("/bitrix/{profile}", routes.bitrix)
+    app.router.add_put("/horoshop/{secret}", routes.horoshop)
+    app.router.add_post("/horoshop/{secret}", routes.horoshop)
+    app.router.add_get("/healthz", routes.healthz)
+    return app
+
+
+class ListenerServer:
+    """Runs the listener on a background thread with its own event loop.
+
+    ``start()`` returns once the socket is bound (port 0 picks a free port; read
+    ``port``/``base_url``). ``stop()`` lets in-flight requests finish, then joins the
+    thread; calling it twice is harmless.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        credentials: CredentialSource,
+        settings: ListenerSettings | None = None,
+        *,
+        public: bool = False,
+    ) -> None:
+        self.settings = settings or ListenerSettings()
+        if not is_loopback_host(self.settings.host) and not public:
+            raise ValueError(
+                f"refusing to listen on {self.settings.host}: not a loopback address "
+                "(pass public=True / --public to expose the listener)"
+            )
+        if not is_loopback_host(self.settings.host):
+            log.warning(
+                "listener bound to %s: reachable from other machines; only the "
+                "application token and URL secrets keep forged events out",
+                self.settings.host,
+            )
+        self.store = store
+        self.credentials = credentials
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._port: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("listener not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        host = self.settings.host
+        if host in ("0.0.0.0", "::", ""):
+            # Bound to every interface: loopback is the address that surely works here.
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def handler_urls(self) -> dict[str, str]:
+        """``bitrix/<profile>`` and ``horoshop/<profile>`` to the URL to register.
+
+        The Horoshop secret is masked: it is the credential, and this list gets printed.
+        """
+        urls: dict[str, str] = {}
+        for profile in self.credentials.profiles():
+            urls[f"bitrix/{profile}"] = f"{self.base_url}/bitrix/{profile}"
+            hint = self.credentials.horoshop_hint(profile)
+            if hint:
+                urls[f"horoshop/{profile}"] = f"{self.base_url}/horoshop/{hint}"
+        return urls
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                raise RuntimeError("listener already started")
+            self._thread = threading.Thread(target=self._run, name="b24-listener", daemon=True)
+            self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            self._thread.join()
+            raise self._startup_error
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._bind())
+        except BaseException as exc:  # handed to start(), which raises it on the caller's thread
+            self._startup_error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            if self._runner is not None:
+                loop.run_until_complete(self._runner.cleanup())
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    async def _bind(self) -> None:
+        app = build_app(self.store, self.credentials, self.settings)
+        runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=_SHUTDOWN_GRACE_SECONDS, handle_signals=False
+        )
+        await runner.setup()
+        self._runner = runner
+        site = web.TCPSite(runner, self.settings.host, self.settings.port, backlog=1024)
+        await site.start()
+        address = runner.addresses[0]
+        self._port = int(address[1])
+
+    def stop(self) -> None:
+        with self._lock:
+            thread, loop = self._thread, self._loop
+        if thread is None or loop is None or not thread.is_alive():
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
