@@ -12,7 +12,7 @@ import pytest
 # Set before anything imports Qt, so no test ever needs a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.support.memory_keyring import MemoryKeyring
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
