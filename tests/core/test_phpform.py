@@ -32,8 +32,14 @@ def test_digit_keys_become_lists_and_empty_brackets_append() -> None:
 
 @pytest.mark.parametrize(
     ("key", "parts"),
-    [("a", ["a"]), ("a[b][c]", ["a", "b", "c"]), ("a[]", ["a", ""]), ("a[b", ["a[b"]),
-     ("[x]", ["[x]"]), ("a[b]c", ["a[b]c"])],
+    [
+        ("a", ["a"]),
+        ("a[b][c]", ["a", "b", "c"]),
+        ("a[]", ["a", ""]),
+        ("a[b", ["a[b"]),
+        ("[x]", ["[x]"]),
+        ("a[b]c", ["a[b]c"]),
+    ],
 )
 def test_split_bracket_key(key: str, parts: list[str]) -> None:
     assert split_bracket_key(key) == parts
@@ -55,8 +61,10 @@ leaf = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"),
 key = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True)
 tree = st.recursive(
     leaf,
-    lambda children: st.dictionaries(key, children, min_size=1, max_size=4)
-    | st.lists(children, min_size=1, max_size=4),
+    lambda children: (
+        st.dictionaries(key, children, min_size=1, max_size=4)
+        | st.lists(children, min_size=1, max_size=4)
+    ),
     max_leaves=20,
 )
 
