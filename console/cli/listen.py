@@ -1,13 +1,14 @@
 """``b24-console listen``: run the embedded listener in the foreground.
 
 Prints the handler URLs to register, then one line per committed event, until SIGINT or
-SIGTERM. :func:`start_listen_session` builds the running pieces for other front ends
-(and for the catch-up poller, which attaches itself through :func:`register_session_hook`).
+SIGTERM. :func:`start_listen_session` and :func:`start_catch_up` build the running pieces
+for other front ends (the demo, the window).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import signal
 import sys
 import threading
@@ -15,49 +16,80 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any
 
+from console.bitrix.connect import client_for_profile
 from console.cli.app import CliError, ExitCode
-from console.core.profiles import ProfileRepository
-from console.core.settings import ListenerSettings, load_settings
+from console.core.credentials import SecretKind
+from console.core.profiles import AuthMode, Profile, ProfileRepository
+from console.core.settings import CatchUpSettings, ListenerSettings, load_settings
+from console.listener.catchup import CatchUpPoller, CatchUpReport
 from console.listener.server import ListenerServer, is_loopback_host
 from console.listener.verification import KeyringCredentialSource
 from console.store import EventStore, RetentionPolicy, StoredEvent, open_store
 
 
-class Stoppable(Protocol):
-    def stop(self) -> None: ...
-
-
 @dataclass
 class ListenSession:
-    """A store, the credentials and a running listener; ``stop()`` ends them in order."""
+    """A store, the credentials, a running listener and its catch-up pollers.
+
+    ``stop()`` ends them in order: pollers first (they write to the store), then the
+    listener, then the store.
+    """
 
     store: EventStore
     credentials: KeyringCredentialSource
     server: ListenerServer
     profiles: ProfileRepository
-    # Started by session hooks (the catch-up poller); stopped before the listener.
-    attached: list[Stoppable] = field(default_factory=list)
+    pollers: list[CatchUpPoller] = field(default_factory=list)
     _stopped: bool = False
+
+    def poll_now(self) -> None:
+        """Ask every catch-up poller for a pass now."""
+        for poller in self.pollers:
+            poller.poll_now()
 
     def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
-        for piece in reversed(self.attached):
-            piece.stop()
+        for poller in self.pollers:
+            poller.stop()
         self.server.stop()
         self.store.close()
 
 
-SessionHook = Callable[[ListenSession], "Stoppable | None"]
-_session_hooks: list[SessionHook] = []
+def catch_up_profiles(repo: ProfileRepository, only: str | None) -> list[Profile]:
+    """Profiles the poller can read orders for: those with an inbound webhook stored."""
+    chosen = [repo.get(only)] if only else repo.list()
+    return [
+        profile
+        for profile in chosen
+        if profile.auth_mode is AuthMode.WEBHOOK
+        and repo.secret(profile.name, SecretKind.WEBHOOK_CODE)
+    ]
 
 
-def register_session_hook(hook: SessionHook) -> None:
-    """Run ``hook`` on each new session once the listener is up; its result is stopped with it."""
-    _session_hooks.append(hook)
+def start_catch_up(
+    session: ListenSession,
+    settings: CatchUpSettings,
+    *,
+    only: str | None = None,
+    on_report: Callable[[CatchUpReport], None] | None = None,
+) -> None:
+    """Start one background poller per webhook profile: a pass now, then every interval."""
+    repo = session.profiles
+    for profile in catch_up_profiles(repo, only):
+        poller = CatchUpPoller(
+            session.store,
+            profile.name,
+            functools.partial(client_for_profile, repo, profile.name),
+            portal_domain=profile.domain,
+            interval_seconds=settings.interval_seconds,
+        )
+        poller.on_report = on_report
+        session.pollers.append(poller)
+        poller.start()
 
 
 def start_listen_session(
@@ -83,21 +115,21 @@ def start_listen_session(
     except BaseException:
         store.close()
         raise
-    session = ListenSession(store=store, credentials=credentials, server=server, profiles=repo)
-    try:
-        for hook in _session_hooks:
-            piece = hook(session)
-            if piece is not None:
-                session.attached.append(piece)
-    except BaseException:
-        session.stop()
-        raise
-    return session
+    return ListenSession(store=store, credentials=credentials, server=server, profiles=repo)
+
+
+def format_catch_up_line(report: CatchUpReport) -> str:
+    if report.error:
+        return f"catch-up {report.profile}: failed: {report.error}"
+    return (
+        f"catch-up {report.profile}: {report.changes} changes, {report.covered} covered by events, "
+        f"{report.recorded} recorded"
+    )
 
 
 def format_event_line(event: StoredEvent) -> str:
     """One line per committed event: time, id, source, event, entity, verification."""
-    when = event.received_at.strftime("%Y-%m-%d %H:%M:%S")
+    when = event.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     state = event.verification.value
     if event.duplicate_of is not None:
         state += f" (duplicate of #{event.duplicate_of})"
@@ -126,6 +158,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--public", action="store_true", help="allow binding an address other machines can reach"
     )
+    parser.add_argument(
+        "--no-catch-up",
+        action="store_true",
+        help="do not poll the portal for changes that no event covered",
+    )
+    parser.add_argument(
+        "--catch-up-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between catch-up passes (default from settings: 60); "
+        "SIGUSR1 asks for a pass now",
+    )
     parser.set_defaults(handler=_listen)
 
 
@@ -139,6 +183,13 @@ def _listen(args: argparse.Namespace) -> int:
             raise CliError(f"port {args.port} out of range")
         updates["port"] = args.port
     listener_settings = settings.listener.model_copy(update=updates)
+    catch_up = settings.catch_up
+    if args.catch_up_interval is not None:
+        if args.catch_up_interval <= 0:
+            raise CliError("--catch-up-interval: give a positive number of seconds")
+        catch_up = catch_up.model_copy(update={"interval_seconds": args.catch_up_interval})
+    if args.no_catch_up:
+        catch_up = catch_up.model_copy(update={"enabled": False})
     if not is_loopback_host(listener_settings.host) and not args.public:
         raise CliError(
             f"{listener_settings.host} is not a loopback address: add --public to expose "
@@ -175,7 +226,13 @@ def _listen(args: argparse.Namespace) -> int:
         del signum, frame
         stop.set()
 
+    def on_poll_request(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        session.poll_now()
+
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if hasattr(signal, "SIGUSR1"):
+        previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, on_poll_request)
     unsubscribe = session.store.subscribe(lambda event: print(format_event_line(event), flush=True))
     try:
         print(f"listening on {session.server.base_url}  (store: {store_path})", flush=True)
@@ -184,6 +241,18 @@ def _listen(args: argparse.Namespace) -> int:
             print("no profiles: add one with 'b24-console profile add'", flush=True)
         for name, url in urls.items():
             print(f"  {name:24} {url}", flush=True)
+        if catch_up.enabled:
+            start_catch_up(
+                session,
+                catch_up,
+                only=args.profile,
+                on_report=lambda report: print(format_catch_up_line(report), flush=True),
+            )
+            for poller in session.pollers:
+                print(
+                    f"catch-up polling for {poller.profile} every {catch_up.interval_seconds:g} s",
+                    flush=True,
+                )
         # Wake up now and then: a signal handler runs only between bytecodes of this thread.
         while not stop.wait(0.5):
             pass

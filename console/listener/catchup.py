@@ -60,6 +60,7 @@ class CatchUpCursor:
 class CatchUpReport:
     """What one polling pass saw."""
 
+    profile: str
     changes: int = 0
     recorded: int = 0
     covered: int = 0
@@ -149,7 +150,7 @@ class CatchUpPoller:
         keep going) unless ``raise_errors`` asks for the exception, as a one-shot CLI does.
         """
         with self._pass_lock:
-            report = CatchUpReport()
+            report = CatchUpReport(profile=self.profile)
             try:
                 with self._client_factory() as client:
                     self._poll(client, report)
