@@ -9,11 +9,9 @@ from types import FrameType
 from typing import Any
 
 from console.cli.app import CliError, ExitCode, emit
+from console.demo import DemoSession
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.sandbox.portal import is_loopback
-
-# Demo settings: the documented standard-plan limits and a little network latency.
-DEMO_CONFIG = SandboxConfig(port=0, burst=50, drain_rate=2.0, latency_seconds=0.05)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -113,6 +111,45 @@ def run_sandbox(args: argparse.Namespace) -> int:
     return serve(SandboxPortal(_config(args)), args)
 
 
+def demo_text(demo: DemoSession) -> str:
+    assert demo.listener is not None
+    return "\n".join(
+        [
+            describe_text(demo.portal).removesuffix("Press Ctrl-C to stop."),
+            f"Listener on {demo.listener.base_url} (store in {demo.data_dir})",
+            f"  Bitrix24 handler:  {demo.bitrix_handler_url}",
+            f"  Horoshop handler:  {demo.horoshop_handler_url}",
+            "Shop activity every few seconds; each committed event prints one line.",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
 def run_demo(args: argparse.Namespace) -> int:
-    """``b24-console --demo``: the sandbox with demo settings (the listener joins later)."""
-    return serve(SandboxPortal(DEMO_CONFIG), args)
+    """``b24-console --demo``: sandbox portal, listener, store and live demo events."""
+    from console.cli.listen import format_event_line
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    demo = DemoSession()
+    try:
+        try:
+            demo.start()
+        except OSError as exc:
+            raise CliError(f"cannot start the demo: {exc}", ExitCode.NETWORK) from exc
+        assert demo.store is not None
+        demo.store.subscribe(lambda event: print(format_event_line(event), flush=True))
+        print(demo_text(demo), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        demo.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print("demo stopped", flush=True)
+    return ExitCode.OK
