@@ -7,24 +7,13 @@ renewed token pair.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from console.bitrix.errors import InvalidPortalUrl
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1: the only places plain HTTP may go."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from console.core.net import is_loopback_host
 
 
 def portal_base_url(url: str) -> str:

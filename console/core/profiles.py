@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from console.core.credentials import CredentialsError, SecretKind, SecretStore
+from console.core.net import is_loopback_host
 from console.core.paths import config_dir
 
 PROFILES_FILE = "profiles.json"
@@ -48,15 +49,6 @@ class ProfileNotFound(ProfileError):
     """No profile has the requested name."""
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _valid_host(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -79,7 +71,7 @@ def _origin(parts: SplitResult, hint: str) -> str:
         raise ProfileError(f"no user or password in the URL: {hint}")
     if not _valid_host(host):
         raise ProfileError(f"bad host: {hint}")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         raise ProfileError(f"plain http is refused for non-loopback hosts: {hint}")
     netloc = f"[{host}]" if ":" in host else host.rstrip(".")
     default_port = 443 if parts.scheme == "https" else 80

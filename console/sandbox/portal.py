@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import ipaddress
 import socket
 import threading
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from console.core.net import is_loopback_host
 from console.sandbox.events import EventSender
 from console.sandbox.faults import Faults
 from console.sandbox.limits import LeakyBucket, OperatingTime
@@ -45,15 +45,6 @@ class SandboxConfig:
     processing_seconds: float = 0.02
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _derived(seed: int, label: str, length: int) -> str:
     """Stable per-seed identifiers, so a restarted sandbox keeps its URLs and tokens."""
     return hashlib.sha256(f"b24-sandbox:{seed}:{label}".encode()).hexdigest()[:length]
@@ -64,7 +55,7 @@ class SandboxPortal:
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
-        if not is_loopback(self.config.host):
+        if not is_loopback_host(self.config.host):
             raise ValueError(f"the sandbox only listens on loopback, not {self.config.host}")
         seed = self.config.seed
         self.state = PortalState(seed)
