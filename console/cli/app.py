@@ -9,11 +9,15 @@ returning an exit code). Handlers raise :class:`CliError` (or a typed error that
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import importlib
 import json
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 COMMAND_MODULES = ("profiles", "portal", "sandbox", "listen", "events")
@@ -63,6 +67,45 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) ->
         text = human() if callable(human) else human
         if text:
             print(text)
+
+
+class ForegroundRun:
+    """What a long-running command waits on: a stop request by SIGINT or SIGTERM."""
+
+    def __init__(self) -> None:
+        self.stop_requested = threading.Event()
+
+    def wait(self) -> None:
+        """Block until stopped. The timed wait lets the main thread run signal handlers."""
+        while not self.stop_requested.wait(0.5):
+            pass
+
+
+@contextlib.contextmanager
+def foreground_run(
+    extra_handlers: dict[signal.Signals, Callable[[], None]] | None = None,
+) -> Iterator[ForegroundRun]:
+    """Route SIGINT/SIGTERM (and ``extra_handlers``) to the run; restore handlers after."""
+    run = ForegroundRun()
+
+    def handler_for(action: Callable[[], None]) -> Callable[[int, FrameType | None], None]:
+        def handle(signum: int, frame: FrameType | None) -> None:
+            del signum, frame
+            action()
+
+        return handle
+
+    actions: dict[signal.Signals, Callable[[], None]] = {
+        signal.SIGINT: run.stop_requested.set,
+        signal.SIGTERM: run.stop_requested.set,
+        **(extra_handlers or {}),
+    }
+    previous = {sig: signal.signal(sig, handler_for(action)) for sig, action in actions.items()}
+    try:
+        yield run
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ from console.store import (
     StoredEvent,
     Verification,
 )
-from console.store.export import event_to_json
+from console.store.export import CSV_COLUMNS, event_to_json
 
 STORE_FILE = "events.sqlite3"
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -243,25 +243,11 @@ def _show(args: argparse.Namespace) -> int:
     return _with_store(args, work)
 
 
-_SHOWN_FIELDS = (
-    "received_at",
-    "source",
-    "event",
-    "profile",
-    "entity_id",
-    "order_id",
-    "portal_domain",
-    "member_id",
-    "handler_id",
-    "ts",
-    "verification",
-    "verification_reason",
-    "remote_addr",
-    "method",
-    "path",
-    "content_type",
-    "duplicate_of",
-    "pinned",
+# The one-value fields of an export row, in the same order; bodies are printed below them.
+_SHOWN_FIELDS = tuple(
+    column
+    for column in CSV_COLUMNS
+    if column not in {"id", "headers", "payload", "raw_body", "raw_body_encoding"}
 )
 
 

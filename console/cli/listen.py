@@ -11,20 +11,19 @@ import argparse
 import functools
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from console.bitrix.connect import client_for_profile
-from console.cli.app import CliError, ExitCode
+from console.cli.app import CliError, ExitCode, foreground_run
 from console.core.credentials import SecretKind
+from console.core.net import is_loopback_host
 from console.core.profiles import AuthMode, Profile, ProfileRepository
 from console.core.settings import CatchUpSettings, ListenerSettings, load_settings
 from console.listener.catchup import CatchUpPoller, CatchUpReport
-from console.listener.server import ListenerServer, is_loopback_host
+from console.listener.server import ListenerServer
 from console.listener.verification import KeyringCredentialSource
 from console.store import EventStore, RetentionPolicy, StoredEvent, open_store
 
@@ -220,46 +219,30 @@ def _listen(args: argparse.Namespace) -> int:
             f"cannot listen on {listener_settings.host}:{listener_settings.port}: {exc}"
         ) from exc
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    def on_poll_request(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        session.poll_now()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    if hasattr(signal, "SIGUSR1"):
-        previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, on_poll_request)
+    # SIGUSR1 asks for a catch-up pass now (POSIX only).
+    extra = {signal.SIGUSR1: session.poll_now} if hasattr(signal, "SIGUSR1") else {}
     unsubscribe = session.store.subscribe(lambda event: print(format_event_line(event), flush=True))
-    try:
-        print(f"listening on {session.server.base_url}  (store: {store_path})", flush=True)
-        urls = session.server.handler_urls()
-        if not urls:
-            print("no profiles: add one with 'b24-console profile add'", flush=True)
-        for name, url in urls.items():
-            print(f"  {name:24} {url}", flush=True)
-        if catch_up.enabled:
-            start_catch_up(
-                session,
-                catch_up,
-                only=args.profile,
-                on_report=lambda report: print(format_catch_up_line(report), flush=True),
-            )
-            for poller in session.pollers:
-                print(
-                    f"catch-up polling for {poller.profile} every {catch_up.interval_seconds:g} s",
-                    flush=True,
+    with foreground_run(extra) as run:
+        try:
+            print(f"listening on {session.server.base_url}  (store: {store_path})", flush=True)
+            urls = session.server.handler_urls()
+            if not urls:
+                print("no profiles: add one with 'b24-console profile add'", flush=True)
+            for name, url in urls.items():
+                print(f"  {name:24} {url}", flush=True)
+            if catch_up.enabled:
+                start_catch_up(
+                    session,
+                    catch_up,
+                    only=args.profile,
+                    on_report=lambda report: print(format_catch_up_line(report), flush=True),
                 )
-        # Wake up now and then: a signal handler runs only between bytecodes of this thread.
-        while not stop.wait(0.5):
-            pass
-    finally:
-        unsubscribe()
-        session.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        print("listener stopped", flush=True)
+                for poller in session.pollers:
+                    every = f"{catch_up.interval_seconds:g} s"
+                    print(f"catch-up polling for {poller.profile} every {every}", flush=True)
+            run.wait()
+        finally:
+            unsubscribe()
+            session.stop()
+            print("listener stopped", flush=True)
     return ExitCode.OK

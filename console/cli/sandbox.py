@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
-from console.cli.app import CliError, ExitCode, emit
-from console.demo import DemoSession
+from console.cli.app import CliError, ExitCode, emit, foreground_run
+from console.core.net import is_loopback_host
+from console.demo import SANDBOX_EVENTS, DemoSession
 from console.sandbox import SandboxConfig, SandboxPortal
-from console.sandbox.portal import is_loopback
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -44,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _config(args: argparse.Namespace) -> SandboxConfig:
-    if not is_loopback(args.host):
+    if not is_loopback_host(args.host):
         raise CliError(f"the sandbox only listens on loopback, not {args.host}")
     if not 0 <= args.error_rate <= 1:
         raise CliError("--error-rate must be between 0 and 1")
@@ -79,31 +76,21 @@ def describe_text(portal: SandboxPortal) -> str:
 
 def serve(portal: SandboxPortal, args: argparse.Namespace) -> int:
     """Start ``portal``, print what it serves and block until SIGINT or SIGTERM."""
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with foreground_run() as run:
         try:
             portal.start()
         except OSError as exc:
             raise CliError(f"cannot listen: {exc}", ExitCode.NETWORK) from exc
-        for url in getattr(args, "event_handlers", None) or []:
-            portal.register_handler("ONSALEORDERSAVED", url)
-            portal.register_handler("ONPROPERTYVALUEENTITYSAVED", url)
-        if getattr(args, "horoshop_handler", None):
-            portal.register_horoshop_handler(args.horoshop_handler)
-        emit(args, portal.describe(), lambda: describe_text(portal))
-        # A timed wait keeps the main thread responsive to signals on every platform.
-        while not stop.wait(0.5):
-            pass
-    finally:
-        portal.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        try:
+            for url in getattr(args, "event_handlers", None) or []:
+                for event in SANDBOX_EVENTS:
+                    portal.register_handler(event, url)
+            if getattr(args, "horoshop_handler", None):
+                portal.register_horoshop_handler(args.horoshop_handler)
+            emit(args, portal.describe(), lambda: describe_text(portal))
+            run.wait()
+        finally:
+            portal.stop()
     return ExitCode.OK
 
 
@@ -129,27 +116,18 @@ def run_demo(args: argparse.Namespace) -> int:
     """``b24-console --demo``: sandbox portal, listener, store and live demo events."""
     from console.cli.listen import format_event_line
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     demo = DemoSession()
-    try:
+    with foreground_run() as run:
         try:
             demo.start()
         except OSError as exc:
             raise CliError(f"cannot start the demo: {exc}", ExitCode.NETWORK) from exc
-        assert demo.store is not None
-        demo.store.subscribe(lambda event: print(format_event_line(event), flush=True))
-        print(demo_text(demo), flush=True)
-        while not stop.wait(0.5):
-            pass
-    finally:
-        demo.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        print("demo stopped", flush=True)
+        try:
+            assert demo.store is not None
+            demo.store.subscribe(lambda event: print(format_event_line(event), flush=True))
+            print(demo_text(demo), flush=True)
+            run.wait()
+        finally:
+            demo.stop()
+            print("demo stopped", flush=True)
     return ExitCode.OK
