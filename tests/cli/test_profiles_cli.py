@@ -361,10 +361,6 @@ def entry_point() -> str:
 
 
 @pytest.mark.real_keyring
-@pytest.mark.skipif(
-    not os.environ.get("DBUS_SESSION_BUS_ADDRESS"),
-    reason="needs a D-Bus session with gnome-keyring: run `bash tests/run`",
-)
 def test_add_through_real_entry_point_stores_secret_in_secret_service(
     isolated_dirs: Path,
 ) -> None:

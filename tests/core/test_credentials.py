@@ -20,11 +20,6 @@ from console.core.credentials import (
 )
 from tests.support.memory_keyring import MemoryKeyring
 
-needs_session_bus = pytest.mark.skipif(
-    not os.environ.get("DBUS_SESSION_BUS_ADDRESS"),
-    reason="needs a D-Bus session with gnome-keyring: run `bash tests/run`",
-)
-
 
 class PlaintextFileKeyring(KeyringBackend):
     """Stands in for a keyrings.alt backend: detection goes by the defining module."""
@@ -156,7 +151,6 @@ def real_store() -> Iterator[SecretStore]:
 
 
 @pytest.mark.real_keyring
-@needs_session_bus
 def test_secret_service_round_trip(real_store: SecretStore) -> None:
     backend = keyring.get_keyring()
     if isinstance(backend, chainer.ChainerBackend):
@@ -178,7 +172,6 @@ def test_secret_service_round_trip(real_store: SecretStore) -> None:
 
 
 @pytest.mark.real_keyring
-@needs_session_bus
 def test_secret_service_delete_all(real_store: SecretStore) -> None:
     real_store.set("shop", SecretKind.ACCESS_TOKEN, "access-real")
     real_store.set("shop", SecretKind.REFRESH_TOKEN, "refresh-real")
