@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
@@ -67,8 +68,12 @@ def redact_payload(payload: Any) -> bool:
     return changed
 
 
+@lru_cache(maxsize=256)
 def _form_key_leaf(encoded_key: bytes) -> str:
-    """The last bracket segment of a form key: ``auth%5Baccess_token%5D`` -> ``access_token``."""
+    """The last bracket segment of a form key: ``auth%5Baccess_token%5D`` -> ``access_token``.
+
+    Cached: the same few keys come with every event, and only keys holding ``token`` get here.
+    """
     key = unquote_plus(encoded_key.decode("latin-1"))
     if key.endswith("]"):
         start = key.rfind("[")
@@ -77,29 +82,52 @@ def _form_key_leaf(encoded_key: bytes) -> str:
     return key
 
 
+def _form_value(text: str) -> bytes:
+    """``text`` percent-encoded as a form value."""
+    if text == REDACTED:
+        return _REDACTED_FORM_VALUE
+    return quote_plus(text).encode("ascii")
+
+
+_REDACTED_FORM_VALUE = quote_plus(REDACTED).encode("ascii")
+
+
 def redact_form_body(raw: bytes) -> bytes:
     """The form body with credential values replaced, every other byte and the order kept.
 
     Works pair by pair on the encoded bytes, so it also cleans bodies that failed to
-    parse (bad UTF-8, too many keys, too deep).
+    parse (bad UTF-8, too many keys, too deep). Only the pairs around an occurrence of
+    ``token`` are looked at; the rest of the body is copied as it is.
     """
-    if b"token" not in raw.lower():
+    lowered = raw.lower()
+    found = lowered.find(b"token")
+    if found < 0:
         return raw
-    pieces = raw.split(b"&")
-    changed = False
-    for index, piece in enumerate(pieces):
-        key, sep, value = piece.partition(b"=")
-        if not sep or b"token" not in key.lower():
-            continue
-        leaf = _form_key_leaf(key)
-        if leaf not in _SENSITIVE_KEYS:
-            continue
-        decoded = unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
-        new = _replacement(leaf, decoded)
-        if new != decoded:
-            pieces[index] = key + b"=" + quote_plus(new).encode("ascii")
-            changed = True
-    return b"&".join(pieces) if changed else raw
+    out: list[bytes] = []
+    copied = 0
+    while found >= 0:
+        # The pair holding this occurrence: from the "&" before it to the "&" after it.
+        start = raw.rfind(b"&", 0, found) + 1
+        end = raw.find(b"&", found)
+        if end < 0:
+            end = len(raw)
+        equals = raw.find(b"=", start, end)
+        # An occurrence in the value (or a pair without "=") names no credential.
+        if equals >= 0 and b"token" in lowered[start:equals]:
+            leaf = _form_key_leaf(raw[start:equals])
+            if leaf in _SENSITIVE_KEYS:
+                value = raw[equals + 1 : end].decode("latin-1")
+                decoded = unquote_plus(value, encoding="utf-8", errors="replace")
+                new = _replacement(leaf, decoded)
+                if new != decoded:
+                    out.append(raw[copied : equals + 1])
+                    out.append(_form_value(new))
+                    copied = end
+        found = lowered.find(b"token", end)
+    if not out:
+        return raw
+    out.append(raw[copied:])
+    return b"".join(out)
 
 
 def _redact_json_match(match: re.Match[bytes]) -> bytes:

@@ -9,10 +9,12 @@ the same one-line reason the sender got. Nothing a sender puts on the wire produ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -68,6 +70,20 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def _json_response(body: bytes) -> web.Response:
+    return web.Response(body=body, content_type="application/json")
+
+
+def _stored_response(result: AppendResult) -> web.Response:
+    """What json.dumps gives for the answer, byte for byte, without building a dict for it."""
+    if result.duplicate_of is not None:
+        return _json_response(
+            b'{"status": "duplicate", "id": %d, "duplicate_of": %d}'
+            % (result.id, result.duplicate_of)
+        )
+    return _json_response(b'{"status": "stored", "id": %d}' % result.id)
+
+
 def _error(status: int, reason: str) -> web.Response:
     return web.Response(
         status=status,
@@ -79,6 +95,57 @@ def _error(status: int, reason: str) -> web.Response:
 def _clean_headers(request: web.Request) -> list[tuple[str, str]]:
     pairs = [(storable_text(k), storable_text(v)) for k, v in request.headers.items()]
     return redact_headers(pairs)
+
+
+class _CommitRelay:
+    """Hands commit results from the store's writer thread to one event loop.
+
+    One wake-up of the loop per batch of finished commits instead of one per event (what
+    ``asyncio.wrap_future`` does): a write group of many events resolves all its futures
+    at once, and each cross-thread wake-up costs a syscall and a GIL hand-over on both
+    threads.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._finished: list[tuple[asyncio.Future[AppendResult], Future[AppendResult]]] = []
+
+    async def wait(self, future: Future[AppendResult]) -> AppendResult:
+        """The result of ``future``; cancelling the wait cancels it, as wrap_future does."""
+        waiter: asyncio.Future[AppendResult] = self.loop.create_future()
+        future.add_done_callback(lambda done: self._finish(waiter, done))
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            # Not yet picked up by the writer: then it is not stored.
+            future.cancel()
+            raise
+
+    def _finish(self, waiter: asyncio.Future[AppendResult], future: Future[AppendResult]) -> None:
+        """On the writer thread: queue the pair; schedule a drain only if none is pending."""
+        with self._lock:
+            self._finished.append((waiter, future))
+            if len(self._finished) > 1:
+                return
+        # RuntimeError: the loop is closed, so nobody is waiting any more.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(self._drain)
+
+    def _drain(self) -> None:
+        with self._lock:
+            finished, self._finished = self._finished, []
+        for waiter, future in finished:
+            if waiter.done():
+                continue
+            if future.cancelled():
+                waiter.cancel()
+                continue
+            exc = future.exception()
+            if exc is not None:
+                waiter.set_exception(exc)
+            else:
+                waiter.set_result(future.result())
 
 
 @dataclass(slots=True)
@@ -100,24 +167,29 @@ class _Routes:
         self.credentials = credentials
         self.settings = settings
         self.committed = 0
+        self._relay: _CommitRelay | None = None
 
-    async def _decode(self, kind: BodyKind, raw: bytes) -> Any:
-        if len(raw) <= _OFFLOAD_PARSE_BYTES:
-            return decode_body(
-                kind, raw, max_depth=self.settings.max_depth, max_keys=self.settings.max_keys
-            )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            None,
-            lambda: decode_body(
-                kind, raw, max_depth=self.settings.max_depth, max_keys=self.settings.max_keys
-            ),
+    def _decode_here(self, kind: BodyKind, raw: bytes) -> Any:
+        return decode_body(
+            kind, raw, max_depth=self.settings.max_depth, max_keys=self.settings.max_keys
         )
+
+    async def _decode_elsewhere(self, kind: BodyKind, raw: bytes) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self._decode_here, kind, raw)
+
+    def _relay_for(self, loop: asyncio.AbstractEventLoop) -> _CommitRelay:
+        # The app normally lives on one loop for good; tests may serve it from another.
+        relay = self._relay
+        if relay is None or relay.loop is not loop:
+            relay = self._relay = _CommitRelay(loop)
+        return relay
 
     async def _commit(self, record: EventRecord) -> AppendResult | None:
         """Wait for the durable commit; ``None`` if the store failed (already logged)."""
         try:
-            result = await asyncio.wrap_future(self.store.submit(record))
+            future = self.store.submit(record)
+            result = await self._relay_for(asyncio.get_running_loop()).wait(future)
         except Exception:
             log.exception("event store failed; answering 503")
             return None
@@ -131,11 +203,7 @@ class _Routes:
             return _error(outcome.status, outcome.reason or "refused")
         if result is None:
             return _error(503, "event store unavailable; event not stored")
-        if result.duplicate_of is not None:
-            body = {"status": "duplicate", "id": result.id, "duplicate_of": result.duplicate_of}
-        else:
-            body = {"status": "stored", "id": result.id}
-        return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
+        return _stored_response(result)
 
     async def bitrix(self, request: web.Request) -> web.Response:
         received_at = datetime.now(UTC)
@@ -148,7 +216,12 @@ class _Routes:
         try:
             raw = await read_bounded_body(request, self.settings.max_body_bytes)
             kind = bitrix_body_kind(request.content_type if request.body_exists else None, raw)
-            payload = await self._decode(kind, raw)
+            # Small bodies (every real event) are parsed right here: an executor hop
+            # would cost more than the parse.
+            if len(raw) <= _OFFLOAD_PARSE_BYTES:
+                payload = self._decode_here(kind, raw)
+            else:
+                payload = await self._decode_elsewhere(kind, raw)
         except BodyTooLarge as exc:
             refused, raw = exc, exc.kept
         except RequestRefused as exc:
@@ -223,7 +296,12 @@ class _Routes:
         try:
             raw = await read_bounded_body(request, self.settings.max_body_bytes)
             kind = horoshop_body_kind(request.content_type if request.body_exists else None, raw)
-            payload = await self._decode(kind, raw)
+            # Small bodies (every real event) are parsed right here: an executor hop
+            # would cost more than the parse.
+            if len(raw) <= _OFFLOAD_PARSE_BYTES:
+                payload = self._decode_here(kind, raw)
+            else:
+                payload = await self._decode_elsewhere(kind, raw)
         except BodyTooLarge as exc:
             refused, raw = exc, exc.kept
         except RequestRefused as exc:

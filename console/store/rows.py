@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from console.store.model import EventRecord, StoredEvent
@@ -40,6 +41,28 @@ SELECT_COLUMNS = "id, duplicate_of, pinned, " + ", ".join(RECORD_COLUMNS)
 _NAMES = ", ".join(RECORD_COLUMNS)
 _PLACEHOLDERS = ", ".join("?" for _ in RECORD_COLUMNS)
 INSERT_SQL = f"INSERT INTO events ({_NAMES}, duplicate_of) VALUES ({_PLACEHOLDERS}, ?)"  # noqa: S608
+# Most rows one INSERT may carry: 64 * 21 parameters stays far below SQLite's limit, and at
+# most 64 distinct statements stay in the connection's statement cache (128 by default).
+MAX_ROWS_PER_INSERT = 64
+
+
+@lru_cache(maxsize=MAX_ROWS_PER_INSERT)
+def insert_rows_sql(rows: int) -> str:
+    """One INSERT of ``rows`` rows (each :data:`RECORD_COLUMNS` plus ``duplicate_of``)."""
+    if not 1 <= rows <= MAX_ROWS_PER_INSERT:
+        raise ValueError(f"between 1 and {MAX_ROWS_PER_INSERT} rows per INSERT, not {rows}")
+    values = ", ".join([f"({_PLACEHOLDERS}, ?)"] * rows)
+    return f"INSERT INTO events ({_NAMES}, duplicate_of) VALUES {values}"  # noqa: S608
+
+
+@lru_cache(maxsize=MAX_ROWS_PER_INSERT)
+def find_originals_sql(keys: int) -> str:
+    """The ids of the originals among ``keys`` dedup keys: ``(dedup_key, id)`` rows."""
+    marks = ", ".join(["?"] * keys)
+    return (
+        "SELECT dedup_key, id FROM events "  # noqa: S608 (placeholders only)
+        f"WHERE dedup_key IN ({marks}) AND duplicate_of IS NULL"
+    )
 
 
 def to_micros(moment: datetime) -> int:
@@ -54,12 +77,18 @@ def from_micros(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
 
 
+# ensure_ascii=False keeps Cyrillic searchable as words in the full-text index;
+# default=str keeps one odd value from failing a whole group commit. Built once: json.dumps
+# with any non-default option builds a new encoder on every call.
+_PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+# Header pairs as a JSON array of two-element arrays (tuples encode as arrays).
+_HEADERS_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def encode_payload(payload: Any) -> str | None:
     if payload is None:
         return None
-    # ensure_ascii=False keeps Cyrillic searchable as words in the full-text index;
-    # default=str keeps one odd value from failing a whole group commit.
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _PAYLOAD_ENCODER.encode(payload)
 
 
 def encode_record(record: EventRecord) -> tuple[Any, ...]:
@@ -81,7 +110,7 @@ def encode_record(record: EventRecord) -> tuple[Any, ...]:
         record.method,
         record.path,
         record.content_type,
-        json.dumps([list(pair) for pair in record.headers], ensure_ascii=False),
+        _HEADERS_ENCODER.encode(record.headers),
         bytes(record.raw_body),
         encode_payload(record.payload),
         record.dedup_key(),

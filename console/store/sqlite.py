@@ -34,10 +34,12 @@ from console.store.model import (
     StoredEvent,
 )
 from console.store.rows import (
-    INSERT_SQL,
+    MAX_ROWS_PER_INSERT,
     SELECT_COLUMNS,
     decode_row,
     encode_record,
+    find_originals_sql,
+    insert_rows_sql,
     stored_from_record,
     to_micros,
 )
@@ -55,8 +57,6 @@ PAGE_SIZE = 500
 # Rows deleted per transaction by purges, so appends interleave with a long purge.
 PURGE_BATCH = 2000
 RETENTION_INTERVAL_SECONDS = 600.0
-
-_FIND_ORIGINAL = "SELECT id FROM events WHERE dedup_key = ? AND duplicate_of IS NULL"
 
 
 class StoreClosedError(RuntimeError):
@@ -132,6 +132,9 @@ class SqliteEventStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._max_group = max_group
+        # Written only by the writer thread; read by benchmarks and diagnostics.
+        self._transactions = 0
+        self._committed_rows = 0
         write_conn = connect(self.path)
         try:
             migrate(write_conn)
@@ -271,6 +274,10 @@ class SqliteEventStore:
             rows = conn.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchall()
         return str(rows[0][0]) if rows else None
 
+    def group_stats(self) -> tuple[int, int]:
+        """``(transactions, events)`` committed by appends so far: how well commits group."""
+        return self._transactions, self._committed_rows
+
     # --- lifecycle -----------------------------------------------------------------------
 
     def close(self) -> None:
@@ -356,21 +363,12 @@ class SqliteEventStore:
         if not live:
             return
         conn = self._write_conn
-        results: list[AppendResult] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for item in live:
-                key = item.row[-1]
-                duplicate_of: int | None = None
-                if key is not None:
-                    # Sees rows inserted earlier in this same transaction, so duplicates
-                    # within one group are caught as well.
-                    found = conn.execute(_FIND_ORIGINAL, (key,)).fetchall()
-                    duplicate_of = int(found[0][0]) if found else None
-                cursor = conn.execute(INSERT_SQL, (*item.row, duplicate_of))
-                assert cursor.lastrowid is not None
-                results.append(AppendResult(id=cursor.lastrowid, duplicate_of=duplicate_of))
+            results = _insert_group(conn, [item.row for item in live])
             conn.execute("COMMIT")
+            self._transactions += 1
+            self._committed_rows += len(live)
         except Exception as exc:
             _rollback(conn)
             log.error("event store commit of %d events failed: %s", len(live), exc)
@@ -469,6 +467,59 @@ class SqliteEventStore:
     def _vacuum(self) -> None:
         # Hands the pages of deleted rows back to the file system (auto_vacuum=INCREMENTAL).
         self._call(lambda conn: conn.execute("PRAGMA incremental_vacuum").fetchall())
+
+
+def _insert_group(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
+    """Insert ``rows`` (encoded records, dedup key last) in order; their ids and duplicates.
+
+    Few statements for the whole group, not two per row: every statement releases the GIL
+    and takes it back, and under load taking it back means waiting for the event loop
+    thread, so statements per group, not SQLite's own work, bounded the writer.
+    One query finds the originals already stored; the rows go in as multi-row INSERTs whose
+    ids are consecutive (AUTOINCREMENT under our write lock), so each row's id is known
+    from the last one. A row that repeats a key first seen earlier in this group starts a
+    new INSERT, so the original's id is known when the duplicate is written.
+    """
+    keys = list({row[-1] for row in rows if row[-1] is not None})
+    originals: dict[str, int] = {}
+    for start in range(0, len(keys), MAX_ROWS_PER_INSERT):
+        chunk = keys[start : start + MAX_ROWS_PER_INSERT]
+        found = conn.execute(find_originals_sql(len(chunk)), chunk).fetchall()
+        originals.update((str(key), int(event_id)) for key, event_id in found)
+
+    results: list[AppendResult] = []
+    pending: list[tuple[tuple[Any, ...], int | None]] = []
+    # Keys whose original is in ``pending``: not inserted yet, so without an id.
+    pending_originals: set[str] = set()
+
+    def flush() -> None:
+        params = [value for row, duplicate_of in pending for value in (*row, duplicate_of)]
+        cursor = conn.execute(insert_rows_sql(len(pending)), params)
+        if cursor.rowcount != len(pending) or cursor.lastrowid is None:
+            raise sqlite3.DatabaseError(f"inserted {cursor.rowcount} of {len(pending)} events")
+        first = cursor.lastrowid - len(pending) + 1
+        for offset, (row, duplicate_of) in enumerate(pending):
+            event_id = first + offset
+            results.append(AppendResult(id=event_id, duplicate_of=duplicate_of))
+            key = row[-1]
+            if key is not None and duplicate_of is None:
+                originals[key] = event_id
+        pending.clear()
+        pending_originals.clear()
+
+    for row in rows:
+        key = row[-1]
+        if key is not None and key in pending_originals:
+            flush()
+        duplicate_of = originals.get(key) if key is not None else None
+        if key is not None and duplicate_of is None:
+            pending_originals.add(key)
+        pending.append((row, duplicate_of))
+        if len(pending) == MAX_ROWS_PER_INSERT:
+            flush()
+    if pending:
+        flush()
+    return results
 
 
 def _delete_batch(

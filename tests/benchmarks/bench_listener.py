@@ -1,25 +1,43 @@
 """Throughput of the durable listener against a bare aiohttp server (not part of the test run).
 
 32 connections post ~1.5 KB ONSALEORDERSAVED forms for 10 s, each with its own ``ts`` so
-none is a duplicate. The load generator is ``wrk`` in its own process; the servers run on
-their own thread in this process, as in the application.
+none is a duplicate. The servers run on their own thread in this process, as in the
+application. Each server is measured under two load generators, each in its own process:
+
+- ``wrk`` (C): saturates the server, so the figures are what the server can do;
+- a Python asyncio client (aiohttp ``ClientSession``): the kind of generator behind the
+  orientation figures in the shared ENVIRONMENT.md. It needs more CPU per request than the
+  server does, so on a small machine it is the bottleneck and the ratio says how much the
+  durable path costs a client of that kind, not what the server can do.
+
+Besides req/s and latency, each run reports this process's CPU time per request (the
+servers are the only thing working in it), split by thread for the durable listener, and
+the store's average write-group size.
 
     uv run python -m tests.benchmarks.bench_listener [--duration 10] [--connections 32]
+        [--generators wrk,python]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import aiohttp
 from aiohttp import web
 
 from console.core.settings import ListenerSettings
@@ -32,6 +50,8 @@ DOMAIN = "some-domain.bitrix24.com"
 MEMBER = "a223c6b3710f85df22e9377d6c4f7553"
 TS_MARK = "__TS__"
 TARGET_BYTES = 1536
+PATH = "/bitrix/shop"
+GENERATORS = ("wrk", "python")
 
 
 def event_body_template() -> str:
@@ -80,6 +100,8 @@ class Result:
     p99_ms: float
     requests: int
     non_2xx: int
+    # Filled in by the caller: CPU seconds this process spent per request, by thread name.
+    cpu_us: dict[str, float] = field(default_factory=dict)
 
 
 def _ms(text: str) -> float:
@@ -119,14 +141,90 @@ def run_wrk(url: str, path: str, duration: int, connections: int, threads: int) 
     return Result(rps, p50, p99, total, int(bad.group(1)) if bad else 0)
 
 
+# --- the Python load generator (runs in its own process: ``... bench_listener client``) ---
+
+
+async def _client_load(url: str, duration: float, connections: int) -> dict[str, object]:
+    head, tail = (part.encode() for part in event_body_template().split(TS_MARK))
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    latencies: list[float] = []
+    counter = 0
+    non_2xx = 0
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        deadline = time.perf_counter() + duration
+
+        async def worker(worker_id: int) -> None:
+            nonlocal counter, non_2xx
+            while True:
+                counter += 1
+                body = head + str(worker_id * 1_000_000_000 + counter).encode() + tail
+                began = time.perf_counter()
+                if began >= deadline:
+                    return
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    if not 200 <= response.status < 400:
+                        non_2xx += 1
+                latencies.append(time.perf_counter() - began)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i + 1) for i in range(connections)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "rps": count / elapsed,
+        "p50_ms": latencies[count // 2] * 1000 if count else 0.0,
+        "p99_ms": latencies[min(count - 1, count * 99 // 100)] * 1000 if count else 0.0,
+        "requests": count,
+        "non_2xx": non_2xx,
+    }
+
+
+def run_python_client(url: str, path: str, duration: int, connections: int) -> Result:
+    """The Python generator in a child process, so it never shares a GIL with the servers."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.benchmarks.bench_listener",
+            "client",
+            url + path,
+            str(duration),
+            str(connections),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return Result(
+        float(data["rps"]),
+        float(data["p50_ms"]),
+        float(data["p99_ms"]),
+        int(data["requests"]),
+        int(data["non_2xx"]),
+    )
+
+
+# --- the servers ---------------------------------------------------------------------------
+
+
 class BareServer:
     """aiohttp on its own thread answering 200 to every POST after reading the body."""
+
+    THREAD = "bare-aiohttp"
 
     def __init__(self) -> None:
         self.port = 0
         self._ready = threading.Event()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.THREAD, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     async def _handle(self, request: web.Request) -> web.Response:
         await request.read()
@@ -155,44 +253,132 @@ class BareServer:
         self._thread.join()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    print(
-        f"body: {len(event_body_template())} bytes, {args.connections} connections, "
-        f"{args.duration} s"
-    )
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) of every thread of this process, by thread name."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        fields = stat.rsplit(")", 1)[1].split()
+        name = names.get(int(task.name), "other")
+        found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return found
 
-    with BareServer() as bare:
-        base = run_wrk(
-            f"http://127.0.0.1:{bare.port}",
-            "/bitrix/shop",
-            args.duration,
-            args.connections,
-            args.threads,
-        )
 
+@contextmanager
+def cpu_meter() -> Iterator[Callable[[int], dict[str, float]]]:
+    """Yields a function that turns the CPU this process used meanwhile into us per request."""
+    before_threads = _thread_cpu()
+    before = time.process_time()
+    spent: dict[str, float] = {}
+
+    def per_request(requests: int) -> dict[str, float]:
+        return {name: seconds * 1e6 / max(requests, 1) for name, seconds in spent.items()}
+
+    try:
+        yield per_request
+    finally:
+        after_threads = _thread_cpu()
+        spent["process"] = time.process_time() - before
+        for name, seconds in after_threads.items():
+            spent[name] = seconds - before_threads.get(name, 0.0)
+
+
+def load(generator: str, base_url: str, args: argparse.Namespace) -> Result:
+    if generator == "wrk":
+        return run_wrk(base_url, PATH, args.duration, args.connections, args.threads)
+    return run_python_client(base_url, PATH, args.duration, args.connections)
+
+
+@dataclass
+class Durable:
+    result: Result
+    stored: int
+    duplicates: int
+    transactions: int
+    rows: int
+
+
+def run_bare(generator: str, args: argparse.Namespace) -> Result:
+    with BareServer() as bare, cpu_meter() as meter:
+        result = load(generator, bare.base_url, args)
+    result.cpu_us = meter(result.requests)
+    return result
+
+
+def run_durable(generator: str, args: argparse.Namespace) -> Durable:
+    # A fresh store per run: every generator starts from an empty file.
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteEventStore(Path(tmp) / "events.sqlite3")
         creds = StaticCredentialSource({"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)})
-        with ListenerServer(store, creds, ListenerSettings(port=0)) as server:
-            durable = run_wrk(
-                server.base_url, "/bitrix/shop", args.duration, args.connections, args.threads
-            )
+        with ListenerServer(store, creds, ListenerSettings(port=0)) as server, cpu_meter() as m:
+            result = load(generator, server.base_url, args)
+        result.cpu_us = m(result.requests)
+        transactions, rows = store.group_stats()
         stored = store.count(EventFilter(include_duplicates=True))
         duplicates = stored - store.count(EventFilter())
         store.close()
+    return Durable(result, stored, duplicates, transactions, rows)
 
-    for name, res in (("bare aiohttp", base), ("durable listener", durable)):
+
+def _row(generator: str, server: str, res: Result, ratio: str) -> str:
+    return (
+        f"{generator:7} {server:17} {res.rps:8.0f} {res.p50_ms:8.2f} {res.p99_ms:8.2f}"
+        f" {ratio:>6} {res.cpu_us.get('process', 0.0):9.0f}  {res.requests} requests,"
+        f" {res.non_2xx} non-2xx"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "client":
+        url, duration, connections = sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+        print(json.dumps(asyncio.run(_client_load(url, duration, connections))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--generators", default=",".join(GENERATORS))
+    args = parser.parse_args()
+    generators = [name.strip() for name in args.generators.split(",") if name.strip()]
+    for name in generators:
+        if name not in GENERATORS:
+            parser.error(f"unknown generator {name}; choose from {', '.join(GENERATORS)}")
+    print(
+        f"body: {len(event_body_template())} bytes, {args.connections} connections, "
+        f"{args.duration} s per run, {os.cpu_count()} cores shared by generator and servers"
+    )
+
+    results: list[tuple[str, Result, Durable]] = []
+    for generator in generators:
+        results.append((generator, run_bare(generator, args), run_durable(generator, args)))
+
+    print()
+    print(
+        f"{'gen':7} {'server':17} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}"
+        f" {'cpu us/req':>9}"
+    )
+    for generator, bare, durable in results:
+        res = durable.result
+        print(_row(generator, "bare aiohttp", bare, ""))
+        print(_row(generator, "durable listener", res, f"{res.rps / bare.rps:.2f}"))
+    print()
+    print("durable listener, where the time goes (CPU us per request, this process):")
+    for generator, _bare, durable in results:
+        cpu = durable.result.cpu_us
+        group = durable.rows / max(durable.transactions, 1)
         print(
-            f"{name:17} {res.rps:8.0f} req/s  p50 {res.p50_ms:6.2f} ms  p99 {res.p99_ms:6.2f} ms"
-            f"  ({res.requests} requests, {res.non_2xx} non-2xx)"
+            f"  {generator:7} event loop {cpu.get('b24-listener', 0.0):5.0f}"
+            f"  store writer {cpu.get('event-store-writer', 0.0):5.0f}"
+            f"  other {cpu.get('other', 0.0) + cpu.get('MainThread', 0.0):4.0f}"
+            f"  | {durable.transactions} commits, {group:.1f} events per commit,"
+            f" stored {durable.stored} ({durable.duplicates} duplicates)"
         )
-    print(f"stored {stored} events ({duplicates} duplicates)")
-    print(f"ratio durable/bare: {durable.rps / base.rps:.2f}")
 
 
 if __name__ == "__main__":
