@@ -106,7 +106,13 @@ def parse_php_form(
     max_depth: int = DEFAULT_MAX_DEPTH,
     max_keys: int = DEFAULT_MAX_KEYS,
 ) -> dict[str, Any]:
-    """Parse an ``application/x-www-form-urlencoded`` body with bracket keys."""
+    """Parse an ``application/x-www-form-urlencoded`` body with bracket keys.
+
+    A raw line break cannot be part of a form value (it would be ``%0A``), so trailing ones
+    are dropped: ``curl --data-binary @event.form`` sends the file's final newline, which
+    would otherwise end up in the last value, usually ``auth[application_token]``.
+    """
+    body = body.rstrip("\r\n")
     try:
         paths = split_form_pairs(body, max_fields=max_keys + 1)
     except FormParseError:

@@ -45,6 +45,16 @@ def test_split_bracket_key(key: str, parts: list[str]) -> None:
     assert split_bracket_key(key) == parts
 
 
+def test_a_trailing_newline_from_a_file_is_not_part_of_the_last_value(
+    samples_dir: Any,
+) -> None:
+    body = (samples_dir / "bitrix-onsaleordersaved-webhook.form").read_text()
+    assert body.endswith("\n")
+    parsed = parse_php_form(body)
+    assert parsed["auth"]["application_token"] == "51856fefc120afa4b628cc82d3935cce"
+    assert parse_php_form("a=1&b=%0A\r\n") == {"a": "1", "b": "\n"}
+
+
 def test_limits_are_enforced() -> None:
     with pytest.raises(FormParseError, match="deeper"):
         parse_php_form("a" + "[x]" * 40 + "=1")

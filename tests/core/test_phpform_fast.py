@@ -42,6 +42,7 @@ def reference_split_bracket_key(key: str) -> list[str]:
 
 def reference_parse(body: str, max_depth: int, max_keys: int) -> dict[str, Any]:
     """parse_php_form as first written, on urllib's parse_qsl."""
+    body = body.rstrip("\r\n")  # trailing line breaks are not part of any value
     try:
         pairs = parse_qsl(
             body,

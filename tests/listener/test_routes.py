@@ -22,7 +22,9 @@ from tests.listener.conftest import (
     FORM,
     HOROSHOP_SECRET,
     MEMBER_ID,
+    PROFILE,
     REFRESH_TOKEN,
+    SAMPLES,
     Running,
     all_events,
     assert_no_secrets,
@@ -411,3 +413,17 @@ def test_handler_urls_mask_the_horoshop_secret(running: Running) -> None:
     assert urls["bitrix/shop"] == f"{running.server.base_url}/bitrix/shop"
     assert HOROSHOP_SECRET not in urls["horoshop/shop"]
     assert urls["horoshop/shop"].startswith(f"{running.server.base_url}/horoshop/")
+
+
+def test_sample_file_posted_with_its_final_newline_still_verifies(running: Running) -> None:
+    """``curl --data-binary @file`` sends the file's last line break after the token."""
+    body = (SAMPLES / "bitrix-onsaleordersaved-app.form").read_bytes()
+    assert body.endswith(b"\n")
+
+    response = running.post_form(f"/bitrix/{PROFILE}", body)
+
+    assert response.status_code == 200, response.text
+    event = running.only_event()
+    assert event.verification is Verification.VERIFIED
+    assert event.payload["auth"]["application_token"] == fingerprint(APP_TOKEN)
+    assert_no_secrets(event)
