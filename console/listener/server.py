@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import logging
 import threading
@@ -21,6 +20,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
 from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
 from console.listener.parsing import (
@@ -60,16 +60,6 @@ _OFFLOAD_PARSE_BYTES = 128 * 1024
 _SHUTDOWN_GRACE_SECONDS = 5.0
 
 
-def is_loopback_host(host: str) -> bool:
-    """``localhost`` or a loopback IP address."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def _json_response(body: bytes) -> web.Response:
     return web.Response(body=body, content_type="application/json")
 
@@ -85,6 +75,8 @@ def _stored_response(result: AppendResult) -> web.Response:
 
 
 def _error(status: int, reason: str) -> web.Response:
+    # One line, whatever part of the request ended up in it.
+    reason = " ".join(reason.split())
     return web.Response(
         status=status,
         body=json.dumps({"error": reason}).encode("utf-8"),
@@ -229,7 +221,7 @@ class _Routes:
 
         fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
         if expectation is None:
-            auth_problem: str | None = f"unknown profile {profile}"
+            auth_problem: str | None = f"unknown profile {profile!r}"
         else:
             auth_problem = verify_bitrix(
                 profile,

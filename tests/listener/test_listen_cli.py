@@ -34,7 +34,7 @@ def test_listen_prints_events_and_stops_on_sigterm(tmp_path: Path) -> None:
         while "rejected" not in line:
             line = proc.stdout.readline()
             assert line, "listener exited before printing the event"
-        assert "bitrix  X" in line and "unknown profile nobody" in line
+        assert "bitrix  X" in line and "unknown profile 'nobody'" in line
         proc.send_signal(signal.SIGTERM)
         rest = proc.stdout.read()
         assert proc.wait(timeout=30) == 0

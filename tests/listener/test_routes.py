@@ -328,7 +328,7 @@ def test_wrong_method_and_unknown_route(
 def test_unknown_profile_is_404_and_kept_as_rejected(running: Running) -> None:
     response = running.post_form("/bitrix/nosuch", sample("bitrix-onsaleordersaved-webhook.form"))
     assert response.status_code == 404
-    assert response.json()["error"] == "unknown profile nosuch"
+    assert response.json()["error"] == "unknown profile 'nosuch'"
     event = running.only_event()
     assert event.verification is Verification.REJECTED
     assert_no_secrets(event)
