@@ -176,19 +176,24 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+_SUMMARY_FIELDS = (
+    "id",
+    "received_at",
+    "source",
+    "event",
+    "profile",
+    "entity_id",
+    "order_id",
+    "verification",
+    "duplicate_of",
+    "pinned",
+)
+
+
 def _summary(event: StoredEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "received_at": event.received_at.isoformat(),
-        "source": event.source.value,
-        "event": event.event,
-        "profile": event.profile,
-        "entity_id": event.entity_id,
-        "order_id": event.order_id,
-        "verification": event.verification.value,
-        "duplicate_of": event.duplicate_of,
-        "pinned": event.pinned,
-    }
+    """The fields ``events list --json`` prints, as the export writes them."""
+    full = event_to_json(event)
+    return {name: full[name] for name in _SUMMARY_FIELDS}
 
 
 def _line(event: StoredEvent) -> str:

@@ -74,29 +74,22 @@ def check_json_shape(value: Any, *, max_depth: int, max_keys: int) -> Any:
             cleaned = storable_text(node)
             if cleaned is not node:
                 parent[slot] = cleaned
-        elif isinstance(node, dict):
+        elif isinstance(node, dict | list):
             depth += 1
             if depth > max_depth:
                 raise RequestRefused(400, f"body nests deeper than {max_depth} levels")
             keys += len(node)
             if keys > max_keys:
                 raise RequestRefused(400, f"more than {max_keys} keys")
+            if isinstance(node, list):
+                stack.extend((node, index, child, depth) for index, child in enumerate(node))
+                continue
             if any(storable_text(key) is not key for key in node):
                 items = list(node.items())
                 node.clear()
                 for key, child in items:
                     node[storable_text(key)] = child
-            for key, child in node.items():
-                stack.append((node, key, child, depth))
-        elif isinstance(node, list):
-            depth += 1
-            if depth > max_depth:
-                raise RequestRefused(400, f"body nests deeper than {max_depth} levels")
-            keys += len(node)
-            if keys > max_keys:
-                raise RequestRefused(400, f"more than {max_keys} keys")
-            for index, child in enumerate(node):
-                stack.append((node, index, child, depth))
+            stack.extend((node, key, child, depth) for key, child in node.items())
     return root[0]
 
 

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,6 +171,29 @@ class _Routes:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self._decode_here, kind, raw)
 
+    async def _read_body(
+        self, request: web.Request, kind_of: Callable[[str | None, bytes], BodyKind]
+    ) -> tuple[bytes, BodyKind | None, Any, RequestRefused | None]:
+        """``(raw, kind, payload, refused)``: the body read within the limit and decoded.
+
+        When the request is refused, ``raw`` is what was read (up to the limit) so that an
+        authentic sender's event can still be kept for inspection.
+        """
+        raw = b""
+        kind: BodyKind | None = None
+        try:
+            raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            kind = kind_of(request.content_type if request.body_exists else None, raw)
+            # Small bodies (every real event) are parsed right here: an executor hop
+            # would cost more than the parse.
+            if len(raw) <= _OFFLOAD_PARSE_BYTES:
+                return raw, kind, self._decode_here(kind, raw), None
+            return raw, kind, await self._decode_elsewhere(kind, raw), None
+        except BodyTooLarge as exc:
+            return exc.kept, kind, None, exc
+        except RequestRefused as exc:
+            return raw, kind, None, exc
+
     def _relay_for(self, loop: asyncio.AbstractEventLoop) -> _CommitRelay:
         # The app normally lives on one loop for good; tests may serve it from another.
         relay = self._relay
@@ -201,23 +225,7 @@ class _Routes:
         received_at = datetime.now(UTC)
         profile = storable_text(request.match_info["profile"])
         expectation = self.credentials.bitrix(profile)
-        raw = b""
-        refused: RequestRefused | None = None
-        payload: Any = None
-        kind: BodyKind | None = None
-        try:
-            raw = await read_bounded_body(request, self.settings.max_body_bytes)
-            kind = bitrix_body_kind(request.content_type if request.body_exists else None, raw)
-            # Small bodies (every real event) are parsed right here: an executor hop
-            # would cost more than the parse.
-            if len(raw) <= _OFFLOAD_PARSE_BYTES:
-                payload = self._decode_here(kind, raw)
-            else:
-                payload = await self._decode_elsewhere(kind, raw)
-        except BodyTooLarge as exc:
-            refused, raw = exc, exc.kept
-        except RequestRefused as exc:
-            refused = exc
+        raw, kind, payload, refused = await self._read_body(request, bitrix_body_kind)
 
         fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
         if expectation is None:
@@ -282,22 +290,7 @@ class _Routes:
         received_at = datetime.now(UTC)
         secret = request.match_info["secret"]
         profile = self.credentials.horoshop(secret)
-        raw = b""
-        refused: RequestRefused | None = None
-        payload: Any = None
-        try:
-            raw = await read_bounded_body(request, self.settings.max_body_bytes)
-            kind = horoshop_body_kind(request.content_type if request.body_exists else None, raw)
-            # Small bodies (every real event) are parsed right here: an executor hop
-            # would cost more than the parse.
-            if len(raw) <= _OFFLOAD_PARSE_BYTES:
-                payload = self._decode_here(kind, raw)
-            else:
-                payload = await self._decode_elsewhere(kind, raw)
-        except BodyTooLarge as exc:
-            refused, raw = exc, exc.kept
-        except RequestRefused as exc:
-            refused = exc
+        raw, _kind, payload, refused = await self._read_body(request, horoshop_body_kind)
 
         auth_problem = None if profile is not None else "unknown Horoshop secret"
         event = "order_created"
