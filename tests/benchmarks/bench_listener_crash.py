@@ -32,6 +32,11 @@ def main() -> None:
         )
         elapsed = time.monotonic() - started
     print(f"{args.rounds} kills, {report.sent} requests sent in {elapsed:.1f} s")
+    acked_rate = report.acked / max(report.loading_seconds, 1e-9)
+    print(
+        f"under load {report.loading_seconds:.1f} s in all (the rest is restarts): "
+        f"{acked_rate:.0f} events/s answered 200"
+    )
     print(
         f"answered 200: {report.acked}  found in store: {report.found}  "
         f"missing: {len(report.missing)}"
