@@ -13,12 +13,15 @@ import contextlib
 import enum
 import importlib
 import json
+import logging
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
+
+from console.core.logging import configure_logging
 
 COMMAND_MODULES = ("profiles", "portal", "sandbox", "listen", "events")
 
@@ -114,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Operator console for Bitrix24 online-store back offices.",
     )
     parser.add_argument("--demo", action="store_true", help="start with the sandbox portal")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress, not only warnings"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"console.cli.{name}")
@@ -127,6 +133,8 @@ def run(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    # Every log line goes through the redaction filter before it reaches the terminal.
+    configure_logging(logging.INFO if args.verbose else logging.WARNING)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         if args.demo:

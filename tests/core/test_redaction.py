@@ -4,6 +4,7 @@ import io
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,19 @@ def test_register_secret_is_thread_safe() -> None:
         thread.join()
     text = " ".join(values)
     assert redact(text) == " ".join([MASK] * len(values))
+
+
+def test_the_command_line_logs_through_the_redaction_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.cli import main
+
+    secret = "cli-secret-4f1c9a77e2"
+    register_secret(secret)
+    assert main(["events", "list", "--data-dir", str(tmp_path)]) == 0
+    logging.getLogger("console.test").warning(
+        "calling https://shop.bitrix24.ua/rest/1/%s/profile", secret
+    )
+    err = capsys.readouterr().err
+    assert "console.test" in err
+    assert secret not in err
