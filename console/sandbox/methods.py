@@ -113,11 +113,15 @@ def status_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     fields = require_fields(params)
     check_required(fields, ["id", "type"])
     status_type = _status_type(fields)
-    status_id = str(fields["id"]).upper()
-    if len(status_id) > 2 or not status_id.isalnum():
+    status_id = str(fields["id"]).strip().upper()
+    if not status_id:
+        raise RestError("201350000004")
+    if len(status_id) > 2:
+        raise RestError("201350000005")
+    if not status_id.isalnum():
         raise RestError("0", "id must be one or two latin letters")
     if status_id in ctx.state.statuses:
-        raise RestError("0", f"Status {status_id} already exists")
+        raise RestError("201350000001")
     status: dict[str, Any] = {
         "id": status_id,
         "type": status_type,
@@ -152,7 +156,7 @@ def status_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     status_id = str(require_param(params, "id"))
     _status(ctx, status_id)
     if status_id in seed.SYSTEM_STATUS_TYPES:
-        raise RestError("0", "you cannot delete a system status")
+        raise RestError("201350000002")
     if ctx.state.status_in_use_by_orders(status_id) or ctx.state.status_in_use_by_shipments(
         status_id
     ):

@@ -93,8 +93,7 @@ def test_status_get_missing(client: BitrixClient) -> None:
 def test_status_add_update_delete(client: BitrixClient) -> None:
     added = client.statuses.add(StatusAdd(id="MS", type="O", notify="N", sort=500, color="#FF0000"))
     assert added.id == "MS"
-    # Documented code 201350000001 (DuplicateStatus); the sandbox currently sends 0.
-    with pytest.raises(e.ValidationError):
+    with pytest.raises(e.DuplicateStatus):
         client.statuses.add(StatusAdd(id="MS", type="O"))
     updated = client.statuses.update(
         StatusUpdate(id="MS", fields=StatusFields(type="D", sort=7, color="#00FF00", xml_id="ext"))
@@ -113,8 +112,7 @@ def test_status_update_errors(client: BitrixClient, portal: SandboxPortal) -> No
     used = {o["statusId"] for o in portal.state.orders.values()} - {"N", "F"}
     with pytest.raises(e.StatusTypeInUse):
         client.statuses.update(StatusUpdate(id=sorted(used)[0], fields=StatusFields(type="D")))
-    # Documented code 201350000002 (SystemStatusDelete); the sandbox currently sends 0.
-    with pytest.raises(e.ValidationError):
+    with pytest.raises(e.SystemStatusDelete):
         client.statuses.delete("N")
 
 

@@ -155,3 +155,14 @@ def test_unreadable_body(portal: SandboxPortal, http) -> None:
         headers={"Content-Type": "application/json"},
     )
     _error(answer, 400, "INVALID_REQUEST")
+
+
+def test_status_add_and_delete_errors(rest: Rest) -> None:
+    body = _error(
+        rest("sale.status.add", {"fields": {"id": "P", "type": "O"}}), 400, "201350000001"
+    )
+    assert body["error_description"] == "Duplicate entry for key [id]"
+    _error(rest("sale.status.add", {"fields": {"id": " ", "type": "O"}}), 400, "201350000004")
+    _error(rest("sale.status.add", {"fields": {"id": "ABC", "type": "O"}}), 400, "201350000005")
+    for system in ("N", "F", "DN", "DF"):
+        _error(rest("sale.status.delete", {"id": system}), 400, "201350000002")
