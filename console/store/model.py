@@ -58,14 +58,16 @@ class EventRecord(BaseModel):
     payload: Any = None
 
     def dedup_key(self) -> str | None:
-        """Same source, event, entity, ``ts`` and handler id means the same delivery.
+        """Same profile, source, event, entity, ``ts`` and handler id: the same delivery.
 
-        Rejected events never count as duplicates of anything: a forged copy must not
-        hide, or be hidden by, a genuine one.
+        The profile is part of it because two shops can both have an order 115. Rejected
+        events never count as duplicates of anything: a forged copy must not hide, or be
+        hidden by, a genuine one.
         """
         if self.verification is Verification.REJECTED or self.entity_id is None:
             return None
         parts = [
+            self.profile or "",
             self.source.value,
             self.event,
             self.entity_id,

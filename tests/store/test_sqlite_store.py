@@ -383,3 +383,25 @@ def test_reads_do_not_wait_for_a_held_write_lock(store: SqliteEventStore) -> Non
             assert store.count() == 1
         finally:
             other.execute("ROLLBACK")
+
+
+def test_the_same_order_number_in_two_profiles_is_not_a_duplicate(tmp_path: Path) -> None:
+    from console.store.model import EventRecord, EventSource, Verification
+
+    with SqliteEventStore(tmp_path / "events.sqlite3") as store:
+        results = [
+            store.append(
+                EventRecord(
+                    received_at=datetime.now(UTC),
+                    source=EventSource.HOROSHOP,
+                    event="order_created",
+                    profile=profile,
+                    entity_id="115",
+                    order_id="115",
+                    verification=Verification.VERIFIED,
+                )
+            )
+            for profile in ("shop-a", "shop-b", "shop-a")
+        ]
+        assert [r.duplicate_of for r in results] == [None, None, results[0].id]
+        assert {e.profile for e in store.query()} == {"shop-a", "shop-b"}
