@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import math
 import signal
 import sys
 from collections.abc import Callable
@@ -184,7 +185,7 @@ def _listen(args: argparse.Namespace) -> int:
     listener_settings = settings.listener.model_copy(update=updates)
     catch_up = settings.catch_up
     if args.catch_up_interval is not None:
-        if args.catch_up_interval <= 0:
+        if not (math.isfinite(args.catch_up_interval) and args.catch_up_interval > 0):
             raise CliError("--catch-up-interval: give a positive number of seconds")
         catch_up = catch_up.model_copy(update={"interval_seconds": args.catch_up_interval})
     if args.no_catch_up:

@@ -28,6 +28,7 @@ from console.store.model import (
     EventStore,
     Verification,
 )
+from console.store.sqlite import StoreClosedError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ CATCH_UP_REASON = "found by catch-up polling through the inbound webhook"
 # an event sent up to this long before the recorded change still counts as covering it
 # (both times come from the portal's clock, second precision).
 COVERAGE_TOLERANCE = timedelta(seconds=2)
+# Each pass re-reads this much before its cursor. ``dateUpdate`` has one-second precision
+# and is stamped when a save starts, so a save that commits after a pass has read that
+# second can still appear with a time at (or just before) the cursor.
+REREAD_WINDOW = timedelta(seconds=5)
 _SELECT = ["id", "accountNumber", "statusId", "dateUpdate", "price", "currency", "xmlId"]
 
 
@@ -115,7 +120,11 @@ class CatchUpPoller:
     def start(self) -> None:
         """Poll now, then every ``interval_seconds`` (never again if it is None)."""
         if self._thread is not None:
-            return
+            if not self._stopping.is_set():
+                return
+            # A stopped pass may still be finishing a request: never run two at once.
+            self._thread.join()
+            self._thread = None
         self._stopping.clear()
         self._thread = threading.Thread(
             target=self._run, name=f"catch-up-{self.profile}", daemon=True
@@ -127,11 +136,14 @@ class CatchUpPoller:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop polling. A pass in flight ends at its next order or page; a request still
+        waiting on the portal past ``timeout`` is left to finish, and writes nothing."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
-            self._thread = None
+            if not self._thread.is_alive():
+                self._thread = None
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -159,6 +171,10 @@ class CatchUpPoller:
                     raise
                 report.error = str(exc)
                 log.warning("catch-up for %s stopped: %s", self.profile, exc)
+            except StoreClosedError:
+                if not self._stopping.is_set():
+                    raise
+                report.error = "stopped"
             except Exception as exc:  # a pass must not kill the polling thread
                 if raise_errors:
                     raise
@@ -180,18 +196,29 @@ class CatchUpPoller:
         return CatchUpCursor(updated=self._now() - self._initial_lookback)
 
     def _poll(self, client: BitrixClient, report: CatchUpReport) -> None:
-        cursor = self._load_cursor()
-        for page in self._pages(client, cursor):
+        start = self._load_cursor()
+        cursor = start
+        rewound = CatchUpCursor(updated=start.updated - REREAD_WINDOW)
+        for page in self._pages(client, rewound):
             for order in page:
-                report.changes += 1
+                if self._stopping.is_set():
+                    return
+                assert order.date_update is not None
+                position = (order.date_update, order.id)
+                # Re-read orders a previous pass already handled are not news, unless
+                # nothing covers them: then they are exactly the late commits it missed.
+                seen_before = position <= (start.updated, start.last_id)
                 if self._covered(order):
-                    report.covered += 1
+                    if not seen_before:
+                        report.changes += 1
+                        report.covered += 1
                 else:
                     self._record(order)
+                    report.changes += 1
                     report.recorded += 1
                     report.recorded_ids.append(order.id)
-                assert order.date_update is not None
-                cursor = CatchUpCursor(updated=order.date_update, last_id=order.id)
+                if position > (cursor.updated, cursor.last_id):
+                    cursor = CatchUpCursor(updated=order.date_update, last_id=order.id)
             # Saved after each page: a pass cut short resumes where it stopped.
             self._store.set_cursor(cursor_name(self.profile), cursor.encode())
         report.cursor = cursor

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -89,7 +89,7 @@ def test_changes_made_while_nobody_listened_are_recorded_once(
     assert event.payload["order"]["statusId"] == "P"
 
     again = poller.poll_once()
-    assert again.recorded == 0
+    assert (again.changes, again.recorded) == (0, 0)
     assert catch_up_events(store) == ["103", "117", "142"]
 
 
@@ -252,3 +252,49 @@ def test_events_catch_up_command_runs_one_pass(
     repo.set_secret(PROFILE, SecretKind.WEBHOOK_CODE, "not-the-code")
     assert main(args) == 5
     assert "not-the-code" not in capsys.readouterr().err
+
+
+def test_a_late_commit_in_the_cursors_second_is_still_found(
+    portal: SandboxPortal, store: SqliteEventStore
+) -> None:
+    change_orders(portal, [FIRST + 60])
+    poller = make_poller(store, portal)
+    assert poller.poll_once().recorded_ids == [FIRST + 60]
+    # An order with a lower id whose save began in the same second but committed after
+    # the pass read it: the portal shows it with the cursor's own time.
+    stamped = portal.state.orders[FIRST + 60]["dateUpdate"]
+    portal.state.orders[FIRST + 20]["dateUpdate"] = stamped
+    # And one whose long save began two seconds earlier.
+    earlier = datetime.fromisoformat(stamped) - timedelta(seconds=2)
+    portal.state.orders[FIRST + 30]["dateUpdate"] = earlier.isoformat()
+
+    report = poller.poll_once()
+
+    assert sorted(report.recorded_ids) == [FIRST + 20, FIRST + 30]
+    assert report.changes == 2
+
+
+def test_stop_and_start_again_never_runs_two_pollers(
+    portal: SandboxPortal, store: SqliteEventStore
+) -> None:
+    import threading
+
+    poller = make_poller(store, portal)
+    poller.interval_seconds = 3600
+    poller.start()
+    poller.stop()
+    poller.start()
+    poller.stop()
+    assert [t for t in threading.enumerate() if t.name == f"catch-up-{PROFILE}"] == []
+
+
+@pytest.mark.parametrize("interval", ["0", "-5", "nan", "inf"])
+def test_listen_refuses_a_catch_up_interval_that_is_not_a_positive_number(
+    interval: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.cli import main
+
+    args = ["listen", "--port", "0", "--data-dir", str(tmp_path), "--catch-up-interval"]
+    assert main([*args, interval]) == 2
+    assert "--catch-up-interval" in capsys.readouterr().err
+    assert not (tmp_path / "events.sqlite3").exists()
