@@ -346,8 +346,11 @@ def _replay(args: argparse.Namespace) -> int:
     try:
         status = send_replay(request)
     except httpx.HTTPError as exc:
-        raise CliError(f"replay to {request.url} failed: {exc}", ExitCode.NETWORK) from None
-    print(f"{request.method} {request.url} -> HTTP {status}")
+        # shown_url / shown(): a Horoshop URL ends in the store's secret, and httpx may
+        # quote the URL in its message.
+        message = request.shown(f"replay to {request.shown_url} failed: {exc}")
+        raise CliError(message, ExitCode.NETWORK) from None
+    print(f"{request.method} {request.shown_url} -> HTTP {status}")
     return ExitCode.OK
 
 

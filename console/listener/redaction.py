@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
 from console.core.masking import fingerprint
+from console.core.phpform import encode_php_form
 
 REDACTED = "[redacted]"
 # Keys whose value is a bearer credential: never kept in any form.
@@ -28,44 +29,48 @@ _SENSITIVE_HEADERS = frozenset(
 )
 _SENSITIVE_HEADER_WORDS = ("token", "secret")
 
-# A JSON string member named like a credential, for bodies that did not parse.
+# A JSON string member named like a credential, for bodies that did not parse. The value
+# ends with its closing quote or, in a body cut at the size limit, runs unterminated to the
+# end of the buffer, maybe in half an escape (group 4 is then empty): that part of a token
+# must go as well.
 _JSON_MEMBER = re.compile(
-    rb'"(access_token|refresh_token|application_token)"(\s*:\s*)"((?:[^"\\]|\\.)*)"'
+    rb'"(access_token|refresh_token|application_token)"(\s*:\s*)"((?:[^"\\]|\\.)*\\?)("|\Z)',
+    re.DOTALL,
 )
-
-
-def is_fingerprint(value: str) -> bool:
-    """True for the values :func:`fingerprint` produces (what a stored token looks like)."""
-    return value.startswith("sha256:") and len(value) == 15
 
 
 def _replacement(key: str, value: str) -> str:
     if key in _DROPPED_KEYS:
         return REDACTED
-    if not value or is_fingerprint(value):
+    if not value:
         return value
+    # A value that already looks like a fingerprint is hashed all the same: replay puts
+    # the real token back where it finds that token's fingerprint, so a sender who sends
+    # a known fingerprint (the inspector shows them) must not have it stored as such.
     return fingerprint(value)
 
 
-def redact_payload(payload: Any) -> bool:
-    """Replace credential values anywhere in ``payload`` in place; True if any was found."""
-    changed = False
+def redact_payload(payload: Any) -> int:
+    """Replace credential values anywhere in ``payload`` in place.
+
+    Returns how many credential members it met (changed or not): truthy when any was.
+    """
+    met = 0
     stack = [payload]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in _SENSITIVE_KEYS and isinstance(value, str | int | float):
-                    text = str(value)
-                    new = _replacement(key, text)
+                    met += 1
+                    new = _replacement(key, str(value))
                     if new != value:
                         node[key] = new
-                        changed = True
                 elif isinstance(value, dict | list):
                     stack.append(value)
         elif isinstance(node, list):
             stack.extend(child for child in node if isinstance(child, dict | list))
-    return changed
+    return met
 
 
 @lru_cache(maxsize=256)
@@ -92,19 +97,40 @@ def _form_value(text: str) -> bytes:
 _REDACTED_FORM_VALUE = quote_plus(REDACTED).encode("ascii")
 
 
-def redact_form_body(raw: bytes) -> bytes:
-    """The form body with credential values replaced, every other byte and the order kept.
+def redact_form_body(raw: bytes, *, truncated: bool = False) -> bytes:
+    """The form body with credential values replaced, every other byte and the order kept."""
+    return _redact_form_pairs(raw, truncated=truncated)[0]
+
+
+def redact_parsed_form_body(raw: bytes, payload: Any, credentials_met: int) -> bytes:
+    """The raw body of a parsed form, with no credential left in it.
+
+    The byte-level pass finds keys written plainly, as every real sender writes them. A
+    key spelt with needless escapes (``auth[access_tok%65n]``) slips past it; when the
+    pass found fewer credential pairs than the parsed payload held, the body is rebuilt
+    from the already redacted payload instead.
+    """
+    cleaned, pairs_met = _redact_form_pairs(raw)
+    if pairs_met >= credentials_met:
+        return cleaned
+    return encode_php_form(payload).encode("ascii")
+
+
+def _redact_form_pairs(raw: bytes, *, truncated: bool = False) -> tuple[bytes, int]:
+    """``(cleaned body, credential pairs met)``: see :func:`redact_form_body`.
 
     Works pair by pair on the encoded bytes, so it also cleans bodies that failed to
     parse (bad UTF-8, too many keys, too deep). Only the pairs around an occurrence of
-    ``token`` are looked at; the rest of the body is copied as it is.
+    ``token`` are looked at; the rest of the body is copied as it is. ``truncated`` says
+    the body was cut at the size limit, so its last value may be only part of a token.
     """
     lowered = raw.lower()
     found = lowered.find(b"token")
     if found < 0:
-        return raw
+        return raw, 0
     out: list[bytes] = []
     copied = 0
+    met = 0
     while found >= 0:
         # The pair holding this occurrence: from the "&" before it to the "&" after it.
         start = raw.rfind(b"&", 0, found) + 1
@@ -116,41 +142,54 @@ def redact_form_body(raw: bytes) -> bytes:
         if equals >= 0 and b"token" in lowered[start:equals]:
             leaf = _form_key_leaf(raw[start:equals])
             if leaf in _SENSITIVE_KEYS:
+                met += 1
                 value = raw[equals + 1 : end].decode("latin-1")
                 decoded = unquote_plus(value, encoding="utf-8", errors="replace")
                 new = _replacement(leaf, decoded)
+                if truncated and end == len(raw) and decoded:
+                    # Part of a value identifies nothing, and the fingerprint of a short
+                    # part can be reversed by trying every prefix: drop it instead.
+                    new = REDACTED
                 if new != decoded:
                     out.append(raw[copied : equals + 1])
                     out.append(_form_value(new))
                     copied = end
         found = lowered.find(b"token", end)
     if not out:
-        return raw
+        return raw, met
     out.append(raw[copied:])
-    return b"".join(out)
+    return b"".join(out), met
 
 
 def _redact_json_match(match: re.Match[bytes]) -> bytes:
     key = match.group(1).decode("ascii")
-    try:
-        value = json.loads(b'"' + match.group(3) + b'"')
-    except ValueError:
-        value = match.group(3).decode("utf-8", "replace")
-    new = _replacement(key, value)
+    if not match.group(4):
+        # Unterminated: the body was cut inside this value. As for a cut form value, the
+        # part is dropped rather than fingerprinted.
+        new = REDACTED if match.group(3) else ""
+    else:
+        try:
+            value = json.loads(b'"' + match.group(3) + b'"')
+        except ValueError:
+            value = match.group(3).decode("utf-8", "replace")
+        new = _replacement(key, value)
     encoded = json.dumps(new).encode("utf-8")
     return b'"' + match.group(1) + b'"' + match.group(2) + encoded
 
 
-def redact_json_body(raw: bytes, payload: Any, payload_changed: bool) -> bytes:
+def redact_json_body(raw: bytes, payload: Any, payload_changed: int) -> bytes:
     """The JSON body re-serialized from the redacted payload, only when a token was present."""
     if not payload_changed:
         return raw
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-def redact_unparsed_body(raw: bytes) -> bytes:
-    """Best effort for a body nobody could parse: clean form pairs and JSON string members."""
-    cleaned = redact_form_body(raw)
+def redact_unparsed_body(raw: bytes, *, truncated: bool = False) -> bytes:
+    """Best effort for a body nobody could parse: clean form pairs and JSON string members.
+
+    ``truncated``: the body was cut at the size limit (see :func:`redact_form_body`).
+    """
+    cleaned = redact_form_body(raw, truncated=truncated)
     if b"token" in cleaned:
         cleaned = _JSON_MEMBER.sub(_redact_json_match, cleaned)
     return cleaned
@@ -165,10 +204,3 @@ def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             value = REDACTED
         result.append((name, value))
     return result
-
-
-def redact_secret_in_path(path: str, secret: str) -> str:
-    """The request path with a URL secret replaced by its fingerprint."""
-    if not secret:
-        return path
-    return path.replace(secret, fingerprint(secret))

@@ -1,7 +1,9 @@
 """Resend a stored event as its sender made it, with the credentials put back.
 
 The store keeps only fingerprints of the application token and the Horoshop URL secret,
-so a replay reads the profile's current ones from the keyring and re-inserts them.
+so a replay reads the profile's current ones from the keyring and re-inserts them, only
+where the stored fingerprint is that very secret's: any other one came from a sender
+without it, and the event goes back as it came (and is rejected again).
 Access and refresh tokens were never kept and stay ``[redacted]``.
 
 Security note: the token goes wherever ``base_url`` points. When the operator replays
@@ -14,15 +16,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 import httpx
 
 from console.core.credentials import SecretKind
-from console.core.masking import fingerprint
+from console.core.masking import MASK, fingerprint
 from console.core.profiles import ProfileRepository
 from console.listener.parsing import FORM_TYPE, JSON_TYPE
-from console.listener.redaction import is_fingerprint
 from console.store.model import EventSource, StoredEvent
 
 REPLAY_HEADER = "X-B24-Console-Replay"
@@ -36,6 +37,27 @@ class ReplayRequest:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    # The Horoshop secret as it appears in ``url`` ("" when there is none): ``url`` is
+    # then a credential and must not be printed; :attr:`shown_url` is the one to print.
+    url_secret: str = field(default="", repr=False)
+    masked_url: str = field(default="", repr=False)
+
+    def __repr__(self) -> str:
+        # The default repr would show ``url`` (and so the secret) in tracebacks and logs.
+        return f"ReplayRequest(method={self.method!r}, url={self.shown_url!r})"
+
+    @property
+    def shown_url(self) -> str:
+        """``url`` with the URL secret masked."""
+        return self.masked_url if self.url_secret else self.url
+
+    def shown(self, text: str) -> str:
+        """``text`` (say, an error about this request) with the URL secret masked."""
+        if self.url_secret:
+            text = text.replace(self.url, self.masked_url)
+            for form in (self.url_secret, unquote(self.url_secret)):
+                text = text.replace(form, MASK)
+        return text
 
 
 def _secret(
@@ -47,12 +69,16 @@ def _secret(
 
 
 def _restore_form_token(raw: bytes, token: str) -> bytes:
+    # Only the fingerprint of this very token is put back: any other fingerprint is of a
+    # token the sender had and the profile does not (a forgery, or an older token), and
+    # swapping it would turn a rejected event into a verified one.
+    expected = fingerprint(token)
     pieces = raw.split(b"&")
     for index, piece in enumerate(pieces):
         key, sep, value = piece.partition(b"=")
         if sep and key in (b"auth%5Bapplication_token%5D", b"auth[application_token]"):
             decoded = value.decode("latin-1").replace("%3A", ":").replace("%3a", ":")
-            if is_fingerprint(decoded):
+            if decoded == expected:
                 pieces[index] = key + b"=" + quote_plus(token).encode("ascii")
     return b"&".join(pieces)
 
@@ -65,8 +91,8 @@ def _restore_json_token(raw: bytes, token: str) -> bytes:
     auth = payload.get("auth") if isinstance(payload, dict) else None
     if not isinstance(auth, dict):
         return raw
-    current = auth.get("application_token")
-    if not isinstance(current, str) or not is_fingerprint(current):
+    # As for forms: only the fingerprint of this very token is swapped for it.
+    if auth.get("application_token") != fingerprint(token):
         return raw
     auth["application_token"] = token
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -82,15 +108,22 @@ def build_replay(
     """
     method = event.method.upper() if event.method.upper() in ("POST", "PUT") else "POST"
     path = event.path or ""
+    shown_path = path
+    url_secret = ""
     body = event.raw_body
     content_type = event.content_type
     if event.source is EventSource.HOROSHOP:
         content_type = content_type or JSON_TYPE
         secret = _secret(profiles, event.profile, SecretKind.HOROSHOP_SECRET)
-        if secret:
-            head, _, last = path.rpartition("/")
-            if is_fingerprint(last) or last == fingerprint(secret):
-                path = f"{head}/{quote(secret, safe='')}"
+        # The secret is the last segment of the path, before any query (which may hold "/").
+        route, question, query = path.partition("?")
+        head, _, last = route.rpartition("/")
+        # Restored only where the stored segment is this secret's fingerprint: any other
+        # segment is a secret the sender had and the profile does not.
+        if secret and last == fingerprint(secret):
+            url_secret = quote(secret, safe="")
+            path = f"{head}/{url_secret}{question}{query}"
+            shown_path = f"{head}/{MASK}{question}{query}"
     else:
         token = _secret(profiles, event.profile, SecretKind.APPLICATION_TOKEN)
         is_json = bool(content_type) and "json" in (content_type or "").lower()
@@ -103,7 +136,15 @@ def build_replay(
     if content_type:
         headers["Content-Type"] = content_type
     headers[REPLAY_HEADER] = str(event.id)
-    return ReplayRequest(method=method, url=base_url.rstrip("/") + path, headers=headers, body=body)
+    base = base_url.rstrip("/")
+    return ReplayRequest(
+        method=method,
+        url=base + path,
+        headers=headers,
+        body=body,
+        url_secret=url_secret,
+        masked_url=base + shown_path,
+    )
 
 
 def send_replay(request: ReplayRequest, *, timeout: float = 10.0) -> int:

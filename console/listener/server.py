@@ -21,6 +21,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from console.core.masking import fingerprint
 from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
 from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
@@ -36,11 +37,10 @@ from console.listener.parsing import (
     sniff_bitrix_auth,
 )
 from console.listener.redaction import (
-    redact_form_body,
     redact_headers,
     redact_json_body,
+    redact_parsed_form_body,
     redact_payload,
-    redact_secret_in_path,
     redact_unparsed_body,
 )
 from console.listener.verification import CredentialSource, verify_bitrix
@@ -83,6 +83,17 @@ def _error(status: int, reason: str) -> web.Response:
         body=json.dumps({"error": reason}).encode("utf-8"),
         content_type="application/json",
     )
+
+
+def _horoshop_path(request: web.Request, secret: str) -> str:
+    """The request path as stored: the route with the secret replaced by its fingerprint.
+
+    Built from the route rather than by replacing the secret in ``path_qs``: that one is
+    still percent-encoded (in any of several ways), so a secret with a space, ``%`` or a
+    non-ASCII character would never be found in it and would be stored in clear.
+    """
+    query = request.rel_url.raw_query_string
+    return f"/horoshop/{fingerprint(secret)}" + (f"?{storable_text(query)}" if query else "")
 
 
 def _clean_headers(request: web.Request) -> list[tuple[str, str]]:
@@ -240,7 +251,7 @@ class _Routes:
             )
 
         if refused is not None:
-            raw = redact_unparsed_body(raw)
+            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
             payload = None
             reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
             outcome = _Outcome(
@@ -249,11 +260,11 @@ class _Routes:
                 reason,
             )
         else:
-            changed = redact_payload(payload)
+            credentials_met = redact_payload(payload)
             raw = (
-                redact_form_body(raw)
+                redact_parsed_form_body(raw, payload, credentials_met)
                 if kind is BodyKind.FORM
-                else redact_json_body(raw, payload, changed)
+                else redact_json_body(raw, payload, credentials_met)
             )
             if auth_problem is not None:
                 status = 404 if expectation is None else 401
@@ -296,7 +307,7 @@ class _Routes:
         event = "order_created"
         order_id: str | None = None
         if refused is not None:
-            raw = redact_unparsed_body(raw)
+            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
             payload = None
             reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
             verification = Verification.MALFORMED if profile else Verification.REJECTED
@@ -327,7 +338,7 @@ class _Routes:
             verification_reason=outcome.reason,
             remote_addr=request.remote,
             method=request.method,
-            path=storable_text(redact_secret_in_path(request.path_qs, secret)),
+            path=_horoshop_path(request, secret),
             content_type=storable_text(request.headers.get("Content-Type", "")) or None,
             headers=_clean_headers(request),
             raw_body=raw,

@@ -11,12 +11,16 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import quote, quote_plus
 
 import pytest
 
 from console.cli import main
 from console.cli.app import CliError
 from console.cli.events import parse_time
+from console.core.credentials import SecretKind
+from console.core.masking import MASK, fingerprint
+from console.core.profiles import Profile, ProfileRepository
 from console.store import EventSource, SqliteEventStore, Verification
 from tests.store.records import record
 
@@ -307,3 +311,45 @@ def test_replay_network_failure_exits_4(
     )
     assert code == 4
     assert "replay" in err
+
+
+@pytest.mark.parametrize("secret", ["hs-cli-7f3c9e1d2b4a68f0", "ключ с пробелом%41/x"])
+@pytest.mark.parametrize("reachable", [True, False])
+def test_replay_never_prints_the_horoshop_secret(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
+    capture_server: str,
+    secret: str,
+    reachable: bool,
+) -> None:
+    repo = ProfileRepository()
+    repo.save(Profile(name="main", portal_url="https://shop.bitrix24.ua"))
+    repo.set_secret("main", SecretKind.HOROSHOP_SECRET, secret)
+    with SqliteEventStore(data_dir / "events.sqlite3") as store:
+        event_id = store.append(
+            record(
+                source=EventSource.HOROSHOP,
+                event="order_created",
+                method="PUT",
+                path=f"/horoshop/{fingerprint(secret)}?x=1",
+                content_type="application/json",
+                raw_body=b'{"order_id": 115}',
+                payload={"order_id": 115},
+            )
+        ).id
+    # Port 9 on loopback: nothing listens there, so the connection is refused.
+    target = capture_server if reachable else "http://127.0.0.1:9"
+
+    code, out, err = _run(
+        capsys, "events", "replay", str(event_id), "--data-dir", str(data_dir), "--to", target
+    )
+
+    assert code == (0 if reachable else 4)
+    shown = out + err
+    assert f"{target}/horoshop/{MASK}?x=1" in shown
+    for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        assert form not in shown
+    if reachable:
+        # The masking is for people only: the secret itself still went out.
+        [(_, path, _, _)] = _Capture.received
+        assert path == f"/horoshop/{quote(secret, safe='')}?x=1"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from console.core.masking import fingerprint
 from console.core.phpform import parse_php_form
 from console.core.settings import ListenerSettings
 from console.listener.server import ListenerServer
+from console.listener.verification import StaticCredentialSource
 from console.store import SqliteEventStore, Verification
 from tests.listener.conftest import (
     ACCESS_TOKEN,
@@ -427,3 +429,61 @@ def test_sample_file_posted_with_its_final_newline_still_verifies(running: Runni
     assert event.verification is Verification.VERIFIED
     assert event.payload["auth"]["application_token"] == fingerprint(APP_TOKEN)
     assert_no_secrets(event)
+
+
+ODD_SECRET = "Ключ магазину 100% ok"
+
+
+def _lower_escapes(encoded: str) -> str:
+    """``encoded`` with its percent escapes in lower-case hex: another way to send it."""
+    return re.sub(r"%[0-9A-F]{2}", lambda match: match.group().lower(), encoded)
+
+
+@pytest.mark.parametrize(
+    "encode", [lambda s: quote(s, safe=""), lambda s: _lower_escapes(quote(s))]
+)
+def test_horoshop_secret_with_odd_characters_is_never_stored(
+    tmp_path: Path, encode: Callable[[str], str]
+) -> None:
+    source = StaticCredentialSource(bitrix={}, horoshop={PROFILE: ODD_SECRET})
+    with SqliteEventStore(tmp_path / "events.sqlite3") as store:
+        server = ListenerServer(store, source, ListenerSettings(port=0))
+        with server, httpx.Client(base_url=server.base_url) as client:
+            response = client.put(
+                f"/horoshop/{encode(ODD_SECRET)}?src=shop",
+                content=sample("horoshop-order_created.json"),
+            )
+        assert response.status_code == 200, response.text
+        [event] = all_events(store)
+
+    assert event.profile == PROFILE and event.verification is Verification.VERIFIED
+    assert event.path == f"/horoshop/{fingerprint(ODD_SECRET)}?src=shop"
+    stored = event.model_dump_json(exclude={"raw_body"}) + event.raw_body.decode("latin-1")
+    forms = {ODD_SECRET, quote(ODD_SECRET), quote(ODD_SECRET, safe=""), quote_plus(ODD_SECRET)}
+    forms |= {_lower_escapes(form) for form in forms} | {encode(ODD_SECRET)}
+    for form in forms:
+        assert form not in stored, f"{form!r} stored"
+    # Nor any recognisable piece of it.
+    assert "Ключ" not in stored and quote("Ключ") not in stored and "100%" not in stored
+
+
+def test_a_credential_key_spelt_with_escapes_is_still_redacted_in_the_raw_body(
+    running: Running,
+) -> None:
+    body = sample("bitrix-onsaleordersaved-webhook.form") + (
+        b"&auth%5Baccess_tok%65n%5D="
+        + ACCESS_TOKEN.encode()
+        + b"&auth%5Bref%72esh_token%5D="
+        + REFRESH_TOKEN.encode()
+    )
+
+    response = running.post_form(f"/bitrix/{PROFILE}", body)
+
+    assert response.status_code == 200, response.text
+    event = running.only_event()
+    assert event.verification is Verification.VERIFIED
+    assert event.payload["auth"]["access_token"] != ACCESS_TOKEN
+    assert_no_secrets(event)
+    assert parse_php_form(event.raw_body.decode())["auth"]["application_token"] == fingerprint(
+        APP_TOKEN
+    )
