@@ -124,7 +124,10 @@ def parse_time(value: str, option: str, *, now: datetime | None = None) -> datet
     match = _RELATIVE.match(value)
     if match:
         amount, unit = match.groups()
-        return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: float(amount)})
+        try:
+            return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: float(amount)})
+        except OverflowError:
+            raise CliError(f"{option}: {value} reaches back before the year 1") from None
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -312,9 +315,13 @@ def _purge(args: argparse.Namespace) -> int:
         raise CliError("--older-than: expected a number of days") from None
     if not days >= 0:  # also refuses NaN
         raise CliError("--older-than: must be zero or more days")
+    try:
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+    except OverflowError:
+        raise CliError("--older-than: too many days; nothing is that old") from None
 
     def work(store: SqliteEventStore) -> int:
-        removed = store.purge(datetime.now(UTC) - timedelta(days=days))
+        removed = store.purge(cutoff)
         print(f"removed {removed} events older than {args.older_than} days (pinned kept)")
         return ExitCode.OK
 

@@ -23,7 +23,7 @@ from console.bitrix.errors import (
     Unauthorized,
     user_message,
 )
-from console.bitrix.models import OwnerType
+from console.bitrix.models import LanguageId, OwnerType
 from console.bitrix.orders import validate_id
 from console.bitrix.statuses import StatusFields, StatusUpdate, validate_status_id
 from console.cli.app import CliError, ExitCode, emit, register_error_translator
@@ -44,6 +44,9 @@ def _checked(check: Callable[[str], Any], what: str) -> Callable[[str], Any]:
 
 positive_id = _checked(validate_id, "a positive whole number")
 status_id = _checked(validate_status_id, "a status id (one or two letters or digits)")
+language_id = _checked(
+    pydantic.TypeAdapter(LanguageId).validate_python, "a two-letter language id such as en or uk"
+)
 
 
 def _color(text: str) -> str:
@@ -181,6 +184,15 @@ def order_get(args: argparse.Namespace) -> int:
 def order_set_status(args: argparse.Namespace) -> int:
     with open_client(args) as client:
         if args.shipment is not None:
+            # The shipment id alone names the shipment; make sure it is the order's own,
+            # or the operator changes some other customer's delivery.
+            order = client.orders.get(args.id)
+            if args.shipment not in {shipment.id for shipment in order.shipments}:
+                owned = ", ".join(str(shipment.id) for shipment in order.shipments) or "none"
+                raise CliError(
+                    f"--shipment: shipment {args.shipment} is not part of order {args.id} "
+                    f"(its shipments: {owned})"
+                )
             shipment = client.shipments.set_status(args.shipment, args.status)
             data = _dump(shipment)
             human = f"shipment {shipment.id} of order {args.id}: status {shipment.status_id}"
@@ -265,7 +277,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     status_sub = status.add_subparsers(dest="status_command", metavar="ACTION", required=True)
     p = status_sub.add_parser("list", help="list statuses")
     p.add_argument("--type", choices=["O", "D"], help="O orders, D deliveries")
-    p.add_argument("--lang", metavar="LID", help="also show names in this language (e.g. en)")
+    p.add_argument(
+        "--lang",
+        type=language_id,
+        metavar="LID",
+        help="also show names in this language (e.g. en)",
+    )
     _common(p)
     p.set_defaults(handler=status_list)
     p = status_sub.add_parser("get", help="show one status")

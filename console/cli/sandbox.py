@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from console.cli.app import CliError, ExitCode, emit, foreground_run
@@ -43,8 +44,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def _config(args: argparse.Namespace) -> SandboxConfig:
     if not is_loopback_host(args.host):
         raise CliError(f"the sandbox only listens on loopback, not {args.host}")
-    if not 0 <= args.error_rate <= 1:
-        raise CliError("--error-rate must be between 0 and 1")
+    if not 0 <= args.port <= 65535:
+        raise CliError("--port: must be between 0 and 65535 (0 picks a free one)")
+    if args.burst < 1:
+        raise CliError("--burst: must be at least 1")
+    if not (math.isfinite(args.drain_rate) and args.drain_rate > 0):
+        raise CliError("--drain-rate: must be a positive number of requests per second")
+    if not (math.isfinite(args.latency) and 0 <= args.latency <= 60):
+        raise CliError("--latency: must be between 0 and 60 seconds")
+    if not 0 <= args.error_rate <= 1:  # also refuses NaN
+        raise CliError("--error-rate: must be between 0 and 1")
     return SandboxConfig(
         host=args.host,
         port=args.port,

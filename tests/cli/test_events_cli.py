@@ -137,6 +137,9 @@ def test_list_human_lines_escape_terminal_controls(
         (["events", "pin", "999"], "ID"),
         (["events", "purge", "--older-than", "soon"], "--older-than"),
         (["events", "purge", "--older-than", "-1"], "--older-than"),
+        (["events", "purge", "--older-than", "1e10"], "--older-than"),
+        (["events", "purge", "--older-than", "inf"], "--older-than"),
+        (["events", "list", "--since", "99999999999d"], "--since"),
         (["events", "replay", "1", "--to", "ftp://x"], "--to"),
     ],
 )

@@ -85,6 +85,7 @@ def test_portal_refusal_exits_3_with_code(profile: str, capsys: pytest.CaptureFi
         (["status", "update", "P", "--type", "O", "--notify", "maybe"], "--notify"),
         (["order", "get", "0"], "ID"),
         (["order", "set-status", "101", "P", "--shipment", "x"], "--shipment"),
+        (["status", "list", "--lang", "en; DROP"], "--lang"),
         (["bind", "add", "101", "--deal", "-1"], "--deal"),
         (["bind", "add", "101"], "--deal"),
         (["bind", "add", "101", "--deal", "1", "--invoice", "2"], "--invoice"),
@@ -117,6 +118,19 @@ def test_order_get_and_set_status(
                     str(shipment_id))  # fmt: skip
     assert data["statusId"] == "DD"  # type: ignore[index]
     assert main(["order", "get", "999999"]) == 3
+
+
+def test_a_shipment_of_another_order_is_refused_before_it_changes(
+    portal: SandboxPortal, profile: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = sorted(portal.state.orders)[:2]
+    foreign = portal.state.orders[second]["shipments"][0]
+    before = foreign["statusId"]
+    argv = ["order", "set-status", str(first), "DD", "--shipment", str(foreign["id"])]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--shipment" in err and f"not part of order {first}" in err
+    assert portal.state.orders[second]["shipments"][0]["statusId"] == before
 
 
 def test_bind_add_list_remove(

@@ -52,3 +52,22 @@ def test_demo_starts_the_sandbox() -> None:
 def test_refuses_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["sandbox", "--host", "0.0.0.0"]) == 2
     assert "loopback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--port", "70000"),
+        ("--burst", "0"),
+        ("--drain-rate", "0"),
+        ("--drain-rate", "nan"),
+        ("--latency", "inf"),
+        ("--latency", "-1"),
+        ("--error-rate", "nan"),
+    ],
+)
+def test_refuses_settings_that_would_break_the_portal(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["sandbox", option, value]) == 2
+    assert option in capsys.readouterr().err
