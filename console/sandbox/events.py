@@ -218,8 +218,9 @@ class EventSender:
                         },
                     )
                     outcome = response.status_code
-                except httpx.HTTPError as exc:
-                    # Like the portal: log the failure, never resend.
+                except Exception as exc:
+                    # Like the portal: log the failure, never resend. Any failure (an
+                    # unusable handler URL too) is this delivery's, never the sender's.
                     outcome = f"{type(exc).__name__}: {exc}"
                 with self._idle:
                     self.deliveries.append((delivery.url, outcome))

@@ -20,6 +20,11 @@ def new_token(length: int = 32) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
+def same_secret(left: str, right: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (compared as UTF-8)."""
+    return secrets.compare_digest(left.encode(), right.encode())
+
+
 @dataclass
 class AccessToken:
     user_id: int
@@ -78,7 +83,7 @@ class TokenStore:
 
     def refresh(self, client_id: str, client_secret: str, refresh_token: str) -> tuple[str, str]:
         """Rotate: invalidate ``refresh_token`` and issue a new pair, or raise OAuthError."""
-        if not secrets.compare_digest(client_id, self.client_id) or not secrets.compare_digest(
+        if not same_secret(client_id, self.client_id) or not same_secret(
             client_secret, self.client_secret
         ):
             raise OAuthError("invalid_client", "Invalid client credentials")

@@ -18,9 +18,9 @@ from console.sandbox.events import EventSender
 from console.sandbox.faults import Faults
 from console.sandbox.limits import LeakyBucket, OperatingTime
 from console.sandbox.methods import EVENT_ORDER_SAVED
-from console.sandbox.oauth import TokenStore
+from console.sandbox.oauth import TokenStore, same_secret
 from console.sandbox.rest import Caller, RestApi
-from console.sandbox.server import build_app, same_secret
+from console.sandbox.server import build_app
 from console.sandbox.state import PortalState
 
 ADMIN_USER = 1

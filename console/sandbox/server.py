@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -226,7 +225,3 @@ def build_app(portal: SandboxPortal) -> web.Application:
     app.router.add_post("/_sandbox/oauth/tokens", control_tokens)
     app.router.add_post("/_sandbox/oauth/expire", control_expire)
     return app
-
-
-def same_secret(left: str, right: str) -> bool:
-    return secrets.compare_digest(left.encode(), right.encode())

@@ -126,6 +126,17 @@ def test_failed_delivery_is_recorded_not_retried(
     assert isinstance(outcomes["http://127.0.0.1:9/closed"], str)
 
 
+def test_an_unusable_handler_url_fails_alone(portal: SandboxPortal, receiver: Receiver) -> None:
+    portal.register_handler("ONSALEORDERSAVED", "http://[::1")
+    portal.register_handler("ONSALEORDERSAVED", receiver.url + "/ok")
+    portal.send_event("ONSALEORDERSAVED", 150)
+    portal.send_event("ONSALEORDERSAVED", 151)
+    portal.flush_events(timeout=10)
+    outcomes = portal.deliveries
+    assert [o for url, o in outcomes if url.endswith("/ok")] == [200, 200]
+    assert all(isinstance(o, str) for url, o in outcomes if url == "http://[::1")
+
+
 def test_rest_answer_does_not_wait_for_slow_delivery(
     portal: SandboxPortal, http: httpx.Client
 ) -> None:

@@ -54,6 +54,9 @@ def test_wrong_client_and_unknown_refresh(portal: SandboxPortal, http: httpx.Cli
     _, refresh = portal.issue_oauth_tokens()
     wrong = _refresh(portal, http, refresh, client_secret="nope")
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_client"
+    for field in ("client_id", "client_secret"):
+        non_ascii = _refresh(portal, http, refresh, **{field: "ключ"})
+        assert non_ascii.status_code == 400 and non_ascii.json()["error"] == "invalid_client"
     assert _refresh(portal, http, "made-up").json()["error"] == "invalid_grant"
     bad_grant = _refresh(portal, http, refresh, grant_type="password")
     assert bad_grant.json()["error"] == "invalid_request"
