@@ -51,9 +51,14 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_at: datetime | None = None
+    # The OAuth server to renew this pair at, as the answer named it (regional portals use
+    # oauth.bitrix24.tech); None when the answer had no usable one.
+    server_endpoint: str | None = None
 
     def __repr__(self) -> str:  # tokens must never reach a log through repr()
-        return f"TokenPair(expires_at={self.expires_at!r})"
+        return (
+            f"TokenPair(expires_at={self.expires_at!r}, server_endpoint={self.server_endpoint!r})"
+        )
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from console.bitrix.errors import B24Error, BatchError, error_from_payload
+from console.bitrix.errors import B24Error, BatchError, CommandNotSent, error_from_payload
 from console.bitrix.methods import is_read_method
 from console.core.phpform import flatten_php
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
 MAX_COMMANDS = 50
 _REFERENCE = "$result["
+# ``$result[name]`` (then any ``[field]…``): the name of the command whose result is used.
+_REFERENCE_KEY = re.compile(r"\$result\[([^\]]*)\]")
 
 
 @dataclass(frozen=True)
@@ -82,22 +86,121 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return {}
 
 
+def _references(command: BatchCommand) -> set[str]:
+    """Names of the commands whose results ``command`` uses (``$result[name]…``).
+
+    Every value is searched, not just those that start with a reference: the portal
+    substitutes references inside text too. A raw ``method?query`` string is searched
+    whole.
+    """
+    texts = [command.method, *(value for _, value in flatten_php(command.params))]
+    return {match.group(1) for text in texts for match in _REFERENCE_KEY.finditer(text)}
+
+
+def plan_chunks(named: Mapping[str, BatchCommand]) -> list[list[str]]:
+    """Split command names into requests of at most 50, keeping references inside one.
+
+    The portal resolves ``$result[name]`` only within one request, so a command, the
+    commands it refers to and everything between them (the order is kept: commands run
+    in order and later ones may rely on earlier changes) form one unit; units are packed
+    greedily. ValueError, before anything is sent, for a reference to an unknown or later
+    command or a unit longer than 50.
+    """
+    names = list(named)
+    position = {name: index for index, name in enumerate(names)}
+    # reach[i]: the earliest command that must travel in the same request as command i.
+    reach = list(range(len(names)))
+    for index, name in enumerate(names):
+        for key in sorted(_references(named[name])):
+            target = position.get(key)
+            if target is None:
+                raise ValueError(
+                    f"batch command {name!r} refers to $result[{key}], which is not a command "
+                    "of this batch"
+                )
+            if target >= index:
+                raise ValueError(
+                    f"batch command {name!r} refers to $result[{key}], which does not run "
+                    "before it (commands run in the order given)"
+                )
+            reach[index] = min(reach[index], target)
+    # A request may end before command k only if no command from k on reaches back past k.
+    units: list[list[str]] = []
+    start = 0
+    lowest = len(names)
+    for k in range(len(names) - 1, -1, -1):
+        lowest = min(lowest, reach[k])
+        reach[k] = lowest
+    for k in range(1, len(names) + 1):
+        if k == len(names) or reach[k] >= k:
+            units.append(names[start:k])
+            start = k
+    chunks: list[list[str]] = []
+    for unit in units:
+        if len(unit) > MAX_COMMANDS:
+            raise ValueError(
+                f"batch commands {unit[0]!r} to {unit[-1]!r} ({len(unit)} commands) use each "
+                f"other's results, so they must go in one request, which holds at most "
+                f"{MAX_COMMANDS}"
+            )
+        if chunks and len(chunks[-1]) + len(unit) <= MAX_COMMANDS:
+            chunks[-1].extend(unit)
+        else:
+            chunks.append(list(unit))
+    return chunks
+
+
+def _failed_in_request(error: B24Error, command: BatchCommand) -> B24Error:
+    """``error`` of a whole batch request, restated for one of the commands it carried.
+
+    The class is kept: an :class:`OutcomeUnknown` means the command may have run, any
+    other error that the request was refused as a whole.
+    """
+    copied = copy.copy(error)
+    copied.method = command.method
+    copied.description = f"the batch request carrying this command failed: {error.description}"
+    copied.args = (copied.description,)
+    return copied
+
+
 def run_batch(
     client: BitrixClient, commands: Mapping[str, BatchCommandLike], *, halt: bool = False
 ) -> BatchResult:
-    """Run ``commands`` (name → command), splitting them into batches of 50.
+    """Run ``commands`` (name → command) in as few requests of 50 as references allow.
 
-    ``$result[name]`` references work only inside the same chunk of 50. Each chunk is a
-    change (never retried on failure) if any of its commands is one.
+    Commands keep their order; a command and the commands whose ``$result[…]`` it uses
+    always share a request (see :func:`plan_chunks`, which raises ValueError before
+    anything is sent when that is impossible). Each request is a change (never retried
+    on failure) if any of its commands is one.
+
+    A request that fails as a whole (no answer, refused by the limiter after retries,
+    …): if it was the first, its exception propagates unchanged, exactly as from a single
+    call, since nothing of the batch is known to have run. Otherwise earlier requests
+    did run, so their results are returned: each command of the failed request gets that
+    request's error (an :class:`OutcomeUnknown` when it may have run), each command of the
+    requests not sent gets :class:`CommandNotSent`, and :meth:`BatchResult.raise_for_errors`
+    still raises.
     """
     named = {str(name): _as_command(command) for name, command in commands.items()}
+    chunks = plan_chunks(named)
     outcome = BatchResult()
-    names = list(named)
-    for offset in range(0, len(names), MAX_COMMANDS):
-        chunk = names[offset : offset + MAX_COMMANDS]
+    for number, chunk in enumerate(chunks):
         cmd = {name: named[name].encode() for name in chunk}
         is_read = all(is_read_method(named[name].method) for name in chunk)
-        response = client.call("batch", {"halt": 1 if halt else 0, "cmd": cmd}, read=is_read)
+        try:
+            response = client.call("batch", {"halt": 1 if halt else 0, "cmd": cmd}, read=is_read)
+        except B24Error as exc:
+            if number == 0:
+                raise
+            for name in chunk:
+                outcome.errors[name] = _failed_in_request(exc, named[name])
+            for name in (name for later in chunks[number + 1 :] for name in later):
+                outcome.errors[name] = CommandNotSent(
+                    f"not sent: the batch stopped after request {number + 1} of {len(chunks)} "
+                    f"failed ({type(exc).__name__})",
+                    method=named[name].method,
+                )
+            break
         body = response.result if isinstance(response.result, Mapping) else {}
         outcome.results.update(_as_dict(body.get("result")))
         for name, payload in _as_dict(body.get("result_error")).items():

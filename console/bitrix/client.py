@@ -6,7 +6,8 @@ Every call goes through the portal's shared leaky bucket, then the retry policy:
   repeated (changes too) after the bucket is marked full;
 * ``OPERATION_TIME_LIMIT`` (429): wait until ``operating_reset_at`` if that is soon;
 * 5xx and network failures: repeated with jittered back-off for reads only;
-* a change whose answer never came raises :class:`OutcomeUnknown`;
+* a change whose answer never came, or came as a 5xx without a documented REST error,
+  raises :class:`OutcomeUnknown`;
 * everything else (access, scope, not found, validation) is raised at once.
 """
 
@@ -35,6 +36,7 @@ from console.bitrix.auth import (
 from console.bitrix.errors import (
     B24Error,
     ExpiredToken,
+    InvalidPortalUrl,
     InvalidToken,
     MalformedResponse,
     MethodNotFound,
@@ -46,6 +48,7 @@ from console.bitrix.errors import (
     ServerError,
     UnexpectedRedirect,
     error_from_payload,
+    is_documented_code,
     oauth_error_from_payload,
     redact,
 )
@@ -326,9 +329,19 @@ class BitrixClient:
             payload = response.json()
         except ValueError:
             payload = None
+        if not is_read and status >= 500 and not self._documented_error(payload):
+            # A 5xx page from a proxy or a PHP fatal error can come after the change was
+            # committed; only the portal's own documented error codes (INTERNAL_SERVER_ERROR,
+            # QUERY_LIMIT_EXCEEDED, OVERLOAD_LIMIT, ...) say what happened to it.
+            raise OutcomeUnknown(
+                f"the portal answered HTTP {status} without a documented REST error; "
+                "the change may have run, check the result before retrying",
+                http_status=status,
+                method=method,
+            )
         if isinstance(payload, dict) and ("result" in payload or "error" in payload):
             return payload
-        if not is_read and (200 <= status < 300 or status in (502, 504)):
+        if not is_read and 200 <= status < 300:
             # The change may have run; only the answer is missing or garbled.
             raise OutcomeUnknown(
                 f"the portal's answer (HTTP {status}) could not be read; "
@@ -338,6 +351,14 @@ class BitrixClient:
             )
         raise MalformedResponse(
             f"HTTP {status} without a REST envelope", http_status=status, method=method
+        )
+
+    @staticmethod
+    def _documented_error(payload: Any) -> bool:
+        return (
+            isinstance(payload, dict)
+            and "error" in payload
+            and is_documented_code(payload.get("error"))
         )
 
     def _success(self, method: str, payload: dict[str, Any]) -> RestResponse:
@@ -384,6 +405,9 @@ class BitrixClient:
             pair = self._request_tokens(auth)
             self._access_token = pair.access_token
             self._refresh_token = pair.refresh_token
+            if pair.server_endpoint is not None:
+                # The next renewal goes where the OAuth server said this portal lives.
+                self._oauth_base = portal_base_url(pair.server_endpoint)
             self._token_generation += 1
         if auth.on_refresh is not None:
             try:
@@ -428,4 +452,17 @@ class BitrixClient:
             access_token=str(payload["access_token"]),
             refresh_token=str(payload.get("refresh_token") or self._refresh_token),
             expires_at=expires_at,
+            server_endpoint=self._usable_server_endpoint(payload.get("server_endpoint")),
         )
+
+    def _usable_server_endpoint(self, value: Any) -> str | None:
+        """The answer's ``server_endpoint`` if the secret may be sent there, else None."""
+        if not isinstance(value, str) or not value.strip():
+            return None
+        try:
+            # The client secret travels in the query: never in clear text off loopback.
+            portal_base_url(value)
+        except InvalidPortalUrl:
+            log.warning("ignoring an unusable server_endpoint in the OAuth answer")
+            return None
+        return value.strip()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from console.bitrix.auth import OAuthAuth, TokenPair, WebhookAuth
 from console.bitrix.client import BitrixClient
 from console.bitrix.errors import NoAuthFound, SignInAgain
 from console.core.credentials import SecretKind
-from console.core.profiles import AuthMode, OAuthTokens, ProfileRepository
+from console.core.profiles import (
+    DEFAULT_OAUTH_SERVER_ENDPOINT,
+    AuthMode,
+    OAuthTokens,
+    ProfileError,
+    ProfileRepository,
+    normalise_server_endpoint,
+)
 
-DEFAULT_SERVER_ENDPOINT = "https://oauth.bitrix.info/rest/"
+log = logging.getLogger(__name__)
 
 
 def client_for_profile(repo: ProfileRepository, name: str, **client_options: Any) -> BitrixClient:
@@ -36,16 +44,21 @@ def client_for_profile(repo: ProfileRepository, name: str, **client_options: Any
 
     def store(pair: TokenPair) -> None:
         expires_at = pair.expires_at.timestamp() if pair.expires_at is not None else None
-        repo.store_oauth_tokens(
-            name,
-            OAuthTokens(
-                access_token=pair.access_token,
-                refresh_token=pair.refresh_token,
-                expires_at=expires_at,
-            ),
+        renewed = OAuthTokens(
+            access_token=pair.access_token, refresh_token=pair.refresh_token, expires_at=expires_at
         )
+        endpoint = pair.server_endpoint
+        if endpoint is not None:
+            try:
+                normalise_server_endpoint(endpoint)
+            except ProfileError:
+                # The old refresh token is already spent: keep the new pair whatever happens,
+                # and renew at the endpoint the profile already has.
+                log.warning("not saving an unusable server_endpoint from the OAuth answer")
+                endpoint = None
+        repo.store_oauth_tokens(name, renewed, server_endpoint=endpoint)
 
-    server_endpoint = getattr(profile, "server_endpoint", None) or DEFAULT_SERVER_ENDPOINT
+    server_endpoint = profile.server_endpoint or DEFAULT_OAUTH_SERVER_ENDPOINT
     auth = OAuthAuth(
         portal_url=profile.portal_url,
         client_id=profile.client_id,

@@ -308,6 +308,15 @@ class BatchMethodNotAllowed(BatchError):
     default_description = "this method cannot run inside a batch"
 
 
+class CommandNotSent(B24Error):
+    """A batch command that was never sent: an earlier request of the same batch failed.
+
+    Nothing of it ran, so it may be sent again once the earlier failure is understood.
+    """
+
+    default_description = "not sent: an earlier request of the batch failed"
+
+
 # --- transport ---------------------------------------------------------------------
 
 
@@ -393,6 +402,16 @@ _SALE_CLASS: dict[str, type[B24Error]] = {
     "404": NotFound,
     "500": ValidationError,
 }
+
+
+def is_documented_code(raw: Any) -> bool:
+    """True when ``raw`` is an error code the portal documents (system or sale code).
+
+    A 5xx answer carrying one of these came from the portal's REST layer itself, which
+    says what happened; anything else (a proxy's page, a PHP fatal error) says nothing.
+    """
+    code = normalize_code(raw)
+    return code.upper() in ERROR_CLASSES or _SALE_CODE.match(code) is not None
 
 
 def normalize_code(raw: Any) -> str:
@@ -524,6 +543,7 @@ _MESSAGES: list[tuple[type[BaseException], str]] = [
     (BatchLengthExceeded, "Too many commands in one batch."),
     (BatchMethodNotAllowed, "This action cannot run inside a batch."),
     (BatchError, "Some of the changes failed. See the details."),
+    (CommandNotSent, "This change was not sent because an earlier part failed. Try again."),
     (PortalDeleted, "The portal was deleted or closed."),
     (MalformedResponse, "The portal sent an unreadable answer. Try again later."),
     (ServerError, "The portal had an internal error. Try again later."),

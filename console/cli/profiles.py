@@ -18,12 +18,14 @@ from console.cli.app import CliError, ExitCode, emit, register_error_translator
 from console.core.credentials import CredentialsError, SecretKind
 from console.core.masking import mask_secret, mask_webhook_url
 from console.core.profiles import (
+    DEFAULT_OAUTH_SERVER_ENDPOINT,
     AuthMode,
     Profile,
     ProfileError,
     ProfileRepository,
     WebhookCredentials,
     normalise_portal_url,
+    normalise_server_endpoint,
     parse_webhook_url,
     validate_profile_name,
 )
@@ -69,6 +71,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--portal", required=True, help="portal address, e.g. https://shop.bitrix24.ua"
     )
     add.add_argument("--oauth", action="store_true", help="authenticate as an OAuth application")
+    add.add_argument(
+        "--server-endpoint",
+        metavar="URL",
+        help=(
+            "with --oauth: the OAuth server's server_endpoint, where tokens are renewed "
+            f"(default {DEFAULT_OAUTH_SERVER_ENDPOINT}; regional portals use "
+            "https://oauth.bitrix24.tech/rest/)"
+        ),
+    )
     add.add_argument("--member-id", help="expected auth[member_id] of incoming events")
     add.add_argument("--replace", action="store_true", help="replace an existing profile")
     add.set_defaults(handler=_add)
@@ -127,6 +138,18 @@ def _add(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         raise CliError(f"--portal: {exc}") from None
     profile = Profile(name=args.name, portal_url=portal_url, auth_mode=mode)
+    if args.server_endpoint is not None and mode is not AuthMode.OAUTH:
+        raise CliError("--server-endpoint: only for OAuth profiles (add --oauth)")
+    if mode is AuthMode.OAUTH:
+        # Stored even when defaulted, so `profile show` says where tokens are renewed; a
+        # token answer naming another server replaces it.
+        try:
+            given = args.server_endpoint
+            profile.server_endpoint = normalise_server_endpoint(
+                DEFAULT_OAUTH_SERVER_ENDPOINT if given is None else given
+            )
+        except ProfileError as exc:
+            raise CliError(f"--server-endpoint: {exc}") from None
     if args.member_id is not None:
         if not args.member_id.strip():
             raise CliError("--member-id: must not be empty")

@@ -34,6 +34,11 @@ _PORTAL_HINT = "must be https://<portal host>[:port] (plain http only for loopba
 _WEBHOOK_HINT = (
     "must look like https://<portal host>/rest/<user id>/<code>/ (http only for loopback)"
 )
+_SERVER_ENDPOINT_HINT = (
+    "must be https://<OAuth server host>[:port]/rest/ (plain http only for loopback)"
+)
+# Where Bitrix24 renews OAuth tokens unless the token answer names another server.
+DEFAULT_OAUTH_SERVER_ENDPOINT = "https://oauth.bitrix.info/rest/"
 
 
 class AuthMode(enum.StrEnum):
@@ -101,6 +106,21 @@ def normalise_portal_url(url: str) -> str:
     return _origin(parts, _PORTAL_HINT)
 
 
+def normalise_server_endpoint(url: str) -> str:
+    """``https://host[:port]/rest/`` of an OAuth server's ``server_endpoint``.
+
+    The client secret and refresh token are sent there, so the same rule as for portals
+    applies: https, or plain http only for loopback (the sandbox).
+    """
+    text = url.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    parts = urlsplit(text)
+    if parts.path not in ("", "/", "/rest", "/rest/") or parts.query or parts.fragment:
+        raise ProfileError(f"no other path, query or fragment allowed: {_SERVER_ENDPOINT_HINT}")
+    return f"{_origin(parts, _SERVER_ENDPOINT_HINT)}/rest/"
+
+
 class Profile(BaseModel):
     """The non-secret part of a connection to one portal."""
 
@@ -125,6 +145,11 @@ class Profile(BaseModel):
     @classmethod
     def _check_portal(cls, value: str) -> str:
         return normalise_portal_url(value)
+
+    @field_validator("server_endpoint")
+    @classmethod
+    def _check_server_endpoint(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_server_endpoint(value)
 
     @property
     def domain(self) -> str:
@@ -292,10 +317,21 @@ class ProfileRepository:
             access_token=access, refresh_token=refresh, expires_at=profile.token_expires_at
         )
 
-    def store_oauth_tokens(self, name: str, tokens: OAuthTokens) -> None:
-        """Save a (refreshed) token pair in the keyring and its expiry in the profile."""
+    def store_oauth_tokens(
+        self, name: str, tokens: OAuthTokens, *, server_endpoint: str | None = None
+    ) -> None:
+        """Save a (refreshed) token pair in the keyring and its expiry in the profile.
+
+        ``server_endpoint`` (from the same token answer) replaces the profile's when given:
+        the next renewal must go to the OAuth server that issued this pair. It is checked
+        before anything is written (ProfileError), so a bad one never half-saves.
+        """
+        update: dict[str, Any] = {"token_expires_at": tokens.expires_at}
+        if server_endpoint is not None:
+            update["server_endpoint"] = normalise_server_endpoint(server_endpoint)
         with self._lock:
             profile = self.get(name)
             self.secrets.set(name, SecretKind.ACCESS_TOKEN, tokens.access_token)
             self.secrets.set(name, SecretKind.REFRESH_TOKEN, tokens.refresh_token)
-            self.save(profile.model_copy(update={"token_expires_at": tokens.expires_at}))
+            # model_copy does not validate: the endpoint was normalised above.
+            self.save(profile.model_copy(update=update))

@@ -91,8 +91,7 @@ def _serve(server: ScriptedServer, ready: threading.Event, stop: list[Any]) -> N
     loop.close()
 
 
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
+def _running() -> Iterator[ScriptedServer]:
     scripted = ScriptedServer()
     ready = threading.Event()
     holder: list[Any] = []
@@ -103,6 +102,17 @@ def server() -> Iterator[ScriptedServer]:
     loop = holder[0]
     loop.call_soon_threadsafe(loop.stop)
     thread.join(10)
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    yield from _running()
+
+
+@pytest.fixture
+def second_server() -> Iterator[ScriptedServer]:
+    """Another scripted server, e.g. a regional OAuth server next to the portal."""
+    yield from _running()
 
 
 @pytest.fixture(autouse=True)

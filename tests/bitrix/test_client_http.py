@@ -384,3 +384,138 @@ def test_still_expired_after_refresh_is_not_refreshed_twice(
     with oauth_client(server, fake_time, []) as client, pytest.raises(e.ExpiredToken):
         client.call("sale.order.get", {"id": 1})
     assert sum(r.path == "/oauth/token/" for r in server.requests) == 1
+
+
+# --- 5xx answers to changes -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (500, "<html><body><h1>500 Internal Server Error</h1></body></html>", {}),
+        (500, "", {}),
+        (503, "<html>Service Temporarily Unavailable</html>", {}),
+        (502, {"error": "Bad Gateway"}, {}),  # a proxy's JSON, not a portal error code
+        (500, {"message": "nginx"}, {}),
+    ],
+    ids=["html-500", "empty-500", "html-503", "proxy-json-502", "json-without-envelope"],
+)
+def test_5xx_without_a_documented_error_to_a_change_is_outcome_unknown(
+    server: ScriptedServer, fake_time: FakeTime, reply: tuple[int, Any, dict[str, str]]
+) -> None:
+    server.replies(reply)
+    with webhook_client(server, fake_time) as client, pytest.raises(e.OutcomeUnknown) as info:
+        client.call("sale.order.update", {"id": 300, "fields": {"statusId": "P"}})
+    # The order may have been updated before the page was produced: never repeated.
+    assert len(server.requests) == 1
+    assert info.value.http_status == reply[0]
+    assert info.value.method == "sale.order.update"
+    assert CODE not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("reply", "cls"),
+    [
+        (fail(500, "INTERNAL_SERVER_ERROR", "Internal server error"), e.ServerError),
+        (fail(500, "ERROR_UNEXPECTED_ANSWER"), e.ServerError),
+        (fail(500, "PORTAL_DELETED"), e.PortalDeleted),
+        (fail(503, "OVERLOAD_LIMIT", "REST API is blocked"), e.OverloadLimit),
+        (fail(500, "200040300020", "Access denied"), e.AccessDenied),
+    ],
+    ids=["internal", "unexpected-answer", "portal-deleted", "overload", "sale-code"],
+)
+def test_5xx_with_a_documented_error_to_a_change_keeps_its_class(
+    server: ScriptedServer,
+    fake_time: FakeTime,
+    reply: tuple[int, Any, dict[str, str]],
+    cls: type[e.B24Error],
+) -> None:
+    server.replies(reply)
+    with webhook_client(server, fake_time) as client, pytest.raises(cls) as info:
+        client.call("sale.order.update", {"id": 300, "fields": {"statusId": "P"}})
+    assert not isinstance(info.value, e.OutcomeUnknown)
+    assert len(server.requests) == 1
+
+
+def test_503_query_limit_to_a_change_is_still_repeated(
+    server: ScriptedServer, fake_time: FakeTime
+) -> None:
+    server.replies(fail(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"), ok({"order": {}}))
+    with webhook_client(server, fake_time) as client:
+        assert client.call("sale.order.update", {"id": 300}).result == {"order": {}}
+    assert len(server.requests) == 2
+
+
+def test_html_500_to_a_read_is_retried_then_malformed(
+    server: ScriptedServer, fake_time: FakeTime
+) -> None:
+    server.replies((500, "<html>oops</html>", {}))
+    with (
+        webhook_client(server, fake_time, retry=RetryPolicy(read_attempts=3)) as client,
+        pytest.raises(e.MalformedResponse) as info,
+    ):
+        client.call("sale.order.get", {"id": 300})
+    assert not isinstance(info.value, e.OutcomeUnknown)
+    assert len(server.requests) == 3
+
+
+# --- the OAuth server named in the token answer -------------------------------------------
+
+
+def token_reply(access: str, refresh: str, **extra: Any) -> tuple[int, Any, dict[str, str]]:
+    return 200, {"access_token": access, "refresh_token": refresh, "expires_in": 3600, **extra}, {}
+
+
+def expiring_portal(server: ScriptedServer, oauth_reply: Any) -> dict[str, str]:
+    """A portal accepting only ``state["valid"]``, whose /oauth/token/ answers ``oauth_reply``."""
+    state = {"valid": "access-2"}
+
+    def respond(request: Recorded) -> tuple[int, Any, dict[str, str]]:
+        if request.path == "/oauth/token/":
+            return oauth_reply(request)  # type: ignore[no-any-return]
+        if request.body.get("auth") != state["valid"]:
+            return fail(401, "expired_token", "The access token provided has expired.")
+        return ok({"id": 1})
+
+    server.respond = respond
+    return state
+
+
+def test_renewal_follows_the_server_endpoint_of_the_token_answer(
+    server: ScriptedServer, second_server: ScriptedServer, fake_time: FakeTime
+) -> None:
+    regional = f"{second_server.base_url}/rest/"
+    state = expiring_portal(
+        server, lambda _: token_reply("access-2", "refresh-2", server_endpoint=regional)
+    )
+    second_server.replies(token_reply("access-3", "refresh-3", server_endpoint=regional))
+    stored: list[TokenPair] = []
+    with oauth_client(server, fake_time, stored) as client:
+        client.call("sale.order.get", {"id": 1})
+        state["valid"] = "access-3"
+        client.call("sale.order.get", {"id": 1})
+    assert [p.server_endpoint for p in stored] == [regional, regional]
+    assert sum(r.path == "/oauth/token/" for r in server.requests) == 1
+    [renewal] = second_server.requests
+    assert renewal.path == "/oauth/token/"
+    assert renewal.query["refresh_token"] == "refresh-2"
+    assert regional in repr(stored[0])
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://oauth.example/rest/", "ftp://oauth.example/", "", 42, None]
+)
+def test_an_unusable_server_endpoint_in_the_answer_is_ignored(
+    server: ScriptedServer, fake_time: FakeTime, endpoint: Any
+) -> None:
+    extra = {} if endpoint is None else {"server_endpoint": endpoint}
+    state = expiring_portal(server, lambda _: token_reply("access-2", "refresh-2", **extra))
+    stored: list[TokenPair] = []
+    with oauth_client(server, fake_time, stored) as client:
+        client.call("sale.order.get", {"id": 1})
+        state["valid"] = "access-3"
+        with pytest.raises(e.ExpiredToken):
+            client.call("sale.order.get", {"id": 1})
+    assert stored[0].server_endpoint is None
+    # The client secret never went to a clear-text server: both renewals stayed here.
+    assert sum(r.path == "/oauth/token/" for r in server.requests) == 2

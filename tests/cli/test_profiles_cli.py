@@ -161,6 +161,74 @@ def test_add_oauth_profile(
 
 
 @pytest.mark.parametrize(
+    ("extra", "endpoint"),
+    [
+        ([], "https://oauth.bitrix.info/rest/"),
+        (["--server-endpoint", "oauth.bitrix24.tech"], "https://oauth.bitrix24.tech/rest/"),
+    ],
+)
+def test_add_oauth_profile_records_where_tokens_are_renewed(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    memory_keyring: MemoryKeyring,
+    extra: list[str],
+    endpoint: str,
+) -> None:
+    monkeypatch.setenv("B24_CLIENT_ID", "local.abc123.456")
+    monkeypatch.setenv("B24_CLIENT_SECRET", CLIENT_SECRET)
+    argv = ["profile", "add", "app", "--portal", "shop.bitrix24.ua", "--oauth", *extra]
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    assert json.loads(out)["server_endpoint"] == endpoint
+    assert ProfileRepository().get("app").server_endpoint == endpoint
+    code, out, _ = run(capsys, "profile", "show", "app")
+    assert f"server_endpoint: {endpoint}" in out
+
+
+def test_oauth_profile_renews_expired_tokens_at_its_server_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    memory_keyring: MemoryKeyring,
+) -> None:
+    from console.bitrix.connect import client_for_profile
+    from console.bitrix.limiter import BucketLimits
+    from console.sandbox import SandboxConfig, SandboxPortal
+
+    limits = BucketLimits(50, 100.0)
+    with SandboxPortal(SandboxConfig(port=0, burst=50, drain_rate=100.0)) as portal:
+        access, refresh = portal.issue_oauth_tokens()
+        monkeypatch.setenv("B24_CLIENT_ID", portal.oauth_client_id)
+        monkeypatch.setenv("B24_CLIENT_SECRET", portal.oauth_client_secret)
+        monkeypatch.setenv("B24_ACCESS_TOKEN", access)
+        monkeypatch.setenv("B24_REFRESH_TOKEN", refresh)
+        code, _, err = run(
+            capsys, "profile", "add", "sb", "--portal", portal.base_url, "--oauth",
+            "--server-endpoint", portal.server_endpoint,
+        )  # fmt: skip
+        assert code == 0, err
+        portal.expire_access_tokens()
+
+        repo = ProfileRepository()
+        with client_for_profile(repo, "sb", limits=limits) as client:
+            assert client.statuses.get("N").id == "N"
+
+        tokens = repo.oauth_tokens("sb")
+        assert tokens is not None
+        assert tokens.access_token != access and tokens.refresh_token != refresh
+        assert memory_keyring.secrets[("b24-console", "sb:refresh_token")] == tokens.refresh_token
+        profile = repo.get("sb")
+        assert profile.server_endpoint == portal.server_endpoint
+        assert profile.token_expires_at is not None
+
+        # The old refresh token is spent; only the stored, rotated pair renews again.
+        portal.expire_access_tokens()
+        with client_for_profile(repo, "sb", limits=limits) as client:
+            assert client.statuses.get("P").id == "P"
+        renewed = repo.oauth_tokens("sb")
+        assert renewed is not None and renewed.refresh_token != tokens.refresh_token
+
+
+@pytest.mark.parametrize(
     ("argv", "env", "message"),
     [
         (["bad name"], {}, "NAME: profile name"),
@@ -187,6 +255,26 @@ def test_add_oauth_profile(
             "both the access and the refresh token",
         ),
         (["shop", "--member-id", " "], {}, "--member-id"),
+        (
+            ["shop", "--server-endpoint", "https://oauth.bitrix24.tech/rest/"],
+            {},
+            "--server-endpoint: only for OAuth profiles",
+        ),
+        (
+            ["shop", "--oauth", "--server-endpoint", "http://oauth.bitrix24.tech/rest/"],
+            {"B24_CLIENT_ID": "cid", "B24_CLIENT_SECRET": CLIENT_SECRET},
+            "--server-endpoint: plain http",
+        ),
+        (
+            ["shop", "--oauth", "--server-endpoint", ""],
+            {"B24_CLIENT_ID": "cid", "B24_CLIENT_SECRET": CLIENT_SECRET},
+            "--server-endpoint: bad host",
+        ),
+        (
+            ["shop", "--oauth", "--server-endpoint", "https://oauth.bitrix24.tech/oauth/token/"],
+            {"B24_CLIENT_ID": "cid", "B24_CLIENT_SECRET": CLIENT_SECRET},
+            "--server-endpoint: no other path",
+        ),
     ],
 )
 def test_add_refuses_bad_input_before_storing_anything(

@@ -18,6 +18,7 @@ from console.core.profiles import (
     ProfileNotFound,
     ProfileRepository,
     WebhookCredentials,
+    normalise_server_endpoint,
     parse_webhook_url,
 )
 from tests.support.memory_keyring import MemoryKeyring
@@ -235,3 +236,73 @@ def test_profile_error_is_logged_without_the_code(caplog: pytest.LogCaptureFixtu
     except ProfileError:
         logging.getLogger("console.test").exception("bad webhook")
     assert CODE not in caplog.text
+
+
+# --- the OAuth server endpoint -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("https://oauth.bitrix.info/rest/", "https://oauth.bitrix.info/rest/"),
+        ("https://oauth.bitrix24.tech", "https://oauth.bitrix24.tech/rest/"),
+        ("oauth.bitrix24.tech/rest", "https://oauth.bitrix24.tech/rest/"),
+        ("https://OAuth.Bitrix24.Tech:443/rest/", "https://oauth.bitrix24.tech/rest/"),
+        ("http://127.0.0.1:8080/rest/", "http://127.0.0.1:8080/rest/"),
+    ],
+)
+def test_server_endpoint_is_normalised(given: str, normal: str) -> None:
+    assert normalise_server_endpoint(given) == normal
+    profile = Profile(name="app", portal_url="https://shop.bitrix24.ua", server_endpoint=given)
+    assert profile.server_endpoint == normal
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "http://oauth.bitrix.info/rest/",  # the client secret would travel in clear text
+        "ftp://oauth.bitrix.info/rest/",
+        "https://oauth.bitrix.info/oauth/token/",
+        "https://oauth.bitrix.info/rest/?x=1",
+        "https://user:pw@oauth.bitrix.info/rest/",
+        "https://",
+    ],
+)
+def test_bad_server_endpoint_is_refused(bad: str) -> None:
+    with pytest.raises(ProfileError):
+        normalise_server_endpoint(bad)
+    with pytest.raises(ProfileError):
+        Profile(name="app", portal_url="https://shop.bitrix24.ua", server_endpoint=bad)
+
+
+def oauth_profile() -> Profile:
+    return Profile(
+        name="app",
+        portal_url="https://shop.bitrix24.ua",
+        auth_mode="oauth",
+        server_endpoint="https://oauth.bitrix.info/rest/",
+    )
+
+
+def test_stored_tokens_bring_their_server_endpoint(memory_keyring: MemoryKeyring) -> None:
+    repo = ProfileRepository()
+    repo.save(oauth_profile())
+    tokens = OAuthTokens(access_token="AT-111111", refresh_token="RT-222222", expires_at=1.5e9)
+    repo.store_oauth_tokens("app", tokens, server_endpoint="https://oauth.bitrix24.tech/rest")
+    again = ProfileRepository().get("app")
+    assert again.server_endpoint == "https://oauth.bitrix24.tech/rest/"
+    assert again.token_expires_at == 1.5e9
+    assert repo.oauth_tokens("app") == tokens
+    # Without one, the endpoint the profile has stays.
+    repo.store_oauth_tokens("app", tokens.model_copy(update={"expires_at": 2e9}))
+    assert repo.get("app").server_endpoint == "https://oauth.bitrix24.tech/rest/"
+
+
+def test_a_bad_server_endpoint_stores_nothing(memory_keyring: MemoryKeyring) -> None:
+    repo = ProfileRepository()
+    repo.save(oauth_profile())
+    tokens = OAuthTokens(access_token="AT-111111", refresh_token="RT-222222")
+    with pytest.raises(ProfileError):
+        repo.store_oauth_tokens("app", tokens, server_endpoint="http://oauth.example/rest/")
+    assert repo.oauth_tokens("app") is None
+    assert repo.get("app") == oauth_profile()
