@@ -32,9 +32,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlencode
 
 import aiohttp
@@ -43,7 +45,7 @@ from aiohttp import web
 from console.core.settings import ListenerSettings
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
-from console.store import EventFilter, SqliteEventStore
+from console.store import AppendResult, EventFilter, EventStore, SqliteEventStore
 
 TOKEN = "51856fefc120afa4b628cc82d3935cce"
 DOMAIN = "some-domain.bitrix24.com"
@@ -311,6 +313,33 @@ def run_bare(generator: str, args: argparse.Namespace) -> Result:
     return result
 
 
+class _AnswerAtOnce:
+    """A store stand-in that stores nothing and confirms every event at once.
+
+    Benchmark-only: with it, the listener does everything but the commit (parsing,
+    verification, redaction, record building), so the gap between this row and the
+    durable one is what durability itself costs.
+    """
+
+    def __init__(self) -> None:
+        self._next_id = 0
+
+    def submit(self, record: object) -> Future[AppendResult]:
+        self._next_id += 1
+        future: Future[AppendResult] = Future()
+        future.set_result(AppendResult(id=self._next_id))
+        return future
+
+
+def run_not_stored(generator: str, args: argparse.Namespace) -> Result:
+    creds = StaticCredentialSource({"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)})
+    store = cast(EventStore, _AnswerAtOnce())
+    with ListenerServer(store, creds, ListenerSettings(port=0)) as server, cpu_meter() as meter:
+        result = load(generator, server.base_url, args)
+    result.cpu_us = meter(result.requests)
+    return result
+
+
 def run_durable(generator: str, args: argparse.Namespace) -> Durable:
     # A fresh store per run: every generator starts from an empty file.
     with tempfile.TemporaryDirectory() as tmp:
@@ -328,7 +357,7 @@ def run_durable(generator: str, args: argparse.Namespace) -> Durable:
 
 def _row(generator: str, server: str, res: Result, ratio: str) -> str:
     return (
-        f"{generator:7} {server:17} {res.rps:8.0f} {res.p50_ms:8.2f} {res.p99_ms:8.2f}"
+        f"{generator:7} {server:18} {res.rps:8.0f} {res.p50_ms:8.2f} {res.p99_ms:8.2f}"
         f" {ratio:>6} {res.cpu_us.get('process', 0.0):9.0f}  {res.requests} requests,"
         f" {res.non_2xx} non-2xx"
     )
@@ -355,8 +384,11 @@ def main() -> None:
     )
 
     results: list[tuple[str, Result, Durable]] = []
+    not_stored: dict[str, Result] = {}
     for generator in generators:
-        results.append((generator, run_bare(generator, args), run_durable(generator, args)))
+        bare = run_bare(generator, args)
+        not_stored[generator] = run_not_stored(generator, args)
+        results.append((generator, bare, run_durable(generator, args)))
 
     print()
     print(
@@ -364,9 +396,15 @@ def main() -> None:
         f" {'cpu us/req':>9}"
     )
     for generator, bare, durable in results:
-        res = durable.result
+        res, unstored = durable.result, not_stored[generator]
         print(_row(generator, "bare aiohttp", bare, ""))
+        print(_row(generator, "listener, no store", unstored, f"{unstored.rps / bare.rps:.2f}"))
         print(_row(generator, "durable listener", res, f"{res.rps / bare.rps:.2f}"))
+    print()
+    print("cost of durability alone (durable / same listener storing nothing):")
+    for generator, _bare, durable in results:
+        ratio = durable.result.rps / not_stored[generator].rps
+        print(f"  {generator:7} {ratio:.2f}")
     print()
     print("durable listener, where the time goes (CPU us per request, this process):")
     for generator, _bare, durable in results:
