@@ -75,6 +75,28 @@ def _stored_response(result: AppendResult) -> web.Response:
     return _json_response(b'{"status": "stored", "id": %d}' % result.id)
 
 
+def _judge(
+    refused: RequestRefused | None,
+    auth_problem: str | None,
+    problem: str | None,
+    *,
+    reject_status: int = 401,
+) -> _Outcome:
+    """The answer and the verification state: a refused body first, then authenticity,
+    then whether the event could be understood. An unreadable body from an authentic
+    sender is MALFORMED; from anyone else it is REJECTED."""
+    if refused is not None:
+        if auth_problem is None:
+            return _Outcome(refused.status, Verification.MALFORMED, refused.reason)
+        reason = f"{refused.reason}; {auth_problem}"
+        return _Outcome(refused.status, Verification.REJECTED, reason)
+    if auth_problem is not None:
+        return _Outcome(reject_status, Verification.REJECTED, auth_problem)
+    if problem is not None:
+        return _Outcome(400, Verification.MALFORMED, problem)
+    return _Outcome(200, Verification.VERIFIED, None)
+
+
 def _error(status: int, reason: str) -> web.Response:
     # One line, whatever part of the request ended up in it.
     reason = " ".join(reason.split())
@@ -253,12 +275,6 @@ class _Routes:
         if refused is not None:
             raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
             payload = None
-            reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
-            outcome = _Outcome(
-                refused.status,
-                Verification.MALFORMED if auth_problem is None else Verification.REJECTED,
-                reason,
-            )
         else:
             credentials_met = redact_payload(payload)
             raw = (
@@ -266,13 +282,12 @@ class _Routes:
                 if kind is BodyKind.FORM
                 else redact_json_body(raw, payload, credentials_met)
             )
-            if auth_problem is not None:
-                status = 404 if expectation is None else 401
-                outcome = _Outcome(status, Verification.REJECTED, auth_problem)
-            elif fields.problem is not None:
-                outcome = _Outcome(400, Verification.MALFORMED, fields.problem)
-            else:
-                outcome = _Outcome(200, Verification.VERIFIED, None)
+        outcome = _judge(
+            refused,
+            auth_problem,
+            fields.problem,
+            reject_status=404 if expectation is None else 401,
+        )
 
         record = EventRecord.model_construct(
             received_at=received_at,
@@ -306,22 +321,15 @@ class _Routes:
         auth_problem = None if profile is not None else "unknown Horoshop secret"
         event = "order_created"
         order_id: str | None = None
+        problem: str | None = None
         if refused is not None:
             raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
             payload = None
-            reason = refused.reason if auth_problem is None else f"{refused.reason}; {auth_problem}"
-            verification = Verification.MALFORMED if profile else Verification.REJECTED
-            outcome = _Outcome(refused.status, verification, reason)
         else:
             fields = horoshop_fields(payload)
-            event, order_id = fields.event, fields.order_id
+            event, order_id, problem = fields.event, fields.order_id, fields.problem
             raw = redact_json_body(raw, payload, redact_payload(payload))
-            if auth_problem is not None:
-                outcome = _Outcome(401, Verification.REJECTED, auth_problem)
-            elif fields.problem is not None:
-                outcome = _Outcome(400, Verification.MALFORMED, fields.problem)
-            else:
-                outcome = _Outcome(200, Verification.VERIFIED, None)
+        outcome = _judge(refused, auth_problem, problem)
 
         record = EventRecord.model_construct(
             received_at=received_at,
