@@ -14,7 +14,7 @@ from console.core.profiles import parse_webhook_url
 from console.listener.catchup import CatchUpCursor, CatchUpPoller, cursor_name
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.store import SqliteEventStore
-from console.store.model import EventFilter, EventSource, Verification
+from console.store.model import EventFilter, EventRecord, EventSource, Verification
 
 PROFILE = "shop"
 # The sandbox numbers its seeded orders from 101.
@@ -63,6 +63,26 @@ def change_orders(portal: SandboxPortal, order_ids: list[int], status: str = "P"
                 json={"id": order_id, "fields": {"statusId": status}},
             )
             assert answer.status_code == 200, answer.text
+
+
+def received_event(
+    portal: SandboxPortal, order_id: int, verification: Verification, *, sent_after: int = 0
+) -> EventRecord:
+    """The ONSALEORDERSAVED event the portal sends for the order's latest change."""
+    order = client_for(portal.webhook_url).orders.get(order_id)
+    assert order.date_update is not None
+    return EventRecord(
+        received_at=order.date_update,
+        source=EventSource.BITRIX,
+        event="ONSALEORDERSAVED",
+        profile=PROFILE,
+        entity_id=str(order_id),
+        order_id=str(order_id),
+        ts=str(int(order.date_update.timestamp()) + sent_after),
+        handler_id="1",
+        verification=verification,
+        verification_reason=None if verification is Verification.VERIFIED else "wrong token",
+    )
 
 
 def catch_up_events(store: SqliteEventStore) -> list[str]:
@@ -129,24 +149,8 @@ def test_more_changes_than_one_page_are_all_found(
 def test_a_change_covered_by_a_received_event_is_not_recorded(
     portal: SandboxPortal, store: SqliteEventStore
 ) -> None:
-    from console.store.model import EventRecord
-
     change_orders(portal, [108, 109])
-    order = client_for(portal.webhook_url).orders.get(108)
-    assert order.date_update is not None
-    store.append(
-        EventRecord(
-            received_at=order.date_update,
-            source=EventSource.BITRIX,
-            event="ONSALEORDERSAVED",
-            profile=PROFILE,
-            entity_id="108",
-            order_id="108",
-            ts=str(int(order.date_update.timestamp())),
-            handler_id="1",
-            verification=Verification.VERIFIED,
-        )
-    )
+    store.append(received_event(portal, 108, Verification.VERIFIED))
 
     report = make_poller(store, portal).poll_once()
 
@@ -157,24 +161,9 @@ def test_a_change_covered_by_a_received_event_is_not_recorded(
 def test_a_rejected_event_does_not_count_as_coverage(
     portal: SandboxPortal, store: SqliteEventStore
 ) -> None:
-    from console.store.model import EventRecord
-
     change_orders(portal, [111])
-    order = client_for(portal.webhook_url).orders.get(111)
-    assert order.date_update is not None
-    store.append(
-        EventRecord(
-            received_at=order.date_update,
-            source=EventSource.BITRIX,
-            event="ONSALEORDERSAVED",
-            profile=PROFILE,
-            entity_id="111",
-            order_id="111",
-            ts=str(int(order.date_update.timestamp()) + 1),
-            verification=Verification.REJECTED,
-            verification_reason="wrong application token",
-        )
-    )
+    # Sent a second after the change: it would cover it, were it genuine.
+    store.append(received_event(portal, 111, Verification.REJECTED, sent_after=1))
 
     assert make_poller(store, portal).poll_once().recorded_ids == [111]
 

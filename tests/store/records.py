@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from console.store import EventRecord, EventSource, Verification
+from console.store import EventRecord, EventSource, SqliteEventStore, StoredEvent, Verification
 
 BASE_TIME = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 _counter = itertools.count(1)
@@ -36,3 +37,20 @@ def record(**overrides: Any) -> EventRecord:
     }
     fields.update(overrides)
     return EventRecord(**fields)
+
+
+def hold_writer(store: SqliteEventStore) -> threading.Event:
+    """Park the writer in a subscriber until the returned event is set, so that everything
+    submitted meanwhile is committed as one group."""
+    entered = threading.Event()
+    gate = threading.Event()
+
+    def park(_event: StoredEvent) -> None:
+        entered.set()
+        gate.wait(10)
+
+    unsubscribe = store.subscribe(park)
+    store.submit(record())
+    assert entered.wait(10)
+    unsubscribe()
+    return gate

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 
-from console.store import AppendResult, EventFilter, SqliteEventStore, StoredEvent, Verification
+from console.store import AppendResult, EventFilter, SqliteEventStore, Verification
 from console.store.rows import MAX_ROWS_PER_INSERT
-from tests.store.records import record
-
-
-def _hold_writer(store: SqliteEventStore) -> threading.Event:
-    """Park the writer in a subscriber so that everything submitted next forms one group."""
-    entered = threading.Event()
-    gate = threading.Event()
-
-    def park(_event: StoredEvent) -> None:
-        entered.set()
-        gate.wait(10)
-
-    unsubscribe = store.subscribe(park)
-    store.submit(record())
-    assert entered.wait(10)
-    unsubscribe()
-    return gate
+from tests.store.records import hold_writer, record
 
 
 def test_a_group_larger_than_one_insert_keeps_order_and_duplicates(
     store: SqliteEventStore,
 ) -> None:
     stored_before = store.append(record(entity_id="old", ts="1"))
-    gate = _hold_writer(store)
+    gate = hold_writer(store)
     count = MAX_ROWS_PER_INSERT * 3 + 5
     records = []
     for index in range(count):

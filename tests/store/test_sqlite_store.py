@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from console.store import (
     Verification,
     open_store,
 )
-from tests.store.records import BASE_TIME, record
+from tests.store.records import BASE_TIME, hold_writer, record
 
 
 def _peek(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -140,22 +139,6 @@ def test_future_resolves_only_after_commit(store: SqliteEventStore, store_path: 
     assert visible_in_subscriber == [True] * 5
 
 
-def _hold_writer(store: SqliteEventStore) -> tuple[threading.Event, Callable[[], None]]:
-    """Park the writer thread inside a subscriber until the returned event is set."""
-    entered = threading.Event()
-    gate = threading.Event()
-
-    def park(_event: StoredEvent) -> None:
-        entered.set()
-        gate.wait(10)
-
-    unsubscribe = store.subscribe(park)
-    store.submit(record())
-    assert entered.wait(10)
-    unsubscribe()
-    return gate, unsubscribe
-
-
 def test_failed_commit_fails_every_future_in_the_group(store: SqliteEventStore) -> None:
     # A trigger that aborts the transaction stands in for a disk-full error.
     _peek(
@@ -164,13 +147,12 @@ def test_failed_commit_fails_every_future_in_the_group(store: SqliteEventStore) 
         "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     )
     # Hold the writer so the next three submits land in one group.
-    gate, blocker = _hold_writer(store)
+    gate = hold_writer(store)
     futures = [store.submit(record()), store.submit(record(event="BOOM")), store.submit(record())]
     gate.set()
     for future in futures:
         with pytest.raises(sqlite3.IntegrityError, match="disk full"):
             future.result(timeout=30)
-    blocker()
     assert store.count() == 1
     assert store.append(record()).id > 0
 
@@ -245,12 +227,11 @@ def test_duplicates_point_at_the_original(store: SqliteEventStore) -> None:
 
 
 def test_duplicates_within_one_group_commit(store: SqliteEventStore) -> None:
-    gate, release = _hold_writer(store)
+    gate = hold_writer(store)
     same = record(entity_id="9", ts="5")
     futures = [store.submit(same) for _ in range(4)]
     gate.set()
     results = [future.result(timeout=30) for future in futures]
-    release()
     assert results[0].duplicate_of is None
     assert [result.duplicate_of for result in results[1:]] == [results[0].id] * 3
 
