@@ -20,11 +20,13 @@ import httpx
 from console.bitrix.auth import WebhookAuth
 from console.bitrix.client import BitrixClient
 from console.bitrix.errors import B24Error
+from console.core.profiles import ProfileNotFound
 from console.core.settings import ListenerSettings
 from console.listener.catchup import CatchUpPoller
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
+from console.session import ListenerBindError
 from console.store import EventStore, open_store
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class DemoSession:
         self.portal.start()
         self._order_ids = sorted(self.portal.state.orders)
         try:
-            self.store = open_store(self.data_dir / "events.sqlite3")
+            self.store = open_store(self.store_path)
             credentials = StaticCredentialSource(
                 bitrix={
                     DEMO_PROFILE: BitrixExpectation(
@@ -126,6 +128,36 @@ class DemoSession:
         self.stop()
 
     # -- what it serves -------------------------------------------------------------
+
+    # -- the RunningConsole face (console.session) --------------------------------------
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "events.sqlite3"
+
+    @property
+    def bind_error(self) -> ListenerBindError | None:
+        return None
+
+    @property
+    def pollers(self) -> list[CatchUpPoller]:
+        return [self.poller] if self.poller is not None else []
+
+    @property
+    def is_demo(self) -> bool:
+        return True
+
+    def profile_names(self) -> list[str]:
+        return [DEMO_PROFILE]
+
+    def client_for(self, profile: str) -> BitrixClient:
+        if profile != DEMO_PROFILE:
+            raise ProfileNotFound(f"the demo has only the profile {DEMO_PROFILE!r}")
+        return self.client()
+
+    def poll_now(self) -> None:
+        if self.poller is not None:
+            self.poller.poll_now()
 
     @property
     def bitrix_handler_url(self) -> str:

@@ -1,121 +1,24 @@
 """``b24-console listen``: run the embedded listener in the foreground.
 
 Prints the handler URLs to register, then one line per committed event, until SIGINT or
-SIGTERM. :func:`start_listen_session` and :func:`start_catch_up` build the running pieces
-for other front ends (the demo, the window).
+SIGTERM. The running pieces come from :mod:`console.session`, shared with the window.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import math
 import signal
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.bitrix.connect import client_for_profile
 from console.cli.app import CliError, ExitCode, foreground_run
-from console.core.credentials import SecretKind
 from console.core.net import is_loopback_host
-from console.core.profiles import AuthMode, Profile, ProfileRepository
-from console.core.settings import CatchUpSettings, ListenerSettings, load_settings
-from console.listener.catchup import CatchUpPoller, CatchUpReport
-from console.listener.server import ListenerServer
-from console.listener.verification import KeyringCredentialSource
-from console.store import EventStore, RetentionPolicy, StoredEvent, open_store
 
-
-@dataclass
-class ListenSession:
-    """A store, the credentials, a running listener and its catch-up pollers.
-
-    ``stop()`` ends them in order: pollers first (they write to the store), then the
-    listener, then the store.
-    """
-
-    store: EventStore
-    credentials: KeyringCredentialSource
-    server: ListenerServer
-    profiles: ProfileRepository
-    pollers: list[CatchUpPoller] = field(default_factory=list)
-    _stopped: bool = False
-
-    def poll_now(self) -> None:
-        """Ask every catch-up poller for a pass now."""
-        for poller in self.pollers:
-            poller.poll_now()
-
-    def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        for poller in self.pollers:
-            poller.stop()
-        self.server.stop()
-        self.store.close()
-
-
-def catch_up_profiles(repo: ProfileRepository, only: str | None) -> list[Profile]:
-    """Profiles the poller can read orders for: those with an inbound webhook stored."""
-    chosen = [repo.get(only)] if only else repo.list()
-    return [
-        profile
-        for profile in chosen
-        if profile.auth_mode is AuthMode.WEBHOOK
-        and repo.secret(profile.name, SecretKind.WEBHOOK_CODE)
-    ]
-
-
-def start_catch_up(
-    session: ListenSession,
-    settings: CatchUpSettings,
-    *,
-    only: str | None = None,
-    on_report: Callable[[CatchUpReport], None] | None = None,
-) -> None:
-    """Start one background poller per webhook profile: a pass now, then every interval."""
-    repo = session.profiles
-    for profile in catch_up_profiles(repo, only):
-        poller = CatchUpPoller(
-            session.store,
-            profile.name,
-            functools.partial(client_for_profile, repo, profile.name),
-            portal_domain=profile.domain,
-            interval_seconds=settings.interval_seconds,
-        )
-        poller.on_report = on_report
-        session.pollers.append(poller)
-        poller.start()
-
-
-def start_listen_session(
-    settings: ListenerSettings,
-    *,
-    store_path: Path,
-    retention: RetentionPolicy | None = None,
-    profile: str | None = None,
-    public: bool = False,
-    profiles: ProfileRepository | None = None,
-) -> ListenSession:
-    """Open the store, load credentials from the keyring and start the listener.
-
-    Raises ``ValueError`` for a non-loopback host without ``public``, ``ProfileNotFound``
-    for an unknown ``profile``, ``KeyringUnavailable`` and ``OSError`` (port in use).
-    """
-    repo = profiles or ProfileRepository()
-    credentials = KeyringCredentialSource(repo, only=[profile] if profile else None)
-    store = open_store(store_path, retention=retention)
-    try:
-        server = ListenerServer(store, credentials, settings, public=public)
-        server.start()
-    except BaseException:
-        store.close()
-        raise
-    return ListenSession(store=store, credentials=credentials, server=server, profiles=repo)
+if TYPE_CHECKING:
+    from console.listener.catchup import CatchUpReport
+    from console.store import StoredEvent
 
 
 def format_catch_up_line(report: CatchUpReport) -> str:
@@ -174,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _listen(args: argparse.Namespace) -> int:
+    from console.core.settings import load_settings
+    from console.session import retention_policy, start_catch_up, start_listen_session
+
     settings = load_settings()
     updates: dict[str, Any] = {}
     if args.host is not None:
@@ -199,9 +105,7 @@ def _listen(args: argparse.Namespace) -> int:
     store_path = (
         args.data_dir / "events.sqlite3" if args.data_dir else settings.resolved_store_path()
     )
-    retention = RetentionPolicy(
-        max_age_days=settings.retention.max_age_days, max_count=settings.retention.max_count
-    )
+    retention = retention_policy(settings.retention)
     if args.public and not is_loopback_host(listener_settings.host):
         print(
             f"warning: listening on {listener_settings.host}: reachable from other machines",
@@ -220,13 +124,15 @@ def _listen(args: argparse.Namespace) -> int:
             f"cannot listen on {listener_settings.host}:{listener_settings.port}: {exc}"
         ) from exc
 
+    server = session.server
+    assert server is not None  # binding failures raise here; only the window runs without
     # SIGUSR1 asks for a catch-up pass now (POSIX only).
     extra = {signal.SIGUSR1: session.poll_now} if hasattr(signal, "SIGUSR1") else {}
     unsubscribe = session.store.subscribe(lambda event: print(format_event_line(event), flush=True))
     with foreground_run(extra) as run:
         try:
-            print(f"listening on {session.server.base_url}  (store: {store_path})", flush=True)
-            urls = session.server.handler_urls()
+            print(f"listening on {server.base_url}  (store: {store_path})", flush=True)
+            urls = server.handler_urls()
             if not urls:
                 print("no profiles: add one with 'b24-console profile add'", flush=True)
             for name, url in urls.items():

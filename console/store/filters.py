@@ -43,9 +43,22 @@ def where_clause(flt: EventFilter | None, before_id: int | None = None) -> tuple
             conditions.append(f"{column} IN ({', '.join('?' for _ in values)})")
             params.extend(values)
 
+    def none_of(column: str, values: list[str]) -> None:
+        if values:
+            # A NULL column is "not one of these": plain NOT IN would drop it.
+            marks = ", ".join("?" for _ in values)
+            conditions.append(f"({column} IS NULL OR {column} NOT IN ({marks}))")
+            params.extend(values)
+
     one_of("source", sorted(source.value for source in flt.sources))
     one_of("event", sorted(flt.events))
     one_of("verification", sorted(state.value for state in flt.verification))
+    none_of("source", sorted(source.value for source in flt.exclude_sources))
+    none_of("event", sorted(flt.exclude_events))
+    none_of("verification", sorted(state.value for state in flt.exclude_verification))
+    none_of("profile", sorted(flt.exclude_profiles))
+    none_of("order_id", sorted(flt.exclude_order_ids))
+    none_of("entity_id", sorted(flt.exclude_entity_ids))
     for column, value in (
         ("profile", flt.profile),
         ("entity_id", flt.entity_id),
@@ -62,7 +75,11 @@ def where_clause(flt: EventFilter | None, before_id: int | None = None) -> tuple
         params.append(to_micros(flt.until))
     if flt.pinned_only:
         conditions.append("pinned = 1")
-    if not flt.include_duplicates:
+    if flt.unpinned_only:
+        conditions.append("pinned = 0")
+    if flt.duplicates_only:
+        conditions.append("duplicate_of IS NOT NULL")
+    elif not flt.include_duplicates:
         conditions.append("duplicate_of IS NULL")
     if before_id is not None:
         conditions.append("id < ?")

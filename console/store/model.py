@@ -99,7 +99,12 @@ class AppendResult(BaseModel):
 
 
 class EventFilter(BaseModel):
-    """Feed filters. Empty fields do not filter. ``text`` is a full-text query over payloads."""
+    """Feed filters. Empty fields do not filter. ``text`` is a full-text query over payloads.
+
+    The ``exclude_*`` sets drop events whose field has one of the values (the query bar's
+    ``-source:horoshop``). ``duplicates_only`` shows only duplicates and implies
+    ``include_duplicates``; ``unpinned_only`` is the opposite of ``pinned_only``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -114,6 +119,14 @@ class EventFilter(BaseModel):
     text: str | None = None
     include_duplicates: bool = False
     pinned_only: bool = False
+    exclude_sources: frozenset[EventSource] = frozenset()
+    exclude_events: frozenset[str] = frozenset()
+    exclude_verification: frozenset[Verification] = frozenset()
+    exclude_profiles: frozenset[str] = frozenset()
+    exclude_order_ids: frozenset[str] = frozenset()
+    exclude_entity_ids: frozenset[str] = frozenset()
+    duplicates_only: bool = False
+    unpinned_only: bool = False
 
 
 class ExportFormat(enum.StrEnum):

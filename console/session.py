@@ -1,0 +1,214 @@
+"""The running console: a store, the listener, catch-up pollers and REST clients.
+
+``b24-console listen``, the terminal demo and the window all run one of these, built by
+:func:`start_listen_session` (the operator's profiles, credentials from the keyring) or
+by :class:`console.demo.DemoSession` (the sandbox portal). Front ends read the session
+through :class:`RunningConsole` and never learn which one they have.
+
+Nothing here imports Qt or the command line.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from console.bitrix.client import BitrixClient
+from console.core.credentials import SecretKind
+from console.core.profiles import AuthMode, Profile, ProfileRepository
+from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
+from console.listener.catchup import CatchUpPoller, CatchUpReport
+from console.listener.server import ListenerServer
+from console.listener.verification import KeyringCredentialSource
+from console.store import EventStore, RetentionPolicy, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ListenerBindError:
+    """The listener could not take its address; the console runs on without it."""
+
+    host: str
+    port: int
+    reason: str
+    # True when another program (often a second console) already holds the port.
+    address_in_use: bool
+
+
+def bind_error_from(exc: OSError, settings: ListenerSettings) -> ListenerBindError:
+    in_use = exc.errno == errno.EADDRINUSE
+    reason = exc.strerror or str(exc)
+    return ListenerBindError(settings.host, settings.port, reason, in_use)
+
+
+def retention_policy(settings: RetentionSettings) -> RetentionPolicy:
+    """The store's retention policy from the declared settings (the one conversion)."""
+    return RetentionPolicy(max_age_days=settings.max_age_days, max_count=settings.max_count)
+
+
+class RunningConsole(Protocol):
+    """What a front end needs from a running console, demo or real."""
+
+    @property
+    def store(self) -> EventStore: ...
+
+    @property
+    def store_path(self) -> Path: ...
+
+    @property
+    def listener(self) -> ListenerServer | None:
+        """The running listener, or None when it could not bind (see ``bind_error``)."""
+
+    @property
+    def bind_error(self) -> ListenerBindError | None: ...
+
+    @property
+    def pollers(self) -> Sequence[CatchUpPoller]: ...
+
+    @property
+    def is_demo(self) -> bool: ...
+
+    def profile_names(self) -> list[str]:
+        """Profiles whose events this console receives, sorted."""
+
+    def client_for(self, profile: str) -> BitrixClient:
+        """A new REST client for ``profile``; the caller closes it. Raises CredentialsError."""
+
+    def poll_now(self) -> None:
+        """Ask every catch-up poller for a pass now."""
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class ListenSession:
+    """A store, the credentials, a running listener and its catch-up pollers.
+
+    ``stop()`` ends them in order: pollers first (they write to the store), then the
+    listener, then the store.
+    """
+
+    store: EventStore
+    store_path: Path
+    credentials: KeyringCredentialSource
+    server: ListenerServer | None
+    profiles: ProfileRepository
+    bind_error: ListenerBindError | None = None
+    pollers: list[CatchUpPoller] = field(default_factory=list)
+    _stopped: bool = False
+
+    @property
+    def listener(self) -> ListenerServer | None:
+        return self.server
+
+    @property
+    def is_demo(self) -> bool:
+        return False
+
+    def profile_names(self) -> list[str]:
+        return sorted(profile.name for profile in self.profiles.list())
+
+    def client_for(self, profile: str) -> BitrixClient:
+        from console.bitrix.connect import client_for_profile
+
+        return client_for_profile(self.profiles, profile)
+
+    def poll_now(self) -> None:
+        for poller in self.pollers:
+            poller.poll_now()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for poller in self.pollers:
+            poller.stop()
+        if self.server is not None:
+            self.server.stop()
+        self.store.close()
+
+
+def catch_up_profiles(repo: ProfileRepository, only: str | None) -> list[Profile]:
+    """Profiles the poller can read orders for: those with an inbound webhook stored."""
+    chosen = [repo.get(only)] if only else repo.list()
+    return [
+        profile
+        for profile in chosen
+        if profile.auth_mode is AuthMode.WEBHOOK
+        and repo.secret(profile.name, SecretKind.WEBHOOK_CODE)
+    ]
+
+
+def start_catch_up(
+    session: ListenSession,
+    settings: CatchUpSettings,
+    *,
+    only: str | None = None,
+    on_report: Callable[[CatchUpReport], None] | None = None,
+) -> None:
+    """Start one background poller per webhook profile: a pass now, then every interval."""
+    from console.bitrix.connect import client_for_profile
+
+    repo = session.profiles
+    for profile in catch_up_profiles(repo, only):
+        poller = CatchUpPoller(
+            session.store,
+            profile.name,
+            functools.partial(client_for_profile, repo, profile.name),
+            portal_domain=profile.domain,
+            interval_seconds=settings.interval_seconds,
+        )
+        poller.on_report = on_report
+        session.pollers.append(poller)
+        poller.start()
+
+
+def start_listen_session(
+    settings: ListenerSettings,
+    *,
+    store_path: Path,
+    retention: RetentionPolicy | None = None,
+    profile: str | None = None,
+    public: bool = False,
+    profiles: ProfileRepository | None = None,
+    keep_running_without_listener: bool = False,
+) -> ListenSession:
+    """Open the store, load credentials from the keyring and start the listener.
+
+    Raises ``ValueError`` for a non-loopback host without ``public``, ``ProfileNotFound``
+    for an unknown ``profile`` and ``KeyringUnavailable``. A port that cannot be bound
+    raises ``OSError``, unless ``keep_running_without_listener``: then the session runs
+    with ``server=None`` and the reason in ``bind_error`` (the window still shows the store).
+    """
+    repo = profiles or ProfileRepository()
+    credentials = KeyringCredentialSource(repo, only=[profile] if profile else None)
+    store = open_store(store_path, retention=retention)
+    server: ListenerServer | None = None
+    bind_error: ListenerBindError | None = None
+    try:
+        server = ListenerServer(store, credentials, settings, public=public)
+        server.start()
+    except OSError as exc:
+        if not keep_running_without_listener:
+            store.close()
+            raise
+        log.warning("listener could not bind %s:%s: %s", settings.host, settings.port, exc)
+        server = None
+        bind_error = bind_error_from(exc, settings)
+    except BaseException:
+        store.close()
+        raise
+    return ListenSession(
+        store=store,
+        store_path=Path(store_path),
+        credentials=credentials,
+        server=server,
+        profiles=repo,
+        bind_error=bind_error,
+    )
