@@ -36,10 +36,27 @@ class RetentionSettings(BaseModel):
     max_count: int | None = Field(default=1_000_000, gt=0)
 
 
+class SavedView(BaseModel):
+    """An operator's own feed view in the window's sidebar: a name and a query."""
+
+    name: str = Field(min_length=1, max_length=64)
+    query: str = ""
+
+
+class WindowSettings(BaseModel):
+    # Warn in the status bar when no verified event arrived for this long (per profile).
+    silence_warning_minutes: float = Field(default=10.0, gt=0)
+    silence_warning_by_profile: dict[str, float] = Field(default_factory=dict)
+    # A desktop notification for each new verified order event (off: it can be a lot).
+    notify_new_orders: bool = False
+    saved_views: list[SavedView] = Field(default_factory=list)
+
+
 class Settings(BaseModel):
     listener: ListenerSettings = Field(default_factory=ListenerSettings)
     catch_up: CatchUpSettings = Field(default_factory=CatchUpSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    window: WindowSettings = Field(default_factory=WindowSettings)
     # None: events.sqlite3 in the platform data directory.
     store_path: Path | None = None
 

@@ -32,7 +32,9 @@ def fts_query(text: str) -> str | None:
     return " ".join(phrases) if phrases else None
 
 
-def where_clause(flt: EventFilter | None, before_id: int | None = None) -> tuple[str, list[Any]]:
+def where_clause(
+    flt: EventFilter | None, before_id: int | None = None, after_id: int | None = None
+) -> tuple[str, list[Any]]:
     """``(sql, params)`` for the WHERE clause of a query over ``events``."""
     conditions: list[str] = []
     params: list[Any] = []
@@ -84,6 +86,9 @@ def where_clause(flt: EventFilter | None, before_id: int | None = None) -> tuple
     if before_id is not None:
         conditions.append("id < ?")
         params.append(before_id)
+    if after_id is not None:
+        conditions.append("id > ?")
+        params.append(after_id)
     if flt.text is not None and flt.text.strip():
         query = fts_query(flt.text)
         if query is None:

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
-from typing import Any, Protocol, TextIO
+from typing import Any, NamedTuple, Protocol, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -87,6 +87,27 @@ class StoredEvent(EventRecord):
         return self.duplicate_of is not None
 
 
+class FeedRow(NamedTuple):
+    """What the feed shows of one event: plain values, cheap to read by the million.
+
+    ``received_us`` is UTC microseconds since the epoch; ``summary`` comes from
+    :func:`console.store.summary.summarize`.
+    """
+
+    id: int
+    received_us: int
+    source: str
+    event: str
+    profile: str | None
+    entity_id: str | None
+    order_id: str | None
+    verification: str
+    verification_reason: str | None
+    duplicate_of: int | None
+    pinned: bool
+    summary: str
+
+
 class AppendResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -159,6 +180,17 @@ class EventStore(Protocol):
         self, flt: EventFilter | None = None, *, limit: int = 100, before_id: int | None = None
     ) -> list[StoredEvent]:
         """Newest first; pass the last id of a page as ``before_id`` for the next one."""
+
+    def query_rows(
+        self,
+        flt: EventFilter | None = None,
+        *,
+        limit: int = 100,
+        before_id: int | None = None,
+        after_id: int | None = None,
+    ) -> list[FeedRow]:
+        """Like :meth:`query` but plain feed rows, newest first. ``after_id`` keeps only
+        events newer than it (the live top of a filtered feed)."""
 
     def count(self, flt: EventFilter | None = None) -> int: ...
 

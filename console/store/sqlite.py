@@ -30,6 +30,7 @@ from console.store.model import (
     EventRecord,
     EventSubscriber,
     ExportFormat,
+    FeedRow,
     RetentionPolicy,
     StoredEvent,
 )
@@ -44,6 +45,7 @@ from console.store.rows import (
     to_micros,
 )
 from console.store.schema import connect, migrate
+from console.store.summary import summarize
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,23 @@ class SqliteEventStore:
             # fetchall: an unfinished statement would pin an old WAL snapshot.
             rows = conn.execute(sql, [*params, limit]).fetchall()
         return [decode_row(row) for row in rows]
+
+    def query_rows(
+        self,
+        flt: EventFilter | None = None,
+        *,
+        limit: int = 100,
+        before_id: int | None = None,
+        after_id: int | None = None,
+    ) -> list[FeedRow]:
+        """Plain feed rows, newest first; see :meth:`EventStore.query_rows`."""
+        if limit <= 0:
+            raise ValueError("limit must be positive")
+        where, params = where_clause(flt, before_id, after_id)
+        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        with self._readers.borrow() as conn:
+            rows = conn.execute(sql, [*params, limit]).fetchall()
+        return [feed_row(decode_row(row)) for row in rows]
 
     def count(self, flt: EventFilter | None = None) -> int:
         where, params = where_clause(flt)
@@ -520,6 +539,24 @@ def _insert_group(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list
     if pending:
         flush()
     return results
+
+
+def feed_row(event: StoredEvent) -> FeedRow:
+    """The feed's view of ``event`` (also used for events arriving live)."""
+    return FeedRow(
+        id=event.id,
+        received_us=to_micros(event.received_at),
+        source=event.source.value,
+        event=event.event,
+        profile=event.profile,
+        entity_id=event.entity_id,
+        order_id=event.order_id,
+        verification=event.verification.value,
+        verification_reason=event.verification_reason,
+        duplicate_of=event.duplicate_of,
+        pinned=event.pinned,
+        summary=summarize(event.source, event.event, event.payload),
+    )
 
 
 def _delete_batch(

@@ -1,0 +1,43 @@
+"""What every window part is handed: the running console, the job runner and settings.
+
+The window paints before the console is running: starting it (aiohttp, the store, the
+listener) happens in a job after the first paint. Until :attr:`ConsoleContext.ready`
+fires, :attr:`ConsoleContext.console` is None and views show that they are starting.
+Views and dialogs get this object passed in; none of them reaches for a global.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from console.core.settings import Settings
+from console.session import RunningConsole
+from console.store.model import EventStore
+from console.ui.jobs import JobRunner
+
+
+class ConsoleContext(QObject):
+    """Shared by the window's parts; emits ``ready`` once the console runs."""
+
+    ready = Signal()
+    # A one-line message for the status bar (errors say what to do next).
+    message = Signal(str)
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.jobs = JobRunner(self)
+        self._console: RunningConsole | None = None
+
+    @property
+    def console(self) -> RunningConsole | None:
+        return self._console
+
+    @property
+    def store(self) -> EventStore | None:
+        return self._console.store if self._console is not None else None
+
+    def attach(self, console: RunningConsole) -> None:
+        """Called once, on the GUI thread, when the console has started."""
+        self._console = console
+        self.ready.emit()
