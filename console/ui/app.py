@@ -1,0 +1,283 @@
+"""Starting the window: paint first, then start the console in a job.
+
+:func:`run_window` is what ``b24-console`` (no command) and ``b24-console --demo`` call.
+The import path of this module holds only Qt, pydantic settings and the store's
+interface: aiohttp, the listener, the sandbox and httpx are imported inside the job
+that starts the console, after the window has painted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from console.core.settings import Settings, load_settings
+from console.ui.context import ConsoleContext
+from console.ui.jobs import JobContext
+from console.ui.settings import APPLICATION, ORGANIZATION
+from console.ui.theme import apply_theme, follow_os_scheme
+from console.ui.views.main_window import FirstPaintProbe, MainWindow, default_factories
+
+if TYPE_CHECKING:
+    from console.demo import DemoSession
+    from console.session import RunningConsole
+
+log = logging.getLogger(__name__)
+
+PAINT_PROBE_ENV = "B24_CONSOLE_PAINT_PROBE"
+_IMPORTED_AT = time.monotonic()
+
+
+def seconds_since_process_start() -> float:
+    """From the kernel's record of when this process started (Linux), else since import."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            stat = handle.read()
+        # Field 22 (starttime, in clock ticks after boot) follows the ")" of the name.
+        start_ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _IMPORTED_AT
+
+
+def demo_description(demo: DemoSession) -> str:
+    """What the terminal demo prints, for a person or a script to send events.
+
+    Replace with ``console.demo.demo_description`` once it exists there.
+    """
+    try:
+        from console.demo import demo_description as shared  # type: ignore[attr-defined]
+    except ImportError:
+        pass
+    else:
+        return str(shared(demo))
+    portal = demo.portal
+    listener = demo.listener
+    lines = [
+        f"Sandbox portal on {portal.base_url}",
+        f"  inbound webhook (admin):    {portal.webhook_url}",
+        f"  outgoing application_token: {portal.application_token}",
+        f"  member_id: {portal.member_id}",
+    ]
+    if listener is not None:
+        lines += [
+            f"Listener on {listener.base_url} (store in {demo.data_dir})",
+            f"  Bitrix24 handler:  {demo.bitrix_handler_url}",
+            f"  Horoshop handler:  {demo.horoshop_handler_url}",
+        ]
+    return "\n".join(lines)
+
+
+def start_error_text(exc: BaseException, store_path: Path | None) -> str:
+    """What the operator reads when the console could not start: the cause and what to do."""
+    from console.core.credentials import KeyringUnavailable
+    from console.store.schema import SchemaTooNewError
+
+    tr = QApplication.translate
+    where = str(store_path) if store_path is not None else tr("App", "the data folder")
+    if isinstance(exc, KeyringUnavailable):
+        return tr(
+            "App",
+            "The system keyring is locked or missing, so the portal credentials cannot be "
+            "read. Unlock it (or install and start a Secret Service keyring such as "
+            "gnome-keyring), then restart b24-console.",
+        )
+    if isinstance(exc, SchemaTooNewError):
+        return tr(
+            "App",
+            "The event store %1 was written by a newer b24-console. Update this one, or "
+            "start it with --data-dir DIR for a separate store.",
+        ).replace("%1", where)
+    if isinstance(exc, OSError):
+        return (
+            tr(
+                "App",
+                "Cannot open the event store %1: %2. Check that the disk has free space and "
+                "the folder is writable, or start with --data-dir DIR.",
+            )
+            .replace("%1", where)
+            .replace("%2", exc.strerror or str(exc))
+        )
+    return tr("App", "The console could not start: %1").replace(
+        "%1", str(exc) or type(exc).__name__
+    )
+
+
+class WindowController:
+    """Owns the start and the orderly stop of the console behind one window."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        context: ConsoleContext,
+        *,
+        demo: bool,
+        store_path: Path,
+    ) -> None:
+        self.app = app
+        self.window = window
+        self.context = context
+        self.demo = demo
+        self.store_path = store_path
+        self._lock = threading.Lock()
+        # Set by the start job itself, so a quit during start-up can still stop it.
+        self._started: RunningConsole | None = None
+        self._quitting = False
+        window.quit_requested.connect(self.quit)
+
+    def start_console(self) -> None:
+        settings = self.context.settings
+        demo, store_path = self.demo, self.store_path
+
+        def start(_context: JobContext) -> RunningConsole:
+            console: RunningConsole
+            if demo:
+                from console.demo import DemoSession
+
+                console = DemoSession().start()  # type: ignore[assignment]
+            else:
+                from console.session import retention_policy, start_catch_up, start_listen_session
+
+                session = start_listen_session(
+                    settings.listener,
+                    store_path=store_path,
+                    retention=retention_policy(settings.retention),
+                    keep_running_without_listener=True,
+                )
+                if settings.catch_up.enabled:
+                    start_catch_up(session, settings.catch_up)
+                console = session
+            with self._lock:
+                self._started = console
+                quitting = self._quitting
+            if quitting:
+                console.stop()
+            return console
+
+        self.context.jobs.submit(start, on_done=self._started_ok, on_error=self._failed)
+
+    def _started_ok(self, console: RunningConsole) -> None:
+        if self._quitting:
+            return
+        self.context.attach(console)
+        if console.is_demo:
+            print(demo_description(console), flush=True)  # type: ignore[arg-type]
+
+    def _failed(self, exc: BaseException) -> None:
+        log.error("console did not start: %s", exc, exc_info=exc)
+        self.window.show_start_error(start_error_text(exc, self.store_path))
+
+    def quit(self) -> None:
+        """Stop in order: stop listening to the store, stop the console, then the workers."""
+        if self._quitting:
+            return
+        with self._lock:
+            self._quitting = True
+            console = self._started
+        self.window.hide()
+        self.window.detach()
+        if console is not None:
+            try:
+                console.stop()
+            except Exception:
+                log.exception("stopping the console failed")
+        self.context.jobs.shutdown()
+        tray = self.window.tray
+        if tray is not None:
+            tray.hide()
+        self.app.quit()
+
+
+def _instance_lock(data_dir: Path) -> tuple[Any, int | None]:
+    """(lock handle or None, pid of the other instance or None); tolerant of an absent module."""
+    try:
+        from console.core import instance  # type: ignore[attr-defined]
+    except ImportError:
+        return None, None
+    acquire = getattr(instance, "acquire_instance_lock", None)
+    if acquire is None:
+        return None, None
+    try:
+        return acquire(data_dir), None
+    except Exception as exc:  # the lock module's "already running" error carries the pid
+        pid = getattr(exc, "pid", None)
+        return None, pid if isinstance(pid, int) else -1
+
+
+def _already_running(pid: int | None) -> None:
+    text = QApplication.translate(
+        "App",
+        "b24-console is already running (pid %1); switch to that window, or start this "
+        "one with --data-dir DIR for a separate store.",
+    ).replace("%1", str(pid) if pid and pid > 0 else "?")
+    QMessageBox.critical(None, QApplication.translate("App", "b24-console"), text)
+
+
+def _load_settings() -> tuple[Settings, str | None]:
+    try:
+        return load_settings(), None
+    except (OSError, ValueError) as exc:
+        message = QApplication.translate(
+            "App", "The settings file could not be read (%1); defaults are used until it is fixed."
+        ).replace("%1", str(exc).splitlines()[0])
+        return Settings(), message
+
+
+def run_window(*, demo: bool, data_dir: Path | None) -> int:
+    """Open the window; with ``demo`` wire it to the sandbox. Returns the exit code."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    apply_theme(app)
+    follow_os_scheme(app)
+
+    settings, settings_problem = _load_settings()
+    store_path = data_dir / "events.sqlite3" if data_dir else settings.resolved_store_path()
+    lock: Any = None
+    if not demo:
+        lock, other_pid = _instance_lock(store_path.parent)
+        if other_pid is not None:
+            _already_running(other_pid)
+            return 1
+
+    context = ConsoleContext(settings)
+    window = MainWindow(context, factories=default_factories())
+    if os.environ.get(PAINT_PROBE_ENV) == "1":
+        FirstPaintProbe(
+            window,
+            lambda: print(f"first-paint {seconds_since_process_start():.3f}", file=sys.stderr),
+        )
+    controller = WindowController(app, window, context, demo=demo, store_path=store_path)
+    window.show()
+    if settings_problem:
+        window.show_message(settings_problem)
+    QTimer.singleShot(0, controller.start_console)
+    QTimer.singleShot(0, window.install_tray)
+
+    # Ctrl+C in the terminal quits cleanly; the timer lets Python see the signal.
+    previous = signal.signal(signal.SIGINT, lambda *_args: controller.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    try:
+        return app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        wake.stop()
+        controller.quit()
+        release = getattr(lock, "release", None)
+        if callable(release):
+            release()

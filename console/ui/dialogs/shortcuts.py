@@ -1,0 +1,86 @@
+"""Help → Keyboard shortcuts, built from the window's actual actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def action_rows(actions: Sequence[QAction]) -> list[tuple[str, str]]:
+    """(what it does, keys) for every action that has a shortcut, in the given order."""
+    rows: list[tuple[str, str]] = []
+    for action in actions:
+        keys = [
+            sequence.toString(QKeySequence.SequenceFormat.NativeText)
+            for sequence in action.shortcuts()
+            if not sequence.isEmpty()
+        ]
+        if keys:
+            name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            rows.append((name.rstrip("…").rstrip("."), ", ".join(keys)))
+    return rows
+
+
+class ShortcutTableModel(QAbstractTableModel):
+    def __init__(self, rows: list[tuple[str, str]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Action"), self.tr("Keys"))[section] if section in (0, 1) else None
+        return None
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, actions: Sequence[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.model = ShortcutTableModel(action_rows(actions), self)
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        table.setShowGrid(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(440, 460)

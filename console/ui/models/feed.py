@@ -1,0 +1,521 @@
+"""The live feed's table model: keyset pages from the store, live events batched at the top.
+
+Rows arrive as :class:`FeedRow` tuples (plain values, cheap by the million). Everything a
+view asks for (display strings, colours, tooltips) is computed once when a row arrives,
+so :meth:`EventFeedTableModel.data` is a few dictionary and tuple lookups.
+
+Live events come from :class:`console.ui.bridge.StoreEventBridge` through
+:meth:`EventFeedTableModel.add_live`. They are buffered and flushed at most every
+:data:`FLUSH_MS` in one ``beginInsertRows`` at row 0. A filter the model can evaluate in
+Python is tested per event; anything else (full-text search) re-asks the store for what
+is newer than the top row.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+
+from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
+from console.ui.jobs import JobContext, JobRunner
+
+# Rows per keyset page: a screenful many times over, a few ms of SQLite.
+PAGE = 200
+# Live rows are flushed into the view at most this often.
+FLUSH_MS = 100
+# A full-text live refresh reads at most this many rows per query page.
+LIVE_PAGE = 500
+
+EventIdRole = Qt.ItemDataRole.UserRole + 1
+RowRole = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    RECEIVED = 0
+    SOURCE = 1
+    EVENT = 2
+    ORDER = 3
+    ENTITY = 4
+    PROFILE = 5
+    VERIFICATION = 6
+    SUMMARY = 7
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EventFeedTableModel", text)
+
+
+def column_titles() -> list[str]:
+    return [
+        _tr("Received"),
+        _tr("Source"),
+        _tr("Event"),
+        _tr("Order"),
+        _tr("Entity"),
+        _tr("Profile"),
+        _tr("Verification"),
+        _tr("Summary"),
+    ]
+
+
+class RowKind(enum.IntEnum):
+    """What colours a row: picked once per row, looked up per paint."""
+
+    NORMAL = 0
+    REJECTED = 1
+    MALFORMED = 2
+    DUPLICATE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    row: FeedRow
+    texts: tuple[str, ...]
+    kind: RowKind
+    tooltip: str
+
+
+def received_text(received_us: int, today: date) -> str:
+    """Local time: ``HH:MM:SS`` for today, the date and minutes for older events."""
+    moment = datetime.fromtimestamp(received_us / 1_000_000, UTC).astimezone()
+    if moment.date() == today:
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _make_row(row: FeedRow, today: date) -> _Row:
+    if row.duplicate_of is not None:
+        kind = RowKind.DUPLICATE
+        verification = _tr("duplicate of #%1").replace("%1", str(row.duplicate_of))
+    elif row.verification == "rejected":
+        kind, verification = RowKind.REJECTED, _tr("rejected")
+    elif row.verification == "malformed":
+        kind, verification = RowKind.MALFORMED, _tr("malformed")
+    else:
+        kind, verification = RowKind.NORMAL, _tr("verified")
+    texts = (
+        received_text(row.received_us, today),
+        row.source,
+        row.event,
+        row.order_id or "",
+        row.entity_id or "",
+        row.profile or "",
+        verification,
+        row.summary,
+    )
+    tooltip = f"#{row.id}"
+    if row.verification_reason:
+        tooltip = f"#{row.id}: {row.verification_reason}"
+    return _Row(row, texts, kind, tooltip)
+
+
+def row_matches(flt: EventFilter, row: FeedRow) -> bool | None:
+    """Whether ``row`` passes ``flt``; None when only the store can tell (full text)."""
+    if flt.text:
+        return None
+    if row.duplicate_of is not None:
+        if not (flt.include_duplicates or flt.duplicates_only):
+            return False
+    elif flt.duplicates_only:
+        return False
+    checks: list[bool] = [
+        not flt.sources or row.source in flt.sources,
+        not flt.events or row.event in flt.events,
+        not flt.verification or row.verification in flt.verification,
+        flt.profile is None or row.profile == flt.profile,
+        flt.entity_id is None or row.entity_id == flt.entity_id,
+        flt.order_id is None or row.order_id == flt.order_id,
+        row.source not in flt.exclude_sources,
+        row.event not in flt.exclude_events,
+        row.verification not in flt.exclude_verification,
+        row.profile not in flt.exclude_profiles,
+        row.order_id not in flt.exclude_order_ids,
+        row.entity_id not in flt.exclude_entity_ids,
+        not flt.pinned_only or row.pinned,
+        not flt.unpinned_only or not row.pinned,
+    ]
+    received = row.received_us
+    if flt.since is not None:
+        checks.append(received >= _micros(flt.since))
+    if flt.until is not None:
+        checks.append(received < _micros(flt.until))
+    return all(checks)
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _live_rows(
+    store: EventStore, flt: EventFilter, top_id: int, context: JobContext
+) -> list[FeedRow]:
+    """Every matching row newer than ``top_id``, newest first, read in pages."""
+    rows: list[FeedRow] = []
+    before: int | None = None
+    while True:
+        context.check()
+        page = store.query_rows(flt, limit=LIVE_PAGE, before_id=before, after_id=top_id)
+        rows.extend(page)
+        if len(page) < LIVE_PAGE:
+            return rows
+        before = page[-1].id
+
+
+class EventFeedTableModel(QAbstractTableModel):
+    """The feed: newest first, paged in from the store, live rows inserted at the top.
+
+    Signals: ``query_finished(int)`` with the first page's size after :meth:`set_filter`;
+    ``live_inserted(int)`` after live rows went in at the top; ``pending_changed(int)``
+    while paused (how many matching events wait); ``failed(str)`` when a store read failed.
+    """
+
+    query_finished = Signal(int)
+    live_inserted = Signal(int)
+    pending_changed = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, jobs: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = jobs
+        self._store: EventStore | None = None
+        self._filter = EventFilter()
+        self._rows: list[_Row] = []
+        # id -> key; keys grow upward for live inserts and downward for pages, so a row's
+        # position is ``_top_key - key`` without renumbering anything on insert.
+        self._keys: dict[int, int] = {}
+        self._top_key = 0
+        self._bottom_key = 1
+        self._exhausted = True
+        self._fetching = False
+        self._loading = False
+        self._generation = 0
+        self._live_buffer: list[FeedRow] = []
+        self._live_query_needed = False
+        self._paused = False
+        self._pending = 0
+        self._titles = column_titles()
+        self._brushes: dict[RowKind, QBrush | None] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self.set_palette(QPalette())
+
+    # -- configuration ------------------------------------------------------------------
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Pick row colours readable on ``palette`` (light or dark)."""
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        self._brushes = {
+            RowKind.NORMAL: None,
+            RowKind.REJECTED: QBrush(QColor("#ff6b6b" if dark else "#c62828")),
+            RowKind.MALFORMED: QBrush(QColor("#ffb74d" if dark else "#a86200")),
+            RowKind.DUPLICATE: QBrush(QColor("#8a8a8a" if dark else "#8c8c8c")),
+        }
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+            )
+
+    def set_store(self, store: EventStore | None) -> None:
+        self._store = store
+        self.refresh()
+
+    @property
+    def event_filter(self) -> EventFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        """True while the first page for the current filter is on its way."""
+        return self._loading
+
+    def set_filter(self, flt: EventFilter) -> None:
+        """Show ``flt``; the first page is read in a job, an older query's answer is dropped."""
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the first page again (F5, a new filter, resume after a long pause)."""
+        self._generation += 1
+        self._jobs.cancel_lane("feed-page")
+        self._jobs.cancel_lane("feed-live")
+        self._fetching = False
+        self._live_buffer.clear()
+        self._live_query_needed = False
+        self._set_pending(0)
+        store = self._store
+        if store is None:
+            self._reset_rows([])
+            return
+        flt = self._filter
+        generation = self._generation
+        self._loading = True
+
+        def first_page(_context: JobContext) -> list[FeedRow]:
+            return store.query_rows(flt, limit=PAGE)
+
+        self._jobs.submit(
+            first_page,
+            on_done=lambda rows: self._first_page_arrived(generation, rows),
+            on_error=self._read_failed,
+            lane="feed-query",
+        )
+
+    # -- paging -------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and self._store is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetching or self._exhausted or not self._rows:
+            return
+        store = self._store
+        if store is None:
+            return
+        self._fetching = True
+        flt, before, generation = self._filter, self._rows[-1].row.id, self._generation
+
+        def next_page(_context: JobContext) -> list[FeedRow]:
+            return store.query_rows(flt, limit=PAGE, before_id=before)
+
+        self._jobs.submit(
+            next_page,
+            on_done=lambda rows: self._page_arrived(generation, rows),
+            on_error=self._read_failed,
+            lane="feed-page",
+        )
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetching
+
+    def _first_page_arrived(self, generation: int, rows: list[FeedRow]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._reset_rows(rows)
+        self._exhausted = len(rows) < PAGE
+        top = rows[0].id if rows else 0
+        # Live events that came in while the query ran may already be in the page.
+        self._live_buffer = [row for row in self._live_buffer if row.id > top]
+        if self._live_buffer or self._live_query_needed:
+            self._flush_timer.start()
+        self.query_finished.emit(len(rows))
+
+    def _page_arrived(self, generation: int, rows: list[FeedRow]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        known = self._keys
+        fresh = [row for row in rows if row.id not in known]
+        self._exhausted = len(rows) < PAGE
+        if not fresh:
+            return
+        today = date.today()
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for row in fresh:
+            self._rows.append(_make_row(row, today))
+            self._bottom_key -= 1
+            known[row.id] = self._bottom_key
+        self.endInsertRows()
+
+    def _reset_rows(self, rows: Sequence[FeedRow]) -> None:
+        today = date.today()
+        self.beginResetModel()
+        self._rows = [_make_row(row, today) for row in rows]
+        self._keys = {}
+        self._top_key = 0
+        for position, row in enumerate(rows):
+            self._keys[row.id] = -position
+        self._bottom_key = -len(rows) + 1 if rows else 1
+        self._exhausted = True
+        self.endResetModel()
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._fetching = False
+        self.failed.emit(_tr("Could not read the event store: %1").replace("%1", str(exc)))
+
+    # -- live events --------------------------------------------------------------------
+
+    def add_live(self, event: StoredEvent) -> None:
+        """Queue an event committed by the store (call on the GUI thread, via the bridge)."""
+        if self._store is None:
+            return
+        from console.store.sqlite import feed_row
+
+        row = feed_row(event)
+        verdict = row_matches(self._filter, row)
+        if verdict is False:
+            return
+        if verdict is None:
+            self._live_query_needed = True
+        else:
+            self._live_buffer.append(row)
+        if self._paused:
+            self._set_pending(self._pending + 1)
+            return
+        if not self._flush_timer.isActive() and not self._loading:
+            self._flush_timer.start()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        """While paused nothing is inserted; what arrives is counted and inserted on resume."""
+        if paused == self._paused:
+            return
+        self._paused = paused
+        if not paused:
+            self._set_pending(0)
+            if self._live_buffer or self._live_query_needed:
+                self._flush_timer.start(0)
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def _set_pending(self, count: int) -> None:
+        if count != self._pending:
+            self._pending = count
+            self.pending_changed.emit(count)
+
+    def _flush(self) -> None:
+        if self._paused or self._loading:
+            return
+        top = self._rows[0].row.id if self._rows else 0
+        if self._live_query_needed:
+            self._live_query_needed = False
+            self._live_buffer.clear()
+            store = self._store
+            if store is None:
+                return
+            flt, generation = self._filter, self._generation
+
+            def newer(context: JobContext) -> list[FeedRow]:
+                return _live_rows(store, flt, top, context)
+
+            self._jobs.submit(
+                newer,
+                on_done=lambda rows: self._insert_top(generation, rows),
+                on_error=self._read_failed,
+                lane="feed-live",
+            )
+            return
+        rows = sorted((row for row in self._live_buffer if row.id > top), key=lambda r: -r.id)
+        self._live_buffer.clear()
+        self._insert_top(self._generation, rows)
+
+    def _insert_top(self, generation: int, rows: list[FeedRow]) -> None:
+        if generation != self._generation:
+            return
+        fresh = [row for row in rows if row.id not in self._keys]
+        if not fresh:
+            return
+        today = date.today()
+        count = len(fresh)
+        self.beginInsertRows(QModelIndex(), 0, count - 1)
+        self._rows[0:0] = [_make_row(row, today) for row in fresh]
+        # ``fresh`` is newest first: the newest gets the highest key.
+        for offset, row in enumerate(reversed(fresh), start=1):
+            self._keys[row.id] = self._top_key + offset
+        self._top_key += count
+        self.endInsertRows()
+        self.live_inserted.emit(count)
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def row_of(self, event_id: int) -> int | None:
+        """The row showing ``event_id``, or None when it is not loaded."""
+        key = self._keys.get(event_id)
+        return None if key is None else self._top_key - key
+
+    def event_id(self, row: int) -> int | None:
+        return self._rows[row].row.id if 0 <= row < len(self._rows) else None
+
+    def feed_row(self, row: int) -> FeedRow | None:
+        return self._rows[row].row if 0 <= row < len(self._rows) else None
+
+    def sample_texts(self, count: int = 200) -> list[tuple[str, ...]]:
+        """Display strings of the first ``count`` rows (for sizing columns)."""
+        return [entry.texts for entry in self._rows[:count]]
+
+    def set_row_pinned(self, event_id: int, pinned: bool) -> None:
+        """Reflect a pin change made elsewhere (the inspector) without re-reading the page."""
+        position = self.row_of(event_id)
+        if position is None:
+            return
+        entry = self._rows[position]
+        self._rows[position] = _Row(
+            entry.row._replace(pinned=pinned), entry.texts, entry.kind, entry.tooltip
+        )
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1))
+
+    # -- QAbstractTableModel ------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        if row >= len(self._rows):
+            return None
+        entry = self._rows[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.texts[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._brushes.get(entry.kind)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.tooltip
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if entry.row.pinned else None
+        if role == EventIdRole:
+            return entry.row.id
+        if role == RowRole:
+            return entry.row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._titles)
+        ):
+            return self._titles[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

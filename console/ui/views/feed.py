@@ -1,0 +1,196 @@
+"""The feed table: fixed-height rows, the "N new events" chip, and the view stays put.
+
+When live rows go in at the top while the operator is reading further down, the
+scroll position moves by the inserted rows' height, so the rows in view (and the
+selection, which Qt keeps by persistent index) do not jump; a chip over the table says
+how many arrived and scrolls to the top when clicked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+from console.ui.models.feed import Column, EventFeedTableModel, EventIdRole, column_titles
+
+# Column widths are measured on this many rows, never on the whole feed.
+WIDTH_SAMPLE_ROWS = 200
+MIN_COLUMN_WIDTH = 48
+MAX_COLUMN_WIDTH = 360
+
+
+class FeedTableView(QTableView):
+    """A ``QTableView`` for :class:`EventFeedTableModel`; emits ids, never widgets.
+
+    Signals: ``current_event_changed(object)`` with the current row's event id or None;
+    ``selection_size_changed(int)``; ``original_requested(int)`` when the operator
+    activates a duplicate's verification cell.
+    """
+
+    current_event_changed = Signal(object)
+    selection_size_changed = Signal(int)
+    original_requested = Signal(int)
+
+    def __init__(self, model: EventFeedTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._feed = model
+        self._new_rows = 0
+        self.setModel(model)
+        self.setObjectName("feedTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSortingEnabled(False)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(QFontMetrics(self.font()).height() + 8)
+        horizontal = self.horizontalHeader()
+        horizontal.setStretchLastSection(True)
+        horizontal.setHighlightSections(False)
+        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._widths_from_sample = False
+
+        self._chip = QToolButton(self)
+        self._chip.setObjectName("newEventsChip")
+        self._chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._chip.hide()
+        self._chip.clicked.connect(self.jump_to_top)
+
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsInserted.connect(self._after_insert)
+        model.modelReset.connect(self._after_reset)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.activated.connect(self._activated)
+
+    # -- anchoring ----------------------------------------------------------------------
+
+    def _before_insert(self, parent: QModelIndex, first: int, _last: int) -> None:
+        self._anchor = not parent.isValid() and first == 0 and self.verticalScrollBar().value() > 0
+
+    def _after_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        if parent.isValid() or first != 0:
+            return
+        if getattr(self, "_anchor", False):
+            bar = self.verticalScrollBar()
+            before = bar.value()
+            height = self.verticalHeader().defaultSectionSize() * (last - first + 1)
+            # The range grows only once the view has laid out the new rows: do it now.
+            self.updateGeometries()
+            bar.setValue(before + height)
+            self._new_rows += last - first + 1
+            self._show_chip()
+        elif not self._widths_from_sample:
+            self.size_columns_from_sample()
+
+    def _after_reset(self) -> None:
+        self._new_rows = 0
+        self._chip.hide()
+
+    def _scrolled(self, value: int) -> None:
+        if value == 0 and self._chip.isVisible():
+            self._new_rows = 0
+            self._chip.hide()
+
+    @property
+    def new_rows(self) -> int:
+        """Rows that arrived above the view since the operator scrolled down."""
+        return self._new_rows
+
+    @property
+    def chip(self) -> QToolButton:
+        return self._chip
+
+    def jump_to_top(self) -> None:
+        self._new_rows = 0
+        self._chip.hide()
+        self.scrollToTop()
+
+    def _show_chip(self) -> None:
+        text = self.tr("↑ %n new event(s)", "", self._new_rows)
+        self._chip.setText(text)
+        self._chip.adjustSize()
+        self._place_chip()
+        self._chip.show()
+        self._chip.raise_()
+
+    def _place_chip(self) -> None:
+        header = self.horizontalHeader().height()
+        x = (self.width() - self._chip.width()) // 2
+        self._chip.move(QPoint(max(0, x), header + 6))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._chip.isVisible():
+            self._place_chip()
+
+    # -- widths -------------------------------------------------------------------------
+
+    def size_columns_from_sample(self) -> None:
+        """Set widths from the widest of a sample of rows (never ResizeToContents)."""
+        sample = self._feed.sample_texts(WIDTH_SAMPLE_ROWS)
+        if not sample:
+            return
+        self._widths_from_sample = True
+        metrics = QFontMetrics(self.font())
+        header_metrics = QFontMetrics(self.horizontalHeader().font())
+        titles = column_titles()
+        for column in Column:
+            if column is Column.SUMMARY:
+                continue
+            widest = max(metrics.horizontalAdvance(texts[column]) for texts in sample)
+            widest = max(widest, header_metrics.horizontalAdvance(titles[column]) + 12)
+            width = min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 18))
+            self.setColumnWidth(column, width)
+
+    def mark_widths_restored(self) -> None:
+        """Widths came from the saved layout: do not size them from the sample."""
+        self._widths_from_sample = True
+
+    # -- selection ----------------------------------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_event_changed.emit(current.data(EventIdRole) if current.isValid() else None)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.selection_size_changed.emit(len(self.selectionModel().selectedRows()))
+
+    def selected_event_ids(self) -> list[int]:
+        """Ids of the selected rows, top to bottom."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        ids = [self._feed.event_id(row) for row in rows]
+        return [event_id for event_id in ids if event_id is not None]
+
+    def current_event_id(self) -> int | None:
+        index = self.currentIndex()
+        return self._feed.event_id(index.row()) if index.isValid() else None
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self._feed.feed_row(index.row())
+        if row is not None and index.column() == Column.VERIFICATION and row.duplicate_of:
+            self.original_requested.emit(row.duplicate_of)
+
+    def select_event(self, event_id: int) -> bool:
+        """Make ``event_id`` current and visible; False when it is not loaded."""
+        row = self._feed.row_of(event_id)
+        if row is None:
+            return False
+        index = self._feed.index(row, 0)
+        self.setCurrentIndex(index)
+        self.selectRow(row)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True

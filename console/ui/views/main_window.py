@@ -1,0 +1,710 @@
+"""The operator window: saved views, the query bar, the live feed and the inspector beside it.
+
+The window is built and painted before the console runs. When
+:class:`~console.ui.context.ConsoleContext` reports ``ready`` it connects the store to
+the feed (through :class:`~console.ui.bridge.StoreEventBridge`) and starts counting.
+The inspector and its dialogs are injected through :class:`InspectorFactories`, so
+this module works (and is tested) without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStyle,
+    QSystemTrayIcon,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store.model import StoredEvent
+from console.store.querylang import ParsedQuery
+from console.ui.bridge import StoreEventBridge
+from console.ui.context import ConsoleContext
+from console.ui.models.feed import EventFeedTableModel
+from console.ui.settings import LayoutStore, WindowLayout
+from console.ui.views.feed import FeedTableView
+from console.ui.views.query_bar import QueryBar
+from console.ui.views.sidebar import SavedViewsPanel
+from console.ui.views.status_bar import ConsoleStatusBar
+from console.ui.views.welcome import WelcomePanel
+
+log = logging.getLogger(__name__)
+
+# Event names offered after "event:" before any have been seen.
+KNOWN_EVENTS = (
+    "ONSALEORDERSAVED",
+    "ONPROPERTYVALUEENTITYSAVED",
+    "ONSALEORDERDELETED",
+    "ONSALESHIPMENTENTITYSAVED",
+    "ORDER_CREATED",
+)
+# How many pages "Go to original" reads looking for an original further down.
+ORIGINAL_SEARCH_PAGES = 50
+
+
+class InspectorWidget(Protocol):
+    """What the window needs of the inspector (``console.ui.views.inspector.InspectorPanel``)."""
+
+    def show_event(self, event_id: int | None) -> None: ...
+
+
+InspectorFactory = Callable[[ConsoleContext, QWidget], QWidget]
+DiffFactory = Callable[[ConsoleContext, int, int, QWidget], QDialog]
+ResendFactory = Callable[[ConsoleContext, int, QWidget], QDialog]
+TimelineFactory = Callable[[ConsoleContext, "str | None", str, QWidget], QDialog]
+
+
+@dataclass
+class InspectorFactories:
+    """How the window makes the inspector and its dialogs; None leaves that part out."""
+
+    inspector: InspectorFactory | None = None
+    diff: DiffFactory | None = None
+    resend: ResendFactory | None = None
+    timeline: TimelineFactory | None = None
+
+
+def _optional(module: str, name: str) -> Any:
+    """``module.name`` when this build has it (the inspector arrives on its own branch)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        log.info("%s.%s not available in this build", module, name)
+        return None
+
+
+def default_factories() -> InspectorFactories:
+    """The real inspector and dialogs when this build has them."""
+    panel = _optional("console.ui.views.inspector", "InspectorPanel")
+    diff = _optional("console.ui.dialogs.diff", "DiffDialog")
+    resend = _optional("console.ui.dialogs.resend", "ResendDialog")
+    timeline = _optional("console.ui.views.timeline", "TimelineDialog")
+    return InspectorFactories(
+        inspector=(lambda c, p: panel(c, p)) if panel is not None else None,
+        diff=(lambda c, a, b, p: diff(c, a, b, p)) if diff is not None else None,
+        resend=(lambda c, e, p: resend(c, e, p)) if resend is not None else None,
+        timeline=(lambda c, pr, o, p: timeline(c, pr, o, p)) if timeline is not None else None,
+    )
+
+
+class MainWindow(QMainWindow):
+    """The console's main window.
+
+    Signals: ``quit_requested()`` from File → Quit (Ctrl+Q) and the tray.
+    """
+
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        context: ConsoleContext,
+        *,
+        factories: InspectorFactories | None = None,
+        layout_store: LayoutStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.factories = factories if factories is not None else InspectorFactories()
+        self._layout_store = layout_store or LayoutStore()
+        self._bridge: StoreEventBridge | None = None
+        self._seen_events: set[str] = set(KNOWN_EVENTS)
+        self._original_search: tuple[int, int] | None = None
+        self._dialogs: list[QDialog] = []
+        self.tray: QSystemTrayIcon | None = None
+        self.setWindowTitle(self.tr("b24-console"))
+        self.setObjectName("mainWindow")
+
+        # -- parts --------------------------------------------------------------------
+        self.feed_model = EventFeedTableModel(context.jobs, self)
+        self.feed_model.set_palette(self.palette())
+        self.feed = FeedTableView(self.feed_model, self)
+        self.query_bar = QueryBar(self)
+        self.sidebar = SavedViewsPanel(context, self)
+        self.status = ConsoleStatusBar(context, self)
+        self.setStatusBar(self.status)
+        self.welcome = WelcomePanel(self)
+        self.welcome.hide()
+        self.error_banner = QLabel(self)
+        self.error_banner.setObjectName("errorBanner")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_banner.setStyleSheet(
+            "QLabel#errorBanner { background: #b71c1c; color: white; padding: 8px; }"
+        )
+        self.error_banner.hide()
+
+        self.live_button = QToolButton(self)
+        self.live_button.setObjectName("liveButton")
+        self.live_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.pending_label = QLabel(self)
+        self.pending_label.setObjectName("pendingLabel")
+
+        inspector: QWidget | None = None
+        if self.factories.inspector is not None:
+            inspector = self.factories.inspector(context, self)
+        self.inspector = inspector
+
+        # -- layout -------------------------------------------------------------------
+        query_row = QHBoxLayout()
+        query_row.setContentsMargins(0, 0, 0, 0)
+        query_row.addWidget(self.query_bar, 1)
+        query_row.addWidget(self.pending_label)
+        query_row.addWidget(self.live_button)
+        feed_area = QWidget(self)
+        feed_layout = QVBoxLayout(feed_area)
+        feed_layout.setContentsMargins(4, 4, 4, 0)
+        feed_layout.setSpacing(4)
+        feed_layout.addWidget(self.error_banner)
+        feed_layout.addWidget(self.welcome)
+        feed_layout.addLayout(query_row)
+        feed_layout.addWidget(self.feed, 1)
+
+        self.feed_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.feed_splitter.setObjectName("feedSplitter")
+        self.feed_splitter.addWidget(feed_area)
+        if inspector is not None:
+            self.feed_splitter.addWidget(inspector)
+            self.feed_splitter.setStretchFactor(0, 3)
+            self.feed_splitter.setStretchFactor(1, 2)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.sidebar)
+        self.main_splitter.addWidget(self.feed_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([170, 1200])
+        self.main_splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.main_splitter)
+
+        self._build_actions()
+        self._connect()
+        self._update_actions()
+        self._show_pending(0)
+        self.resize(1400, 820)
+        self.restore_layout()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        shortcuts: list[QKeySequence] | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+        *,
+        name: str,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if isinstance(shortcuts, list):
+            action.setShortcuts(shortcuts)
+        elif shortcuts is not None:
+            action.setShortcut(QKeySequence(shortcuts))
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(lambda _checked: slot())
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        self.focus_query_action = self._action(
+            tr("Focus the query bar"),
+            [QKeySequence("Ctrl+L"), QKeySequence("Ctrl+F")],
+            self.query_bar.focus,
+            name="focusQuery",
+        )
+        self.clear_filter_action = QAction(tr("Clear the filter"), self.query_bar)
+        self.clear_filter_action.setObjectName("clearFilter")
+        self.clear_filter_action.setShortcut(QKeySequence("Esc"))
+        self.clear_filter_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.clear_filter_action.triggered.connect(self.query_bar.clear)
+        self.query_bar.addAction(self.clear_filter_action)
+        self.inspect_action = QAction(tr("Inspect the selected event"), self.feed)
+        self.inspect_action.setObjectName("inspect")
+        self.inspect_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.inspect_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.inspect_action.triggered.connect(self.inspect_current)
+        self.feed.addAction(self.inspect_action)
+        self.go_to_original_action = self._action(
+            tr("Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
+        )
+        self.pin_action = self._action(tr("Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
+        self.compare_action = self._action(
+            tr("Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
+        )
+        self.resend_action = self._action(
+            tr("Edit and resend…"), "Ctrl+R", self.resend_current, name="resend"
+        )
+        self.timeline_action = self._action(
+            tr("Order timeline"), "Ctrl+T", self.timeline_current, name="timeline"
+        )
+        self.export_action = self._action(
+            tr("Export the current filter…"), "Ctrl+E", self.export_current, name="export"
+        )
+        self.refresh_action = self._action(tr("Refresh"), "F5", self.refresh, name="refresh")
+        self.pause_action = self._action(
+            tr("Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
+        )
+        self.jump_top_action = self._action(
+            tr("Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
+        )
+        self.notify_action = QAction(tr("Notify about new orders"), self)
+        self.notify_action.setObjectName("notifyOrders")
+        self.notify_action.setCheckable(True)
+        self.notify_action.setChecked(self.context.settings.window.notify_new_orders)
+        self.notify_action.toggled.connect(self._notify_toggled)
+        self.shortcuts_action = self._action(
+            tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
+        )
+        self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit")
+        self.live_button.setDefaultAction(self.pause_action)
+        self.live_button.setCheckable(True)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(tr("&File"))
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menu.addMenu(tr("&View"))
+        view_menu.addAction(self.focus_query_action)
+        view_menu.addAction(self.clear_filter_action)
+        view_menu.addAction(self.sidebar.save_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.pause_action)
+        view_menu.addAction(self.jump_top_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.notify_action)
+        event_menu = menu.addMenu(tr("&Event"))
+        for action in (
+            self.inspect_action,
+            self.go_to_original_action,
+            self.pin_action,
+            self.compare_action,
+            self.resend_action,
+            self.timeline_action,
+        ):
+            event_menu.addAction(action)
+        help_menu = menu.addMenu(tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
+
+        self.feed.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.feed.customContextMenuRequested.connect(self._feed_menu)
+
+    def shortcut_actions(self) -> list[QAction]:
+        """Every action with a keyboard shortcut, in menu order (for the help dialog)."""
+        actions = [
+            self.focus_query_action,
+            self.clear_filter_action,
+            self.inspect_action,
+            self.go_to_original_action,
+            self.pin_action,
+            self.compare_action,
+            self.resend_action,
+            self.timeline_action,
+            self.export_action,
+            self.refresh_action,
+            self.pause_action,
+            self.jump_top_action,
+            self.shortcuts_action,
+            self.quit_action,
+        ]
+        known = set(actions)
+        # Actions other parts add later (the forms) are listed too.
+        actions += [a for a in self.findChildren(QAction) if a not in known and a.shortcuts()]
+        return actions
+
+    def _feed_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (
+            self.inspect_action,
+            self.go_to_original_action,
+            self.pin_action,
+            self.compare_action,
+            self.resend_action,
+            self.timeline_action,
+        ):
+            if action.isEnabled():
+                menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        menu.exec(self.feed.viewport().mapToGlobal(position))
+
+    # -- wiring -------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.query_bar.query_changed.connect(self._query_changed)
+        self.sidebar.view_chosen.connect(self.query_bar.set_query)
+        self.feed.current_event_changed.connect(self._current_event_changed)
+        self.feed.selection_size_changed.connect(lambda _n: self._update_actions())
+        self.feed.original_requested.connect(self.show_original)
+        self.feed_model.pending_changed.connect(self._show_pending)
+        self.feed_model.failed.connect(self.show_message)
+        self.feed_model.rowsInserted.connect(self._rows_arrived)
+        self.feed_model.query_finished.connect(self._query_finished)
+        self.context.ready.connect(self._console_ready)
+        self.context.message.connect(self.show_message)
+        pin_changed = getattr(self.inspector, "pin_changed", None)
+        if pin_changed is not None:
+            pin_changed.connect(self.feed_model.set_row_pinned)
+        timeline_requested = getattr(self.inspector, "timeline_requested", None)
+        if timeline_requested is not None:
+            timeline_requested.connect(self.open_timeline)
+
+    def _console_ready(self) -> None:
+        console = self.context.console
+        if console is None:
+            return
+        store = console.store
+        self._bridge = StoreEventBridge(store, self)
+        self._bridge.event_committed.connect(self._event_committed)
+        self.feed_model.set_store(store)
+        profiles = console.profile_names()
+        self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
+        self.welcome.setVisible(not profiles and not console.is_demo)
+        if console.is_demo:
+            self.setWindowTitle(self.tr("b24-console — demo"))
+
+    def detach(self) -> None:
+        """Stop receiving store events (before the console stops)."""
+        if self._bridge is not None:
+            self._bridge.detach()
+            self._bridge = None
+
+    def _event_committed(self, event: StoredEvent) -> None:
+        self.feed_model.add_live(event)
+        self.status.add_live(event)
+        self.sidebar.note_event()
+        if event.event not in self._seen_events:
+            self._seen_events.add(event.event)
+            console = self.context.console
+            self.query_bar.set_known_values(
+                profiles=console.profile_names() if console is not None else [],
+                events=sorted(self._seen_events),
+            )
+        if self.tray is not None:
+            notify = getattr(self.tray, "notify", None)
+            if notify is not None:
+                notify(event)
+
+    def show_start_error(self, text: str) -> None:
+        """The console did not start: say why and what to do, above the feed and in red below."""
+        self.error_banner.setText(text)
+        self.error_banner.show()
+        self.status.set_listener_error(text.split("\n", 1)[0])
+
+    def show_message(self, text: str) -> None:
+        self.status.showMessage(text, 8000)
+
+    # -- query and feed -----------------------------------------------------------------
+
+    def _query_changed(self, text: str, parsed: ParsedQuery) -> None:
+        self.feed_model.set_filter(parsed.filter)
+        self.sidebar.set_current_query(text)
+
+    def _query_finished(self, count: int) -> None:
+        del count
+        if not self.feed_model.rowCount():
+            self.feed.viewport().update()
+
+    def refresh(self) -> None:
+        self.feed_model.refresh()
+        self.sidebar.refresh_counts()
+        self.status.refresh_snapshot()
+
+    def _pause_toggled(self) -> None:
+        paused = self.pause_action.isChecked()
+        self.feed_model.set_paused(paused)
+        self._show_pending(self.feed_model.pending)
+
+    def _show_pending(self, count: int) -> None:
+        paused = self.feed_model.paused
+        self.live_button.setText(self.tr("Paused") if paused else self.tr("● Live"))
+        self.live_button.setToolTip(
+            self.tr("Resume the live feed (F8)") if paused else self.tr("Pause the live feed (F8)")
+        )
+        if paused:
+            self.pending_label.setText(self.tr("Paused — %n new", "", count))
+            self.pending_label.show()
+        else:
+            self.pending_label.hide()
+
+    def _current_event_changed(self, event_id: object) -> None:
+        self._update_actions()
+        if self.inspector is not None:
+            show = getattr(self.inspector, "show_event", None)
+            if show is not None:
+                show(event_id if isinstance(event_id, int) else None)
+
+    def _update_actions(self) -> None:
+        selected = self.feed.selected_event_ids()
+        current = self.feed.current_event_id()
+        row = self.feed_model.feed_row(self.feed.currentIndex().row())
+        factories = self.factories
+        self.compare_action.setEnabled(len(selected) == 2 and factories.diff is not None)
+        self.resend_action.setEnabled(current is not None and factories.resend is not None)
+        self.timeline_action.setEnabled(
+            row is not None and bool(row.order_id) and factories.timeline is not None
+        )
+        self.pin_action.setEnabled(bool(selected))
+        self.inspect_action.setEnabled(current is not None)
+        self.go_to_original_action.setEnabled(row is not None and row.duplicate_of is not None)
+
+    def inspect_current(self) -> None:
+        if self.inspector is not None:
+            self.inspector.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            focus_next = self.inspector.focusNextChild
+            focus_next()
+
+    # -- "Go to original" ---------------------------------------------------------------
+
+    def go_to_original(self) -> None:
+        row = self.feed_model.feed_row(self.feed.currentIndex().row())
+        if row is not None and row.duplicate_of is not None:
+            self.show_original(row.duplicate_of)
+
+    def show_original(self, event_id: int) -> None:
+        """Select the original of a duplicate, reading further pages if it is not loaded."""
+        if self.feed.select_event(event_id):
+            self._original_search = None
+            return
+        if not self.feed_model.canFetchMore():
+            self._original_not_in_view(event_id)
+            return
+        self._original_search = (event_id, ORIGINAL_SEARCH_PAGES)
+        self.feed_model.fetchMore()
+
+    def _rows_arrived(self) -> None:
+        if self._original_search is None:
+            return
+        event_id, pages_left = self._original_search
+        if self.feed.select_event(event_id):
+            self._original_search = None
+        elif pages_left > 0 and self.feed_model.canFetchMore():
+            self._original_search = (event_id, pages_left - 1)
+            QTimer.singleShot(0, self.feed_model.fetchMore)
+        else:
+            self._original_search = None
+            self._original_not_in_view(event_id)
+
+    def _original_not_in_view(self, event_id: int) -> None:
+        self.show_message(
+            self.tr("The original #%1 is not in this view; it is shown in the inspector.").replace(
+                "%1", str(event_id)
+            )
+        )
+        if self.inspector is not None:
+            show = getattr(self.inspector, "show_event", None)
+            if show is not None:
+                show(event_id)
+
+    # -- event actions ------------------------------------------------------------------
+
+    def toggle_pin(self) -> None:
+        store = self.context.store
+        ids = self.feed.selected_event_ids()
+        if store is None or not ids:
+            return
+        rows = [self.feed_model.feed_row(self.feed_model.row_of(i) or 0) for i in ids]
+        # Pin all unless every selected one is pinned already.
+        pin = not all(row is not None and row.pinned for row in rows)
+
+        def apply(_c: object) -> list[int]:
+            return [event_id for event_id in ids if store.set_pinned(event_id, pin)]
+
+        def done(changed: list[int]) -> None:
+            for event_id in changed:
+                self.feed_model.set_row_pinned(event_id, pin)
+            current = self.feed.current_event_id()
+            if self.inspector is not None and current in changed:
+                getattr(self.inspector, "show_event", lambda _i: None)(current)
+            self.sidebar.note_event()
+
+        self.context.jobs.submit(apply, on_done=done, on_error=lambda e: self.show_message(str(e)))
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        self._dialogs.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _obj=None: self._dialogs.remove(dialog))
+        dialog.show()
+
+    def compare_selected(self) -> None:
+        ids = self.feed.selected_event_ids()
+        if len(ids) != 2 or self.factories.diff is None:
+            return
+        # Older first: "what changed from the first save to the second".
+        first, second = sorted(ids)
+        self._open_dialog(self.factories.diff(self.context, first, second, self))
+
+    def resend_current(self) -> None:
+        current = self.feed.current_event_id()
+        if current is None or self.factories.resend is None:
+            return
+        self._open_dialog(self.factories.resend(self.context, current, self))
+
+    def timeline_current(self) -> None:
+        row = self.feed_model.feed_row(self.feed.currentIndex().row())
+        if row is not None and row.order_id:
+            self.open_timeline(row.profile or "", row.order_id)
+
+    def open_timeline(self, profile: str, order_id: str) -> None:
+        if self.factories.timeline is None:
+            return
+        self._open_dialog(self.factories.timeline(self.context, profile or None, order_id, self))
+
+    def export_current(self) -> None:
+        store = self.context.store
+        if store is None:
+            self.show_message(self.tr("The store is not open yet."))
+            return
+        path_text, _chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export events"),
+            str(Path.home() / "events.jsonl"),
+            self.tr("JSON lines (*.jsonl);;CSV (*.csv)"),
+        )
+        if not path_text:
+            return
+        self.start_export(Path(path_text))
+
+    def start_export(self, path: Path) -> QDialog:
+        """Export the current filter to ``path`` (the format follows the suffix)."""
+        from console.ui.dialogs.export import ExportDialog
+
+        store = self.context.store
+        assert store is not None
+        dialog = ExportDialog(self.context.jobs, store, self.feed_model.event_filter, path, self)
+        dialog.finished_export.connect(
+            lambda n: self.show_message(
+                self.tr("Exported %n event(s) to %1", "", n).replace("%1", str(path))
+            )
+        )
+        self._open_dialog(dialog)
+        dialog.start()
+        return dialog
+
+    def show_shortcuts(self) -> QDialog:
+        from console.ui.dialogs.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.shortcut_actions(), self)
+        self._open_dialog(dialog)
+        return dialog
+
+    def _notify_toggled(self, checked: bool) -> None:
+        settings = self.context.settings
+        settings.window.notify_new_orders = checked
+        snapshot = settings.model_copy(deep=True)
+
+        def save(_c: object) -> None:
+            from console.core.settings import save_settings
+
+            save_settings(snapshot)
+
+        self.context.jobs.submit(save, on_error=lambda e: self.show_message(str(e)))
+
+    def install_tray(self) -> None:
+        """A tray icon when the desktop has a tray."""
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        from console.ui.tray import ConsoleTrayIcon
+
+        icon = self.windowIcon()
+        if icon.isNull():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+            self.setWindowIcon(icon)
+        self.tray = ConsoleTrayIcon(self, QIcon(icon), self.notify_action, self.quit_action)
+        self.tray.show()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def current_layout(self) -> WindowLayout:
+        return WindowLayout(
+            geometry=self.saveGeometry(),
+            state=self.saveState(),
+            main_splitter=self.main_splitter.saveState(),
+            feed_splitter=self.feed_splitter.saveState(),
+            feed_header=self.feed.horizontalHeader().saveState(),
+            last_query=self.query_bar.text,
+            selected_view=self.sidebar.current_view_name(),
+        )
+
+    def save_layout(self) -> None:
+        self._layout_store.save(self.current_layout())
+
+    def restore_layout(self) -> None:
+        layout = self._layout_store.load()
+        if layout.geometry is not None:
+            self.restoreGeometry(layout.geometry)
+        if layout.state is not None:
+            self.restoreState(layout.state)
+        if layout.main_splitter is not None:
+            self.main_splitter.restoreState(layout.main_splitter)
+        if layout.feed_splitter is not None:
+            self.feed_splitter.restoreState(layout.feed_splitter)
+        if layout.feed_header is not None and self.feed.horizontalHeader().restoreState(
+            layout.feed_header
+        ):
+            self.feed.mark_widths_restored()
+        if layout.selected_view is not None and (
+            self.sidebar.model.row_of_name(layout.selected_view) is not None
+        ):
+            row = self.sidebar.model.row_of_name(layout.selected_view)
+            assert row is not None
+            self.sidebar.list.setCurrentIndex(self.sidebar.model.index(row))
+        self.query_bar.set_query(layout.last_query)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+        self.quit_requested.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.feed_model.set_palette(self.palette())
+
+
+class FirstPaintProbe(QObject):
+    """Calls ``on_paint`` once, after the watched widget's first paint event."""
+
+    def __init__(self, watched: QWidget, on_paint: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._on_paint = on_paint
+        self._done = False
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            # The paint has not been flushed yet; report right after it is.
+            QTimer.singleShot(0, self._on_paint)
+        return False
+
+
+__all__ = [
+    "FirstPaintProbe",
+    "InspectorFactories",
+    "InspectorWidget",
+    "MainWindow",
+    "default_factories",
+]

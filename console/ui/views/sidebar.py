@@ -1,0 +1,199 @@
+"""The sidebar: saved views with live counts; picking one sets the query bar.
+
+Counts are read in a job ("view-counts" lane) and refreshed at most every
+:data:`COUNT_REFRESH_MS` while events arrive, so a flood of events costs one count
+query per view every couple of seconds, not one per event.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QListView,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store.querylang import parse_query
+from console.ui.context import ConsoleContext
+from console.ui.models.views import CountRole, QueryRole, SavedViewListModel
+
+COUNT_REFRESH_MS = 2000
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """Paints the view's count right-aligned in a muted colour beside its name."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().paint(painter, option, index)
+        count = index.data(CountRole)
+        if count is None:
+            return
+        rect: QRect = option.rect.adjusted(0, 0, -8, 0)
+        painter.save()
+        palette: QPalette = option.palette
+        painter.setPen(
+            palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+        )
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{count:,}"
+        )
+        painter.restore()
+
+
+def count_views(context: ConsoleContext, queries: list[str]) -> dict[str, int]:
+    """Runs in a job: one store count per distinct query."""
+    store = context.store
+    if store is None:
+        return {}
+    return {query: store.count(parse_query(query).filter) for query in dict.fromkeys(queries)}
+
+
+class SavedViewsPanel(QWidget):
+    """A ``QListView`` over :class:`SavedViewListModel`.
+
+    Signals: ``view_chosen(str)`` with the view's query; ``counts_updated()``.
+    """
+
+    view_chosen = Signal(str)
+    counts_updated = Signal()
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._current_query = ""
+        self.model = SavedViewListModel(context.settings.window.saved_views, self)
+        self.list = QListView(self)
+        self.list.setObjectName("savedViews")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(_CountDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.clicked.connect(self._clicked)
+        self.list.activated.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+
+        self.save_action = QAction(self.tr("Save current query as view…"), self)
+        self.save_action.triggered.connect(self.save_current_query)
+
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(COUNT_REFRESH_MS)
+        self._throttle.timeout.connect(self.refresh_counts)
+        context.ready.connect(self.refresh_counts)
+
+    def set_current_query(self, query: str) -> None:
+        """Highlight the view whose query is ``query`` (or none)."""
+        self._current_query = query
+        row = self.model.row_of_query(query)
+        selection = self.list.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.model.index(row)
+        if self.list.currentIndex() != index:
+            self.list.setCurrentIndex(index)
+
+    def select_view(self, name: str) -> bool:
+        row = self.model.row_of_name(name)
+        if row is None:
+            return False
+        self.list.setCurrentIndex(self.model.index(row))
+        self._clicked(self.model.index(row))
+        return True
+
+    def current_view_name(self) -> str | None:
+        index = self.list.currentIndex()
+        view = self.model.view(index.row()) if index.isValid() else None
+        return view.name if view is not None else None
+
+    def _clicked(self, index: QModelIndex) -> None:
+        query = index.data(QueryRole)
+        if isinstance(query, str):
+            self._current_query = query
+            self.view_chosen.emit(query)
+
+    # -- counts -------------------------------------------------------------------------
+
+    def note_event(self) -> None:
+        """An event arrived: refresh counts soon (at most every COUNT_REFRESH_MS)."""
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    def refresh_counts(self) -> None:
+        if self._context.store is None:
+            return
+        context = self._context
+        queries = [view.query for view in self.model.views()]
+        context.jobs.submit(
+            lambda _c: count_views(context, queries),
+            on_done=self._counts_arrived,
+            on_error=lambda exc: context.message.emit(str(exc)),
+            lane="view-counts",
+        )
+
+    def _counts_arrived(self, counts: dict[str, int]) -> None:
+        self.model.set_counts(counts)
+        self.counts_updated.emit()
+
+    # -- operator's views ---------------------------------------------------------------
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.save_action)
+        index = self.list.indexAt(position)
+        view = self.model.view(index.row()) if index.isValid() else None
+        if view is not None and not view.builtin:
+            remove = menu.addAction(self.tr("Remove view “%1”").replace("%1", view.name))
+            remove.triggered.connect(lambda: self.remove_view(index.row()))
+        menu.exec(self.list.viewport().mapToGlobal(position))
+
+    def save_current_query(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Save view"),
+            self.tr("Name for the query “%1”:").replace(
+                "%1", self._current_query or self.tr("(everything)")
+            ),
+        )
+        if ok and name.strip():
+            self.add_view(name.strip()[:64], self._current_query)
+
+    def add_view(self, name: str, query: str) -> None:
+        row = self.model.add(name, query)
+        self.list.setCurrentIndex(self.model.index(row))
+        self._persist()
+        self.refresh_counts()
+
+    def remove_view(self, row: int) -> None:
+        if self.model.remove(row):
+            self._persist()
+
+    def _persist(self) -> None:
+        settings = self._context.settings
+        settings.window.saved_views = self.model.saved_views()
+        snapshot = settings.model_copy(deep=True)
+
+        def save(_c: object) -> None:
+            from console.core.settings import save_settings
+
+            save_settings(snapshot)
+
+        self._context.jobs.submit(
+            save,
+            on_error=lambda exc: self._context.message.emit(
+                self.tr("Could not save the views: %1").replace("%1", str(exc))
+            ),
+            lane="save-settings",
+        )
