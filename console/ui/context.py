@@ -8,12 +8,17 @@ Views and dialogs get this object passed in; none of them reaches for a global.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from console.core.settings import Settings
-from console.session import RunningConsole
 from console.store.model import EventStore
 from console.ui.jobs import JobRunner
+
+if TYPE_CHECKING:
+    # console.session pulls in aiohttp, the listener and httpx: not before the first paint.
+    from console.session import RunningConsole
 
 
 class ConsoleContext(QObject):

@@ -1,0 +1,263 @@
+"""The feed model pages through a real store and takes live events at the top."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from console.store import SqliteEventStore
+from console.store.model import EventFilter, EventSource, Verification
+from console.ui.bridge import StoreEventBridge
+from console.ui.jobs import JobRunner
+from console.ui.models.feed import (
+    PAGE,
+    Column,
+    EventFeedTableModel,
+    EventIdRole,
+    RowKind,
+)
+from console.ui.views.feed import FeedTableView
+from tests.ui.window_support import fill, record
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteEventStore]:
+    opened = SqliteEventStore(tmp_path / "events.sqlite3")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
+    del qtbot
+    runner = JobRunner()
+    try:
+        yield runner
+    finally:
+        runner.shutdown()
+
+
+def loaded_model(qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore) -> EventFeedTableModel:
+    model = EventFeedTableModel(jobs)
+    with qtbot.waitSignal(model.query_finished, timeout=10_000):
+        model.set_store(store)
+    return model
+
+
+def test_pages_in_until_the_store_is_exhausted(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore, qtmodeltester: ModelTester
+) -> None:
+    ids = fill(store, PAGE * 2 + 37)
+    model = loaded_model(qtbot, jobs, store)
+    assert model.rowCount() == PAGE
+    qtmodeltester.check(model)
+    while model.canFetchMore():
+        before = model.rowCount()
+        model.fetchMore()
+        qtbot.waitUntil(lambda: model.rowCount() > before or not model.canFetchMore())
+    assert model.rowCount() == len(ids)
+    shown = [model.index(row, 0).data(EventIdRole) for row in range(model.rowCount())]
+    assert shown == sorted(ids, reverse=True)
+    assert model.row_of(ids[0]) == len(ids) - 1
+    qtmodeltester.check(model)
+
+
+def test_rows_show_precomputed_texts_and_colours(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    store.append(record(1))
+    store.append(record(2, verification=Verification.REJECTED))
+    store.append(record(3, verification=Verification.MALFORMED))
+    original = store.append(record(4)).id
+    dup = store.append(record(4))
+    assert dup.duplicate_of == original
+    model = loaded_model(qtbot, jobs, store)
+    model.set_filter(EventFilter(include_duplicates=True))
+    qtbot.waitUntil(lambda: model.rowCount() == 5)
+    texts = [
+        (model.index(r, Column.ORDER).data(), model.index(r, Column.VERIFICATION).data())
+        for r in range(5)
+    ]
+    assert texts == [
+        ("4", f"duplicate of #{original}"),
+        ("4", "verified"),
+        ("3", "malformed"),
+        ("2", "rejected"),
+        ("1", "verified"),
+    ]
+    assert model._rows[3].kind is RowKind.REJECTED
+    assert model._rows[0].kind is RowKind.DUPLICATE
+    rejected_row = next(r for r in range(5) if model.index(r, Column.ORDER).data() == "2")
+    brush = model.index(rejected_row, 0).data(0x0009)  # ForegroundRole
+    assert brush is not None and brush.color().red() > 150
+
+
+def test_live_events_arrive_in_one_batch_at_the_top(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore, qtmodeltester: ModelTester
+) -> None:
+    fill(store, 5)
+    model = loaded_model(qtbot, jobs, store)
+    qtmodeltester.check(model)
+    with qtbot.waitSignal(model.query_finished, timeout=10_000):
+        model.set_filter(EventFilter(sources=frozenset({EventSource.BITRIX})))
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000) as blocker:
+            futures = [store.submit(record(n)) for n in range(100, 110)]
+            # A horoshop event the filter (bitrix only) does not take.
+            futures.append(store.submit(record(200, source=EventSource.HOROSHOP)))
+            new = [future.result(timeout=10).id for future in futures[:10]]
+    finally:
+        bridge.detach()
+    assert blocker.args == [10]
+    assert inserts == [(0, 9)]
+    assert model.rowCount() == 15
+    top = [model.index(r, 0).data(EventIdRole) for r in range(10)]
+    assert top == sorted(new, reverse=True)
+    assert all(model.index(r, Column.SOURCE).data() == "bitrix" for r in range(15))
+
+
+def test_live_full_text_filter_asks_the_store(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    store.append(record(1, payload={"note": "apple"}))
+    store.append(record(2, payload={"note": "pear"}))
+    model = EventFeedTableModel(jobs)
+    model.set_filter(EventFilter(text="apple"))
+    with qtbot.waitSignal(model.query_finished, timeout=10_000):
+        model.set_store(store)
+    assert model.rowCount() == 1
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000) as blocker:
+            store.append(record(3, payload={"note": "pear"}))
+            wanted = store.append(record(4, payload={"note": "apple pie"})).id
+    finally:
+        bridge.detach()
+    assert blocker.args == [1]
+    assert model.index(0, 0).data(EventIdRole) == wanted
+    assert model.rowCount() == 2
+
+
+def test_pause_counts_and_resume_inserts(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    fill(store, 3)
+    model = loaded_model(qtbot, jobs, store)
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        model.set_paused(True)
+        with qtbot.assertNotEmitted(model.live_inserted, wait=300):
+            for n in range(10, 17):
+                store.append(record(n))
+            qtbot.waitUntil(lambda: model.pending == 7)
+        assert model.rowCount() == 3
+        with qtbot.waitSignal(model.live_inserted, timeout=5000) as blocker:
+            model.set_paused(False)
+    finally:
+        bridge.detach()
+    assert blocker.args == [7]
+    assert model.pending == 0
+    assert model.rowCount() == 10
+
+
+def test_only_the_newest_query_lands(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    for n in range(1, 41):
+        source = EventSource.HOROSHOP if n % 4 == 0 else EventSource.BITRIX
+        store.append(record(n, source=source))
+    model = loaded_model(qtbot, jobs, store)
+    finished: list[int] = []
+    model.query_finished.connect(finished.append)
+    model.set_filter(EventFilter(sources=frozenset({EventSource.BITRIX})))
+    model.set_filter(EventFilter(sources=frozenset({EventSource.HOROSHOP})))
+    qtbot.waitUntil(lambda: bool(finished))
+    with qtbot.assertNotEmitted(model.query_finished, wait=300):
+        pass
+    assert finished == [10]
+    assert {model.index(r, Column.SOURCE).data() for r in range(model.rowCount())} == {"horoshop"}
+
+
+def test_insert_while_scrolled_down_keeps_the_view_and_shows_the_chip(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    fill(store, 150)
+    model = loaded_model(qtbot, jobs, store)
+    view = FeedTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    row_height = view.verticalHeader().defaultSectionSize()
+    view.verticalScrollBar().setValue(row_height * 60)
+    top_before = view.indexAt(QPoint(5, 5)).data(EventIdRole)
+    view.selectRow(65)
+    selected_before = view.selected_event_ids()
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000):
+            for n in range(500, 504):
+                store.append(record(n))
+        qtbot.waitUntil(lambda: model.rowCount() == 154)
+    finally:
+        bridge.detach()
+    assert view.indexAt(QPoint(5, 5)).data(EventIdRole) == top_before
+    assert view.selected_event_ids() == selected_before
+    assert view.chip.isVisible()
+    assert "4" in view.chip.text()
+    view.chip.click()
+    assert view.verticalScrollBar().value() == 0
+    assert not view.chip.isVisible()
+
+
+def test_insert_at_the_top_without_scrolling_shows_the_new_rows(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    fill(store, 50)
+    model = loaded_model(qtbot, jobs, store)
+    view = FeedTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000):
+            newest = store.append(record(900)).id
+    finally:
+        bridge.detach()
+    assert view.indexAt(QPoint(5, 5)).data(EventIdRole) == newest
+    assert not view.chip.isVisible()
+
+
+def test_activating_a_duplicate_asks_for_its_original(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    original = store.append(record(7)).id
+    store.append(record(7))
+    model = EventFeedTableModel(jobs)
+    model.set_filter(EventFilter(include_duplicates=True))
+    with qtbot.waitSignal(model.query_finished, timeout=10_000):
+        model.set_store(store)
+    view = FeedTableView(model)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.original_requested) as blocker:
+        view.activated.emit(model.index(0, Column.VERIFICATION))
+    assert blocker.args == [original]
+    assert view.select_event(original)
+    assert view.current_event_id() == original
