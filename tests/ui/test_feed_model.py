@@ -22,7 +22,7 @@ from console.ui.models.feed import (
     RowKind,
 )
 from console.ui.views.feed import FeedTableView
-from tests.ui.window_support import fill, record
+from tests.ui.window_support import OFFSCREEN_NOISE, fill, record
 
 
 @pytest.fixture
@@ -44,6 +44,9 @@ def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
         runner.shutdown()
 
 
+pytestmark = OFFSCREEN_NOISE
+
+
 def loaded_model(qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore) -> EventFeedTableModel:
     model = EventFeedTableModel(jobs)
     with qtbot.waitSignal(model.query_finished, timeout=10_000):
@@ -61,7 +64,7 @@ def test_pages_in_until_the_store_is_exhausted(
     while model.canFetchMore():
         before = model.rowCount()
         model.fetchMore()
-        qtbot.waitUntil(lambda: model.rowCount() > before or not model.canFetchMore())
+        qtbot.waitUntil(lambda n=before: model.rowCount() > n or not model.canFetchMore())  # type: ignore[misc]
     assert model.rowCount() == len(ids)
     shown = [model.index(row, 0).data(EventIdRole) for row in range(model.rowCount())]
     assert shown == sorted(ids, reverse=True)

@@ -14,6 +14,9 @@ from console.session import ListenSession, start_listen_session
 from console.store.model import EventRecord, EventSource, EventStore, Verification
 from console.ui.context import ConsoleContext
 
+# The offscreen platform warns about a size-hint feature it lacks whenever a window shows.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 

@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
         self._show_pending(0)
         self.resize(1400, 820)
         self.restore_layout()
+        if context.console is not None:
+            self._console_ready()
 
     # -- actions ------------------------------------------------------------------------
 

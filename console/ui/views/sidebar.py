@@ -92,6 +92,8 @@ class SavedViewsPanel(QWidget):
         self._throttle.setInterval(COUNT_REFRESH_MS)
         self._throttle.timeout.connect(self.refresh_counts)
         context.ready.connect(self.refresh_counts)
+        if context.console is not None:
+            self.refresh_counts()
 
     def set_current_query(self, query: str) -> None:
         """Highlight the view whose query is ``query`` (or none)."""

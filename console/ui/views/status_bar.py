@@ -151,6 +151,8 @@ class ConsoleStatusBar(QStatusBar):
         self._snapshot_timer.setInterval(SNAPSHOT_MS)
         self._snapshot_timer.timeout.connect(self.refresh_snapshot)
         context.ready.connect(self.console_ready)
+        if context.console is not None:
+            self.console_ready()
 
     def _label(self, name: str) -> QLabel:
         label = QLabel(self)

@@ -1,0 +1,239 @@
+"""The main window over a real console: feed, status bar, actions, layout, shortcuts."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from console.core.credentials import KeyringUnavailable
+from console.core.settings import Settings
+from console.demo import DemoSession
+from console.session import ListenSession
+from console.store.querylang import parse_query
+from console.store.schema import SchemaTooNewError
+from console.ui.app import start_error_text
+from console.ui.context import ConsoleContext
+from console.ui.models.feed import Column
+from console.ui.settings import LayoutStore
+from console.ui.views.main_window import InspectorFactories, MainWindow
+from tests.ui.window_support import (
+    OFFSCREEN_NOISE,
+    context,
+    fill,
+    record,
+    session,
+    start_session,
+)
+
+pytestmark = OFFSCREEN_NOISE
+__all__ = ["context", "session"]
+
+
+@pytest.fixture
+def layout_store(tmp_path: Path) -> LayoutStore:
+    return LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
+
+
+def make_window(
+    qtbot: QtBot,
+    context: ConsoleContext,
+    layout_store: LayoutStore,
+    factories: InspectorFactories | None = None,
+) -> MainWindow:
+    window = MainWindow(context, factories=factories, layout_store=layout_store)
+    qtbot.addWidget(window)
+    window.quit_requested.connect(window.detach)
+    return window
+
+
+def test_attached_console_fills_the_feed_and_status(
+    qtbot: QtBot, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    fill(session.store, 12)
+    context = ConsoleContext(Settings())
+    window = make_window(qtbot, context, layout_store)
+    window.show()
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        context.attach(session)
+    assert window.feed_model.rowCount() == 12
+    assert session.listener is not None
+    assert session.listener.base_url in window.status.listener_label.text()
+    assert not window.status.listener_is_red
+    # The fixture's events are from November 2026; one from today counts.
+    session.store.append(record(40, received_at=datetime.now(UTC)))
+    qtbot.waitUntil(lambda: window.status.today == 1, timeout=10_000)
+    with qtbot.waitSignal(window.feed_model.live_inserted, timeout=5000):
+        session.store.append(record(41, received_at=datetime.now(UTC)))
+    assert window.status.today == 2
+    assert window.feed_model.rowCount() == 14
+    window.detach()
+    context.jobs.shutdown()
+
+
+def test_port_in_use_turns_the_status_bar_red(
+    qtbot: QtBot, tmp_path: Path, layout_store: LayoutStore
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        running = start_session(tmp_path, port=port)
+    try:
+        assert running.bind_error is not None
+        context = ConsoleContext(Settings())
+        window = make_window(qtbot, context, layout_store)
+        context.attach(running)
+        assert window.status.listener_is_red
+        text = window.status.listener_label.text()
+        assert f"Port {port} is taken" in text
+        assert "Settings" in text
+    finally:
+        context.jobs.shutdown()
+        running.stop()
+
+
+def test_query_bar_sets_the_feed_filter(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        window.query_bar.set_query("source:horoshop order:300")
+    assert window.feed_model.event_filter == parse_query("source:horoshop order:300").filter
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        assert window.sidebar.select_view("Rejected")
+    assert window.query_bar.text == "state:rejected"
+
+
+def test_layout_is_restored(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    first = make_window(qtbot, context, layout_store)
+    first.resize(731, 517)  # the offscreen screen is 800 x 600
+    first.show()
+    qtbot.waitExposed(first)
+    first.sidebar.select_view("Horoshop")
+    first.feed.setColumnWidth(Column.EVENT, 231)
+    first.main_splitter.setSizes([250, 900])
+    sizes = first.main_splitter.sizes()
+    first.save_layout()
+    first.hide()
+
+    second = make_window(qtbot, context, layout_store)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (731, 517)
+    assert second.query_bar.text == "source:horoshop"
+    assert second.sidebar.current_view_name() == "Horoshop"
+    assert second.feed.columnWidth(Column.EVENT) == 231
+    assert second.main_splitter.sizes() == sizes
+
+
+def test_shortcuts_dialog_lists_every_action(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    dialog = window.show_shortcuts()
+    rows = {
+        dialog.model.index(row, 0).data(): dialog.model.index(row, 1).data()  # type: ignore[attr-defined]
+        for row in range(dialog.model.rowCount())  # type: ignore[attr-defined]
+    }
+    assert rows["Focus the query bar"] == "Ctrl+L, Ctrl+F"
+    assert rows["Clear the filter"] == "Esc"
+    assert rows["Pause the live feed"] == "F8"
+    assert rows["Refresh"] == "F5"
+    assert rows["Compare two events"] == "Ctrl+D"
+    assert rows["Edit and resend"] == "Ctrl+R"
+    assert rows["Export the current filter"] == "Ctrl+E"
+    assert rows["Quit"] == "Ctrl+Q"
+    with_keys = [a for a in window.shortcut_actions() if a.shortcuts()]
+    assert len(rows) == len(with_keys)
+    dialog.close()
+
+
+def test_compare_uses_the_injected_dialog_with_two_rows(
+    qtbot: QtBot, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    ids = fill(session.store, 4)
+    opened: list[tuple[int, int]] = []
+
+    def diff(_context: ConsoleContext, first: int, second: int, parent: QWidget) -> QDialog:
+        opened.append((first, second))
+        return QDialog(parent)
+
+    context = ConsoleContext(Settings())
+    window = make_window(qtbot, context, layout_store, InspectorFactories(diff=diff))
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        context.attach(session)
+    assert not window.compare_action.isEnabled()
+    window.feed.selectRow(0)
+    assert not window.compare_action.isEnabled()
+    window.feed.selectionModel().select(
+        window.feed_model.index(2, 0),
+        window.feed.selectionModel().SelectionFlag.Select
+        | window.feed.selectionModel().SelectionFlag.Rows,
+    )
+    assert window.compare_action.isEnabled()
+    assert not window.resend_action.isEnabled()  # no resend dialog injected
+    window.compare_action.trigger()
+    assert opened == [(ids[1], ids[3])]
+    window.detach()
+    context.jobs.shutdown()
+
+
+def test_pin_toggles_in_the_store(
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    ids = fill(session.store, 2)
+    window = make_window(qtbot, context, layout_store)
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        window.refresh()
+    window.feed.selectRow(0)
+    with qtbot.waitSignal(window.feed_model.dataChanged, timeout=5000):
+        window.pin_action.trigger()
+    stored = session.store.get(ids[-1])
+    assert stored is not None and stored.pinned
+    assert window.feed_model.feed_row(0) is not None
+    assert window.feed_model.feed_row(0).pinned  # type: ignore[union-attr]
+
+
+def test_demo_events_reach_the_feed(qtbot: QtBot, layout_store: LayoutStore) -> None:
+    demo = DemoSession(activity_seconds=None).start()
+    context = ConsoleContext(Settings())
+    try:
+        window = make_window(qtbot, context, layout_store)
+        with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+            context.attach(demo)  # type: ignore[arg-type]
+        assert "Demo" in window.status.listener_label.text()
+        with qtbot.waitSignal(window.feed_model.live_inserted, timeout=15_000):
+            demo.portal.send_horoshop_order()
+        sources = {
+            window.feed_model.index(r, Column.SOURCE).data()
+            for r in range(window.feed_model.rowCount())
+        }
+        assert "horoshop" in sources
+        window.detach()
+    finally:
+        context.jobs.shutdown()
+        demo.stop()
+
+
+def test_start_errors_say_what_to_do(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "events.sqlite3"
+    keyring = start_error_text(KeyringUnavailable("no backend"), store_path)
+    assert "keyring" in keyring and "restart" in keyring
+    newer = start_error_text(SchemaTooNewError("v9"), store_path)
+    assert str(store_path) in newer and "--data-dir" in newer
+    disk = start_error_text(OSError(28, "No space left on device"), store_path)
+    assert "No space left on device" in disk and "free space" in disk
+    window = make_window(qtbot, context, layout_store)
+    window.show_start_error(disk)
+    assert window.error_banner.text() == disk
+    assert window.status.listener_is_red
