@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+# "dark" or "light" overrides the OS (screenshots, desktops that report no scheme).
+THEME_ENV = "B24_CONSOLE_THEME"
+
 
 def os_prefers_dark() -> bool:
-    """True when the platform reports a dark colour scheme (Qt 6.5+)."""
+    """True when the platform reports a dark colour scheme (Qt 6.5+), or the override says so."""
+    override = os.environ.get(THEME_ENV, "").lower()
+    if override in ("dark", "light"):
+        return override == "dark"
     hints = QGuiApplication.styleHints()
     return hints.colorScheme() == Qt.ColorScheme.Dark
 

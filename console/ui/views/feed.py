@@ -60,6 +60,7 @@ class FeedTableView(QTableView):
         horizontal = self.horizontalHeader()
         horizontal.setStretchLastSection(True)
         horizontal.setHighlightSections(False)
+        horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths_from_sample = False
 

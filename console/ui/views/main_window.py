@@ -445,6 +445,10 @@ class MainWindow(QMainWindow):
         self.live_button.setToolTip(
             self.tr("Resume the live feed (F8)") if paused else self.tr("Pause the live feed (F8)")
         )
+        colour = "#e0a000" if paused else "#43a047"
+        self.live_button.setStyleSheet(
+            f"QToolButton#liveButton {{ color: {colour}; font-weight: bold; }}"
+        )
         if paused:
             self.pending_label.setText(self.tr("Paused — %n new", "", count))
             self.pending_label.show()

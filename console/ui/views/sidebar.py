@@ -7,12 +7,23 @@ query per view every couple of seconds, not one per event.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QPainter, QPalette
 from PySide6.QtWidgets import (
     QInputDialog,
+    QLabel,
     QListView,
     QMenu,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -31,6 +42,10 @@ _Index = QModelIndex | QPersistentModelIndex
 class _CountDelegate(QStyledItemDelegate):
     """Paints the view's count right-aligned in a muted colour beside its name."""
 
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + 10)
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         super().paint(painter, option, index)
         count = index.data(CountRole)
@@ -39,9 +54,11 @@ class _CountDelegate(QStyledItemDelegate):
         rect: QRect = option.rect.adjusted(0, 0, -8, 0)
         painter.save()
         palette: QPalette = option.palette
-        painter.setPen(
-            palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
         )
+        painter.setPen(palette.color(QPalette.ColorGroup.Active, role))
         painter.drawText(
             rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{count:,}"
         )
@@ -80,8 +97,13 @@ class SavedViewsPanel(QWidget):
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.clicked.connect(self._clicked)
         self.list.activated.connect(self._clicked)
+        title = QLabel(self.tr("Views"), self)
+        title.setObjectName("viewsTitle")
+        title.setStyleSheet("font-weight: bold; padding: 4px 6px;")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(4, 4, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(title)
         layout.addWidget(self.list)
 
         self.save_action = QAction(self.tr("Save current query as view…"), self)
