@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from console.core.paths import config_dir
+
 ORGANIZATION = "b24-console"
 APPLICATION = "b24-console"
 
@@ -37,7 +39,10 @@ class LayoutStore:
     GROUP = "window"
 
     def __init__(self, settings: QSettings | None = None) -> None:
-        self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
+        # Beside settings.json, so B24_CONSOLE_CONFIG_DIR moves (and isolates) both.
+        self._settings = settings or QSettings(
+            str(config_dir() / "window.ini"), QSettings.Format.IniFormat
+        )
 
     def load(self) -> WindowLayout:
         s = self._settings

@@ -63,6 +63,8 @@ class FeedTableView(QTableView):
         horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._widths_from_sample = False
+        horizontal.sectionResized.connect(self._section_resized)
+        self._sizing = False
 
         self._chip = QToolButton(self)
         self._chip.setObjectName("newEventsChip")
@@ -147,6 +149,7 @@ class FeedTableView(QTableView):
         if not sample:
             return
         self._widths_from_sample = True
+        self._sizing = True
         metrics = QFontMetrics(self.font())
         header_metrics = QFontMetrics(self.horizontalHeader().font())
         titles = column_titles()
@@ -157,6 +160,17 @@ class FeedTableView(QTableView):
             widest = max(widest, header_metrics.horizontalAdvance(titles[column]) + 12)
             width = min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 18))
             self.setColumnWidth(column, width)
+        self._sizing = False
+
+    def _section_resized(self, _section: int, _old: int, _new: int) -> None:
+        # A width the operator chose is kept, and never replaced by the sample's.
+        if not self._sizing and self.isVisible():
+            self._widths_from_sample = True
+
+    @property
+    def widths_settled(self) -> bool:
+        """True once widths came from rows, the operator or a saved layout (worth saving)."""
+        return self._widths_from_sample
 
     def mark_widths_restored(self) -> None:
         """Widths came from the saved layout: do not size them from the sample."""

@@ -649,7 +649,9 @@ class MainWindow(QMainWindow):
             state=self.saveState(),
             main_splitter=self.main_splitter.saveState(),
             feed_splitter=self.feed_splitter.saveState(),
-            feed_header=self.feed.horizontalHeader().saveState(),
+            feed_header=(
+                self.feed.horizontalHeader().saveState() if self.feed.widths_settled else None
+            ),
             last_query=self.query_bar.text,
             selected_view=self.sidebar.current_view_name(),
         )

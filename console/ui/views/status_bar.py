@@ -141,6 +141,7 @@ class ConsoleStatusBar(QStatusBar):
         self.silence_label = self._label("silence")
         self.catch_up_label = self._label("catchUp")
         self.portal_label = self._label("portals")
+        self.setStyleSheet("QStatusBar::item { border: none; }")
         self.sparkline = EventRateSparkline(self)
         self.addPermanentWidget(self.sparkline)
 
