@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
 from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
+from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
@@ -40,6 +41,8 @@ PAGE = 200
 FLUSH_MS = 100
 # A full-text live refresh reads at most this many rows per query page.
 LIVE_PAGE = 500
+# Live rows held in memory while paused; beyond this the store is re-asked on resume.
+MAX_BUFFERED = 5000
 
 EventIdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
@@ -365,14 +368,14 @@ class EventFeedTableModel(QAbstractTableModel):
         """Queue an event committed by the store (call on the GUI thread, via the bridge)."""
         if self._store is None:
             return
-        from console.store.sqlite import feed_row
-
         row = feed_row(event)
         verdict = row_matches(self._filter, row)
         if verdict is False:
             return
-        if verdict is None:
+        if verdict is None or len(self._live_buffer) >= MAX_BUFFERED:
+            # Past MAX_BUFFERED (a long pause under load) the store is asked instead.
             self._live_query_needed = True
+            self._live_buffer.clear()
         else:
             self._live_buffer.append(row)
         if self._paused:
@@ -409,6 +412,11 @@ class EventFeedTableModel(QAbstractTableModel):
             return
         top = self._rows[0].row.id if self._rows else 0
         if self._live_query_needed:
+            if self._jobs.busy("feed-live"):
+                # A newer job would make the running one stale; under a steady flow that
+                # would starve the feed. Wait for it and flush again.
+                self._flush_timer.start()
+                return
             self._live_query_needed = False
             self._live_buffer.clear()
             store = self._store
