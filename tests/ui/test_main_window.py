@@ -111,9 +111,12 @@ def test_query_bar_sets_the_feed_filter(
 
 
 def test_layout_is_restored(
-    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore
 ) -> None:
+    fill(session.store, 5)
     first = make_window(qtbot, context, layout_store)
+    qtbot.waitUntil(lambda: first.feed_model.rowCount() == 5)
+    assert first.feed.widths_settled  # sized from the rows
     first.resize(731, 517)  # the offscreen screen is 800 x 600
     first.show()
     qtbot.waitExposed(first)

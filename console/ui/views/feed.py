@@ -9,7 +9,7 @@ how many arrived and scrolls to the top when clicked.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -69,12 +69,18 @@ class FeedTableView(QTableView):
         self._chip = QToolButton(self)
         self._chip.setObjectName("newEventsChip")
         self._chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._chip.setStyleSheet(
+            "QToolButton#newEventsChip { background: palette(highlight);"
+            " color: palette(highlighted-text); border: none; border-radius: 11px;"
+            " padding: 3px 12px; font-weight: bold; }"
+        )
         self._chip.hide()
         self._chip.clicked.connect(self.jump_to_top)
 
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsInserted.connect(self._after_insert)
         model.modelReset.connect(self._after_reset)
+        model.query_finished.connect(self._first_page_shown)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -98,6 +104,10 @@ class FeedTableView(QTableView):
             self._new_rows += last - first + 1
             self._show_chip()
         elif not self._widths_from_sample:
+            self.size_columns_from_sample()
+
+    def _first_page_shown(self, _count: int) -> None:
+        if not self._widths_from_sample:
             self.size_columns_from_sample()
 
     def _after_reset(self) -> None:
@@ -124,7 +134,12 @@ class FeedTableView(QTableView):
         self.scrollToTop()
 
     def _show_chip(self) -> None:
-        text = self.tr("↑ %n new event(s)", "", self._new_rows)
+        count = self._new_rows
+        text = (
+            self.tr("↑ 1 new event")
+            if count == 1
+            else self.tr("↑ %1 new events").replace("%1", f"{count:,}")
+        )
         self._chip.setText(text)
         self._chip.adjustSize()
         self._place_chip()
@@ -163,8 +178,9 @@ class FeedTableView(QTableView):
         self._sizing = False
 
     def _section_resized(self, _section: int, _old: int, _new: int) -> None:
-        # A width the operator chose is kept, and never replaced by the sample's.
-        if not self._sizing and self.isVisible():
+        # A width the operator dragged is kept and never replaced by the sample's; the
+        # stretching last column and restored layouts resize sections too, with no button.
+        if not self._sizing and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self._widths_from_sample = True
 
     @property

@@ -602,7 +602,11 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.context.jobs, store, self.feed_model.event_filter, path, self)
         dialog.finished_export.connect(
             lambda n: self.show_message(
-                self.tr("Exported %n event(s) to %1", "", n).replace("%1", str(path))
+                (
+                    self.tr("Exported 1 event to %1")
+                    if n == 1
+                    else self.tr("Exported %2 events to %1").replace("%2", f"{n:,}")
+                ).replace("%1", str(path))
             )
         )
         self._open_dialog(dialog)

@@ -306,7 +306,11 @@ class ConsoleStatusBar(QStatusBar):
         if nxt:
             parts.append(self.tr("next %1").replace("%1", min(nxt).astimezone().strftime("%H:%M")))
         found = sum(p.recorded for p in portals)
-        parts.append(self.tr("%n change(s) found", "", found))
+        parts.append(
+            self.tr("1 change found")
+            if found == 1
+            else self.tr("%1 changes found").replace("%1", str(found))
+        )
         self.catch_up_label.setText(" · ".join(parts))
 
     def _show_portals(self) -> None:
