@@ -188,19 +188,21 @@ class WindowController:
             console = self._started
         self.window.hide()
         self.window.detach()
+        # Workers first (a count or export may be reading the store), then the console;
+        # a start job still running sees _quitting and stops what it started itself.
+        self.context.jobs.shutdown()
         if console is not None:
             try:
                 console.stop()
             except Exception:
                 log.exception("stopping the console failed")
-        self.context.jobs.shutdown()
         tray = self.window.tray
         if tray is not None:
             tray.hide()
         self.app.quit()
 
 
-def _instance_lock(data_dir: Path) -> tuple[Any, int | None]:
+def _instance_lock(location: Path) -> tuple[Any, int | None]:
     """(lock handle or None, pid of the other instance or None); tolerant of an absent module."""
     try:
         from console.core import instance  # type: ignore[attr-defined]
@@ -210,8 +212,12 @@ def _instance_lock(data_dir: Path) -> tuple[Any, int | None]:
     if acquire is None:
         return None, None
     try:
-        return acquire(data_dir), None
-    except Exception as exc:  # the lock module's "already running" error carries the pid
+        return acquire(location), None
+    except OSError as exc:
+        # No lock file (a read-only folder): opening the store will say what is wrong.
+        log.warning("no single-instance lock at %s: %s", location, exc)
+        return None, None
+    except Exception as exc:  # AlreadyRunning carries the other process's pid (or None)
         pid = getattr(exc, "pid", None)
         return None, pid if isinstance(pid, int) else -1
 
@@ -221,7 +227,16 @@ def _already_running(pid: int | None) -> None:
         "App",
         "b24-console is already running (pid %1); switch to that window, or start this "
         "one with --data-dir DIR for a separate store.",
-    ).replace("%1", str(pid) if pid and pid > 0 else "?")
+    )
+    if pid is None or pid <= 0:
+        text = QApplication.translate(
+            "App",
+            "b24-console is already running on this store; switch to that window, or start "
+            "this one with --data-dir DIR for a separate store.",
+        )
+    else:
+        text = text.replace("%1", str(pid))
+    print(text, file=sys.stderr, flush=True)
     QMessageBox.critical(None, QApplication.translate("App", "b24-console"), text)
 
 
@@ -248,7 +263,7 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     store_path = data_dir / "events.sqlite3" if data_dir else settings.resolved_store_path()
     lock: Any = None
     if not demo:
-        lock, other_pid = _instance_lock(store_path.parent)
+        lock, other_pid = _instance_lock(store_path)
         if other_pid is not None:
             _already_running(other_pid)
             return 1
