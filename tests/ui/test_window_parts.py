@@ -7,13 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.session import ListenSession
 from console.store.model import EventFilter, EventSource, StoredEvent, Verification
 from console.ui.context import ConsoleContext
-from console.ui.models.feed import PAGE, Column
+from console.ui.models.feed import PAGE, Column, RowKind
 from console.ui.settings import LayoutStore
+from console.ui.theme import apply_theme
 from console.ui.tray import is_new_order_event
 from console.ui.views.main_window import MainWindow
 from console.ui.views.sparkline import MINUTES, EventRateSparkline
@@ -107,3 +110,24 @@ def test_go_to_original_reads_pages_until_it_is_found(
     window.go_to_original_action.trigger()
     qtbot.waitUntil(lambda: window.feed.current_event_id() == original, timeout=15_000)
     window.detach()
+
+
+def test_dark_palette_gives_the_feed_readable_colours(
+    qtbot: QtBot, context: ConsoleContext, tmp_path: Path
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    previous = app.palette()
+    layout = LayoutStore(QSettings(str(tmp_path / "l.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    light = window.feed_model._brushes[RowKind.REJECTED]
+    try:
+        assert apply_theme(app, dark=True)
+        assert app.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        qtbot.waitUntil(lambda: window.feed_model._brushes[RowKind.REJECTED] != light)
+        dark = window.feed_model._brushes[RowKind.REJECTED]
+        assert dark is not None and dark.color().lightness() > 128
+    finally:
+        app.setPalette(previous)
+        window.detach()
