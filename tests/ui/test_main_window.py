@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -240,3 +241,57 @@ def test_start_errors_say_what_to_do(
     window.show_start_error(disk)
     assert window.error_banner.text() == disk
     assert window.status.listener_is_red
+
+
+class RecordingInspector(QWidget):
+    """The inspector's interface, recording what the window asks of it."""
+
+    pin_changed = Signal(int, bool)
+    timeline_requested = Signal(str, str)
+
+    def __init__(self, _context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shown: list[int | None] = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def show_event(self, event_id: int | None) -> None:
+        self.shown.append(event_id)
+
+
+def test_injected_inspector_follows_the_feed(
+    qtbot: QtBot, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    ids = fill(session.store, 3)
+    timelines: list[tuple[str | None, str]] = []
+
+    def timeline(
+        _context: ConsoleContext, profile: str | None, order_id: str, parent: QWidget
+    ) -> QDialog:
+        timelines.append((profile, order_id))
+        return QDialog(parent)
+
+    factories = InspectorFactories(inspector=RecordingInspector, timeline=timeline)
+    context = ConsoleContext(Settings())
+    window = make_window(qtbot, context, layout_store, factories)
+    inspector = window.inspector
+    assert isinstance(inspector, RecordingInspector)
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        context.attach(session)
+    window.show()
+    qtbot.waitExposed(window)
+    window.feed.selectRow(1)
+    assert inspector.shown[-1] == ids[1]
+    # Offscreen windows never become active, so focus itself cannot be observed here.
+    assert window.inspect_action.isEnabled()
+    assert QKeySequence("Return") in window.inspect_action.shortcuts()
+    inspector.shown.clear()
+    window.inspect_action.trigger()
+    assert inspector.shown == [ids[1]]
+    inspector.pin_changed.emit(ids[1], True)
+    row = window.feed_model.feed_row(1)
+    assert row is not None and row.pinned
+    inspector.timeline_requested.emit("shop", "2")
+    window.timeline_action.trigger()
+    assert timelines == [("shop", "2"), ("shop", "2")]
+    window.detach()
+    context.jobs.shutdown()

@@ -477,10 +477,14 @@ class MainWindow(QMainWindow):
         self.go_to_original_action.setEnabled(row is not None and row.duplicate_of is not None)
 
     def inspect_current(self) -> None:
-        if self.inspector is not None:
-            self.inspector.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            focus_next = self.inspector.focusNextChild
-            focus_next()
+        """Enter on a row: the inspector shows it and takes the keyboard."""
+        if self.inspector is None:
+            return
+        show = getattr(self.inspector, "show_event", None)
+        if show is not None:
+            show(self.feed.current_event_id())
+        # The inspector may name a focus proxy (its tab widget); setFocus forwards to it.
+        self.inspector.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- "Go to original" ---------------------------------------------------------------
 
@@ -531,7 +535,8 @@ class MainWindow(QMainWindow):
         ids = self.feed.selected_event_ids()
         if store is None or not ids:
             return
-        rows = [self.feed_model.feed_row(self.feed_model.row_of(i) or 0) for i in ids]
+        positions = [self.feed_model.row_of(event_id) for event_id in ids]
+        rows = [self.feed_model.feed_row(p) for p in positions if p is not None]
         # Pin all unless every selected one is pinned already.
         pin = not all(row is not None and row.pinned for row in rows)
 
