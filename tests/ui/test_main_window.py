@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from console.core.credentials import KeyringUnavailable
@@ -139,10 +140,11 @@ def test_layout_is_restored(
 
 
 def test_shortcuts_dialog_lists_every_action(
-    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore, qtmodeltester: ModelTester
 ) -> None:
     window = make_window(qtbot, context, layout_store)
     dialog = window.show_shortcuts()
+    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
     rows = {
         dialog.model.index(row, 0).data(): dialog.model.index(row, 1).data()  # type: ignore[attr-defined]
         for row in range(dialog.model.rowCount())  # type: ignore[attr-defined]
