@@ -89,7 +89,8 @@ class FeedTableView(QTableView):
     # -- anchoring ----------------------------------------------------------------------
 
     def _before_insert(self, parent: QModelIndex, first: int, _last: int) -> None:
-        self._anchor = not parent.isValid() and first == 0 and self.verticalScrollBar().value() > 0
+        # Anchor when the first visible row is not the top one: the operator is reading.
+        self._anchor = not parent.isValid() and first == 0 and self.rowAt(0) > 0
 
     def _after_insert(self, parent: QModelIndex, first: int, last: int) -> None:
         if parent.isValid() or first != 0:
@@ -111,8 +112,10 @@ class FeedTableView(QTableView):
             self.size_columns_from_sample()
 
     def _after_reset(self) -> None:
+        # A new filter or a refresh starts at the newest event.
         self._new_rows = 0
         self._chip.hide()
+        self.verticalScrollBar().setValue(0)
 
     def _scrolled(self, value: int) -> None:
         if value == 0 and self._chip.isVisible():

@@ -25,11 +25,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCompleter,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QStyle,
     QStyleOptionFrame,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -172,6 +172,7 @@ class QueryBar(QWidget):
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("queryProblem")
         self.problem_label.setStyleSheet("color: #e53935;")
+        self.problem_label.setWordWrap(True)
         self.problem_label.hide()
 
         self._completions = CompletionListModel(self)
@@ -180,9 +181,11 @@ class QueryBar(QWidget):
         self._completer.setWidget(self.edit)
         self._completer.activated[QModelIndex].connect(self._apply_completion)  # type: ignore[index]
 
-        layout = QHBoxLayout(self)
+        # The message goes under the line, so a long one never squeezes what is typed.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
         layout.addWidget(self.problem_label)
 
         self._debounce = QTimer(self)
@@ -282,7 +285,15 @@ class QueryBar(QWidget):
         self._completions.set_completions(items)
         if items:
             rect = self.edit.rect()
-            rect.setWidth(min(rect.width(), 360))
+            popup = self._completer.popup()
+            widest = 0
+            if popup is not None:
+                metrics = popup.fontMetrics()
+                widest = max(metrics.horizontalAdvance(item.label) for item in items) + 40
+            # Under the word being completed, as wide as its longest label.
+            left = self.edit._x_at(items[0].start) - 4
+            rect.setLeft(max(0, int(left)))
+            rect.setWidth(max(240, min(widest, 640)))
             self._completer.complete(rect)
         else:
             popup = self._completer.popup()
