@@ -165,8 +165,9 @@ class MainWindow(QMainWindow):
         query_row = QHBoxLayout()
         query_row.setContentsMargins(0, 0, 0, 0)
         query_row.addWidget(self.query_bar, 1)
-        query_row.addWidget(self.pending_label)
-        query_row.addWidget(self.live_button)
+        # Top-aligned: a query problem opens a second line under the query only.
+        query_row.addWidget(self.pending_label, 0, Qt.AlignmentFlag.AlignTop)
+        query_row.addWidget(self.live_button, 0, Qt.AlignmentFlag.AlignTop)
         feed_area = QWidget(self)
         feed_layout = QVBoxLayout(feed_area)
         feed_layout.setContentsMargins(4, 4, 4, 0)
