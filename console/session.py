@@ -212,3 +212,8 @@ def start_listen_session(
         profiles=repo,
         bind_error=bind_error,
     )
+
+
+def _as_running_console(session: ListenSession) -> RunningConsole:
+    # Never called: mypy checks here that a listen session offers what front ends read.
+    return session

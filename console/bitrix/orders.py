@@ -3,7 +3,8 @@ sale.propertyvalue.*)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -200,7 +201,7 @@ class ShipmentsApi:
 
 
 class PropertyValuesApi:
-    """sale.propertyvalue.get/list."""
+    """sale.propertyvalue.get/list/modify."""
 
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
@@ -222,6 +223,28 @@ class PropertyValuesApi:
             "filter": conditions,
         }
         items = iter_items(self._client, "sale.propertyvalue.list", params, key="propertyValues")
+        return [PropertyValue.model_validate(item) for item in items]
+
+    def modify(
+        self, order_id: int | str, values: Mapping[int, Any]
+    ) -> builtins.list[PropertyValue]:
+        """Set an order's property values, keyed by ``orderPropsId``; returns all its values.
+
+        The portal sends ONPROPERTYVALUEENTITYSAVED for each value that changed, then
+        ONSALEORDERSAVED for the order.
+        """
+        order_id = validate_id(order_id)
+        entries = [
+            {"orderPropsId": validate_id(props_id), "value": value}
+            for props_id, value in values.items()
+        ]
+        params = {"fields": {"order": {"id": order_id, "propertyValues": entries}}}
+        result = self._client.call("sale.propertyvalue.modify", params).result
+        items = result.get("propertyValues") if isinstance(result, dict) else None
+        if not isinstance(items, list):
+            raise MalformedResponse(
+                "no propertyValues in the answer", method="sale.propertyvalue.modify"
+            )
         return [PropertyValue.model_validate(item) for item in items]
 
     def order_id_for(self, value_id: int | str) -> int | None:
