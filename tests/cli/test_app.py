@@ -181,3 +181,22 @@ def test_missing_webhook_hint_names_the_command_to_fix_it(
     assert code == 5
     assert "has no inbound webhook stored" in err
     assert "`b24-console profile add shop --portal https://shop.bitrix24.ua --replace`" in err
+
+
+def test_the_session_module_is_cheap_to_import() -> None:
+    # The window names RunningConsole and ListenerBindError before its first paint; the
+    # listener, the client and the keyring come only when a session starts.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, console.session, console.core.instance\n"
+            "print(json.dumps(sorted(sys.modules)))",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert heavy(set(json.loads(result.stdout))) == []
