@@ -247,6 +247,8 @@ class DemoSession:
             self.act(kind, client)
         except (B24Error, httpx.HTTPError) as exc:
             log.warning("demo activity (%s): %s", kind, exc)
+        except Exception:  # the shop keeps going; one odd answer must not end the demo
+            log.exception("demo activity (%s) failed", kind)
 
     def _pick(self) -> str:
         kinds = list(DEMO_ACTS)
@@ -278,8 +280,9 @@ class DemoSession:
         order_id = self._rng.choice(self._order_ids)
         values = client.property_values.list(order_id=order_id)
         phone = next((value for value in values if value.code == "PHONE"), None)
-        chosen = phone or values[0]
-        assert chosen.order_props_id is not None
+        chosen = phone or next((value for value in values if value.order_props_id), None)
+        if chosen is None or chosen.order_props_id is None:
+            return self._change_order_status(client)
         number = f"+38067{self._rng.randint(1_000_000, 9_999_999)}"
         client.property_values.modify(order_id, {chosen.order_props_id: number})
         return f"property {chosen.id} of order {order_id} -> {number}"
