@@ -15,10 +15,11 @@ from console.cli.app import CliError, ExitCode, emit
 from console.store import (
     EventFilter,
     EventSource,
+    EventStore,
     ExportFormat,
-    SqliteEventStore,
     StoredEvent,
     Verification,
+    open_store,
 )
 from console.store.export import CSV_COLUMNS, event_to_json
 
@@ -106,15 +107,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> SqliteEventStore:
+def _store_path(args: argparse.Namespace) -> Path:
     if args.data_dir is not None:
-        path = Path(args.data_dir) / STORE_FILE
-    else:
-        from console.core.settings import load_settings
+        return Path(args.data_dir) / STORE_FILE
+    from console.core.settings import load_settings
 
-        path = load_settings().resolved_store_path()
+    return load_settings().resolved_store_path()
+
+
+def _open(args: argparse.Namespace) -> EventStore:
+    path = _store_path(args)
     try:
-        return SqliteEventStore(path)
+        return open_store(path)
     except Exception as exc:  # sqlite3 errors, a newer schema, an unwritable directory
         raise CliError(f"cannot open the event store {path}: {exc}") from None
 
@@ -163,11 +167,11 @@ def _event_id(value: str) -> int:
     return event_id
 
 
-def _load(store: SqliteEventStore, value: str) -> StoredEvent:
+def _load(store: EventStore, value: str, path: Path) -> StoredEvent:
     event_id = _event_id(value)
     event = store.get(event_id)
     if event is None:
-        raise CliError(f"ID: no event {event_id} in {store.path}")
+        raise CliError(f"ID: no event {event_id} in {path}")
     return event
 
 
@@ -210,7 +214,7 @@ def _line(event: StoredEvent) -> str:
     ).rstrip()
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[SqliteEventStore], int]) -> int:
+def _with_store(args: argparse.Namespace, work: Callable[[EventStore], int]) -> int:
     store = _open(args)
     try:
         return work(store)
@@ -226,7 +230,7 @@ def _list(args: argparse.Namespace) -> int:
         raise CliError("--limit: must be a positive number")
     flt = _filter(args)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         events = store.query(flt, limit=args.limit)
         emit(
             args,
@@ -239,8 +243,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    def work(store: SqliteEventStore) -> int:
-        event = _load(store, args.id)
+    def work(store: EventStore) -> int:
+        event = _load(store, args.id, _store_path(args))
         data = event_to_json(event)
         if not args.raw:
             data.pop("raw_body")
@@ -280,7 +284,7 @@ def _export(args: argparse.Namespace) -> int:
     flt = _filter(args)
     fmt = ExportFormat(args.format)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         if args.output is None:
             written = store.export(flt, fmt, sys.stdout)
         else:
@@ -299,9 +303,9 @@ def _export(args: argparse.Namespace) -> int:
 def _pin(args: argparse.Namespace) -> int:
     event_id = _event_id(args.id)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         if not store.set_pinned(event_id, args.pinned):
-            raise CliError(f"ID: no event {event_id} in {store.path}")
+            raise CliError(f"ID: no event {event_id} in {_store_path(args)}")
         print(f"event #{event_id} {'pinned' if args.pinned else 'unpinned'}")
         return ExitCode.OK
 
@@ -320,7 +324,7 @@ def _purge(args: argparse.Namespace) -> int:
     except OverflowError:
         raise CliError("--older-than: too many days; nothing is that old") from None
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         removed = store.purge(cutoff)
         print(f"removed {removed} events older than {args.older_than} days (pinned kept)")
         return ExitCode.OK
@@ -346,7 +350,7 @@ def _replay(args: argparse.Namespace) -> int:
         base_url = f"http://{host}:{listener.port}"
     store = _open(args)
     try:
-        event = _load(store, args.id)
+        event = _load(store, args.id, _store_path(args))
     finally:
         store.close()
     request = build_replay(event, base_url=base_url, profiles=ProfileRepository())
@@ -375,7 +379,7 @@ def _catch_up(args: argparse.Namespace) -> int:
     name = profile_name(args)
     profile = repo.get(name)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         poller = CatchUpPoller(
             store,
             name,
