@@ -7,6 +7,7 @@ The panel talks to the window only through its signals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
@@ -85,11 +86,14 @@ class InspectorPanel(QWidget):
         self._requested: int | None = None
         self._order_id: str | None = None
         self.explanation: Explanation | None = None
+        # Asks the operator before secrets reach the clipboard; replaceable for scripting.
+        self.confirm_secrets: Callable[[QWidget], bool] = confirm_include_secrets
 
         self.title = QLabel()
         font = self.title.font()
         font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.15)
         self.title.setFont(font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel()
@@ -360,7 +364,7 @@ class InspectorPanel(QWidget):
     def copy_curl_with_secrets(self) -> None:
         """After the operator confirms: the command with the secrets replay would restore."""
         event = self._event
-        if event is None or not confirm_include_secrets(self):
+        if event is None or not self.confirm_secrets(self):
             return
         console, base_url = self._context.console, self._base_url()
 
