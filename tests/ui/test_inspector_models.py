@@ -167,7 +167,7 @@ def test_timeline(qtmodeltester: ModelTester) -> None:
 
 
 def test_gap_text() -> None:
-    assert gap_text(400_000) == "+0.4 s"
+    assert gap_text(400_000) == "+400 ms"
     assert gap_text(3_000_000) == "+3 s"
     assert gap_text(125_000_000) == "+2 min 5 s"
     assert gap_text(3_840_000_000) == "+1 h 4 min"

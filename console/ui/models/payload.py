@@ -61,6 +61,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
+    if not text:
+        # An empty string must not look like a missing value.
+        return '""'
     if len(text) > _CELL_CHARS:
         text = text[:_CELL_CHARS] + "…"
     return text.replace("\r", "\\r").replace("\n", "\\n")

@@ -136,10 +136,10 @@ def merge_timeline(*parts: Iterable[TimelineEntry]) -> list[TimelineEntry]:
 
 
 def gap_text(micros: int) -> str:
-    """A gap between two rows, short: "+0.4 s", "+3 s", "+2 min 5 s", "+1 h 4 min", "+2 d 3 h"."""
+    """A gap between two rows, short: "+400 ms", "+3 s", "+2 min 5 s", "+1 h 4 min", "+2 d 3 h"."""
     seconds = micros / 1_000_000
-    if seconds < 10:
-        return f"+{seconds:.1f} s" if seconds < 1 else f"+{seconds:.0f} s"
+    if seconds < 1:
+        return f"+{micros // 1000} ms"
     whole = int(seconds)
     if whole < 60:
         return f"+{whole} s"
@@ -155,7 +155,7 @@ def gap_text(micros: int) -> str:
 
 def local_time(micros: int) -> str:
     moment = datetime.fromtimestamp(micros / 1_000_000, UTC).astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 COLUMNS = ("time", "gap", "source", "event", "verification", "summary")

@@ -10,7 +10,15 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFontDatabase,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -139,7 +147,7 @@ class PayloadTab(QWidget):
             self.views.setCurrentIndex(0)
         if has_payload and self.model.rowCount() <= 50:
             # Small payloads (every real event) open one level deep: data, auth, products.
-            self.tree.expandToDepth(0)
+            self.tree.expandToDepth(2)
 
     def _current(self) -> QModelIndex:
         return self.tree.currentIndex()
@@ -264,9 +272,29 @@ def entity_error_text(error: BaseException, profile: str | None) -> str:
     )
 
 
+def _label(name: str) -> str:
+    """Field names the order view uses in English words get a translated label; the
+    portal's own property names (already in the shop's language) stay as they are."""
+    labels = {
+        "payment": QCoreApplication.translate("EntityTab", "Payment"),
+        "delivery": QCoreApplication.translate("EntityTab", "Delivery"),
+        "coupon": QCoreApplication.translate("EntityTab", "Coupon"),
+        "comment": QCoreApplication.translate("EntityTab", "Comment"),
+        "name": QCoreApplication.translate("EntityTab", "Name"),
+        "email": QCoreApplication.translate("EntityTab", "E-mail"),
+        "phone": QCoreApplication.translate("EntityTab", "Phone"),
+        "city": QCoreApplication.translate("EntityTab", "City"),
+        "address": QCoreApplication.translate("EntityTab", "Address"),
+    }
+    return labels.get(name, name)
+
+
 def _swatch(color: str | None) -> QPixmap:
     pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(color) if color and QColor(color).isValid() else QColor(0, 0, 0, 0))
+    pixmap.fill(QColor(120, 120, 120))
+    painter = QPainter(pixmap)
+    painter.fillRect(1, 1, 12, 12, QColor(color) if color else QColor(0, 0, 0, 0))
+    painter.end()
     return pixmap
 
 
@@ -335,6 +363,9 @@ class EntityTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.content)
+        # Let the tab's own background show through, as on the other tabs.
+        scroll.viewport().setAutoFillBackground(False)
+        self.content.setAutoFillBackground(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -342,6 +373,7 @@ class EntityTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
         self._set_busy(False)
+        self._set_message("")
         self._show_view(None)
 
     @staticmethod
@@ -353,8 +385,19 @@ class EntityTab(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().resizeSection(0, 240)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setMaximumHeight(150)
         return table
+
+    @staticmethod
+    def _fit(table: QTableView) -> None:
+        # As tall as its rows (the tab scrolls as a whole), so no empty box under them.
+        rows = table.model().rowCount()
+        header = table.horizontalHeader().sizeHint().height()
+        height = header + rows * table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(height + 2 * table.frameWidth() + 2)
+
+    def _set_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -367,7 +410,7 @@ class EntityTab(QWidget):
         self._event = event
         self._shown_for = None
         self._show_view(None)
-        self.message.setText("")
+        self._set_message("")
         if event is not None and event.source is EventSource.HOROSHOP:
             self.fetch_button.setText(self.tr("Show order"))
         else:
@@ -384,7 +427,7 @@ class EntityTab(QWidget):
         if event is None:
             return
         self._shown_for = event.id
-        self.message.setText("")
+        self._set_message("")
         if event.source is EventSource.HOROSHOP:
             # Built from the payload alone: no network, nothing to wait for.
             try:
@@ -396,11 +439,11 @@ class EntityTab(QWidget):
             return
         console = self._context.console
         if console is None:
-            self.message.setText(self.tr("The console is still starting; try again in a moment."))
+            self._set_message(self.tr("The console is still starting; try again in a moment."))
             return
         profile = event.profile
         if not profile:
-            self.message.setText(
+            self._set_message(
                 self.tr("This event belongs to no profile, so there is no portal to ask.")
             )
             return
@@ -414,7 +457,7 @@ class EntityTab(QWidget):
                 client.close()
 
         self._set_busy(True)
-        self.message.setText(
+        self._set_message(
             self.tr("Asking the portal for order {order}…").format(
                 order=event.order_id or event.entity_id or "?"
             )
@@ -428,13 +471,13 @@ class EntityTab(QWidget):
             self._job.cancel()
             self._job = None
             self._shown_for = None
-            self.message.setText(self.tr("Cancelled."))
+            self._set_message(self.tr("Cancelled."))
         self._set_busy(False)
 
     def _done(self, view: OrderView) -> None:
         self._job = None
         self._set_busy(False)
-        self.message.setText("")
+        self._set_message("")
         self._show_view(view)
         self.fetched.emit(view)
 
@@ -443,7 +486,7 @@ class EntityTab(QWidget):
         self._set_busy(False)
         profile = self._event.profile if self._event is not None else None
         text = entity_error_text(error, profile)
-        self.message.setText(text)
+        self._set_message(text)
         self.failed.emit(text)
 
     def _show_view(self, view: OrderView | None) -> None:
@@ -483,7 +526,7 @@ class EntityTab(QWidget):
                     self.tr("property value {id}").format(id=view.resolved_from),
                 )
             )
-        rows += list(view.customer) + list(view.extra)
+        rows += [(_label(name), value) for name, value in [*view.customer, *view.extra]]
         html = "".join(
             f"<tr><td style='padding-right:12px'>{escape(name)}</td><td>{escape(value)}</td></tr>"
             for name, value in rows
@@ -494,3 +537,5 @@ class EntityTab(QWidget):
         self.basket_table.setVisible(bool(view.basket))
         self.shipment_label.setVisible(bool(view.shipments))
         self.shipment_table.setVisible(bool(view.shipments))
+        self._fit(self.basket_table)
+        self._fit(self.shipment_table)

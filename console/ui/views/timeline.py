@@ -77,7 +77,7 @@ class TimelineView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((150, 80, 80, 210, 90)):
+        for column, width in enumerate((175, 80, 80, 230, 90)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.table.doubleClicked.connect(self._activated)
         self.status = QLabel(self.tr("Loading…"))
