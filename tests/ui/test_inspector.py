@@ -325,3 +325,20 @@ def test_value_role_gives_json_for_containers(
         if model.data(model.index(r, 0)) == "auth"
     )
     assert '"member_id"' in model.data(auth, VALUE_ROLE)
+
+
+def test_event_asked_for_before_the_console_runs(qtbot: QtBot, console: LoopbackConsole) -> None:
+    from console.core.settings import Settings
+
+    event = console.post_sample(ORDER)
+    context = ConsoleContext(Settings())
+    try:
+        panel = InspectorPanel(context)
+        qtbot.addWidget(panel)
+        panel.show_event(event.id)
+        assert "starting" in panel.placeholder.text()
+        with qtbot.waitSignal(panel.loaded, timeout=5000) as blocker:
+            context.attach(console)
+        assert blocker.args == [event.id]
+    finally:
+        context.jobs.shutdown()

@@ -4,16 +4,21 @@ rejected otherwise; bad JSON never leaves the dialog."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import httpx
 import pytest
 from pytestqt.qtbot import QtBot
 
 from console.core.phpform import parse_php_form
+from console.core.settings import Settings
+from console.demo import DemoSession
 from console.store import Verification
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.resend import EditError, ResendDialog, encode_edit
 from tests.listener.conftest import APP_TOKEN, HOROSHOP_SECRET, sample
-from tests.ui.loopback import LoopbackConsole
+from tests.listener.test_routes import replace_pairs
+from tests.ui.loopback import FORM, LoopbackConsole
 
 pytest_plugins = ["tests.ui.inspector_fixtures"]
 
@@ -159,3 +164,32 @@ def test_encode_edit(console: LoopbackConsole) -> None:
     with pytest.raises(EditError) as info:
         encode_edit(horoshop, '{"a": }')
     assert (info.value.line, info.value.column) == (1, 7)
+
+
+def test_resend_in_the_demo_uses_its_made_up_secrets(qtbot: QtBot, tmp_path: Path) -> None:
+    """The demo has no profile repository: its in-memory secrets stand in for the keyring."""
+    with DemoSession(data_dir=tmp_path / "demo", activity_seconds=None, seed=7) as demo:
+        body = replace_pairs(
+            sample(ORDER),
+            **{
+                "auth[application_token]": demo.portal.application_token,
+                "auth[domain]": demo.portal.domain,
+                "auth[member_id]": demo.portal.member_id,
+            },
+        )
+        response = httpx.post(demo.bitrix_handler_url, content=body, headers=FORM, timeout=30)
+        assert response.status_code == 200
+        original = response.json()["id"]
+        context = ConsoleContext(Settings())
+        context.attach(demo)  # type: ignore[arg-type]
+        try:
+            dialog = open_dialog(qtbot, context, original)
+            with qtbot.waitSignal(dialog.sent, timeout=10000) as blocker:
+                dialog.send_button.click()
+            assert blocker.args == [200]
+            assert dialog.answer is not None and dialog.answer.stored_id is not None
+            assert demo.store is not None
+            resent = demo.store.get(dialog.answer.stored_id)
+            assert resent is not None and resent.verification is Verification.VERIFIED
+        finally:
+            context.jobs.shutdown()

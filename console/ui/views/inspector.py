@@ -169,6 +169,9 @@ class InspectorPanel(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
 
+        # An event asked for before the console ran is loaded once it does.
+        context.ready.connect(self._console_ready)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.header)
@@ -206,6 +209,10 @@ class InspectorPanel(QWidget):
             on_error=lambda exc: self._load_failed(event_id, exc),
             lane=LANE,
         )
+
+    def _console_ready(self) -> None:
+        if self._requested is not None and self._event is None:
+            self.show_event(self._requested)
 
     def _loaded(
         self, event_id: int, event: StoredEvent | None, explanation: Explanation | None
