@@ -342,3 +342,20 @@ def test_event_asked_for_before_the_console_runs(qtbot: QtBot, console: Loopback
         assert blocker.args == [event.id]
     finally:
         context.jobs.shutdown()
+
+
+def test_big_payload_stays_folded(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    products = [{"title": f"item {n}"} for n in range(600)]
+    event = console.put_horoshop({"order_id": 9, "products": products})
+    panel = panel_for(qtbot, context, event.id)
+    model = panel.payload_tab.model
+    keys = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert not panel.payload_tab.tree.isExpanded(model.index(keys.index("products"), 0))
+    small = panel_for(
+        qtbot, context, console.put_horoshop({"order_id": 9, "products": products[:2]}).id
+    )
+    model = small.payload_tab.model
+    keys = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert small.payload_tab.tree.isExpanded(model.index(keys.index("products"), 0))

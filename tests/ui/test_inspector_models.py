@@ -13,7 +13,13 @@ from console.store import EventSource
 from console.ui.models.diff import MARK_ROLE, DiffTreeModel
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
 from console.ui.models.headers import HeadersTableModel
-from console.ui.models.payload import PATH_ROLE, VALUE_ROLE, PayloadTreeModel, form_lines
+from console.ui.models.payload import (
+    PATH_ROLE,
+    VALUE_ROLE,
+    PayloadTreeModel,
+    form_lines,
+    has_at_most,
+)
 from console.ui.models.timeline import (
     EntryKind,
     NoChangeLog,
@@ -172,3 +178,10 @@ def test_gap_text() -> None:
     assert gap_text(125_000_000) == "+2 min 5 s"
     assert gap_text(3_840_000_000) == "+1 h 4 min"
     assert gap_text(2 * 86_400_000_000 + 3 * 3_600_000_000) == "+2 d 3 h"
+
+
+def test_has_at_most() -> None:
+    assert has_at_most({"a": [1, 2], "b": {"c": 3}}, 5)
+    assert not has_at_most({"a": [1, 2], "b": {"c": 3}}, 4)
+    assert has_at_most("text", 0)
+    assert not has_at_most({"products": [{"t": n} for n in range(10_000)]}, 300)

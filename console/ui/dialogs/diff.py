@@ -23,6 +23,7 @@ from console.store.model import StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.models.diff import DiffTreeModel
+from console.ui.models.payload import has_at_most
 from console.ui.views.inspector import local_time
 
 
@@ -52,6 +53,7 @@ class DiffDialog(QDialog):
         self.resize(900, 700)
         self._context = context
         self._ids = (first_id, second_id)
+        self._small = True
 
         self.model = DiffTreeModel(self)
         self.tree = QTreeView()
@@ -139,6 +141,9 @@ class DiffDialog(QDialog):
                     same=counts[Mark.SAME],
                 )
             )
+        self._small = has_at_most(compared.left.payload, 500) and has_at_most(
+            compared.right.payload, 500
+        )
         self.model.set_diff(compared.diff)
         self._expand()
         self.loaded.emit()
@@ -149,5 +154,5 @@ class DiffDialog(QDialog):
 
     def _expand(self) -> None:
         # Real events are small: open everything so every mark is in view.
-        if self.model.rowCount() <= 200:
+        if self._small:
             self.tree.expandAll()

@@ -177,6 +177,22 @@ class PayloadTreeModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+def has_at_most(value: Any, limit: int) -> bool:
+    """True when ``value`` holds at most ``limit`` keys and items in all (stops early)."""
+    seen = 0
+    stack = [value] if isinstance(value, dict | list | tuple) else []
+    while stack:
+        node = stack.pop()
+        members = node.values() if isinstance(node, dict) else node
+        for child in members:
+            seen += 1
+            if seen > limit:
+                return False
+            if isinstance(child, dict | list | tuple):
+                stack.append(child)
+    return True
+
+
 def form_lines(payload: Any) -> str:
     """A decoded form payload as ``key = value`` lines with PHP bracket keys."""
     if not isinstance(payload, dict):

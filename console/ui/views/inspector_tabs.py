@@ -49,12 +49,20 @@ from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
 from console.ui.models.headers import HeadersTableModel
-from console.ui.models.payload import PATH_ROLE, VALUE_ROLE, PayloadTreeModel, form_lines
+from console.ui.models.payload import (
+    PATH_ROLE,
+    VALUE_ROLE,
+    PayloadTreeModel,
+    form_lines,
+    has_at_most,
+)
 
 # The Raw tab shows this much until "Show all" is pressed: a 1 MB body would make the
 # text view slow to lay out, and the start is what an operator reads.
 RAW_CAP_BYTES = 64 * 1024
 HEX_CAP_BYTES = 16 * 1024
+# Payloads with at most this many keys and items open expanded.
+_EXPAND_LIMIT = 300
 
 
 def hex_dump(data: bytes, *, start: int = 0) -> str:
@@ -145,8 +153,9 @@ class PayloadTab(QWidget):
         self.lines.setPlainText(form_lines(payload) if form else "")
         if not form:
             self.views.setCurrentIndex(0)
-        if has_payload and self.model.rowCount() <= 50:
-            # Small payloads (every real event) open one level deep: data, auth, products.
+        if isinstance(payload, dict | list) and has_at_most(payload, _EXPAND_LIMIT):
+            # Small payloads (every real event) open up; a big one stays folded, since
+            # expanding makes every row and the view lays all of them out.
             self.tree.expandToDepth(2)
 
     def _current(self) -> QModelIndex:
