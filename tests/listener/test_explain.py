@@ -197,3 +197,20 @@ def test_other_wordings(running: Running, reason: str, kind: str) -> None:
         update={"verification": Verification.MALFORMED, "verification_reason": reason}
     )
     assert explain(event).kind == kind
+
+
+def test_templates_are_translated_before_they_are_filled(running: Running) -> None:
+    running.post_form(
+        "/bitrix/shop", replace_pairs(sample(ORDER), **{"auth[application_token]": "f" * 32})
+    )
+    explanation = explain(last(running))
+    seen: list[str] = []
+
+    def translate(template: str) -> str:
+        seen.append(template)
+        return "«" + template + "»"
+
+    title, advice = explanation.render(translate)
+    assert "{profile}" in seen[0]
+    assert title == "«The application token belongs to another webhook, not to profile shop.»"
+    assert advice.startswith("«Copy this profile's handler URL (/bitrix/shop)")

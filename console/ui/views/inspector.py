@@ -58,6 +58,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("InspectorPanel", text)
 
 
+def _explanation_tr(text: str) -> str:
+    return QCoreApplication.translate("Explanation", text)
+
+
 def local_time(moment: datetime) -> str:
     """The receive time in the operator's time zone, to the millisecond."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
@@ -291,8 +295,7 @@ class InspectorPanel(QWidget):
     def _fill_note(self, event: StoredEvent) -> None:
         explanation = self.explanation or explain(event)
         self.explanation = explanation
-        title = _tr(explanation.title)
-        advice = _tr(explanation.advice) if explanation.advice else ""
+        title, advice = explanation.render(_explanation_tr)
         if event.verification is Verification.VERIFIED:
             text = title if explanation.kind != "verified" else ""
             self.note.setText(text)
