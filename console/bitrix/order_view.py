@@ -26,7 +26,15 @@ _LANGUAGES = ("en", "uk", "ru", "de")
 
 
 class OrderViewError(Exception):
-    """The event names no order that can be shown; ``str()`` says why, in words."""
+    """The event names no order that can be shown; ``str()`` says why, in words.
+
+    ``template`` and ``params`` are kept apart so a front end can translate the template.
+    """
+
+    def __init__(self, template: str, **params: str) -> None:
+        super().__init__(template.format_map(params))
+        self.template = template
+        self.params = params
 
 
 class StatusView(BaseModel):
@@ -146,8 +154,9 @@ def fetch_order_view(
             tick()
             if found is None:
                 raise OrderViewError(
-                    f"Property value {event.entity_id} no longer exists on the portal, "
-                    "so its order cannot be found."
+                    "Property value {id} no longer exists on the portal, "
+                    "so its order cannot be found.",
+                    id=event.entity_id,
                 )
             order_id = str(found)
         resolved_from = event.entity_id

@@ -359,3 +359,16 @@ def test_big_payload_stays_folded(
     model = small.payload_tab.model
     keys = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert small.payload_tab.tree.isExpanded(model.index(keys.index("products"), 0))
+
+
+def test_vanished_property_value_is_explained(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    event = console.post_sample(VALUE, **{"data[FIELDS][ID]": "999999"})
+    panel = panel_for(qtbot, context, event.id)
+    with qtbot.waitSignal(panel.entity_tab.failed, timeout=10000) as blocker:
+        panel.tabs.setCurrentWidget(panel.entity_tab)
+    assert blocker.args[0] == (
+        "Property value 999999 no longer exists on the portal, so its order cannot be found."
+    )
+    assert not panel.timeline_button.isEnabled()

@@ -268,7 +268,7 @@ def entity_error_text(error: BaseException, profile: str | None) -> str:
         return QCoreApplication.translate("EntityTab", text)
 
     if isinstance(error, OrderViewError):
-        return tr(str(error))
+        return tr(error.template).format_map(error.params)
     if isinstance(error, CredentialsError):
         return tr(
             "No portal connection for profile {profile}: {detail} "
