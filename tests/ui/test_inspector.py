@@ -372,3 +372,32 @@ def test_vanished_property_value_is_explained(
         "Property value 999999 no longer exists on the portal, so its order cannot be found."
     )
     assert not panel.timeline_button.isEnabled()
+
+
+def test_catch_up_event(qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole) -> None:
+    from datetime import timedelta
+
+    from console.listener.catchup import CatchUpPoller
+    from console.store import EventFilter, EventSource
+
+    poller = CatchUpPoller(
+        console.store,
+        "shop",
+        lambda: console.client_for("shop"),
+        interval_seconds=None,
+        initial_lookback=timedelta(days=60),
+    )
+    report = poller.poll_once(raise_errors=True)
+    assert report is not None
+    found = console.store.query(EventFilter(sources=frozenset({EventSource.CATCH_UP})), limit=1)
+    assert found
+    event = found[0]
+    panel = panel_for(qtbot, context, event.id)
+    assert "Catch-up" in panel.meta.text()
+    assert "catch-up polling" in panel.note.text()
+    assert not panel.resend_button.isEnabled()
+    assert not panel.curl_button.isEnabled()
+    # The order behind it is fetched by its id.
+    open_entity(qtbot, panel)
+    assert panel.entity_tab.view is not None
+    assert panel.entity_tab.view.order_id == event.order_id

@@ -291,6 +291,18 @@ class InspectorPanel(QWidget):
         self._fill_note(event)
         self._set_pinned(event.pinned)
         self._update_timeline_button()
+        # A catch-up event was read from the portal, not sent: there is no request to
+        # copy or resend.
+        sent = event.source is not EventSource.CATCH_UP
+        for widget in (self.curl_button, self.resend_button):
+            widget.setEnabled(sent)
+            widget.setToolTip(
+                ""
+                if sent
+                else self.tr("Found by polling the portal: nothing was sent, so nothing to resend.")
+            )
+        self.copy_curl_action.setEnabled(sent)
+        self.copy_curl_secrets_action.setEnabled(sent)
 
     def _fill_note(self, event: StoredEvent) -> None:
         explanation = self.explanation or explain(event)
@@ -366,7 +378,7 @@ class InspectorPanel(QWidget):
 
     def copy_curl(self) -> None:
         """Copy the event as a cURL command with every secret masked."""
-        if self._event is None:
+        if self._event is None or self._event.source is EventSource.CATCH_UP:
             return
         command = build_curl(self._event, base_url=self._base_url())
         self._copy(command)
@@ -374,7 +386,9 @@ class InspectorPanel(QWidget):
     def copy_curl_with_secrets(self) -> None:
         """After the operator confirms: the command with the secrets replay would restore."""
         event = self._event
-        if event is None or not self.confirm_secrets(self):
+        if event is None or event.source is EventSource.CATCH_UP:
+            return
+        if not self.confirm_secrets(self):
             return
         console, base_url = self._context.console, self._base_url()
 
