@@ -177,7 +177,10 @@ def test_pin_and_unpin(qtbot: QtBot, context: ConsoleContext, console: LoopbackC
     panel = panel_for(qtbot, context, event.id)
     with qtbot.waitSignal(panel.pin_changed, timeout=5000) as blocker:
         panel.pin_button.click()
+        # Until the store answered, a second click cannot race the first.
+        assert not panel.pin_button.isEnabled()
     assert blocker.args == [event.id, True]
+    assert panel.pin_button.isEnabled()
     assert console.store.get(event.id).pinned  # type: ignore[union-attr]
     assert panel.pin_button.text() == "Pinned"
     with qtbot.waitSignal(panel.pin_changed, timeout=5000) as blocker:

@@ -89,6 +89,7 @@ class InspectorPanel(QWidget):
         self._event: StoredEvent | None = None
         self._requested: int | None = None
         self._order_id: str | None = None
+        self._pinning: set[int] = set()
         self.explanation: Explanation | None = None
         # Asks the operator before secrets reach the clipboard; replaceable for scripting.
         self.confirm_secrets: Callable[[QWidget], bool] = confirm_include_secrets
@@ -320,6 +321,7 @@ class InspectorPanel(QWidget):
         self.note.setVisible(bool(self.note.text()))
 
     def _set_pinned(self, pinned: bool) -> None:
+        self.pin_button.setEnabled(self._event is None or self._event.id not in self._pinning)
         self.pin_button.setChecked(pinned)
         self.pin_button.setText(self.tr("Pinned") if pinned else self.tr("Pin"))
 
@@ -350,7 +352,13 @@ class InspectorPanel(QWidget):
             return
         event_id = event.id
 
+        def settle() -> None:
+            self._pinning.discard(event_id)
+            if self._event is not None and self._event.id == event_id:
+                self.pin_button.setEnabled(True)
+
         def done(found: bool) -> None:
+            settle()
             if not found:
                 self._say(self.tr("Event #{id} is no longer stored.").format(id=event_id))
                 return
@@ -360,11 +368,15 @@ class InspectorPanel(QWidget):
             self.pin_changed.emit(event_id, wanted)
 
         def failed(error: BaseException) -> None:
+            settle()
             if self._event is not None and self._event.id == event_id:
                 self._set_pinned(self._event.pinned)
             self._say(self.tr("Could not change the pin: {error}").format(error=error))
 
         self.pin_button.setText(self.tr("Pinned") if wanted else self.tr("Pin"))
+        # One change at a time per event: two jobs could reach the store in either order.
+        self._pinning.add(event_id)
+        self.pin_button.setEnabled(False)
         self._context.jobs.submit(
             lambda job: store.set_pinned(event_id, wanted),
             on_done=done,
