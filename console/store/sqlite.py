@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, Generic, TextIO, TypeVar
 
 from console.store.export import write_events
-from console.store.filters import where_clause
+from console.store.filters import count_sql, select_sql
 from console.store.model import (
     AppendResult,
     EventFilter,
@@ -34,9 +34,15 @@ from console.store.model import (
     RetentionPolicy,
     StoredEvent,
 )
+from console.store.model import (
+    # Re-exported: code written before the class moved to the interface imports it here.
+    StoreClosedError as StoreClosedError,
+)
 from console.store.rows import (
+    FEED_SELECT,
     MAX_ROWS_PER_INSERT,
     SELECT_COLUMNS,
+    decode_feed_row,
     decode_row,
     encode_record,
     find_originals_sql,
@@ -59,10 +65,6 @@ PAGE_SIZE = 500
 # Rows deleted per transaction by purges, so appends interleave with a long purge.
 PURGE_BATCH = 2000
 RETENTION_INTERVAL_SECONDS = 600.0
-
-
-class StoreClosedError(RuntimeError):
-    """The store was closed; nothing more can be written or read through it."""
 
 
 @dataclass(slots=True)
@@ -242,12 +244,10 @@ class SqliteEventStore:
         """Newest first; pass the last id of a page as ``before_id`` for the next one."""
         if limit <= 0:
             raise ValueError("limit must be positive")
-        where, params = where_clause(flt, before_id)
-        # Only fixed SQL is interpolated here; every user value is a bound parameter.
-        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        sql, params = select_sql(SELECT_COLUMNS, flt, limit=limit, before_id=before_id)
         with self._readers.borrow() as conn:
             # fetchall: an unfinished statement would pin an old WAL snapshot.
-            rows = conn.execute(sql, [*params, limit]).fetchall()
+            rows = conn.execute(sql, params).fetchall()
         return [decode_row(row) for row in rows]
 
     def query_rows(
@@ -261,16 +261,18 @@ class SqliteEventStore:
         """Plain feed rows, newest first; see :meth:`EventStore.query_rows`."""
         if limit <= 0:
             raise ValueError("limit must be positive")
-        where, params = where_clause(flt, before_id, after_id)
-        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        sql, params = select_sql(
+            FEED_SELECT, flt, limit=limit, before_id=before_id, after_id=after_id
+        )
         with self._readers.borrow() as conn:
-            rows = conn.execute(sql, [*params, limit]).fetchall()
-        return [feed_row(decode_row(row)) for row in rows]
+            rows = conn.execute(sql, params).fetchall()
+        return [decode_feed_row(row) for row in rows]
 
     def count(self, flt: EventFilter | None = None) -> int:
-        where, params = where_clause(flt)
+        """How many events match ``flt``; milliseconds for the sidebar's views whatever
+        the store holds (see :func:`~console.store.filters.count_sql`)."""
+        sql, params = count_sql(flt)
         with self._readers.borrow() as conn:
-            sql = f"SELECT count(*) FROM events{where}"  # noqa: S608
             rows = conn.execute(sql, params).fetchall()
         return int(rows[0][0])
 
@@ -450,7 +452,8 @@ class SqliteEventStore:
 
             def trim(conn: sqlite3.Connection) -> int:
                 # Counted inside the write transaction, so concurrent appends are accounted.
-                total = int(conn.execute("SELECT count(*) FROM events").fetchall()[0][0])
+                sql, params = count_sql(EventFilter(include_duplicates=True))
+                total = int(conn.execute(sql, params).fetchall()[0][0])
                 excess = total - max_count
                 if excess <= 0:
                     return 0
