@@ -443,11 +443,11 @@ def completions(
         return []
     head, _, last = value.rpartition(",") if key.many else ("", "", value)
     kept = f"{head}," if head else ""
-    prefix = last.lower()
+    prefix = last.lower().lstrip('"')
     offers = [
         option
         for option in _values_for(key.kind, profiles or [], events or [])
-        if option.lower().startswith(prefix) and option.lower() != prefix
+        if (bare := option.strip('"').lower()).startswith(prefix) and bare != prefix
     ]
     return [Completion(start, end, f"{sign}{key.name}:{kept}{option}", option) for option in offers]
 
