@@ -22,7 +22,7 @@ from console.store import (
 )
 from console.store import schema as schema_module
 from console.store import sqlite as sqlite_module
-from console.store.filters import count_sql, select_sql
+from console.store.filters import count_sql, fts_query, select_sql
 from console.store.schema import connect
 from console.store.sqlite import feed_row
 from tests.store.records import BASE_TIME, record
@@ -234,3 +234,34 @@ def test_store_closed_error_is_one_class_from_the_interface(store_path: Path) ->
     store.close()
     with pytest.raises(model.StoreClosedError):
         store.query_rows()
+
+
+def _by_prefix_query(store: SqliteEventStore, flt: EventFilter) -> list[int]:
+    """What plain prefix queries find, straight from SQLite: the meaning to keep."""
+    query = fts_query(flt.text or "", flt.phrases)
+    with closing(sqlite3.connect(store.path)) as conn:
+        found = conn.execute(
+            "SELECT rowid FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC", (query,)
+        ).fetchall()
+    keep = {event.id for event in store.iter_events(flt.model_copy(update={"text": None}))}
+    return [row[0] for row in found if row[0] in keep]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["save", "sav", "SAVEORDER", "київ", "Київська", "w", "w1", "zz", "ß", "café", "кав'ярня"],
+)
+@pytest.mark.parametrize("order_id", [None, "1"])
+def test_spelled_out_prefixes_find_what_prefix_queries_find(
+    store: SqliteEventStore, text: str, order_id: str | None
+) -> None:
+    words = ["save", "saved", "saveorder", "київ", "київська", "Straße", "cafe", "кав'ярня"]
+    words += [f"w{n}" for n in range(40)]  # more words under "w" than are spelled out
+    for n, word in enumerate(words * 2):
+        store.append(record(order_id=str(n % 2), payload={"note": f"{word} x{n}"}))
+    flt = EventFilter(text=text, order_id=order_id)
+    expected = _by_prefix_query(store, flt)
+    assert [row.id for row in store.query_rows(flt, limit=1000)] == expected
+    assert store.count(flt) == len(expected)
+    if text in {"save", "київ", "w1"}:
+        assert expected
