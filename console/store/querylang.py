@@ -294,11 +294,13 @@ def _apply(builder: _Builder, token: _Token) -> None:
         )
         return
     offset = token.key_end + (1 if token.quoted else 0)
-    for value in values:
+    for index, value in enumerate(values):
         start = offset
         offset += len(value) + 1
         if not value.strip():
-            builder.problem(start - 1, start, f"{key.name}: an empty value between commas")
+            # Underline the comma that makes the empty value: after it, or before the last.
+            comma = start + len(value) if index < len(values) - 1 else start - 1
+            builder.problem(comma, comma + 1, f"{key.name}: an empty value between commas")
             continue
         _apply_value(builder, token, key, value.strip(), start, start + len(value))
 

@@ -146,6 +146,8 @@ def test_iso_dates_without_a_zone_are_local_and_until_a_date_takes_the_whole_day
         ("pinned:yes pinned:no", "pinned:no", "already given"),
         ("since:1h -until:2h", "-until:2h", "already given"),
         ("source:bitrix,,horoshop", ",", "empty value"),
+        ("source:,bitrix", ",", "empty value"),
+        ("source:bitrix,", ",", "empty value"),
     ],
 )
 def test_problems_underline_the_bad_part(text: str, underlined: str, says: str) -> None:
