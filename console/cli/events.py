@@ -21,7 +21,8 @@ from console.store import (
     Verification,
     open_store,
 )
-from console.store.export import CSV_COLUMNS, event_to_json
+from console.store.columns import EVENT_COLUMNS, LISTED_COLUMNS
+from console.store.export import event_to_json
 
 STORE_FILE = "events.sqlite3"
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -183,18 +184,8 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-_SUMMARY_FIELDS = (
-    "id",
-    "received_at",
-    "source",
-    "event",
-    "profile",
-    "entity_id",
-    "order_id",
-    "verification",
-    "duplicate_of",
-    "pinned",
-)
+# The fields of ``events list --json``: the listed columns of the one declaration.
+_SUMMARY_FIELDS = tuple(column.name for column in LISTED_COLUMNS)
 
 
 def _summary(event: StoredEvent) -> dict[str, Any]:
@@ -256,11 +247,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 # The one-value fields of an export row, in the same order; bodies are printed below them.
-_SHOWN_FIELDS = tuple(
-    column
-    for column in CSV_COLUMNS
-    if column not in {"id", "headers", "payload", "raw_body", "raw_body_encoding"}
-)
+_SHOWN_FIELDS = tuple(column.name for column in EVENT_COLUMNS if column.exported and column.detail)
 
 
 def _describe(event: StoredEvent, *, raw: bool) -> str:
