@@ -12,6 +12,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from console.listener.catchup import CatchUpPoller
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
-from console.session import ListenerBindError
+from console.session import ListenerBindError, RunningConsole
 from console.store import EventStore, open_store
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,54 @@ DEMO_PROFILE = "demo"
 SANDBOX_EVENTS = ("ONSALEORDERSAVED", "ONPROPERTYVALUEENTITYSAVED")
 # The standard-plan limits and a little network latency, so the demo feels like a portal.
 DEMO_PORTAL = SandboxConfig(port=0, burst=50, drain_rate=2.0, latency_seconds=0.05)
+# What the fake shop does. The demo opens with one of each, so a fresh window shows every
+# kind of feed entry within seconds; then it picks at random with these weights.
+DEMO_ACTS: dict[str, float] = {
+    "order status": 0.50,
+    "property value": 0.13,
+    "shipment status": 0.15,
+    "horoshop order": 0.15,
+    "forged event": 0.07,
+}
+# Seconds between the opening acts (or activity_seconds, if shorter).
+OPENING_GAP_SECONDS = 1.5
+_DELIVERY_STATUSES = ("DN", "DD", "DF")
+
+
+def describe_portal(portal: SandboxPortal) -> str:
+    """What a person needs to point the console (or curl) at a running sandbox portal."""
+    info = portal.describe()
+    lines = [
+        f"Sandbox portal on {info['base_url']}",
+        f"  inbound webhook (admin):   {info['webhook_url']}",
+        f"  inbound webhook (limited): {info['limited_webhook_url']}",
+        f"  outgoing application_token: {info['application_token']}",
+        f"  member_id: {info['member_id']}",
+        f"  OAuth client: {info['oauth_client_id']} / {info['oauth_client_secret']}",
+        f"  OAuth token URL: {info['oauth_token_url']}",
+        "  control endpoints:",
+    ]
+    lines += [f"    {endpoint}" for endpoint in info["control"].values()]
+    return "\n".join(lines)
+
+
+def demo_description(demo: DemoSession) -> str:
+    """The sandbox address, its webhook and credentials, and the listener's handler URLs.
+
+    Printed by the terminal demo and by the windowed demo, so a person or a script can
+    send events to it. Plain text, no Qt; the demo must be started.
+    """
+    listener = demo.listener
+    if listener is None:
+        raise RuntimeError("the demo is not started")
+    return "\n".join(
+        [
+            describe_portal(demo.portal),
+            f"Listener on {listener.base_url} (store in {demo.data_dir})",
+            f"  Bitrix24 handler:  {demo.bitrix_handler_url}",
+            f"  Horoshop handler:  {demo.horoshop_handler_url}",
+        ]
+    )
 
 
 class DemoSession:
@@ -58,7 +107,7 @@ class DemoSession:
         self._rng = random.Random(seed)
         self._stop = threading.Event()
         self._activity: threading.Thread | None = None
-        self.store: EventStore | None = None
+        self._store: EventStore | None = None
         self.listener: ListenerServer | None = None
         self.poller: CatchUpPoller | None = None
         self._order_ids: list[int] = []
@@ -69,7 +118,7 @@ class DemoSession:
         self.portal.start()
         self._order_ids = sorted(self.portal.state.orders)
         try:
-            self.store = open_store(self.store_path)
+            self._store = store = open_store(self.store_path)
             credentials = StaticCredentialSource(
                 bitrix={
                     DEMO_PROFILE: BitrixExpectation(
@@ -81,14 +130,14 @@ class DemoSession:
                 horoshop={DEMO_PROFILE: self.horoshop_secret},
             )
             self.listener = ListenerServer(
-                self.store, credentials, ListenerSettings(port=self._listener_port)
+                store, credentials, ListenerSettings(port=self._listener_port)
             )
             self.listener.start()
             for event in SANDBOX_EVENTS:
                 self.portal.register_handler(event, self.bitrix_handler_url)
             self.portal.register_horoshop_handler(self.horoshop_handler_url)
             self.poller = CatchUpPoller(
-                self.store,
+                store,
                 DEMO_PROFILE,
                 self.client,
                 portal_domain=self.portal.domain,
@@ -116,8 +165,8 @@ class DemoSession:
         if self.listener is not None:
             self.listener.stop()
         self.portal.stop()
-        if self.store is not None:
-            self.store.close()
+        if self._store is not None:
+            self._store.close()
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -127,9 +176,14 @@ class DemoSession:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # -- what it serves -------------------------------------------------------------
-
     # -- the RunningConsole face (console.session) --------------------------------------
+
+    @property
+    def store(self) -> EventStore:
+        """The demo's store; RuntimeError before ``start()``."""
+        if self._store is None:
+            raise RuntimeError("the demo is not started")
+        return self._store
 
     @property
     def store_path(self) -> Path:
@@ -152,12 +206,14 @@ class DemoSession:
 
     def client_for(self, profile: str) -> BitrixClient:
         if profile != DEMO_PROFILE:
-            raise ProfileNotFound(f"the demo has only the profile {DEMO_PROFILE!r}")
+            raise ProfileNotFound(profile)
         return self.client()
 
     def poll_now(self) -> None:
         if self.poller is not None:
             self.poller.poll_now()
+
+    # -- what it serves -------------------------------------------------------------
 
     @property
     def bitrix_handler_url(self) -> str:
@@ -177,30 +233,80 @@ class DemoSession:
 
     def _run_activity(self) -> None:
         assert self.activity_seconds is not None
+        opening_gap = min(OPENING_GAP_SECONDS, self.activity_seconds)
         with self.client() as client:
+            for kind in DEMO_ACTS:
+                if self._stop.wait(opening_gap):
+                    return
+                self._act_logged(kind, client)
             while not self._stop.wait(self.activity_seconds):
-                try:
-                    self.act_once(client)
-                except (B24Error, httpx.HTTPError) as exc:
-                    log.warning("demo activity: %s", exc)
+                self._act_logged(self._pick(), client)
+
+    def _act_logged(self, kind: str, client: BitrixClient) -> None:
+        try:
+            self.act(kind, client)
+        except (B24Error, httpx.HTTPError) as exc:
+            log.warning("demo activity (%s): %s", kind, exc)
+        except Exception:  # the shop keeps going; one odd answer must not end the demo
+            log.exception("demo activity (%s) failed", kind)
+
+    def _pick(self) -> str:
+        kinds = list(DEMO_ACTS)
+        return self._rng.choices(kinds, weights=[DEMO_ACTS[kind] for kind in kinds])[0]
 
     def act_once(self, client: BitrixClient) -> str:
-        """One thing a shop does: mostly order status changes, sometimes a storefront order
-        or a forged event, so the feed shows every kind of entry."""
-        roll = self._rng.random()
-        if roll < 0.15:
-            self.portal.send_horoshop_order()
-            return "horoshop order"
-        if roll < 0.22:
-            self._post_forged_event()
-            return "forged event"
+        """One thing a shop does, picked at random; returns what it did."""
+        return self.act(self._pick(), client)
+
+    def act(self, kind: str, client: BitrixClient) -> str:
+        """Do one ``kind`` of :data:`DEMO_ACTS`; returns what was done, e.g. ``order 120 -> P``."""
+        actions: dict[str, Callable[[BitrixClient], str]] = {
+            "order status": self._change_order_status,
+            "property value": self._change_property_value,
+            "shipment status": self._change_shipment_status,
+            "horoshop order": self._send_horoshop_order,
+            "forged event": self._post_forged_event,
+        }
+        return actions[kind](client)
+
+    def _change_order_status(self, client: BitrixClient) -> str:
         order_id = self._rng.choice(self._order_ids)
         status = self._rng.choice(["N", "P", "S", "F"])
         client.orders.set_status(order_id, status)
         return f"order {order_id} -> {status}"
 
-    def _post_forged_event(self) -> None:
+    def _change_property_value(self, client: BitrixClient) -> str:
+        """A manager corrects the customer's phone: ONPROPERTYVALUEENTITYSAVED, then the order."""
+        order_id = self._rng.choice(self._order_ids)
+        values = client.property_values.list(order_id=order_id)
+        phone = next((value for value in values if value.code == "PHONE"), None)
+        chosen = phone or next((value for value in values if value.order_props_id), None)
+        if chosen is None or chosen.order_props_id is None:
+            return self._change_order_status(client)
+        number = f"+38067{self._rng.randint(1_000_000, 9_999_999)}"
+        client.property_values.modify(order_id, {chosen.order_props_id: number})
+        return f"property {chosen.id} of order {order_id} -> {number}"
+
+    def _change_shipment_status(self, client: BitrixClient) -> str:
+        """The warehouse moves a delivery on (sale.shipment.update)."""
+        order_id = self._rng.choice(self._order_ids)
+        shipments = client.orders.get(order_id).shipments
+        if not shipments:
+            return self._change_order_status(client)
+        shipment = shipments[0]
+        choices = [status for status in _DELIVERY_STATUSES if status != shipment.status_id]
+        status = self._rng.choice(choices)
+        client.shipments.set_status(shipment.id, status)
+        return f"shipment {shipment.id} of order {order_id} -> {status}"
+
+    def _send_horoshop_order(self, client: BitrixClient) -> str:
+        del client
+        self.portal.send_horoshop_order()
+        return "horoshop order"
+
+    def _post_forged_event(self, client: BitrixClient) -> str:
         """An event with a wrong token, as an attacker guessing the handler URL would send."""
+        del client
         body = {
             "event": "ONSALEORDERSAVED",
             "event_handler_id": "1",
@@ -210,3 +316,9 @@ class DemoSession:
             "auth[application_token]": secrets.token_hex(16),
         }
         httpx.post(self.bitrix_handler_url, data=body, timeout=10)
+        return "forged event"
+
+
+def _as_running_console(demo: DemoSession) -> RunningConsole:
+    # Never called: mypy checks here that the demo offers what every front end reads.
+    return demo

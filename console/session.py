@@ -5,7 +5,9 @@
 by :class:`console.demo.DemoSession` (the sandbox portal). Front ends read the session
 through :class:`RunningConsole` and never learn which one they have.
 
-Nothing here imports Qt or the command line.
+Nothing here imports Qt or the command line. The listener (aiohttp), the REST client
+(httpx), the keyring and the store are imported when a session starts, not with this
+module: a window can name these types before its first paint without paying for them.
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from console.bitrix.client import BitrixClient
-from console.core.credentials import SecretKind
-from console.core.profiles import AuthMode, Profile, ProfileRepository
-from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
-from console.listener.catchup import CatchUpPoller, CatchUpReport
-from console.listener.server import ListenerServer
-from console.listener.verification import KeyringCredentialSource
-from console.store import EventStore, RetentionPolicy, open_store
+if TYPE_CHECKING:
+    from console.bitrix.client import BitrixClient
+    from console.core.profiles import Profile, ProfileRepository
+    from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
+    from console.listener.catchup import CatchUpPoller, CatchUpReport
+    from console.listener.server import ListenerServer
+    from console.listener.verification import KeyringCredentialSource
+    from console.store import EventStore, RetentionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ def bind_error_from(exc: OSError, settings: ListenerSettings) -> ListenerBindErr
 
 def retention_policy(settings: RetentionSettings) -> RetentionPolicy:
     """The store's retention policy from the declared settings (the one conversion)."""
+    from console.store import RetentionPolicy
+
     return RetentionPolicy(max_age_days=settings.max_age_days, max_count=settings.max_count)
 
 
@@ -136,6 +140,9 @@ class ListenSession:
 
 def catch_up_profiles(repo: ProfileRepository, only: str | None) -> list[Profile]:
     """Profiles the poller can read orders for: those with an inbound webhook stored."""
+    from console.core.credentials import SecretKind
+    from console.core.profiles import AuthMode
+
     chosen = [repo.get(only)] if only else repo.list()
     return [
         profile
@@ -154,6 +161,7 @@ def start_catch_up(
 ) -> None:
     """Start one background poller per webhook profile: a pass now, then every interval."""
     from console.bitrix.connect import client_for_profile
+    from console.listener.catchup import CatchUpPoller
 
     repo = session.profiles
     for profile in catch_up_profiles(repo, only):
@@ -186,6 +194,11 @@ def start_listen_session(
     raises ``OSError``, unless ``keep_running_without_listener``: then the session runs
     with ``server=None`` and the reason in ``bind_error`` (the window still shows the store).
     """
+    from console.core.profiles import ProfileRepository
+    from console.listener.server import ListenerServer
+    from console.listener.verification import KeyringCredentialSource
+    from console.store import open_store
+
     repo = profiles or ProfileRepository()
     credentials = KeyringCredentialSource(repo, only=[profile] if profile else None)
     store = open_store(store_path, retention=retention)
@@ -212,3 +225,8 @@ def start_listen_session(
         profiles=repo,
         bind_error=bind_error,
     )
+
+
+def _as_running_console(session: ListenSession) -> RunningConsole:
+    # Never called: mypy checks here that a listen session offers what front ends read.
+    return session

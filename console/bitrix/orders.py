@@ -3,7 +3,8 @@ sale.propertyvalue.*)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from pydantic import Field, TypeAdapter
 
 from console.bitrix.errors import MalformedResponse
 from console.bitrix.models import PositiveId, RequestModel, ResponseModel, StatusId
-from console.bitrix.paging import iter_items
+from console.bitrix.paging import PAGE_SIZE, extract_items, iter_items
 
 if TYPE_CHECKING:
     from console.bitrix.client import BitrixClient
@@ -103,12 +104,76 @@ class OrdersApi:
         for item in iter_items(self._client, "sale.order.list", params, key="orders"):
             yield Order.model_validate(item)
 
-    def iter_updated_since(self, since: datetime) -> Iterator[Order]:
-        """Orders changed after ``since``, oldest change first (the catch-up poller)."""
-        return self.iter(
-            filter={">dateUpdate": _iso(since)},
-            order={"dateUpdate": "asc", "id": "asc"},
-        )
+    def list_page(
+        self,
+        *,
+        filter: dict[str, Any],
+        order: dict[str, str],
+        select: list[str] | None = None,
+    ) -> list[Order]:
+        """One page (up to 50) of ``sale.order.list``, first rows only.
+
+        ``start=-1`` skips the total count, the cheap form for keyset paging: the caller
+        moves the filter past the last row instead of asking for the next offset.
+        """
+        params: dict[str, Any] = {"filter": filter, "order": order, "start": -1}
+        if select:
+            params["select"] = select
+        result = self._client.call("sale.order.list", params).result
+        return [Order.model_validate(item) for item in extract_items(result, "orders")]
+
+    def pages_updated_since(
+        self,
+        since: datetime,
+        *,
+        after_id: int | None = None,
+        select: list[str] | None = None,
+    ) -> Iterator[list[Order]]:
+        """Pages of orders changed after ``(since, after_id)``, by (dateUpdate, id) ascending.
+
+        ``after_id=None``: only changes after the second ``since``; an id: also the orders
+        changed in that second with a higher id. Offset paging would skip orders when one
+        of them is saved again mid-read (it moves to the end and every later row shifts
+        down a place), so each page starts after the last (time, id) seen: first the rest
+        of the orders sharing the cursor's second, then everything newer.
+        """
+        updated, last_id = since, after_id
+        while True:
+            same_second: list[Order] = []
+            if last_id is not None:
+                same_second = self.list_page(
+                    filter={"=dateUpdate": _iso(updated), ">id": last_id},
+                    order={"id": "asc"},
+                    select=select,
+                )
+            if len(same_second) == PAGE_SIZE:
+                # More orders share this second than fit a page: finish them first.
+                newer: list[Order] = []
+            else:
+                newer = self.list_page(
+                    filter={">dateUpdate": _iso(updated)},
+                    order={"dateUpdate": "asc", "id": "asc"},
+                    select=select,
+                )
+            page = [item for item in same_second + newer if item.date_update is not None]
+            if page:
+                yield page
+            if not page or (len(same_second) < PAGE_SIZE and len(newer) < PAGE_SIZE):
+                return
+            last = page[-1]
+            assert last.date_update is not None
+            updated, last_id = last.date_update, last.id
+
+    def iter_updated_since(
+        self,
+        since: datetime,
+        *,
+        after_id: int | None = None,
+        select: list[str] | None = None,
+    ) -> Iterator[Order]:
+        """Orders changed after ``since``, oldest change first (see ``pages_updated_since``)."""
+        for page in self.pages_updated_since(since, after_id=after_id, select=select):
+            yield from page
 
     def set_status(self, order_id: int | str, status_id: str) -> Order:
         """Move an order to another status (sale.order.update ``fields.statusId``)."""
@@ -136,7 +201,7 @@ class ShipmentsApi:
 
 
 class PropertyValuesApi:
-    """sale.propertyvalue.get/list."""
+    """sale.propertyvalue.get/list/modify."""
 
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
@@ -158,6 +223,28 @@ class PropertyValuesApi:
             "filter": conditions,
         }
         items = iter_items(self._client, "sale.propertyvalue.list", params, key="propertyValues")
+        return [PropertyValue.model_validate(item) for item in items]
+
+    def modify(
+        self, order_id: int | str, values: Mapping[int, Any]
+    ) -> builtins.list[PropertyValue]:
+        """Set an order's property values, keyed by ``orderPropsId``; returns all its values.
+
+        The portal sends ONPROPERTYVALUEENTITYSAVED for each value that changed, then
+        ONSALEORDERSAVED for the order.
+        """
+        order_id = validate_id(order_id)
+        entries = [
+            {"orderPropsId": validate_id(props_id), "value": value}
+            for props_id, value in values.items()
+        ]
+        params = {"fields": {"order": {"id": order_id, "propertyValues": entries}}}
+        result = self._client.call("sale.propertyvalue.modify", params).result
+        items = result.get("propertyValues") if isinstance(result, dict) else None
+        if not isinstance(items, list):
+            raise MalformedResponse(
+                "no propertyValues in the answer", method="sale.propertyvalue.modify"
+            )
         return [PropertyValue.model_validate(item) for item in items]
 
     def order_id_for(self, value_id: int | str) -> int | None:

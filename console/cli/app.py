@@ -4,6 +4,10 @@ Each command group lives in its own module with a ``register(subparsers)`` funct
 that adds its parsers and sets ``handler`` (a callable taking the parsed namespace and
 returning an exit code). Handlers raise :class:`CliError` (or a typed error that
 :func:`exit_code_for` knows) instead of calling ``sys.exit``.
+
+Only the module of the command being run is imported: :data:`COMMANDS` names every
+command and its one-line help, so ``b24-console --help`` lists them all without loading
+pydantic, the keyring, httpx or aiohttp. With no command, ``b24-console`` opens the window.
 """
 
 from __future__ import annotations
@@ -14,16 +18,29 @@ import enum
 import importlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from console.core.logging import configure_logging
 
-COMMAND_MODULES = ("profiles", "portal", "sandbox", "listen", "events")
+# Command -> (module under console.cli that registers it, its line in the top-level help).
+# A test checks that each module registers these names with the same help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "profile": ("profiles", "manage connection profiles"),
+    "status": ("portal", "order and delivery status definitions"),
+    "order": ("portal", "read orders and move them between statuses"),
+    "bind": ("portal", "bind orders to deals or invoices"),
+    "sandbox": ("sandbox", "run the emulated Bitrix24 portal on loopback"),
+    "listen": ("listen", "receive Bitrix24 and Horoshop events and store them"),
+    "events": ("events", "inspect and manage stored events"),
+}
+COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 
 class ExitCode(enum.IntEnum):
@@ -55,7 +72,9 @@ def register_error_translator(translator: ErrorTranslator) -> None:
 def exit_code_for(error: BaseException) -> tuple[ExitCode, str]:
     if isinstance(error, CliError):
         return error.code, str(error)
-    for translator in _translators:
+    from console.cli.errors import translate_error
+
+    for translator in (translate_error, *_translators):
         translated = translator(error)
         if translated is not None:
             return translated
@@ -111,38 +130,100 @@ def foreground_run(
             signal.signal(sig, handler)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Undecided(Exception):
+    """The quick first parse could not tell which command was asked for."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Undecided(message)
+
+
+def build_parser(
+    modules: Iterable[str] | None = None,
+    *,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """The full parser for the command modules in ``modules`` (default: all of them).
+
+    Commands of the other modules get a placeholder that only carries their help line.
+    """
+    loaded = set(COMMAND_MODULES if modules is None else modules)
+    parser = parser_class(
         prog="b24-console",
-        description="Operator console for Bitrix24 online-store back offices.",
+        description=(
+            "Operator console for Bitrix24 online-store back offices. With no command, "
+            "opens the window."
+        ),
     )
-    parser.add_argument("--demo", action="store_true", help="start with the sandbox portal")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on the sandbox portal with live demo activity",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="with --demo: run the demo in the terminal instead of a window",
+    )
+    parser.add_argument(
+        "--data-dir",
+        dest="top_data_dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the event store in DIR (as listen --data-dir does)",
+    )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log progress, not only warnings"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"console.cli.{name}")
-        module.register(subparsers)
+    for name, (module, help_line) in COMMANDS.items():
+        if module in loaded:
+            continue
+        # add_help=False: "CMD --help" must reach the real parser, built once CMD is known.
+        subparsers.add_parser(name, help=help_line, add_help=False)
+    for module in COMMAND_MODULES:
+        if module in loaded:
+            importlib.import_module(f"console.cli.{module}").register(subparsers)
     return parser
 
 
-def run(argv: list[str]) -> int:
-    parser = build_parser()
+def _modules_for(argv: list[str]) -> list[str] | None:
+    """The command modules ``argv`` needs: none, the chosen command's, or None (unknown).
+
+    A first parse with placeholders finds the command; ``--help`` without a command
+    prints the top-level help from it (SystemExit) without importing any module.
+    """
+    quick = build_parser((), parser_class=_QuickParser)
     try:
+        args, _ = quick.parse_known_args(argv)
+    except _Undecided:
+        return None
+    if args.command is None:
+        return []
+    return [COMMANDS[args.command][0]]
+
+
+def run(argv: list[str]) -> int:
+    try:
+        parser = build_parser(_modules_for(argv))
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     # Every log line goes through the redaction filter before it reaches the terminal.
     configure_logging(logging.INFO if args.verbose else logging.WARNING)
+    if args.top_data_dir is not None and getattr(args, "data_dir", "absent") is None:
+        args.data_dir = args.top_data_dir  # "b24-console --data-dir D events list"
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        if args.demo:
-            from console.cli.sandbox import run_demo
-
-            return run_demo(args)
-        parser.print_help()
-        return ExitCode.USAGE
+        if args.headless and not args.demo:
+            print(
+                "b24-console: --headless goes with --demo; to receive events without a "
+                "window, run `b24-console listen`",
+                file=sys.stderr,
+            )
+            return ExitCode.USAGE
+        handler = _run_headless_demo if args.demo and args.headless else _open_window
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -151,3 +232,56 @@ def run(argv: list[str]) -> int:
         code, message = exit_code_for(exc)
         print(f"b24-console: {message}", file=sys.stderr)
         return code
+
+
+def _run_headless_demo(args: argparse.Namespace) -> int:
+    from console.cli.sandbox import run_demo
+
+    args.data_dir = args.top_data_dir
+    return run_demo(args)
+
+
+_NO_DISPLAY = (
+    "no display to open the window on: run it in a desktop session (DISPLAY or "
+    "WAYLAND_DISPLAY set), or use `b24-console --demo --headless` or `b24-console listen`"
+)
+_NO_QT = (
+    "the window needs PySide6 ({detail}): install it (`uv sync`, or "
+    "`pip install PySide6-Essentials`), or use `b24-console --demo --headless` or "
+    "`b24-console listen`"
+)
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):  # offscreen, vnc, …: Qt needs no display server
+        return True
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    """``b24-console`` and ``b24-console --demo``: the operator window."""
+    if not _has_display():
+        print(f"b24-console: {_NO_DISPLAY}", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        # The window imports this anyway; asking first gives a clear message when Qt (or
+        # a system library it loads, such as libEGL) is missing.
+        importlib.import_module("PySide6.QtWidgets")
+    except ImportError as exc:
+        print(f"b24-console: {_NO_QT.format(detail=exc)}", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        from console.ui.app import run_window  # type: ignore[import-not-found, unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("console.ui.app", "console.ui"):
+            raise
+        print(
+            "b24-console: this build has no window: use `b24-console --demo --headless` "
+            "or `b24-console listen`",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    code: int = run_window(demo=args.demo, data_dir=args.top_data_dir)
+    return code

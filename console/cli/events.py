@@ -15,12 +15,14 @@ from console.cli.app import CliError, ExitCode, emit
 from console.store import (
     EventFilter,
     EventSource,
+    EventStore,
     ExportFormat,
-    SqliteEventStore,
     StoredEvent,
     Verification,
+    open_store,
 )
-from console.store.export import CSV_COLUMNS, event_to_json
+from console.store.columns import EVENT_COLUMNS, LISTED_COLUMNS
+from console.store.export import event_to_json
 
 STORE_FILE = "events.sqlite3"
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -106,15 +108,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> SqliteEventStore:
+def _store_path(args: argparse.Namespace) -> Path:
     if args.data_dir is not None:
-        path = Path(args.data_dir) / STORE_FILE
-    else:
-        from console.core.settings import load_settings
+        return Path(args.data_dir) / STORE_FILE
+    from console.core.settings import load_settings
 
-        path = load_settings().resolved_store_path()
+    return load_settings().resolved_store_path()
+
+
+def _open(args: argparse.Namespace) -> EventStore:
+    path = _store_path(args)
     try:
-        return SqliteEventStore(path)
+        return open_store(path)
     except Exception as exc:  # sqlite3 errors, a newer schema, an unwritable directory
         raise CliError(f"cannot open the event store {path}: {exc}") from None
 
@@ -163,11 +168,11 @@ def _event_id(value: str) -> int:
     return event_id
 
 
-def _load(store: SqliteEventStore, value: str) -> StoredEvent:
+def _load(store: EventStore, value: str, path: Path) -> StoredEvent:
     event_id = _event_id(value)
     event = store.get(event_id)
     if event is None:
-        raise CliError(f"ID: no event {event_id} in {store.path}")
+        raise CliError(f"ID: no event {event_id} in {path}")
     return event
 
 
@@ -179,18 +184,8 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-_SUMMARY_FIELDS = (
-    "id",
-    "received_at",
-    "source",
-    "event",
-    "profile",
-    "entity_id",
-    "order_id",
-    "verification",
-    "duplicate_of",
-    "pinned",
-)
+# The fields of ``events list --json``: the listed columns of the one declaration.
+_SUMMARY_FIELDS = tuple(column.name for column in LISTED_COLUMNS)
 
 
 def _summary(event: StoredEvent) -> dict[str, Any]:
@@ -210,7 +205,7 @@ def _line(event: StoredEvent) -> str:
     ).rstrip()
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[SqliteEventStore], int]) -> int:
+def _with_store(args: argparse.Namespace, work: Callable[[EventStore], int]) -> int:
     store = _open(args)
     try:
         return work(store)
@@ -226,7 +221,7 @@ def _list(args: argparse.Namespace) -> int:
         raise CliError("--limit: must be a positive number")
     flt = _filter(args)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         events = store.query(flt, limit=args.limit)
         emit(
             args,
@@ -239,8 +234,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    def work(store: SqliteEventStore) -> int:
-        event = _load(store, args.id)
+    def work(store: EventStore) -> int:
+        event = _load(store, args.id, _store_path(args))
         data = event_to_json(event)
         if not args.raw:
             data.pop("raw_body")
@@ -252,11 +247,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 # The one-value fields of an export row, in the same order; bodies are printed below them.
-_SHOWN_FIELDS = tuple(
-    column
-    for column in CSV_COLUMNS
-    if column not in {"id", "headers", "payload", "raw_body", "raw_body_encoding"}
-)
+_SHOWN_FIELDS = tuple(column.name for column in EVENT_COLUMNS if column.exported and column.detail)
 
 
 def _describe(event: StoredEvent, *, raw: bool) -> str:
@@ -280,7 +271,7 @@ def _export(args: argparse.Namespace) -> int:
     flt = _filter(args)
     fmt = ExportFormat(args.format)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         if args.output is None:
             written = store.export(flt, fmt, sys.stdout)
         else:
@@ -299,9 +290,9 @@ def _export(args: argparse.Namespace) -> int:
 def _pin(args: argparse.Namespace) -> int:
     event_id = _event_id(args.id)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         if not store.set_pinned(event_id, args.pinned):
-            raise CliError(f"ID: no event {event_id} in {store.path}")
+            raise CliError(f"ID: no event {event_id} in {_store_path(args)}")
         print(f"event #{event_id} {'pinned' if args.pinned else 'unpinned'}")
         return ExitCode.OK
 
@@ -320,7 +311,7 @@ def _purge(args: argparse.Namespace) -> int:
     except OverflowError:
         raise CliError("--older-than: too many days; nothing is that old") from None
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         removed = store.purge(cutoff)
         print(f"removed {removed} events older than {args.older_than} days (pinned kept)")
         return ExitCode.OK
@@ -346,7 +337,7 @@ def _replay(args: argparse.Namespace) -> int:
         base_url = f"http://{host}:{listener.port}"
     store = _open(args)
     try:
-        event = _load(store, args.id)
+        event = _load(store, args.id, _store_path(args))
     finally:
         store.close()
     request = build_replay(event, base_url=base_url, profiles=ProfileRepository())
@@ -375,7 +366,7 @@ def _catch_up(args: argparse.Namespace) -> int:
     name = profile_name(args)
     profile = repo.get(name)
 
-    def work(store: SqliteEventStore) -> int:
+    def work(store: EventStore) -> int:
         poller = CatchUpPoller(
             store,
             name,

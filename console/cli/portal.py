@@ -15,18 +15,10 @@ from typing import Any
 import pydantic
 
 from console.bitrix.client import BitrixClient
-from console.bitrix.errors import (
-    B24Error,
-    InvalidPortalUrl,
-    NetworkError,
-    OAuthServerError,
-    Unauthorized,
-    user_message,
-)
 from console.bitrix.models import LanguageId, OwnerType
 from console.bitrix.orders import validate_id
 from console.bitrix.statuses import StatusFields, StatusUpdate, validate_status_id
-from console.cli.app import CliError, ExitCode, emit, register_error_translator
+from console.cli.app import CliError, ExitCode, emit
 
 # --- argument types ------------------------------------------------------------------
 
@@ -331,30 +323,3 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _owner_options(p)
     _common(p)
     p.set_defaults(handler=bind_remove)
-
-
-# --- errors → exit codes -------------------------------------------------------------
-
-
-def translate_error(error: BaseException) -> tuple[ExitCode, str] | None:
-    """Map the REST client's errors to the CLI exit-code contract."""
-    from console.core.credentials import CredentialsError
-
-    if isinstance(error, NetworkError):
-        return ExitCode.NETWORK, f"{error}. {user_message(error)}"
-    if isinstance(error, Unauthorized | OAuthServerError):
-        return ExitCode.CREDENTIALS, f"{error}. {user_message(error)}"
-    if isinstance(error, InvalidPortalUrl):
-        return ExitCode.USAGE, str(error)
-    if isinstance(error, B24Error):
-        code = error.code or "-"
-        return ExitCode.PORTAL_REFUSED, f"portal refused: {code}: {error}. {user_message(error)}"
-    if isinstance(error, CredentialsError):
-        return ExitCode.CREDENTIALS, str(error)
-    if isinstance(error, pydantic.ValidationError):
-        fields = ", ".join(".".join(str(part) for part in item["loc"]) for item in error.errors())
-        return ExitCode.USAGE, f"invalid value for {fields}"
-    return None
-
-
-register_error_translator(translate_error)

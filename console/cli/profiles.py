@@ -8,26 +8,26 @@ variables.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import os
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from console.cli.app import CliError, ExitCode, emit, register_error_translator
-from console.core.credentials import CredentialsError, SecretKind
+from console.cli.app import CliError, ExitCode, emit
+from console.core.credentials import SecretKind
 from console.core.masking import mask_secret, mask_webhook_url
+from console.core.profile_setup import ProfileRequest, check_profile_request, save_profile
 from console.core.profiles import (
     DEFAULT_OAUTH_SERVER_ENDPOINT,
     AuthMode,
+    InvalidProfileField,
     Profile,
-    ProfileError,
+    ProfileExists,
+    ProfileField,
     ProfileRepository,
-    WebhookCredentials,
-    normalise_portal_url,
-    normalise_server_endpoint,
-    parse_webhook_url,
-    validate_profile_name,
+    WebhookPortalMismatch,
 )
 
 # Names of environment variables, not secrets.
@@ -38,17 +38,6 @@ ENV_CLIENT_ID = "B24_CLIENT_ID"
 ENV_CLIENT_SECRET = "B24_CLIENT_SECRET"  # noqa: S105
 ENV_ACCESS_TOKEN = "B24_ACCESS_TOKEN"  # noqa: S105
 ENV_REFRESH_TOKEN = "B24_REFRESH_TOKEN"  # noqa: S105
-
-
-def _translate(error: BaseException) -> tuple[ExitCode, str] | None:
-    if isinstance(error, ProfileError):
-        return ExitCode.USAGE, str(error)
-    if isinstance(error, CredentialsError):
-        return ExitCode.CREDENTIALS, str(error)
-    return None
-
-
-register_error_translator(_translate)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -126,84 +115,58 @@ def _require(value: str | None, what: str, env: str) -> str:
     return value
 
 
+def _field_label(field: ProfileField, interactive: bool) -> str:
+    """How ``profile add`` names a field: its argument, prompt or environment variable."""
+    labels = {
+        ProfileField.NAME: "NAME",
+        ProfileField.PORTAL_URL: "--portal",
+        ProfileField.SERVER_ENDPOINT: "--server-endpoint",
+        ProfileField.MEMBER_ID: "--member-id",
+        ProfileField.WEBHOOK_URL: "webhook URL" if interactive else ENV_WEBHOOK_URL,
+        ProfileField.CLIENT_ID: "OAuth client id" if interactive else ENV_CLIENT_ID,
+        ProfileField.CLIENT_SECRET: "OAuth client secret" if interactive else ENV_CLIENT_SECRET,
+        ProfileField.TOKENS: f"tokens ({ENV_ACCESS_TOKEN}/{ENV_REFRESH_TOKEN})",
+    }
+    return labels[field]
+
+
+def _add_error(error: InvalidProfileField | ProfileExists, interactive: bool) -> CliError:
+    """The core's profile errors in ``profile add``'s words."""
+    if isinstance(error, ProfileExists):
+        return CliError(f"profile {error.name!r} exists: pass --replace to overwrite it")
+    label = _field_label(error.field, interactive)
+    if isinstance(error, WebhookPortalMismatch):
+        return CliError(
+            f"{label}: the webhook is for {error.webhook_portal}, not the --portal "
+            f"{error.portal_url}; use the webhook created on that portal"
+        )
+    if error.field is ProfileField.TOKENS:
+        return CliError(f"{error.reason} ({ENV_ACCESS_TOKEN}/{ENV_REFRESH_TOKEN})")
+    return CliError(f"{label}: {error.reason}")
+
+
 def _add(args: argparse.Namespace) -> int:
     repo = ProfileRepository()
     mode = AuthMode.OAUTH if args.oauth else AuthMode.WEBHOOK
+    interactive = sys.stdin.isatty()
+    request = ProfileRequest(
+        name=args.name,
+        portal=args.portal,
+        auth_mode=mode,
+        server_endpoint=args.server_endpoint,
+        member_id=args.member_id,
+    )
     try:
-        validate_profile_name(args.name)
-    except ProfileError as exc:
-        raise CliError(f"NAME: {exc}") from None
-    try:
-        portal_url = normalise_portal_url(args.portal)
-    except ProfileError as exc:
-        raise CliError(f"--portal: {exc}") from None
-    profile = Profile(name=args.name, portal_url=portal_url, auth_mode=mode)
-    if args.server_endpoint is not None and mode is not AuthMode.OAUTH:
-        raise CliError("--server-endpoint: only for OAuth profiles (add --oauth)")
-    if mode is AuthMode.OAUTH:
-        # Stored even when defaulted, so `profile show` says where tokens are renewed; a
-        # token answer naming another server replaces it.
-        try:
-            given = args.server_endpoint
-            profile.server_endpoint = normalise_server_endpoint(
-                DEFAULT_OAUTH_SERVER_ENDPOINT if given is None else given
-            )
-        except ProfileError as exc:
-            raise CliError(f"--server-endpoint: {exc}") from None
-    if args.member_id is not None:
-        if not args.member_id.strip():
-            raise CliError("--member-id: must not be empty")
-        profile.member_id = args.member_id.strip()
-    if repo.exists(profile.name) and not args.replace:
-        raise CliError(f"profile {profile.name!r} exists: pass --replace to overwrite it")
-    # Refuse a missing or locked keyring before asking a person to type secrets.
-    repo.secrets.check_backend()
-
-    source = _SecretSource(interactive=sys.stdin.isatty())
-    secrets: dict[SecretKind, str] = {}
-    if mode is AuthMode.WEBHOOK:
-        url = _require(
-            source.ask("Inbound webhook URL", ENV_WEBHOOK_URL),
-            "the inbound webhook URL",
-            ENV_WEBHOOK_URL,
-        )
-        webhook = _parse_webhook(url, profile)
-        profile.webhook_user_id = webhook.user_id
-        secrets[SecretKind.WEBHOOK_CODE] = webhook.code
-    else:
-        profile.client_id = _require(
-            source.ask("OAuth client id", ENV_CLIENT_ID, secret=False),
-            "the OAuth client id",
-            ENV_CLIENT_ID,
-        )
-        secrets[SecretKind.CLIENT_SECRET] = _require(
-            source.ask("OAuth client secret", ENV_CLIENT_SECRET),
-            "the OAuth client secret",
-            ENV_CLIENT_SECRET,
-        )
-        access = source.ask("Access token (empty: authorize later)", ENV_ACCESS_TOKEN)
-        refresh = source.ask("Refresh token (empty: authorize later)", ENV_REFRESH_TOKEN)
-        if (access is None) != (refresh is None):
-            raise CliError(
-                f"give both the access and the refresh token, or neither "
-                f"({ENV_ACCESS_TOKEN}/{ENV_REFRESH_TOKEN})"
-            )
-        if access is not None and refresh is not None:
-            secrets[SecretKind.ACCESS_TOKEN] = access
-            secrets[SecretKind.REFRESH_TOKEN] = refresh
-    app_token = source.ask("Application token of the outgoing webhook (optional)", ENV_APP_TOKEN)
-    if app_token is not None:
-        secrets[SecretKind.APPLICATION_TOKEN] = app_token
-    horoshop = source.ask("Horoshop secret (optional)", ENV_HOROSHOP_SECRET)
-    if horoshop is not None:
-        secrets[SecretKind.HOROSHOP_SECRET] = horoshop
-
-    # Old secrets go first so a replaced profile keeps nothing from its previous life.
-    repo.secrets.delete_all(profile.name)
-    for kind, value in secrets.items():
-        repo.secrets.set(profile.name, kind, value)
-    repo.save(profile)
-    stored = sorted(kind.value for kind in secrets)
+        if args.server_endpoint is not None and mode is not AuthMode.OAUTH:
+            raise CliError("--server-endpoint: only for OAuth profiles (add --oauth)")
+        # Everything but the secrets, and the keyring, before anyone types a secret.
+        check_profile_request(repo, request, replace=args.replace)
+        request = _ask_secrets(request, _SecretSource(interactive=interactive))
+        saved = save_profile(repo, request, replace=args.replace)
+    except (InvalidProfileField, ProfileExists) as exc:
+        raise _add_error(exc, interactive) from None
+    profile = saved.profile
+    stored = sorted(kind.value for kind in saved.secrets)
     emit(
         args,
         {**_profile_json(profile), "secrets": {kind: mask_secret("x") for kind in stored}},
@@ -213,18 +176,40 @@ def _add(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _parse_webhook(url: str, profile: Profile) -> WebhookCredentials:
-    where = "webhook URL" if sys.stdin.isatty() else ENV_WEBHOOK_URL
-    try:
-        webhook = parse_webhook_url(url)
-    except ProfileError as exc:
-        raise CliError(f"{where}: {exc}") from None
-    if webhook.portal_url != profile.portal_url:
-        raise CliError(
-            f"{where}: the webhook is for {webhook.portal_url}, not the --portal "
-            f"{profile.portal_url}; use the webhook created on that portal"
+def _ask_secrets(request: ProfileRequest, source: _SecretSource) -> ProfileRequest:
+    """The request with the secrets typed at the prompt or read from the environment."""
+    webhook_url = client_id = client_secret = access = refresh = None
+    if request.auth_mode is AuthMode.WEBHOOK:
+        webhook_url = _require(
+            source.ask("Inbound webhook URL", ENV_WEBHOOK_URL),
+            "the inbound webhook URL",
+            ENV_WEBHOOK_URL,
         )
-    return webhook
+    else:
+        client_id = _require(
+            source.ask("OAuth client id", ENV_CLIENT_ID, secret=False),
+            "the OAuth client id",
+            ENV_CLIENT_ID,
+        )
+        client_secret = _require(
+            source.ask("OAuth client secret", ENV_CLIENT_SECRET),
+            "the OAuth client secret",
+            ENV_CLIENT_SECRET,
+        )
+        access = source.ask("Access token (empty: authorize later)", ENV_ACCESS_TOKEN)
+        refresh = source.ask("Refresh token (empty: authorize later)", ENV_REFRESH_TOKEN)
+    return dataclasses.replace(
+        request,
+        webhook_url=webhook_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        access_token=access,
+        refresh_token=refresh,
+        application_token=source.ask(
+            "Application token of the outgoing webhook (optional)", ENV_APP_TOKEN
+        ),
+        horoshop_secret=source.ask("Horoshop secret (optional)", ENV_HOROSHOP_SECRET),
+    )
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:

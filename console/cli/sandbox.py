@@ -1,15 +1,23 @@
-"""``b24-console sandbox`` and ``--demo``: run the emulated portal until Ctrl-C or SIGTERM."""
+"""``b24-console sandbox`` and ``--demo --headless``: run the emulated portal (and for the
+demo, a listener and a store) until Ctrl-C or SIGTERM.
+
+The sandbox, the listener and aiohttp are imported when a command runs, not when the
+parser is built, so ``--help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.cli.app import CliError, ExitCode, emit, foreground_run
 from console.core.net import is_loopback_host
-from console.demo import SANDBOX_EVENTS, DemoSession
-from console.sandbox import SandboxConfig, SandboxPortal
+
+if TYPE_CHECKING:
+    from console.sandbox import SandboxConfig, SandboxPortal
+
+_STOP_HINT = "Press Ctrl-C to stop."
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -42,6 +50,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _config(args: argparse.Namespace) -> SandboxConfig:
+    from console.sandbox import SandboxConfig
+
     if not is_loopback_host(args.host):
         raise CliError(f"the sandbox only listens on loopback, not {args.host}")
     if not 0 <= args.port <= 65535:
@@ -67,24 +77,15 @@ def _config(args: argparse.Namespace) -> SandboxConfig:
 
 def describe_text(portal: SandboxPortal) -> str:
     """What a person needs to point the console (or curl) at the sandbox."""
-    info = portal.describe()
-    lines = [
-        f"Sandbox portal on {info['base_url']}",
-        f"  inbound webhook (admin):   {info['webhook_url']}",
-        f"  inbound webhook (limited): {info['limited_webhook_url']}",
-        f"  outgoing application_token: {info['application_token']}",
-        f"  member_id: {info['member_id']}",
-        f"  OAuth client: {info['oauth_client_id']} / {info['oauth_client_secret']}",
-        f"  OAuth token URL: {info['oauth_token_url']}",
-        "  control endpoints:",
-    ]
-    lines += [f"    {endpoint}" for endpoint in info["control"].values()]
-    lines.append("Press Ctrl-C to stop.")
-    return "\n".join(lines)
+    from console.demo import describe_portal
+
+    return f"{describe_portal(portal)}\n{_STOP_HINT}"
 
 
 def serve(portal: SandboxPortal, args: argparse.Namespace) -> int:
     """Start ``portal``, print what it serves and block until SIGINT or SIGTERM."""
+    from console.demo import SANDBOX_EVENTS
+
     with foreground_run() as run:
         try:
             portal.start()
@@ -104,37 +105,28 @@ def serve(portal: SandboxPortal, args: argparse.Namespace) -> int:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
+    from console.sandbox import SandboxPortal
+
     return serve(SandboxPortal(_config(args)), args)
 
 
-def demo_text(demo: DemoSession) -> str:
-    assert demo.listener is not None
-    return "\n".join(
-        [
-            describe_text(demo.portal).removesuffix("Press Ctrl-C to stop."),
-            f"Listener on {demo.listener.base_url} (store in {demo.data_dir})",
-            f"  Bitrix24 handler:  {demo.bitrix_handler_url}",
-            f"  Horoshop handler:  {demo.horoshop_handler_url}",
-            "Shop activity every few seconds; each committed event prints one line.",
-            "Press Ctrl-C to stop.",
-        ]
-    )
-
-
 def run_demo(args: argparse.Namespace) -> int:
-    """``b24-console --demo``: sandbox portal, listener, store and live demo events."""
+    """``b24-console --demo --headless``: sandbox portal, listener, store and live demo
+    events in the terminal, one line per committed event."""
     from console.cli.listen import format_event_line
+    from console.demo import DemoSession, demo_description
 
-    demo = DemoSession()
+    demo = DemoSession(data_dir=getattr(args, "data_dir", None))
     with foreground_run() as run:
         try:
             demo.start()
         except OSError as exc:
             raise CliError(f"cannot start the demo: {exc}", ExitCode.NETWORK) from exc
         try:
-            assert demo.store is not None
             demo.store.subscribe(lambda event: print(format_event_line(event), flush=True))
-            print(demo_text(demo), flush=True)
+            print(demo_description(demo), flush=True)
+            print("Shop activity every few seconds; each committed event prints one line.")
+            print(_STOP_HINT, flush=True)
             run.wait()
         finally:
             demo.stop()

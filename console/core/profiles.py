@@ -53,6 +53,62 @@ class ProfileError(CredentialsError):
 class ProfileNotFound(ProfileError):
     """No profile has the requested name."""
 
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"no profile named {name!r}")
+
+
+class ProfileExists(ProfileError):
+    """A profile with this name exists and replacing it was not asked for."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"profile {name!r} already exists")
+
+
+class MissingWebhook(CredentialsError):
+    """A webhook profile has no inbound webhook (user id and code) stored."""
+
+    def __init__(self, profile: str, portal_url: str) -> None:
+        self.profile = profile
+        self.portal_url = portal_url
+        super().__init__(f"profile {profile!r} has no inbound webhook stored")
+
+
+class ProfileField(enum.StrEnum):
+    """The parts of a profile a person fills in; field errors name one of these."""
+
+    NAME = "name"
+    PORTAL_URL = "portal_url"
+    SERVER_ENDPOINT = "server_endpoint"
+    MEMBER_ID = "member_id"
+    WEBHOOK_URL = "webhook_url"
+    CLIENT_ID = "client_id"
+    CLIENT_SECRET = "client_secret"  # noqa: S105
+    TOKENS = "tokens"
+
+
+class InvalidProfileField(ProfileError):
+    """One field of a profile being created is wrong; ``reason`` says how, never its value."""
+
+    def __init__(self, field: ProfileField, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field.value}: {reason}")
+
+
+class WebhookPortalMismatch(InvalidProfileField):
+    """The inbound webhook belongs to another portal than the profile's."""
+
+    def __init__(self, webhook_portal: str, portal_url: str) -> None:
+        self.webhook_portal = webhook_portal
+        self.portal_url = portal_url
+        super().__init__(
+            ProfileField.WEBHOOK_URL,
+            f"the webhook is for {webhook_portal}, not the portal {portal_url}; use the "
+            "webhook created on that portal",
+        )
+
 
 def _valid_host(host: str) -> bool:
     try:
@@ -257,10 +313,7 @@ class ProfileRepository:
         with self._lock:
             profile = self._load().get(name)
         if profile is None:
-            raise ProfileNotFound(
-                f"no profile named {name!r}: see `b24-console profile list` or add it with "
-                "`b24-console profile add`"
-            )
+            raise ProfileNotFound(name)
         return profile
 
     def exists(self, name: str) -> bool:
@@ -298,10 +351,7 @@ class ProfileRepository:
         profile = self.get(name)
         code = self.secrets.get(name, SecretKind.WEBHOOK_CODE)
         if profile.webhook_user_id is None or code is None:
-            raise CredentialsError(
-                f"profile {name!r} has no inbound webhook stored: run `b24-console profile add "
-                f"{name} --portal {profile.portal_url} --replace` and give the webhook URL"
-            )
+            raise MissingWebhook(name, profile.portal_url)
         return WebhookCredentials(
             portal_url=profile.portal_url, user_id=profile.webhook_user_id, code=code
         )

@@ -12,23 +12,21 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from console.bitrix.client import BitrixClient
 from console.bitrix.errors import B24Error
 from console.bitrix.orders import Order
-from console.bitrix.paging import PAGE_SIZE, extract_items
-from console.store.model import (
+from console.store import (
     EventFilter,
     EventRecord,
     EventSource,
     EventStore,
+    StoreClosedError,
     Verification,
 )
-from console.store.sqlite import StoreClosedError
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +77,6 @@ def cursor_name(profile: str) -> str:
     return f"catch-up:{profile}"
 
 
-def _portal_time(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
 class CatchUpPoller:
     """Polls one profile's portal for order changes; thread-safe, one pass at a time.
 
@@ -113,6 +107,9 @@ class CatchUpPoller:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_report: CatchUpReport | None = None
+        # When the background thread runs its next pass; None while a pass runs, and when
+        # none is scheduled (not started, stopped, or no interval). Status bars read it.
+        self.next_pass_at: datetime | None = None
         self.on_report: Callable[[CatchUpReport], None] | None = None
 
     # -- running in the background -------------------------------------------------
@@ -126,6 +123,7 @@ class CatchUpPoller:
             self._thread.join()
             self._thread = None
         self._stopping.clear()
+        self.next_pass_at = self._now()
         self._thread = threading.Thread(
             target=self._run, name=f"catch-up-{self.profile}", daemon=True
         )
@@ -133,6 +131,8 @@ class CatchUpPoller:
 
     def poll_now(self) -> None:
         """Ask the background thread for a pass as soon as it is free."""
+        if self._thread is not None and not self._stopping.is_set():
+            self.next_pass_at = self._now()
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -140,17 +140,25 @@ class CatchUpPoller:
         waiting on the portal past ``timeout`` is left to finish, and writes nothing."""
         self._stopping.set()
         self._wake.set()
+        self.next_pass_at = None
         if self._thread is not None:
             self._thread.join(timeout)
             if not self._thread.is_alive():
                 self._thread = None
 
+    @property
+    def busy(self) -> bool:
+        """True while a pass is running."""
+        return self._pass_lock.locked()
+
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
-            self.poll_once()
+            self.next_pass_at = None
+            self._pass(raise_errors=False, background=True)
             if self._stopping.is_set():
                 return
+            # With no interval only poll_now() wakes it.
             self._wake.wait(self.interval_seconds)
 
     # -- one pass -------------------------------------------------------------------
@@ -161,6 +169,9 @@ class CatchUpPoller:
         Portal and network trouble ends up in ``report.error`` (the background thread must
         keep going) unless ``raise_errors`` asks for the exception, as a one-shot CLI does.
         """
+        return self._pass(raise_errors=raise_errors, background=False)
+
+    def _pass(self, *, raise_errors: bool, background: bool) -> CatchUpReport:
         with self._pass_lock:
             report = CatchUpReport(profile=self.profile)
             try:
@@ -182,6 +193,9 @@ class CatchUpPoller:
                 log.exception("catch-up for %s failed", self.profile)
             report.finished_at = self._now()
             self.last_report = report
+            if background and self.interval_seconds is not None and not self._stopping.is_set():
+                # Before on_report, so whoever shows the report can show the next pass too.
+                self.next_pass_at = report.finished_at + timedelta(seconds=self.interval_seconds)
         if self.on_report is not None:
             self.on_report(report)
         return report
@@ -199,7 +213,10 @@ class CatchUpPoller:
         start = self._load_cursor()
         cursor = start
         rewound = CatchUpCursor(updated=start.updated - REREAD_WINDOW)
-        for page in self._pages(client, rewound):
+        pages = client.orders.pages_updated_since(
+            rewound.updated, after_id=rewound.last_id, select=_SELECT
+        )
+        for page in pages:
             for order in page:
                 if self._stopping.is_set():
                     return
@@ -222,47 +239,6 @@ class CatchUpPoller:
             # Saved after each page: a pass cut short resumes where it stopped.
             self._store.set_cursor(cursor_name(self.profile), cursor.encode())
         report.cursor = cursor
-
-    def _pages(self, client: BitrixClient, cursor: CatchUpCursor) -> Iterator[list[Order]]:
-        """Keyset pages on (dateUpdate, id).
-
-        Offset paging would skip orders when one of them is saved again mid-pass (it moves
-        to the end and every later row shifts down a place), so each page starts after the
-        last (time, id) seen: first the rest of the orders sharing the cursor's second,
-        then everything newer.
-        """
-        while True:
-            same_second = self._list(
-                client,
-                {"=dateUpdate": _portal_time(cursor.updated), ">id": cursor.last_id},
-                {"id": "asc"},
-            )
-            if len(same_second) == PAGE_SIZE:
-                # More orders share this second than fit a page: finish them first.
-                newer: list[Order] = []
-            else:
-                newer = self._list(
-                    client,
-                    {">dateUpdate": _portal_time(cursor.updated)},
-                    {"dateUpdate": "asc", "id": "asc"},
-                )
-            page = same_second + newer
-            if not page:
-                return
-            yield page
-            last = page[-1]
-            assert last.date_update is not None
-            cursor = CatchUpCursor(updated=last.date_update, last_id=last.id)
-            if len(same_second) < PAGE_SIZE and len(newer) < PAGE_SIZE:
-                return
-
-    @staticmethod
-    def _list(client: BitrixClient, flt: dict[str, Any], order: dict[str, str]) -> list[Order]:
-        # start=-1: no total count, the cheap form for keyset pages.
-        params = {"select": _SELECT, "filter": flt, "order": order, "start": -1}
-        response = client.call("sale.order.list", params)
-        orders = [Order.model_validate(item) for item in extract_items(response.result, "orders")]
-        return [order for order in orders if order.date_update is not None]
 
     def _covered(self, order: Order) -> bool:
         """A verified received event, or an earlier catch-up record, already shows this change."""

@@ -15,20 +15,36 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, quote_plus, unquote
 
 import httpx
 
 from console.core.credentials import SecretKind
 from console.core.masking import MASK, fingerprint
-from console.core.profiles import ProfileRepository
 from console.listener.parsing import FORM_TYPE, JSON_TYPE
 from console.store.model import EventSource, StoredEvent
 
 REPLAY_HEADER = "X-B24-Console-Replay"
 # Headers worth resending: the rest (Host, Content-Length, ...) describe the old connection.
 _KEPT_HEADERS = frozenset({"user-agent"})
+
+
+class SecretSource(Protocol):
+    """Where replay reads a profile's current secrets: a ``ProfileRepository`` (the
+    keyring) or, for the demo and tests, :class:`StaticSecrets`."""
+
+    def secret(self, name: str, kind: SecretKind) -> str | None: ...
+
+
+class StaticSecrets:
+    """Fixed secrets per profile: ``{profile: {SecretKind: value}}``."""
+
+    def __init__(self, secrets: dict[str, dict[SecretKind, str]]) -> None:
+        self._secrets = {name: dict(kinds) for name, kinds in secrets.items()}
+
+    def secret(self, name: str, kind: SecretKind) -> str | None:
+        return self._secrets.get(name, {}).get(kind)
 
 
 @dataclass(frozen=True)
@@ -60,9 +76,7 @@ class ReplayRequest:
         return text
 
 
-def _secret(
-    profiles: ProfileRepository | None, profile: str | None, kind: SecretKind
-) -> str | None:
+def _secret(profiles: SecretSource | None, profile: str | None, kind: SecretKind) -> str | None:
     if profiles is None or profile is None:
         return None
     return profiles.secret(profile, kind) or None
@@ -99,7 +113,7 @@ def _restore_json_token(raw: bytes, token: str) -> bytes:
 
 
 def build_replay(
-    event: StoredEvent, *, base_url: str, profiles: ProfileRepository | None
+    event: StoredEvent, *, base_url: str, profiles: SecretSource | None
 ) -> ReplayRequest:
     """The request that re-delivers ``event`` to ``base_url`` (scheme://host[:port][/prefix]).
 

@@ -14,11 +14,12 @@ from console.store.model import (
     ExportFormat,
     FeedRow,
     RetentionPolicy,
+    StoreClosedError,
     StoredEvent,
     Verification,
 )
 from console.store.schema import SCHEMA_VERSION, SchemaTooNewError
-from console.store.sqlite import SqliteEventStore, StoreClosedError
+from console.store.sqlite import SqliteEventStore
 
 __all__ = [
     "SCHEMA_VERSION",

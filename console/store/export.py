@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from console.store.columns import EXPORTED_COLUMNS
+from console.store.columns import raw_body_fields as raw_body_fields
 from console.store.model import ExportFormat, StoredEvent
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "received_at",
-    "source",
-    "event",
-    "profile",
-    "entity_id",
-    "order_id",
-    "portal_domain",
-    "member_id",
-    "handler_id",
-    "ts",
-    "verification",
-    "verification_reason",
-    "remote_addr",
-    "method",
-    "path",
-    "content_type",
-    "duplicate_of",
-    "pinned",
-    "headers",
-    "payload",
-    "raw_body",
-    "raw_body_encoding",
+# The header row of a CSV export, and the keys of a JSON Lines record, in this order.
+CSV_COLUMNS: tuple[str, ...] = tuple(column.name for column in EXPORTED_COLUMNS)
+_EXPORTERS = tuple(
+    (column.name, column.to_json) for column in EXPORTED_COLUMNS if column.to_json is not None
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula; payloads come from
@@ -41,42 +22,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def raw_body_fields(raw_body: bytes) -> tuple[str, str]:
-    """``(text, encoding)``: the body as UTF-8 text when it is valid, else base64."""
-    try:
-        return raw_body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return base64.b64encode(raw_body).decode("ascii"), "base64"
-
-
 def event_to_json(event: StoredEvent) -> dict[str, Any]:
-    """Every field of ``event`` as JSON-ready values (times ISO 8601, UTC)."""
-    raw_text, raw_encoding = raw_body_fields(event.raw_body)
-    return {
-        "id": event.id,
-        "received_at": event.received_at.isoformat(),
-        "source": event.source.value,
-        "event": event.event,
-        "profile": event.profile,
-        "entity_id": event.entity_id,
-        "order_id": event.order_id,
-        "portal_domain": event.portal_domain,
-        "member_id": event.member_id,
-        "handler_id": event.handler_id,
-        "ts": event.ts,
-        "verification": event.verification.value,
-        "verification_reason": event.verification_reason,
-        "remote_addr": event.remote_addr,
-        "method": event.method,
-        "path": event.path,
-        "content_type": event.content_type,
-        "duplicate_of": event.duplicate_of,
-        "pinned": event.pinned,
-        "headers": [list(pair) for pair in event.headers],
-        "payload": event.payload,
-        "raw_body": raw_text,
-        "raw_body_encoding": raw_encoding,
-    }
+    """Every exported field of ``event`` as JSON-ready values (times ISO 8601, UTC)."""
+    return {name: to_json(event) for name, to_json in _EXPORTERS}
 
 
 def write_events(events: Iterable[StoredEvent], fmt: ExportFormat, out: TextIO) -> int:

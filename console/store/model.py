@@ -17,6 +17,10 @@ from typing import Any, NamedTuple, Protocol, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class StoreClosedError(RuntimeError):
+    """The store was closed; nothing more can be written or read through it."""
+
+
 class EventSource(enum.StrEnum):
     BITRIX = "bitrix"
     HOROSHOP = "horoshop"
@@ -122,6 +126,7 @@ class AppendResult(BaseModel):
 class EventFilter(BaseModel):
     """Feed filters. Empty fields do not filter. ``text`` is a full-text query over payloads.
 
+    ``phrases`` are further full-text conditions (see the field).
     The ``exclude_*`` sets drop events whose field has one of the values (the query bar's
     ``-source:horoshop``). ``duplicates_only`` shows only duplicates and implies
     ``include_duplicates``; ``unpinned_only`` is the opposite of ``pinned_only``.
@@ -148,6 +153,9 @@ class EventFilter(BaseModel):
     exclude_entity_ids: frozenset[str] = frozenset()
     duplicates_only: bool = False
     unpinned_only: bool = False
+    # Full-text phrases: each must appear as these words in this order (the query bar's
+    # "quoted phrases"); ANDed with each other and with the words of ``text``.
+    phrases: frozenset[str] = frozenset()
 
 
 class ExportFormat(enum.StrEnum):

@@ -6,42 +6,36 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
-from console.store.model import EventRecord, StoredEvent
+from console.store.columns import PLAIN_COLUMNS
+from console.store.model import EventRecord, FeedRow, StoredEvent
+from console.store.summary import summarize
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
-# Column order shared by INSERT and SELECT, so the two can never drift apart.
+# Column order shared by INSERT and SELECT, so the two can never drift apart: the fields
+# declared in columns.py that the table keeps as they are, between the columns only the
+# store has (the dedup key stays last: the group insert reads it from there).
 RECORD_COLUMNS: tuple[str, ...] = (
     "received_us",
-    "source",
-    "event",
-    "profile",
-    "entity_id",
-    "order_id",
-    "portal_domain",
-    "member_id",
-    "handler_id",
-    "ts",
-    "verification",
-    "verification_reason",
-    "remote_addr",
-    "method",
-    "path",
-    "content_type",
+    *PLAIN_COLUMNS,
     "headers",
     "raw_body",
     "payload",
+    "summary",
     "dedup_key",
 )
+_PLAIN_VALUES = attrgetter(*PLAIN_COLUMNS)
 SELECT_COLUMNS = "id, duplicate_of, pinned, " + ", ".join(RECORD_COLUMNS)
+_SELECTED = ("id", "duplicate_of", "pinned", *RECORD_COLUMNS)
 # Only our own column names are interpolated; every value is a bound parameter.
 _NAMES = ", ".join(RECORD_COLUMNS)
 _PLACEHOLDERS = ", ".join("?" for _ in RECORD_COLUMNS)
 INSERT_SQL = f"INSERT INTO events ({_NAMES}, duplicate_of) VALUES ({_PLACEHOLDERS}, ?)"  # noqa: S608
-# Most rows one INSERT may carry: 64 * 21 parameters stays far below SQLite's limit, and at
+# Most rows one INSERT may carry: 64 * 22 parameters stays far below SQLite's limit, and at
 # most 64 distinct statements stay in the connection's statement cache (128 by default).
 MAX_ROWS_PER_INSERT = 64
 
@@ -93,83 +87,47 @@ def encode_payload(payload: Any) -> str | None:
 
 def encode_record(record: EventRecord) -> tuple[Any, ...]:
     """The values for :data:`RECORD_COLUMNS`, computed on the caller's thread."""
+    # The enums among the plain fields are StrEnums: sqlite3 binds them as their text.
     return (
         to_micros(record.received_at),
-        record.source.value,
-        record.event,
-        record.profile,
-        record.entity_id,
-        record.order_id,
-        record.portal_domain,
-        record.member_id,
-        record.handler_id,
-        record.ts,
-        record.verification.value,
-        record.verification_reason,
-        record.remote_addr,
-        record.method,
-        record.path,
-        record.content_type,
+        *_PLAIN_VALUES(record),
         _HEADERS_ENCODER.encode(record.headers),
         bytes(record.raw_body),
         encode_payload(record.payload),
+        summarize(record.source, record.event, record.payload),
         record.dedup_key(),
     )
 
 
 def decode_row(row: sqlite3.Row | tuple[Any, ...]) -> StoredEvent:
     """A row selected with :data:`SELECT_COLUMNS` as a :class:`StoredEvent`."""
-    (
-        event_id,
-        duplicate_of,
-        pinned,
-        received_us,
-        source,
-        event,
-        profile,
-        entity_id,
-        order_id,
-        portal_domain,
-        member_id,
-        handler_id,
-        ts,
-        verification,
-        verification_reason,
-        remote_addr,
-        method,
-        path,
-        content_type,
-        headers,
-        raw_body,
-        payload,
-        _dedup_key,
-    ) = row
-    return StoredEvent.model_validate(
-        {
-            "id": event_id,
-            "duplicate_of": duplicate_of,
-            "pinned": bool(pinned),
-            "received_at": from_micros(received_us),
-            "source": source,
-            "event": event,
-            "profile": profile,
-            "entity_id": entity_id,
-            "order_id": order_id,
-            "portal_domain": portal_domain,
-            "member_id": member_id,
-            "handler_id": handler_id,
-            "ts": ts,
-            "verification": verification,
-            "verification_reason": verification_reason,
-            "remote_addr": remote_addr,
-            "method": method,
-            "path": path,
-            "content_type": content_type,
-            "headers": [tuple(pair) for pair in json.loads(headers)],
-            "raw_body": bytes(raw_body),
-            "payload": None if payload is None else json.loads(payload),
-        }
-    )
+    fields = dict(zip(_SELECTED, row, strict=True))
+    fields["pinned"] = bool(fields["pinned"])
+    fields["received_at"] = from_micros(fields.pop("received_us"))
+    fields["headers"] = [tuple(pair) for pair in json.loads(fields["headers"])]
+    fields["raw_body"] = bytes(fields["raw_body"])
+    payload = fields["payload"]
+    fields["payload"] = None if payload is None else json.loads(payload)
+    del fields["summary"], fields["dedup_key"]
+    return StoredEvent.model_validate(fields)
+
+
+# The feed's columns, in FeedRow order; the payload only for rows stored before summaries
+# were (schema version 1), so a page never reads payloads otherwise.
+FEED_SELECT = (
+    "id, received_us, source, event, profile, entity_id, order_id, verification, "
+    "verification_reason, duplicate_of, pinned, summary, "
+    "CASE WHEN summary IS NULL THEN payload END"
+)
+
+
+def decode_feed_row(row: tuple[Any, ...]) -> FeedRow:
+    """A row selected with :data:`FEED_SELECT` as a :class:`FeedRow`, without pydantic."""
+    summary = row[11]
+    if summary is None:
+        payload = row[12]
+        summary = summarize(row[2], row[3], None if payload is None else json.loads(payload))
+    return FeedRow._make((*row[:10], bool(row[10]), summary))
 
 
 def stored_from_record(record: EventRecord, event_id: int, duplicate_of: int | None) -> StoredEvent:

@@ -82,9 +82,85 @@ _V1: tuple[str, ...] = (
     "CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 )
 
+# The key of one row of ``event_counts`` for the row ``{row}`` of ``events``. A profile-less
+# event counts under profile '' with no_profile = 1: key columns cannot be NULL, because
+# NULLs never conflict and every insert would then add a row instead of counting.
+_COUNT_KEY = (
+    "{row}.source, {row}.event, {row}.verification, ifnull({row}.profile, ''), "
+    "{row}.profile IS NULL, {row}.duplicate_of IS NOT NULL, {row}.pinned != 0"
+)
+_COUNT_COLUMNS = "source, event, verification, profile, no_profile, duplicate, pinned"
+_COUNT_MATCH = (
+    "source = {row}.source AND event = {row}.event AND verification = {row}.verification "
+    "AND profile = ifnull({row}.profile, '') AND no_profile = ({row}.profile IS NULL) "
+    "AND duplicate = ({row}.duplicate_of IS NOT NULL) AND pinned = ({row}.pinned != 0)"
+)
+_COUNT_UP = (
+    f"INSERT INTO event_counts ({_COUNT_COLUMNS}, n) VALUES ({_COUNT_KEY}, 1) "  # noqa: S608
+    f"ON CONFLICT ({_COUNT_COLUMNS}) DO UPDATE SET n = n + 1;"
+)
+_COUNT_DOWN = f"UPDATE event_counts SET n = n - 1 WHERE {_COUNT_MATCH};"  # noqa: S608
+
+_V2: tuple[str, ...] = (
+    # The feed's one-line summary, computed when the event is stored so that reading a page
+    # never parses payloads. Rows stored before this step keep NULL and are summarised when
+    # read (see rows.py): rewriting every row here would make the first start after an
+    # upgrade take minutes on a large store.
+    "ALTER TABLE events ADD COLUMN summary TEXT",
+    # How many events there are per combination of the feed's coarse dimensions, kept
+    # exact by triggers. The sidebar's live counts (All, Rejected, Horoshop, Pinned, ...)
+    # are sums over a few hundred rows here instead of a scan of a million events: without
+    # it ``duplicate_of IS NULL`` alone cost a second.
+    """
+    CREATE TABLE event_counts (
+        source TEXT NOT NULL,
+        event TEXT NOT NULL,
+        verification TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        no_profile INTEGER NOT NULL,
+        duplicate INTEGER NOT NULL,
+        pinned INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (source, event, verification, profile, no_profile, duplicate, pinned)
+    ) WITHOUT ROWID
+    """,
+    f"""
+    INSERT INTO event_counts ({_COUNT_COLUMNS}, n)
+        SELECT {_COUNT_KEY.format(row="events")}, count(*) FROM events
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+    """,  # noqa: S608 (our own expression, no input)
+    f"""
+    CREATE TRIGGER events_counts_insert AFTER INSERT ON events BEGIN
+        {_COUNT_UP.format(row="new")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER events_counts_delete AFTER DELETE ON events BEGIN
+        {_COUNT_DOWN.format(row="old")}
+    END
+    """,
+    # Only ``pinned`` changes today; the other key columns are listed so that a later
+    # change to them cannot make the counts drift silently.
+    f"""
+    CREATE TRIGGER events_counts_update
+        AFTER UPDATE OF source, event, verification, profile, duplicate_of, pinned ON events
+    BEGIN
+        {_COUNT_DOWN.format(row="old")}
+        {_COUNT_UP.format(row="new")}
+    END
+    """,
+    # Newest-first pages of the Rejected/Malformed and Horoshop/Catch-up views: without
+    # these a rare state or source means walking back through every newer event.
+    "CREATE INDEX events_verification ON events(verification, id)",
+    "CREATE INDEX events_source ON events(source, id)",
+    # The indexed words, in order: a search spells a prefix out into the words it matches
+    # (see filters.build_fts_query). A view over the index: it stores nothing.
+    "CREATE VIRTUAL TABLE events_fts_terms USING fts5vocab(events_fts, 'row')",
+)
+
 Migration = Sequence[str] | Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

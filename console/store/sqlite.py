@@ -18,12 +18,13 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TextIO, TypeVar
 
 from console.store.export import write_events
-from console.store.filters import where_clause
+from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
     AppendResult,
     EventFilter,
@@ -34,9 +35,15 @@ from console.store.model import (
     RetentionPolicy,
     StoredEvent,
 )
+from console.store.model import (
+    # Re-exported: code written before the class moved to the interface imports it here.
+    StoreClosedError as StoreClosedError,
+)
 from console.store.rows import (
+    FEED_SELECT,
     MAX_ROWS_PER_INSERT,
     SELECT_COLUMNS,
+    decode_feed_row,
     decode_row,
     encode_record,
     find_originals_sql,
@@ -59,10 +66,6 @@ PAGE_SIZE = 500
 # Rows deleted per transaction by purges, so appends interleave with a long purge.
 PURGE_BATCH = 2000
 RETENTION_INTERVAL_SECONDS = 600.0
-
-
-class StoreClosedError(RuntimeError):
-    """The store was closed; nothing more can be written or read through it."""
 
 
 @dataclass(slots=True)
@@ -242,12 +245,11 @@ class SqliteEventStore:
         """Newest first; pass the last id of a page as ``before_id`` for the next one."""
         if limit <= 0:
             raise ValueError("limit must be positive")
-        where, params = where_clause(flt, before_id)
-        # Only fixed SQL is interpolated here; every user value is a bound parameter.
-        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
-        with self._readers.borrow() as conn:
-            # fetchall: an unfinished statement would pin an old WAL snapshot.
-            rows = conn.execute(sql, [*params, limit]).fetchall()
+        rows = self._read(
+            lambda lookup: select_sql(
+                SELECT_COLUMNS, flt, limit=limit, before_id=before_id, lookup=lookup
+            )
+        )
         return [decode_row(row) for row in rows]
 
     def query_rows(
@@ -261,18 +263,34 @@ class SqliteEventStore:
         """Plain feed rows, newest first; see :meth:`EventStore.query_rows`."""
         if limit <= 0:
             raise ValueError("limit must be positive")
-        where, params = where_clause(flt, before_id, after_id)
-        sql = f"SELECT {SELECT_COLUMNS} FROM events{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
-        with self._readers.borrow() as conn:
-            rows = conn.execute(sql, [*params, limit]).fetchall()
-        return [feed_row(decode_row(row)) for row in rows]
+        rows = self._read(
+            lambda lookup: select_sql(
+                FEED_SELECT, flt, limit=limit, before_id=before_id, after_id=after_id, lookup=lookup
+            )
+        )
+        return [decode_feed_row(row) for row in rows]
 
     def count(self, flt: EventFilter | None = None) -> int:
-        where, params = where_clause(flt)
-        with self._readers.borrow() as conn:
-            sql = f"SELECT count(*) FROM events{where}"  # noqa: S608
-            rows = conn.execute(sql, params).fetchall()
+        """How many events match ``flt``; milliseconds for the sidebar's views whatever
+        the store holds (see :func:`~console.store.filters.count_sql`)."""
+        rows = self._read(lambda lookup: count_sql(flt, lookup))
         return int(rows[0][0])
+
+    def _read(self, build: Callable[[TermLookup], tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
+        """Rows of the query ``build`` makes, which may look up indexed words first.
+
+        One read transaction around both: the words a prefix is spelled out into must come
+        from the same snapshot as the rows, or an event committed in between with a new
+        word could be missed.
+        """
+        with self._readers.borrow() as conn:
+            conn.execute("BEGIN")
+            try:
+                sql, params = build(partial(_indexed_words, conn))
+                # fetchall: an unfinished statement would pin an old WAL snapshot.
+                return conn.execute(sql, params).fetchall()
+            finally:
+                conn.execute("COMMIT")
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
         """All matching events newest first, read :data:`PAGE_SIZE` at a time."""
@@ -450,7 +468,8 @@ class SqliteEventStore:
 
             def trim(conn: sqlite3.Connection) -> int:
                 # Counted inside the write transaction, so concurrent appends are accounted.
-                total = int(conn.execute("SELECT count(*) FROM events").fetchall()[0][0])
+                sql, params = count_sql(EventFilter(include_duplicates=True))
+                total = int(conn.execute(sql, params).fetchall()[0][0])
                 excess = total - max_count
                 if excess <= 0:
                     return 0
@@ -557,6 +576,18 @@ def feed_row(event: StoredEvent) -> FeedRow:
         pinned=event.pinned,
         summary=summarize(event.source, event.event, event.payload),
     )
+
+
+def _indexed_words(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
+    """The full-text index's words starting with ``prefix``; None when there are too many."""
+    found = conn.execute(
+        "SELECT term FROM events_fts_terms WHERE term >= ? AND term < ? LIMIT ?",
+        # U+10FFFF sorts after every character, in UTF-8 bytes as FTS5 orders its words.
+        (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1),
+    ).fetchall()
+    if len(found) > MAX_EXPANSION:
+        return None
+    return [str(row[0]) for row in found]
 
 
 def _delete_batch(

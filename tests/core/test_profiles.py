@@ -12,6 +12,7 @@ from console.core.logging import redact
 from console.core.masking import MASK
 from console.core.profiles import (
     AuthMode,
+    MissingWebhook,
     OAuthTokens,
     Profile,
     ProfileError,
@@ -165,8 +166,11 @@ def test_list_is_sorted_and_save_replaces(tmp_path: Path) -> None:
 def test_missing_profile(memory_keyring: MemoryKeyring) -> None:
     repo = ProfileRepository()
     assert repo.list() == []
-    with pytest.raises(ProfileNotFound, match="profile list"):
+    with pytest.raises(ProfileNotFound) as caught:
         repo.get("nope")
+    assert caught.value.name == "nope"
+    # Neutral: each front end adds its own hint (the CLI names commands, a dialog does not).
+    assert "b24-console" not in str(caught.value)
     with pytest.raises(ProfileNotFound):
         repo.remove("nope")
     with pytest.raises(ProfileNotFound):
@@ -189,9 +193,12 @@ def test_remove_deletes_profile_and_all_its_secrets(memory_keyring: MemoryKeyrin
 def test_webhook_credentials_missing_code_says_what_to_do(memory_keyring: MemoryKeyring) -> None:
     repo = ProfileRepository()
     repo.save(webhook_profile())
-    with pytest.raises(CredentialsError, match="profile add shop") as caught:
+    with pytest.raises(MissingWebhook) as caught:
         repo.webhook_credentials("shop")
+    assert isinstance(caught.value, CredentialsError)
     assert not isinstance(caught.value, ProfileError)
+    assert (caught.value.profile, caught.value.portal_url) == ("shop", "https://shop.bitrix24.ua")
+    assert "b24-console" not in str(caught.value)
 
 
 def test_oauth_tokens_round_trip(memory_keyring: MemoryKeyring) -> None:

@@ -6,16 +6,18 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 
-from console.demo import DemoSession
-from console.store.model import EventFilter, EventSource, StoredEvent, Verification
+import pytest
+
+from console.demo import DEMO_ACTS, DemoSession, demo_description
+from console.store.model import EventSource, StoredEvent, Verification
 from tests.e2e.test_listen_with_portal import CLI, REPO_ROOT, LineReader
 
 
 def test_demo_activity_reaches_the_store_through_real_http(tmp_path: Path) -> None:
     with DemoSession(data_dir=tmp_path, activity_seconds=None, seed=7) as demo:
-        assert demo.store is not None
         committed: list[StoredEvent] = []
         arrived = threading.Condition()
 
@@ -25,39 +27,90 @@ def test_demo_activity_reaches_the_store_through_real_http(tmp_path: Path) -> No
                 arrived.notify_all()
 
         demo.store.subscribe(on_commit)
-        done: list[str] = []
-
-        def kinds() -> set[str]:
-            return {"order change" if kind.startswith("order ") else kind for kind in done}
-
         with demo.client() as client:
-            while kinds() != {"horoshop order", "forged event", "order change"}:
-                done.append(demo.act_once(client))
-                assert len(done) < 200, done
+            done = {kind: demo.act(kind, client) for kind in DEMO_ACTS}
+            assert done["shipment status"].startswith("shipment ")
+            shipment_id = int(done["shipment status"].split()[1])
+            order_id = int(done["shipment status"].split()[4])
+            status = done["shipment status"].split()[-1]
+            assert client.orders.get(order_id).shipments[0].id == shipment_id
+            assert client.orders.get(order_id).shipments[0].status_id == status
+            picked = {demo.act_once(client).split()[0] for _ in range(40)}
+        assert {"order", "property", "shipment"} <= picked
 
-        def seen(source: EventSource, state: Verification) -> bool:
-            return any(e.source is source and e.verification is state for e in committed)
+        def seen(source: EventSource, state: Verification, event: str | None = None) -> bool:
+            return any(
+                e.source is source and e.verification is state and event in (None, e.event)
+                for e in committed
+            )
 
         with arrived:
             assert arrived.wait_for(
                 lambda: (
                     seen(EventSource.HOROSHOP, Verification.VERIFIED)
                     and seen(EventSource.BITRIX, Verification.REJECTED)
-                    and seen(EventSource.BITRIX, Verification.VERIFIED)
+                    and seen(EventSource.BITRIX, Verification.VERIFIED, "ONSALEORDERSAVED")
+                    and seen(
+                        EventSource.BITRIX, Verification.VERIFIED, "ONPROPERTYVALUEENTITYSAVED"
+                    )
                 ),
                 timeout=30,
-            ), [(e.source, e.verification) for e in committed]
-        orders = [kind.split()[1] for kind in done if kind.startswith("order ")]
-        stored = demo.store.query(EventFilter(sources=frozenset({EventSource.BITRIX})), limit=500)
-        assert {e.order_id for e in stored if e.verification is Verification.VERIFIED} <= set(
-            orders
+            ), [(e.source, e.event, e.verification) for e in committed]
+        property_id = done["property value"].split()[1]
+        assert any(
+            e.event == "ONPROPERTYVALUEENTITYSAVED" and e.entity_id == property_id
+            for e in committed
         )
     assert (tmp_path / "events.sqlite3").exists()
 
 
-def test_demo_command_prints_events_and_stops_cleanly() -> None:
+def test_every_event_kind_arrives_in_the_first_seconds(tmp_path: Path) -> None:
+    kinds: set[tuple[EventSource, str, Verification]] = set()
+    arrived = threading.Condition()
+    wanted = {
+        (EventSource.BITRIX, "ONSALEORDERSAVED", Verification.VERIFIED),
+        (EventSource.BITRIX, "ONPROPERTYVALUEENTITYSAVED", Verification.VERIFIED),
+        (EventSource.BITRIX, "ONSALEORDERSAVED", Verification.REJECTED),
+        (EventSource.HOROSHOP, "order_created", Verification.VERIFIED),
+    }
+
+    def on_commit(event: StoredEvent) -> None:
+        with arrived:
+            kinds.add((event.source, event.event, event.verification))
+            arrived.notify_all()
+
+    started = time.monotonic()
+    # The window's demo: activity every 4 s, but one of each kind first.
+    with DemoSession(data_dir=tmp_path, activity_seconds=4.0, seed=3) as demo:
+        demo.store.subscribe(on_commit)
+        with arrived:
+            assert arrived.wait_for(lambda: wanted <= kinds, timeout=30), kinds
+    assert time.monotonic() - started < 20
+
+
+def test_demo_description_names_everything_a_script_needs(tmp_path: Path) -> None:
+    with DemoSession(data_dir=tmp_path, activity_seconds=None) as demo:
+        text = demo_description(demo)
+        listener = demo.listener
+        assert listener is not None
+        for needed in (
+            demo.portal.base_url,
+            demo.portal.webhook_url,
+            demo.portal.application_token,
+            demo.portal.member_id,
+            demo.bitrix_handler_url,
+            demo.horoshop_handler_url,
+            listener.base_url,
+        ):
+            assert needed in text
+        assert "Ctrl-C" not in text  # the window has no Ctrl-C to press
+    with pytest.raises(RuntimeError):
+        _ = DemoSession(data_dir=tmp_path).store
+
+
+def test_headless_demo_prints_events_and_stops_cleanly(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [*CLI, "--demo"],
+        [*CLI, "--demo", "--headless", "--data-dir", str(tmp_path / "demo")],
         cwd=REPO_ROOT,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
@@ -67,6 +120,7 @@ def test_demo_command_prints_events_and_stops_cleanly() -> None:
     try:
         out = LineReader(proc)
         out.wait_for("Sandbox portal on http://127.0.0.1:")
+        out.wait_for("application_token:")
         out.wait_for("Bitrix24 handler:", "/bitrix/demo")
         # The first catch-up pass or the first shop activity commits an event.
         out.wait_for("  verified")
@@ -77,3 +131,5 @@ def test_demo_command_prints_events_and_stops_cleanly() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    # --data-dir: the demo's store is kept where it was asked for.
+    assert (tmp_path / "demo" / "events.sqlite3").exists()

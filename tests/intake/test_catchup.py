@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -287,3 +287,44 @@ def test_listen_refuses_a_catch_up_interval_that_is_not_a_positive_number(
     assert main([*args, interval]) == 2
     assert "--catch-up-interval" in capsys.readouterr().err
     assert not (tmp_path / "events.sqlite3").exists()
+
+
+def test_next_pass_at_says_when_the_background_pass_is_due(
+    portal: SandboxPortal, store: SqliteEventStore
+) -> None:
+    import threading
+
+    poller = make_poller(store, portal)
+    poller.interval_seconds = 3600
+    assert poller.next_pass_at is None  # not started
+    reported = threading.Event()
+    seen: list[datetime | None] = []
+
+    def on_report(report: object) -> None:
+        seen.append(poller.next_pass_at)
+        reported.set()
+
+    poller.on_report = on_report
+    before = datetime.now(UTC)
+    poller.start()
+    try:
+        assert reported.wait(10)
+        due = seen[0]
+        assert due is not None and due == poller.next_pass_at
+        assert before + timedelta(seconds=3599) <= due <= datetime.now(UTC) + timedelta(hours=1)
+        assert poller.last_report is not None and poller.last_report.error is None
+        assert not poller.busy
+    finally:
+        poller.stop()
+    assert poller.next_pass_at is None
+
+
+def test_orders_api_keyset_pages_match_a_full_listing(portal: SandboxPortal) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    change_orders(portal, list(range(FIRST + 1, FIRST + 61)))
+    with client_for(portal.webhook_url) as client:
+        pages = list(client.orders.pages_updated_since(since, after_id=0))
+        flat = [order.id for order in client.orders.iter_updated_since(since)]
+    assert len(pages) >= 2 and all(len(page) <= 50 for page in pages)
+    assert [order.id for page in pages for order in page] == flat
+    assert sorted(flat) == list(range(FIRST + 1, FIRST + 61))

@@ -1,4 +1,5 @@
-"""``b24-console sandbox`` and ``--demo`` as real processes: serve, answer, stop on signals."""
+"""``b24-console sandbox`` and ``--demo --headless`` as real processes: serve, answer, stop on
+signals."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_sandbox_command_serves_until_signal(stop_signal: signal.Signals) -> Non
 
 
 def test_demo_starts_the_sandbox() -> None:
-    process, webhook = _start("--demo")
+    process, webhook = _start("--demo", "--headless")
     try:
         assert httpx.post(webhook + "sale.status.list").status_code == 200
     finally:

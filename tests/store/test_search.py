@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.store import EventFilter, SqliteEventStore, Verification
-from console.store.filters import fts_query
+from console.store.filters import FtsQuery, build_fts_query, fts_query
 from tests.store.records import record
 
 
@@ -101,3 +101,19 @@ def test_fts_query_quotes_every_term() -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(string.punctuation)))
 def test_any_text_is_a_valid_query(store: SqliteEventStore, text: str) -> None:
     store.query(EventFilter(text=text), limit=5)
+
+
+def test_prefixes_are_spelled_out_when_the_index_lists_few_words() -> None:
+    known = {"save": ["save", "saved"], "київ": ["київ"], "many": None}
+
+    def lookup(prefix: str) -> list[str] | None:
+        return known.get(prefix, [])
+
+    query = build_fts_query("Save КИЇВ zz", lookup=lookup)
+    assert query == FtsQuery('("save" OR "saved") AND ("київ") AND "zz"*', prefixes=False)
+    # Too many words, or words the index folds differently from lower(): prefix queries.
+    assert build_fts_query("many", lookup=lookup) == FtsQuery('"many"*', prefixes=True)
+    assert build_fts_query("café x-y", lookup=lookup) == FtsQuery('"café"* "x-y"*', prefixes=True)
+    assert build_fts_query("save", ['"a b"'], lookup=lookup) == FtsQuery(
+        '("save" OR "saved") AND """a b"""', prefixes=False
+    )

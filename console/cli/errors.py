@@ -1,0 +1,96 @@
+"""Typed errors from core, the store, the listener and the REST client, in the command
+line's words: one line and an exit code.
+
+Core errors carry structured fields and neutral messages; the hints that name commands
+("see `b24-console profile list`") are added here, so a window never shows them. Each
+check looks in ``sys.modules`` first: an error of a class whose module was never imported
+cannot have been raised, and a failing command must not pay for imports it did not use.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.cli.app import ExitCode
+
+
+def _loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def translate_profile_error(error: BaseException) -> tuple[ExitCode, str] | None:
+    """Profiles and credentials (console.core) with the command to run next."""
+    from console.cli.app import ExitCode
+
+    if not _loaded("console.core.credentials"):
+        return None
+    from console.core.credentials import CredentialsError
+
+    if _loaded("console.core.profiles"):
+        from console.core.profiles import (
+            MissingWebhook,
+            ProfileError,
+            ProfileExists,
+            ProfileNotFound,
+        )
+
+        if isinstance(error, ProfileNotFound):
+            return ExitCode.USAGE, (
+                f"{error}: see `b24-console profile list` or add it with `b24-console profile add`"
+            )
+        if isinstance(error, ProfileExists):
+            return ExitCode.USAGE, f"{error}: pass --replace to overwrite it"
+        if isinstance(error, MissingWebhook):
+            return ExitCode.CREDENTIALS, (
+                f"{error}: run `b24-console profile add {error.profile} --portal "
+                f"{error.portal_url} --replace` and give the webhook URL"
+            )
+        if isinstance(error, ProfileError):
+            return ExitCode.USAGE, str(error)
+    if isinstance(error, CredentialsError):
+        return ExitCode.CREDENTIALS, str(error)
+    return None
+
+
+def translate_client_error(error: BaseException) -> tuple[ExitCode, str] | None:
+    """The REST client's errors (and request-model validation) to the exit-code contract."""
+    from console.cli.app import ExitCode
+
+    if _loaded("console.bitrix.errors"):
+        from console.bitrix.errors import (
+            B24Error,
+            InvalidPortalUrl,
+            NetworkError,
+            OAuthServerError,
+            Unauthorized,
+            user_message,
+        )
+
+        if isinstance(error, NetworkError):
+            return ExitCode.NETWORK, f"{error}. {user_message(error)}"
+        if isinstance(error, Unauthorized | OAuthServerError):
+            return ExitCode.CREDENTIALS, f"{error}. {user_message(error)}"
+        if isinstance(error, InvalidPortalUrl):
+            return ExitCode.USAGE, str(error)
+        if isinstance(error, B24Error):
+            code = error.code or "-"
+            return (
+                ExitCode.PORTAL_REFUSED,
+                f"portal refused: {code}: {error}. {user_message(error)}",
+            )
+    if _loaded("pydantic"):
+        import pydantic
+
+        if isinstance(error, pydantic.ValidationError):
+            fields = ", ".join(
+                ".".join(str(part) for part in item["loc"]) for item in error.errors()
+            )
+            return ExitCode.USAGE, f"invalid value for {fields}"
+    return None
+
+
+def translate_error(error: BaseException) -> tuple[ExitCode, str] | None:
+    """Every typed error the command line knows, or None."""
+    return translate_profile_error(error) or translate_client_error(error)

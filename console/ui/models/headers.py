@@ -1,0 +1,83 @@
+"""Small read-only tables: request headers, and the rows of the Entity tab."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+_Index = QModelIndex | QPersistentModelIndex
+# Qt's "no parent" index; one shared instance as the default argument.
+_NO_PARENT = QModelIndex()
+
+
+class TextTableModel(QAbstractTableModel):
+    """Rows of display strings under fixed headers; an optional colour per cell.
+
+    ``colors`` maps (row, column) to a CSS colour shown as the cell's decoration (the
+    status swatch). Subclasses only name their columns.
+    """
+
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: list[tuple[str, ...]] = []
+        self._colors: dict[tuple[int, int], QColor] = {}
+
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[str]],
+        colors: dict[tuple[int, int], str] | None = None,
+    ) -> None:
+        self.beginResetModel()
+        width = len(self._headers)
+        self._rows = [tuple((list(row) + [""] * width)[:width]) for row in rows]
+        self._colors = {}
+        for cell, name in (colors or {}).items():
+            color = QColor(name)
+            if color.isValid():
+                self._colors[cell] = color
+        self.endResetModel()
+
+    def rows(self) -> list[tuple[str, ...]]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._colors.get((index.row(), index.column()))
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class HeadersTableModel(TextTableModel):
+    """Request headers: name, value (credential headers were redacted at intake)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__([self.tr("Name"), self.tr("Value")], parent)
+
+    def set_headers(self, headers: Sequence[tuple[str, str]]) -> None:
+        self.set_rows([(name, value) for name, value in headers])

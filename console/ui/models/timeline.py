@@ -1,0 +1,244 @@
+"""What happened to one order, oldest first: the events about it and, later, the
+changes this console made to it.
+
+The timeline merges :class:`TimelineEntry` lists from providers. Two exist:
+
+- :class:`StoreTimelineProvider`: every stored event about the order (Bitrix24, Horoshop,
+  catch-up; duplicates left out), plus property-value events once their ids are known;
+- :class:`ChangeLogProvider`: the changes this console made (status changes, bindings).
+  The change log arrives with issue 7; until then :class:`NoChangeLog` is the provider
+  and returns ``[]``. A change log only has to implement :class:`TimelineProvider` and
+  return entries of kind ``CHANGE``; the model and the dialog already show them.
+
+Providers are plain Python and run in a job; the model only holds their merged result.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from console.bitrix.order_view import PROPERTY_VALUE_EVENT
+from console.store.model import EventFilter, EventStore, FeedRow
+
+_Index = QModelIndex | QPersistentModelIndex
+# Qt's "no parent" index; one shared instance as the default argument.
+_NO_PARENT = QModelIndex()
+# An order with more events than this is an attack or a bug; the timeline says it stopped.
+MAX_EVENTS = 5000
+EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class EntryKind(enum.StrEnum):
+    EVENT = "event"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One row: an event received (``event_id`` set) or a change this console made."""
+
+    kind: EntryKind
+    at_us: int
+    source: str
+    event: str
+    verification: str
+    summary: str
+    event_id: int | None = None
+
+
+class TimelineProvider(Protocol):
+    def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
+        """Entries about ``order_id`` (of ``profile``, or of any profile when None)."""
+
+
+def entry_from_row(row: FeedRow) -> TimelineEntry:
+    return TimelineEntry(
+        kind=EntryKind.EVENT,
+        at_us=row.received_us,
+        source=row.source,
+        event=row.event,
+        verification=row.verification,
+        summary=row.summary,
+        event_id=row.id,
+    )
+
+
+def _all_rows(store: EventStore, flt: EventFilter, limit: int) -> list[FeedRow]:
+    rows: list[FeedRow] = []
+    before: int | None = None
+    while len(rows) < limit:
+        page = store.query_rows(flt, limit=min(500, limit - len(rows)), before_id=before)
+        if not page:
+            break
+        rows.extend(page)
+        before = page[-1].id
+    return rows
+
+
+class StoreTimelineProvider:
+    """Stored events about an order; ``property_value_ids`` adds the property-value
+    events of the order (their ``order_id`` is unknown at intake, so they are found
+    by entity id once the portal said which values belong to the order)."""
+
+    def __init__(self, store: EventStore, property_value_ids: Sequence[str] = ()) -> None:
+        self._store = store
+        self._value_ids = list(property_value_ids)
+        self.truncated = False
+
+    def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
+        flt = EventFilter(order_id=order_id, profile=profile or None, include_duplicates=False)
+        rows = _all_rows(self._store, flt, MAX_EVENTS)
+        self.truncated = len(rows) >= MAX_EVENTS
+        seen = {row.id for row in rows}
+        for value_id in self._value_ids:
+            by_entity = EventFilter(
+                entity_id=value_id, profile=profile or None, include_duplicates=False
+            )
+            for row in _all_rows(self._store, by_entity, MAX_EVENTS):
+                if row.id not in seen and row.event.upper() == PROPERTY_VALUE_EVENT:
+                    seen.add(row.id)
+                    rows.append(row)
+        return [entry_from_row(row) for row in rows]
+
+
+class ChangeLogProvider(TimelineProvider, Protocol):
+    """Changes this console made to an order (issue 7's change log implements this)."""
+
+
+class NoChangeLog:
+    """The change provider until the change log exists: there are no changes, ``[]``."""
+
+    def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
+        del profile, order_id
+        return []
+
+
+def merge_timeline(*parts: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """All entries oldest first; at the same instant events come before changes."""
+    merged = [entry for part in parts for entry in part]
+    merged.sort(key=lambda e: (e.at_us, e.kind is EntryKind.CHANGE, e.event_id or 0))
+    return merged
+
+
+def gap_text(micros: int) -> str:
+    """A gap between two rows, short: "+400 ms", "+3 s", "+2 min 5 s", "+1 h 4 min", "+2 d 3 h"."""
+    seconds = micros / 1_000_000
+    if seconds < 1:
+        return f"+{micros // 1000} ms"
+    whole = int(seconds)
+    if whole < 60:
+        return f"+{whole} s"
+    if whole < 3600:
+        minutes, rest = divmod(whole, 60)
+        return f"+{minutes} min {rest} s" if rest else f"+{minutes} min"
+    if whole < 86400:
+        hours, rest = divmod(whole, 3600)
+        return f"+{hours} h {rest // 60} min" if rest >= 60 else f"+{hours} h"
+    days, rest = divmod(whole, 86400)
+    return f"+{days} d {rest // 3600} h" if rest >= 3600 else f"+{days} d"
+
+
+def local_time(micros: int) -> str:
+    moment = datetime.fromtimestamp(micros / 1_000_000, UTC).astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+COLUMNS = ("time", "gap", "source", "event", "verification", "summary")
+
+
+class OrderTimelineTableModel(QAbstractTableModel):
+    """The merged timeline: time (local), gap to the previous row, source, event,
+    verification, summary. Rejected rows are red, changes are marked in the source."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[TimelineEntry] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._foregrounds: list[QBrush | None] = []
+        self._headers = (
+            self.tr("Time"),
+            self.tr("Gap"),
+            self.tr("Source"),
+            self.tr("Event"),
+            self.tr("Verification"),
+            self.tr("Summary"),
+        )
+        self._rejected = QBrush(QColor(200, 40, 40))
+        self._malformed = QBrush(QColor(190, 120, 0))
+
+    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self._cells = []
+        self._foregrounds = []
+        previous: int | None = None
+        change = QCoreApplication.translate("OrderTimelineTableModel", "this console")
+        for entry in self._entries:
+            gap = "" if previous is None else gap_text(max(0, entry.at_us - previous))
+            previous = entry.at_us
+            source = change if entry.kind is EntryKind.CHANGE else entry.source
+            self._cells.append(
+                (
+                    local_time(entry.at_us),
+                    gap,
+                    source,
+                    entry.event,
+                    entry.verification,
+                    entry.summary,
+                )
+            )
+            brush = None
+            if entry.verification == "rejected":
+                brush = self._rejected
+            elif entry.verification == "malformed":
+                brush = self._malformed
+            self._foregrounds.append(brush)
+        self.endResetModel()
+
+    def entries(self) -> list[TimelineEntry]:
+        return list(self._entries)
+
+    def event_id(self, row: int) -> int | None:
+        return self._entries[row].event_id if 0 <= row < len(self._entries) else None
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[row][index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foregrounds[row]
+        if role == EVENT_ID_ROLE:
+            return self._entries[row].event_id
+        if role == KIND_ROLE:
+            return self._entries[row].kind.value
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None

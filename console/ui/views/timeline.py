@@ -1,0 +1,206 @@
+"""Everything that happened to one order, oldest first, in one table.
+
+First the stored events about the order are shown; then, when the console can reach
+the portal, the order's property values are looked up and their events added (those
+events name a property value, not the order, so the store alone cannot find them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.store.model import EventStore
+from console.ui.context import ConsoleContext
+from console.ui.jobs import JobContext
+from console.ui.models.timeline import (
+    NoChangeLog,
+    OrderTimelineTableModel,
+    StoreTimelineProvider,
+    TimelineEntry,
+    TimelineProvider,
+    merge_timeline,
+)
+
+
+def order_property_value_ids(context: ConsoleContext, profile: str, order_id: str) -> list[str]:
+    """The ids of the order's property values, asked from the portal (run in a job)."""
+    console = context.console
+    if console is None:
+        return []
+    client = console.client_for(profile)
+    try:
+        return [str(value.id) for value in client.property_values.list(order_id=order_id)]
+    finally:
+        client.close()
+
+
+class TimelineView(QWidget):
+    """The timeline table and its status line; ``event_activated(id)`` on double-click."""
+
+    event_activated = Signal(int)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        context: ConsoleContext,
+        profile: str | None,
+        order_id: str,
+        parent: QWidget | None = None,
+        *,
+        change_log: TimelineProvider | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._profile = profile or None
+        self._order_id = order_id
+        self._changes: TimelineProvider = change_log or NoChangeLog()
+        self._lane = f"timeline-{id(self)}"
+
+        self.model = OrderTimelineTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((175, 80, 80, 230, 90)):
+            self.table.horizontalHeader().resizeSection(column, width)
+        self.table.doubleClicked.connect(self._activated)
+        self.status = QLabel(self.tr("Loading…"))
+        self.status.setWordWrap(True)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        bar = QHBoxLayout()
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self._context.store
+        if store is None:
+            self.status.setText(self.tr("The console is still starting; refresh in a moment."))
+            return
+        self.status.setText(self.tr("Loading…"))
+        profile, order_id, changes = self._profile, self._order_id, self._changes
+
+        def from_store(job: JobContext) -> tuple[list[TimelineEntry], bool]:
+            del job
+            provider = StoreTimelineProvider(store)
+            events = provider.entries(profile, order_id)
+            return merge_timeline(events, changes.entries(profile, order_id)), provider.truncated
+
+        self._context.jobs.submit(
+            from_store,
+            on_done=lambda result: self._stored(store, *result),
+            on_error=self._failed,
+            lane=self._lane,
+        )
+
+    def _stored(self, store: EventStore, entries: list[TimelineEntry], truncated: bool) -> None:
+        self.model.set_entries(entries)
+        self._say(len(entries), truncated, None)
+        if self._profile and self._context.console is not None:
+            self._add_property_values(store)
+        else:
+            self.loaded.emit()
+
+    def _add_property_values(self, store: EventStore) -> None:
+        context, profile, order_id, changes = (
+            self._context,
+            self._profile,
+            self._order_id,
+            self._changes,
+        )
+        assert profile is not None
+
+        def with_values(job: JobContext) -> tuple[list[TimelineEntry], Sequence[str], bool]:
+            ids = order_property_value_ids(context, profile, order_id)
+            job.check()
+            provider = StoreTimelineProvider(store, ids)
+            events = provider.entries(profile, order_id)
+            return (
+                merge_timeline(events, changes.entries(profile, order_id)),
+                ids,
+                provider.truncated,
+            )
+
+        def done(result: tuple[list[TimelineEntry], Sequence[str], bool]) -> None:
+            entries, _ids, truncated = result
+            self.model.set_entries(entries)
+            self._say(len(entries), truncated, None)
+            self.loaded.emit()
+
+        def failed(error: BaseException) -> None:
+            self._say(self.model.rowCount(), False, error)
+            self.loaded.emit()
+
+        self._context.jobs.submit(with_values, on_done=done, on_error=failed, lane=self._lane)
+
+    def _say(self, count: int, truncated: bool, portal_error: BaseException | None) -> None:
+        text = self.tr(
+            "Order {order}: {n} entries, oldest first. Double-click one to inspect it."
+        ).format(order=self._order_id, n=count)
+        if truncated:
+            text += " " + self.tr("Only the newest events are shown: there are too many.")
+        if portal_error is not None:
+            text += " " + self.tr(
+                "Property-value events could not be added (the portal did not answer: {error})."
+            ).format(error=portal_error)
+        self.status.setText(text)
+
+    def _failed(self, error: BaseException) -> None:
+        self.status.setText(self.tr("Could not read the timeline: {error}").format(error=error))
+        self.loaded.emit()
+
+    def _activated(self, index: QModelIndex) -> None:
+        event_id = self.model.event_id(index.row())
+        if event_id is not None:
+            self.event_activated.emit(event_id)
+
+
+class TimelineDialog(QDialog):
+    """A non-modal window around :class:`TimelineView`; re-emits ``event_activated``.
+
+    ``change_log`` is where issue 7's record of this console's own changes plugs in.
+    """
+
+    event_activated = Signal(int)
+
+    def __init__(
+        self,
+        context: ConsoleContext,
+        profile: str | None,
+        order_id: str,
+        parent: QWidget | None = None,
+        *,
+        change_log: TimelineProvider | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("What happened to order {order}").format(order=order_id))
+        self.resize(900, 500)
+        self.view = TimelineView(context, profile, order_id, self, change_log=change_log)
+        self.view.event_activated.connect(self.event_activated)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)

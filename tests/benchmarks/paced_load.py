@@ -1,0 +1,100 @@
+"""A paced event sender for the window benchmarks: N events per second for D seconds.
+
+Runs in its own process (``python -m tests.benchmarks.paced_load URL --rate 500 --seconds
+60 --out sent.json``) so it takes no time from the process being measured. Each event is
+a real-format ONSALEORDERSAVED form with its own entity id (a sequence number) and ``ts``;
+the output file maps each entity id to the wall-clock time it was sent, so the benchmark
+can join "sent" with "painted".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+
+def form_body(entity: int, *, token: str, domain: str, member: str) -> bytes:
+    pairs = [
+        ("event", "ONSALEORDERSAVED"),
+        ("event_handler_id", "7"),
+        ("data[FIELDS][ID]", str(entity)),
+        ("data[FIELDS][XML_ID]", f"bench-{entity}"),
+        ("data[FIELDS][ACTION]", "save"),
+        ("ts", str(int(time.time()) * 1000 + entity)),
+        ("auth[domain]", domain),
+        ("auth[client_endpoint]", f"https://{domain}/rest/"),
+        ("auth[server_endpoint]", "https://oauth.bitrix.info/rest/"),
+        ("auth[member_id]", member),
+        ("auth[application_token]", token),
+    ]
+    return urlencode(pairs).encode()
+
+
+async def send_paced(
+    url: str, rate: float, seconds: float, first_entity: int, **auth: str
+) -> tuple[dict[int, float], int]:
+    """Send ``rate`` events/s for ``seconds``; returns {entity: sent wall time} and failures."""
+    sent: dict[int, float] = {}
+    failures = 0
+    total = int(rate * seconds)
+    start = time.monotonic()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    connector = aiohttp.TCPConnector(limit=32)
+
+    async def one(session: aiohttp.ClientSession, entity: int) -> None:
+        nonlocal failures
+        body = form_body(entity, **auth)
+        sent[entity] = time.time()
+        try:
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    failures += 1
+        except aiohttp.ClientError:
+            failures += 1
+
+    async with aiohttp.ClientSession(connector=connector) as session:
+        tasks = []
+        for index in range(total):
+            due = start + index / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(session, first_entity + index)))
+        await asyncio.gather(*tasks)
+    return sent, failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--first-entity", type=int, default=1_000_000)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--domain", required=True)
+    parser.add_argument("--member", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    sent, failures = asyncio.run(
+        send_paced(
+            args.url,
+            args.rate,
+            args.seconds,
+            args.first_entity,
+            token=args.token,
+            domain=args.domain,
+            member=args.member,
+        )
+    )
+    args.out.write_text(json.dumps({"sent": sent, "failures": failures}))
+
+
+if __name__ == "__main__":
+    main()
