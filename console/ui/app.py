@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -28,7 +28,7 @@ from console.ui.theme import apply_theme, follow_os_scheme
 from console.ui.views.main_window import FirstPaintProbe, MainWindow, default_factories
 
 if TYPE_CHECKING:
-    from console.demo import DemoSession
+    from console.core.instance import InstanceLock
     from console.session import RunningConsole
 
 log = logging.getLogger(__name__)
@@ -49,34 +49,6 @@ def seconds_since_process_start() -> float:
         return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return time.monotonic() - _IMPORTED_AT
-
-
-def demo_description(demo: DemoSession) -> str:
-    """What the terminal demo prints, for a person or a script to send events.
-
-    Replace with ``console.demo.demo_description`` once it exists there.
-    """
-    try:
-        from console.demo import demo_description as shared  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
-        return str(shared(demo))
-    portal = demo.portal
-    listener = demo.listener
-    lines = [
-        f"Sandbox portal on {portal.base_url}",
-        f"  inbound webhook (admin):    {portal.webhook_url}",
-        f"  outgoing application_token: {portal.application_token}",
-        f"  member_id: {portal.member_id}",
-    ]
-    if listener is not None:
-        lines += [
-            f"Listener on {listener.base_url} (store in {demo.data_dir})",
-            f"  Bitrix24 handler:  {demo.bitrix_handler_url}",
-            f"  Horoshop handler:  {demo.horoshop_handler_url}",
-        ]
-    return "\n".join(lines)
 
 
 def start_error_text(exc: BaseException, store_path: Path | None) -> str:
@@ -146,7 +118,7 @@ class WindowController:
             if demo:
                 from console.demo import DemoSession
 
-                console = DemoSession().start()  # type: ignore[assignment]
+                console = DemoSession().start()
             else:
                 from console.session import retention_policy, start_catch_up, start_listen_session
 
@@ -173,7 +145,10 @@ class WindowController:
             return
         self.context.attach(console)
         if console.is_demo:
-            print(demo_description(console), flush=True)  # type: ignore[arg-type]
+            from console.demo import DemoSession, demo_description
+
+            if isinstance(console, DemoSession):
+                print(demo_description(console), flush=True)
 
     def _failed(self, exc: BaseException) -> None:
         log.error("console did not start: %s", exc, exc_info=exc)
@@ -202,24 +177,18 @@ class WindowController:
         self.app.quit()
 
 
-def _instance_lock(location: Path) -> tuple[Any, int | None]:
-    """(lock handle or None, pid of the other instance or None); tolerant of an absent module."""
+def _instance_lock(location: Path) -> tuple[InstanceLock | None, int | None]:
+    """(the lock, None), or (None, the other console's pid; -1 when it is not known)."""
+    from console.core.instance import AlreadyRunning, acquire_instance_lock
+
     try:
-        from console.core import instance  # type: ignore[attr-defined]
-    except ImportError:
-        return None, None
-    acquire = getattr(instance, "acquire_instance_lock", None)
-    if acquire is None:
-        return None, None
-    try:
-        return acquire(location), None
+        return acquire_instance_lock(location), None
+    except AlreadyRunning as exc:
+        return None, exc.pid if exc.pid is not None else -1
     except OSError as exc:
         # No lock file (a read-only folder): opening the store will say what is wrong.
         log.warning("no single-instance lock at %s: %s", location, exc)
         return None, None
-    except Exception as exc:  # AlreadyRunning carries the other process's pid (or None)
-        pid = getattr(exc, "pid", None)
-        return None, pid if isinstance(pid, int) else -1
 
 
 def _already_running(pid: int | None) -> None:
@@ -261,7 +230,7 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
 
     settings, settings_problem = _load_settings()
     store_path = data_dir / "events.sqlite3" if data_dir else settings.resolved_store_path()
-    lock: Any = None
+    lock: InstanceLock | None = None
     if not demo:
         lock, other_pid = _instance_lock(store_path)
         if other_pid is not None:
@@ -293,6 +262,5 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
         signal.signal(signal.SIGINT, previous)
         wake.stop()
         controller.quit()
-        release = getattr(lock, "release", None)
-        if callable(release):
-            release()
+        if lock is not None:
+            lock.release()

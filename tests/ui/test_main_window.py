@@ -21,9 +21,11 @@ from console.store.querylang import parse_query
 from console.store.schema import SchemaTooNewError
 from console.ui.app import start_error_text
 from console.ui.context import ConsoleContext
+from console.ui.dialogs.diff import DiffDialog
 from console.ui.models.feed import Column
 from console.ui.settings import LayoutStore
-from console.ui.views.main_window import InspectorFactories, MainWindow
+from console.ui.views.inspector import InspectorPanel
+from console.ui.views.main_window import InspectorFactories, MainWindow, default_factories
 from tests.ui.window_support import (
     OFFSCREEN_NOISE,
     context,
@@ -295,5 +297,32 @@ def test_injected_inspector_follows_the_feed(
     inspector.timeline_requested.emit("shop", "2")
     window.timeline_action.trigger()
     assert timelines == [("shop", "2"), ("shop", "2")]
+    window.detach()
+    context.jobs.shutdown()
+
+
+def test_real_inspector_and_dialogs_are_wired(
+    qtbot: QtBot, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    first = session.store.append(record(300, ts="1")).id
+    second = session.store.append(record(300, ts="2")).id
+    factories = default_factories()
+    assert None not in (factories.inspector, factories.diff, factories.resend, factories.timeline)
+    context = ConsoleContext(Settings())
+    window = make_window(qtbot, context, layout_store, factories)
+    inspector = window.inspector
+    assert isinstance(inspector, InspectorPanel)
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        context.attach(session)
+    with qtbot.waitSignal(inspector.loaded, timeout=10_000) as loaded:
+        window.feed.selectRow(0)
+    assert loaded.args == [second]
+    # The inspector's Compare with one row selected: the order's previous event.
+    inspector.compare_requested.emit(second)
+    qtbot.waitUntil(lambda: any(isinstance(d, DiffDialog) for d in window._dialogs))
+    diff = next(d for d in window._dialogs if isinstance(d, DiffDialog))
+    assert f"#{first}" in diff.windowTitle() and f"#{second}" in diff.windowTitle()
+    for dialog in list(window._dialogs):
+        dialog.close()
     window.detach()
     context.jobs.shutdown()

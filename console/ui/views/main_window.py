@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.store.model import StoredEvent
+from console.store.model import EventFilter, StoredEvent
 from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
@@ -373,6 +373,15 @@ class MainWindow(QMainWindow):
         timeline_requested = getattr(self.inspector, "timeline_requested", None)
         if timeline_requested is not None:
             timeline_requested.connect(self.open_timeline)
+        resend_requested = getattr(self.inspector, "resend_requested", None)
+        if resend_requested is not None:
+            resend_requested.connect(self.open_resend)
+        compare_requested = getattr(self.inspector, "compare_requested", None)
+        if compare_requested is not None:
+            compare_requested.connect(self.compare_with_previous)
+        notice = getattr(self.inspector, "notice", None)
+        if notice is not None:
+            notice.connect(self.show_message)
 
     def _console_ready(self) -> None:
         console = self.context.console
@@ -495,7 +504,8 @@ class MainWindow(QMainWindow):
             self.show_original(row.duplicate_of)
 
     def show_original(self, event_id: int) -> None:
-        """Select the original of a duplicate, reading further pages if it is not loaded."""
+        """Select ``event_id`` (a duplicate's original, a timeline entry) in the feed,
+        reading further pages if it is not loaded; else show it in the inspector."""
         if self.feed.select_event(event_id):
             self._original_search = None
             return
@@ -568,11 +578,49 @@ class MainWindow(QMainWindow):
         first, second = sorted(ids)
         self._open_dialog(self.factories.diff(self.context, first, second, self))
 
+    def compare_with_previous(self, event_id: int) -> None:
+        """The inspector's Compare: the two selected rows, else the order's previous event."""
+        selected = self.feed.selected_event_ids()
+        if len(selected) == 2 and event_id in selected:
+            self.compare_selected()
+            return
+        store = self.context.store
+        position = self.feed_model.row_of(event_id)
+        row = self.feed_model.feed_row(position) if position is not None else None
+        if store is None or self.factories.diff is None:
+            return
+        if row is None or not row.order_id:
+            self.show_message(self.tr("Select two events and press Ctrl+D to compare them."))
+            return
+        flt = EventFilter(order_id=row.order_id, profile=row.profile, include_duplicates=True)
+
+        def previous(_c: object) -> int | None:
+            rows = store.query_rows(flt, limit=1, before_id=event_id)
+            return rows[0].id if rows else None
+
+        def found(older: int | None) -> None:
+            if older is None or self.factories.diff is None:
+                self.show_message(
+                    self.tr(
+                        "No earlier event about order %1 to compare with; select two events "
+                        "and press Ctrl+D."
+                    ).replace("%1", row.order_id or "")
+                )
+                return
+            self._open_dialog(self.factories.diff(self.context, older, event_id, self))
+
+        self.context.jobs.submit(
+            previous, on_done=found, on_error=lambda e: self.show_message(str(e))
+        )
+
     def resend_current(self) -> None:
         current = self.feed.current_event_id()
-        if current is None or self.factories.resend is None:
-            return
-        self._open_dialog(self.factories.resend(self.context, current, self))
+        if current is not None:
+            self.open_resend(current)
+
+    def open_resend(self, event_id: int) -> None:
+        if self.factories.resend is not None:
+            self._open_dialog(self.factories.resend(self.context, event_id, self))
 
     def timeline_current(self) -> None:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
@@ -582,7 +630,11 @@ class MainWindow(QMainWindow):
     def open_timeline(self, profile: str, order_id: str) -> None:
         if self.factories.timeline is None:
             return
-        self._open_dialog(self.factories.timeline(self.context, profile or None, order_id, self))
+        dialog = self.factories.timeline(self.context, profile or None, order_id, self)
+        activated = getattr(dialog, "event_activated", None)
+        if activated is not None:
+            activated.connect(self.show_original)
+        self._open_dialog(dialog)
 
     def export_current(self) -> None:
         store = self.context.store
