@@ -238,18 +238,23 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
             return 1
 
     context = ConsoleContext(settings)
-    window = MainWindow(context, factories=default_factories())
-    if os.environ.get(PAINT_PROBE_ENV) == "1":
-        FirstPaintProbe(
-            window,
-            lambda: print(f"first-paint {seconds_since_process_start():.3f}", file=sys.stderr),
-        )
+    window = MainWindow(context, factories=default_factories(), defer_inspector=True)
     controller = WindowController(app, window, context, demo=demo, store_path=store_path)
+    probe = os.environ.get(PAINT_PROBE_ENV) == "1"
+
+    def after_first_paint() -> None:
+        if probe:
+            print(f"first-paint {seconds_since_process_start():.3f}", file=sys.stderr, flush=True)
+        # Everything heavy waits for the first paint: the console (aiohttp, the store's
+        # first queries) in a job, then the inspector and the tray on the GUI thread.
+        controller.start_console()
+        window.install_inspector()
+        window.install_tray()
+
+    FirstPaintProbe(window, after_first_paint, fallback_ms=1000)
     window.show()
     if settings_problem:
         window.show_message(settings_problem)
-    QTimer.singleShot(0, controller.start_console)
-    QTimer.singleShot(0, window.install_tray)
 
     # Ctrl+C in the terminal quits cleanly; the timer lets Python see the signal.
     previous = signal.signal(signal.SIGINT, lambda *_args: controller.quit())

@@ -326,3 +326,23 @@ def test_real_inspector_and_dialogs_are_wired(
         dialog.close()
     window.detach()
     context.jobs.shutdown()
+
+
+def test_deferred_inspector_takes_its_place_after_install(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    factories = InspectorFactories(inspector=RecordingInspector)
+    window = MainWindow(
+        context, factories=factories, layout_store=layout_store, defer_inspector=True
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    sizes = window.feed_splitter.sizes()
+    assert window.inspector is None and window.feed_splitter.count() == 2
+    window.install_inspector()
+    assert isinstance(window.inspector, RecordingInspector)
+    assert window.feed_splitter.widget(1) is window.inspector
+    assert window.feed_splitter.count() == 2
+    assert window.feed_splitter.sizes() == sizes
+    window.detach()

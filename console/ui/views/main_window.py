@@ -10,6 +10,7 @@ this module works (and is tested) without them.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,26 +82,54 @@ class InspectorFactories:
     timeline: TimelineFactory | None = None
 
 
-def _optional(module: str, name: str) -> Any:
-    """``module.name`` when this build has it (the inspector arrives on its own branch)."""
+def _available(module: str) -> bool:
+    """Whether this build has ``module``, without importing it (the inspector is heavy)."""
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        log.info("%s.%s not available in this build", module, name)
-        return None
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+def _load(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
 
 
 def default_factories() -> InspectorFactories:
-    """The real inspector and dialogs when this build has them."""
-    panel = _optional("console.ui.views.inspector", "InspectorPanel")
-    diff = _optional("console.ui.dialogs.diff", "DiffDialog")
-    resend = _optional("console.ui.dialogs.resend", "ResendDialog")
-    timeline = _optional("console.ui.views.timeline", "TimelineDialog")
+    """The real inspector and dialogs when this build has them.
+
+    Nothing is imported here: each factory imports its module when first called, so the
+    window's first paint does not pay for the inspector, httpx or the listener.
+    """
+    inspector_module = "console.ui.views.inspector"
+    diff_module = "console.ui.dialogs.diff"
+    resend_module = "console.ui.dialogs.resend"
+    timeline_module = "console.ui.views.timeline"
+
+    def inspector(context: ConsoleContext, parent: QWidget) -> QWidget:
+        widget: QWidget = _load(inspector_module, "InspectorPanel")(context, parent)
+        return widget
+
+    def diff(context: ConsoleContext, first: int, second: int, parent: QWidget) -> QDialog:
+        dialog: QDialog = _load(diff_module, "DiffDialog")(context, first, second, parent)
+        return dialog
+
+    def resend(context: ConsoleContext, event_id: int, parent: QWidget) -> QDialog:
+        dialog: QDialog = _load(resend_module, "ResendDialog")(context, event_id, parent)
+        return dialog
+
+    def timeline(
+        context: ConsoleContext, profile: str | None, order_id: str, parent: QWidget
+    ) -> QDialog:
+        dialog: QDialog = _load(timeline_module, "TimelineDialog")(
+            context, profile, order_id, parent
+        )
+        return dialog
+
     return InspectorFactories(
-        inspector=(lambda c, p: panel(c, p)) if panel is not None else None,
-        diff=(lambda c, a, b, p: diff(c, a, b, p)) if diff is not None else None,
-        resend=(lambda c, e, p: resend(c, e, p)) if resend is not None else None,
-        timeline=(lambda c, pr, o, p: timeline(c, pr, o, p)) if timeline is not None else None,
+        inspector=inspector if _available(inspector_module) else None,
+        diff=diff if _available(diff_module) else None,
+        resend=resend if _available(resend_module) else None,
+        timeline=timeline if _available(timeline_module) else None,
     )
 
 
@@ -118,7 +147,10 @@ class MainWindow(QMainWindow):
         *,
         factories: InspectorFactories | None = None,
         layout_store: LayoutStore | None = None,
+        defer_inspector: bool = False,
     ) -> None:
+        """``defer_inspector``: build the inspector only when :meth:`install_inspector`
+        is called (after the first paint), not here."""
         super().__init__()
         self.context = context
         self.factories = factories if factories is not None else InspectorFactories()
@@ -156,10 +188,11 @@ class MainWindow(QMainWindow):
         self.pending_label = QLabel(self)
         self.pending_label.setObjectName("pendingLabel")
 
-        inspector: QWidget | None = None
-        if self.factories.inspector is not None:
-            inspector = self.factories.inspector(context, self)
-        self.inspector = inspector
+        self.inspector: QWidget | None = None
+        # Holds the inspector's place until install_inspector() (after the first paint).
+        self._inspector_slot: QWidget | None = (
+            QWidget(self) if self.factories.inspector is not None else None
+        )
 
         # -- layout -------------------------------------------------------------------
         query_row = QHBoxLayout()
@@ -180,8 +213,8 @@ class MainWindow(QMainWindow):
         self.feed_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.feed_splitter.setObjectName("feedSplitter")
         self.feed_splitter.addWidget(feed_area)
-        if inspector is not None:
-            self.feed_splitter.addWidget(inspector)
+        if self._inspector_slot is not None:
+            self.feed_splitter.addWidget(self._inspector_slot)
             self.feed_splitter.setStretchFactor(0, 3)
             self.feed_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -200,6 +233,8 @@ class MainWindow(QMainWindow):
         self._show_pending(0)
         self.resize(1400, 820)
         self.restore_layout()
+        if not defer_inspector:
+            self.install_inspector()
         if context.console is not None:
             self._console_ready()
 
@@ -367,6 +402,16 @@ class MainWindow(QMainWindow):
         self.feed_model.query_finished.connect(self._query_finished)
         self.context.ready.connect(self._console_ready)
         self.context.message.connect(self.show_message)
+
+    def install_inspector(self) -> None:
+        """Build the inspector in its place; the window calls it after its first paint."""
+        factory, slot = self.factories.inspector, self._inspector_slot
+        if factory is None or slot is None or self.inspector is not None:
+            return
+        self.inspector = factory(self.context, self)
+        self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), self.inspector)
+        slot.deleteLater()
+        self._inspector_slot = None
         pin_changed = getattr(self.inspector, "pin_changed", None)
         if pin_changed is not None:
             pin_changed.connect(self.feed_model.set_row_pinned)
@@ -382,6 +427,9 @@ class MainWindow(QMainWindow):
         notice = getattr(self.inspector, "notice", None)
         if notice is not None:
             notice.connect(self.show_message)
+        current = self.feed.current_event_id()
+        if current is not None:
+            self._current_event_changed(current)
 
     def _console_ready(self) -> None:
         console = self.context.console
@@ -755,19 +803,31 @@ class MainWindow(QMainWindow):
 
 
 class FirstPaintProbe(QObject):
-    """Calls ``on_paint`` once, after the watched widget's first paint event."""
+    """Calls ``on_paint`` once, right after the watched widget's first paint event.
 
-    def __init__(self, watched: QWidget, on_paint: Callable[[], None]) -> None:
+    With ``fallback_ms`` it is called then at the latest, for a platform that never
+    paints (so work waiting for the paint is never lost).
+    """
+
+    def __init__(
+        self, watched: QWidget, on_paint: Callable[[], None], *, fallback_ms: int | None = None
+    ) -> None:
         super().__init__(watched)
         self._on_paint = on_paint
         self._done = False
         watched.installEventFilter(self)
+        if fallback_ms is not None:
+            QTimer.singleShot(fallback_ms, self._fire)
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._on_paint()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._done and event.type() == QEvent.Type.Paint:
-            self._done = True
-            # The paint has not been flushed yet; report right after it is.
-            QTimer.singleShot(0, self._on_paint)
+            # The paint has not been flushed yet; run right after it is.
+            QTimer.singleShot(0, self._fire)
         return False
 
 
