@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
             self.feed_splitter.addWidget(self._inspector_slot)
             self.feed_splitter.setStretchFactor(0, 3)
             self.feed_splitter.setStretchFactor(1, 2)
+            # The inspector's default share; a saved layout replaces it.
+            self.feed_splitter.setSizes([740, 490])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.sidebar)
