@@ -11,6 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from console.core.settings import load_settings
 from console.session import ListenSession
 from console.store.model import EventFilter, EventSource, StoredEvent, Verification
 from console.ui.context import ConsoleContext
@@ -131,3 +132,31 @@ def test_dark_palette_gives_the_feed_readable_colours(
     finally:
         app.setPalette(previous)
         window.detach()
+
+
+def test_notify_choice_is_saved(qtbot: QtBot, context: ConsoleContext, tmp_path: Path) -> None:
+    layout = LayoutStore(QSettings(str(tmp_path / "l.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    assert not window.notify_action.isChecked()  # off by default
+    window.notify_action.setChecked(True)
+    qtbot.waitUntil(lambda: load_settings().window.notify_new_orders, timeout=5000)
+    window.detach()
+
+
+def test_export_action_writes_the_current_filter(
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, tmp_path: Path
+) -> None:
+    fill(session.store, 30)
+    session.store.append(record(99, source=EventSource.HOROSHOP))
+    layout = LayoutStore(QSettings(str(tmp_path / "l.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        window.feed_model.set_filter(EventFilter(sources=frozenset({EventSource.HOROSHOP})))
+    target = tmp_path / "horoshop.csv"
+    dialog = window.start_export(target)
+    qtbot.waitUntil(lambda: getattr(dialog, "written", None) is not None, timeout=10_000)
+    assert getattr(dialog, "written", None) == 1
+    assert target.read_text(encoding="utf-8").count("horoshop") >= 1
+    window.detach()

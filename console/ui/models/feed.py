@@ -219,6 +219,9 @@ class EventFeedTableModel(QAbstractTableModel):
         self._brushes: dict[RowKind, QBrush | None] = {}
         self._bold = QFont()
         self._bold.setBold(True)
+        self._link = QFont()
+        self._link.setUnderline(True)
+        self._link_tip = _tr("Double-click or press Ctrl+G to go to the original event")
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -503,8 +506,13 @@ class EventFeedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._brushes.get(entry.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
+                return self._link_tip
             return entry.tooltip
         if role == Qt.ItemDataRole.FontRole:
+            if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
+                # Reads as a link: double-click (or Ctrl+G) goes to the original.
+                return self._link
             return self._bold if entry.row.pinned else None
         if role == EventIdRole:
             return entry.row.id
