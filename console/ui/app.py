@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAINT_PROBE_ENV = "B24_CONSOLE_PAINT_PROBE"
+# "1": print ``feed-row <id> <seconds since process start>`` to stderr for each live row
+# the feed inserts, so an end-to-end test or a benchmark outside the process sees them.
+FEED_PROBE_ENV = "B24_CONSOLE_FEED_PROBE"
 _IMPORTED_AT = time.monotonic()
 
 
@@ -252,6 +255,15 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
         window.install_tray()
 
     FirstPaintProbe(window, after_first_paint, fallback_ms=1000)
+    if os.environ.get(FEED_PROBE_ENV) == "1":
+        model = window.feed_model
+
+        def report_rows(count: int) -> None:
+            moment = seconds_since_process_start()
+            lines = [f"feed-row {model.event_id(row)} {moment:.3f}" for row in range(count)]
+            print("\n".join(lines), file=sys.stderr, flush=True)
+
+        model.live_inserted.connect(report_rows)
     window.show()
     if settings_problem:
         window.show_message(settings_problem)

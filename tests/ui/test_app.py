@@ -25,7 +25,12 @@ def test_process_start_time_is_read() -> None:
 
 
 def test_demo_window_prints_addresses_and_quits_on_sigint(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", B24_CONSOLE_PAINT_PROBE="1")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        B24_CONSOLE_PAINT_PROBE="1",
+        B24_CONSOLE_FEED_PROBE="1",
+    )
     process = subprocess.Popen(
         [sys.executable, "-c", SCRIPT],
         stdout=subprocess.PIPE,
@@ -48,8 +53,20 @@ def test_demo_window_prints_addresses_and_quits_on_sigint(tmp_path: Path) -> Non
         text = "".join(lines)
         assert "Bitrix24 handler:" in text and "application_token" in text
         horoshop_url = text.split("Horoshop handler:", 1)[1].split()[0]
-        answer = httpx.post(horoshop_url, json={"order_id": "1", "total_sum": 5}, timeout=10)
-        assert answer.status_code < 500
+        answer = httpx.post(horoshop_url, json={"order_id": "77001", "total_sum": 5}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        event_id = answer.json()["id"]
+        assert process.stderr is not None
+        # The posted event reaches the feed (the window reports each live row it inserts).
+        seen: list[str] = []
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+            if line.startswith(f"feed-row {event_id} "):
+                break
+        assert any(line.startswith(f"feed-row {event_id} ") for line in seen), seen
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=30)
     finally:
@@ -57,5 +74,5 @@ def test_demo_window_prints_addresses_and_quits_on_sigint(tmp_path: Path) -> Non
             process.kill()
             process.communicate()
     assert process.returncode == 0, err
-    assert "first-paint" in err
+    assert "first-paint" in "".join(seen) + err
     assert "Traceback" not in err
