@@ -14,6 +14,7 @@ from console.store import SqliteEventStore
 from console.store.model import EventFilter, EventSource, Verification
 from console.ui.bridge import StoreEventBridge
 from console.ui.jobs import JobRunner
+from console.ui.models import feed as feed_module
 from console.ui.models.feed import (
     PAGE,
     Column,
@@ -264,3 +265,24 @@ def test_activating_a_duplicate_asks_for_its_original(
     assert blocker.args == [original]
     assert view.select_event(original)
     assert view.current_event_id() == original
+
+
+def test_a_long_pause_asks_the_store_on_resume(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed_module, "MAX_BUFFERED", 5)
+    fill(store, 3)
+    model = loaded_model(qtbot, jobs, store)
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        model.set_paused(True)
+        new = [store.append(record(n)).id for n in range(20, 32)]
+        qtbot.waitUntil(lambda: model.pending == 12)
+        assert len(model._live_buffer) <= 5
+        with qtbot.waitSignal(model.live_inserted, timeout=5000) as blocker:
+            model.set_paused(False)
+    finally:
+        bridge.detach()
+    assert blocker.args == [12]
+    assert [model.event_id(r) for r in range(12)] == sorted(new, reverse=True)
