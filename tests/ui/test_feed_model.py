@@ -286,3 +286,27 @@ def test_a_long_pause_asks_the_store_on_resume(
         bridge.detach()
     assert blocker.args == [12]
     assert [model.event_id(r) for r in range(12)] == sorted(new, reverse=True)
+
+
+def test_a_longer_live_value_widens_its_column_once_sampled(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    fill(store, 5, event="SHORT")
+    model = loaded_model(qtbot, jobs, store)
+    view = FeedTableView(model)
+    qtbot.addWidget(view)
+    view.size_columns_from_sample()
+    narrow = view.columnWidth(Column.EVENT)
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000):
+            store.append(record(50, event="ONPROPERTYVALUEENTITYSAVED"))
+        assert view.columnWidth(Column.EVENT) > narrow
+        view.mark_widths_restored()  # a saved layout's widths are kept as they are
+        locked = view.columnWidth(Column.PROFILE)
+        with qtbot.waitSignal(model.live_inserted, timeout=5000):
+            store.append(record(51, profile="a-much-longer-profile-name-than-shop"))
+        assert view.columnWidth(Column.PROFILE) == locked
+    finally:
+        bridge.detach()

@@ -24,6 +24,8 @@ from console.ui.models.feed import Column, EventFeedTableModel, EventIdRole, col
 WIDTH_SAMPLE_ROWS = 200
 MIN_COLUMN_WIDTH = 48
 MAX_COLUMN_WIDTH = 360
+# Live rows measured per insert to widen a column (a flood measures only its newest few).
+WIDEN_SAMPLE_ROWS = 20
 
 
 class FeedTableView(QTableView):
@@ -62,7 +64,10 @@ class FeedTableView(QTableView):
         horizontal.setHighlightSections(False)
         horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Sampled: widths came from rows. Locked: the operator or a saved layout chose them,
+        # and live rows never widen a column again.
         self._widths_from_sample = False
+        self._widths_locked = False
         horizontal.sectionResized.connect(self._section_resized)
         self._sizing = False
 
@@ -104,8 +109,10 @@ class FeedTableView(QTableView):
             bar.setValue(before + height)
             self._new_rows += last - first + 1
             self._show_chip()
-        elif not self._widths_from_sample:
+        if not self._widths_from_sample:
             self.size_columns_from_sample()
+        elif not self._widths_locked:
+            self._widen_for(first, min(last, first + WIDEN_SAMPLE_ROWS - 1))
 
     def _first_page_shown(self, _count: int) -> None:
         if not self._widths_from_sample:
@@ -180,11 +187,28 @@ class FeedTableView(QTableView):
             self.setColumnWidth(column, width)
         self._sizing = False
 
+    def _widen_for(self, first: int, last: int) -> None:
+        """Widen (never narrow) columns for a new event name or a longer value."""
+        metrics = QFontMetrics(self.font())
+        self._sizing = True
+        for column in Column:
+            if column is Column.SUMMARY:
+                continue
+            widest = max(
+                metrics.horizontalAdvance(str(self._feed.index(row, column).data() or ""))
+                for row in range(first, last + 1)
+            )
+            width = min(MAX_COLUMN_WIDTH, widest + 18)
+            if width > self.columnWidth(column):
+                self.setColumnWidth(column, width)
+        self._sizing = False
+
     def _section_resized(self, _section: int, _old: int, _new: int) -> None:
         # A width the operator dragged is kept and never replaced by the sample's; the
         # stretching last column and restored layouts resize sections too, with no button.
         if not self._sizing and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self._widths_from_sample = True
+            self._widths_locked = True
 
     @property
     def widths_settled(self) -> bool:
@@ -194,6 +218,7 @@ class FeedTableView(QTableView):
     def mark_widths_restored(self) -> None:
         """Widths came from the saved layout: do not size them from the sample."""
         self._widths_from_sample = True
+        self._widths_locked = True
 
     # -- selection ----------------------------------------------------------------------
 
