@@ -47,6 +47,10 @@ def summarize(source: EventSource | str, event: str, payload: Any) -> str:
         fields = fields if isinstance(fields, dict) else {}
         action = _text(fields.get("ACTION"))
         xml_id = _text(fields.get("XML_ID"))
-        parts = [action or event.lower(), f"xmlId {xml_id}" if xml_id else ""]
+        if event.upper() == "ONPROPERTYVALUEENTITYSAVED":
+            value_id = _text(fields.get("ID"))
+            parts = [f"property value {value_id} saved" if value_id else "property value saved"]
+        else:
+            parts = [action or event.lower(), f"xmlId {xml_id}" if xml_id else ""]
     text = " · ".join(part for part in parts if part)
     return text[:MAX_SUMMARY_CHARS]

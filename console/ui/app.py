@@ -268,15 +268,18 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     if settings_problem:
         window.show_message(settings_problem)
 
-    # Ctrl+C in the terminal quits cleanly; the timer lets Python see the signal.
-    previous = signal.signal(signal.SIGINT, lambda *_args: controller.quit())
+    # Ctrl+C in the terminal, or SIGTERM from a session manager or a script, quits cleanly;
+    # the timer lets Python see the signal while Qt's loop runs.
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_args: controller.quit()) for sig in stop_signals}
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(250)
     try:
         return app.exec()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         wake.stop()
         controller.quit()
         if lock is not None:

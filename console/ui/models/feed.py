@@ -14,6 +14,7 @@ is newer than the top row.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -97,7 +98,13 @@ class _Row:
 
 def received_text(received_us: int, today: date) -> str:
     """Local time: ``HH:MM:SS`` for today, the date and minutes for older events."""
-    moment = datetime.fromtimestamp(received_us / 1_000_000, UTC).astimezone()
+    return _received_text(received_us // 1_000_000, today)
+
+
+@functools.lru_cache(maxsize=4096)
+def _received_text(received_s: int, today: date) -> str:
+    # Events arrive many to a second and pages hold neighbours: most calls hit the cache.
+    moment = datetime.fromtimestamp(received_s, UTC).astimezone()
     if moment.date() == today:
         return moment.strftime("%H:%M:%S")
     return moment.strftime("%Y-%m-%d %H:%M")
@@ -121,7 +128,10 @@ def _make_row(row: FeedRow, today: date) -> _Row:
         row.entity_id or "",
         row.profile or "",
         verification,
-        row.summary,
+        # A refused event has no business summary worth reading; why it was refused is.
+        f"⚠ {row.verification_reason}"
+        if kind in (RowKind.REJECTED, RowKind.MALFORMED) and row.verification_reason
+        else row.summary,
     )
     tooltip = f"#{row.id}"
     if row.verification_reason:

@@ -391,8 +391,15 @@ class EntityTab(QWidget):
         table.setModel(model)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(22)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().resizeSection(0, 240)
+        # A handful of rows: the first column (item, shipment) takes the room, the others
+        # fit their contents, and the table never scrolls sideways under its fitted height.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         return table
 
