@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -37,13 +38,14 @@ from console.listener.parsing import (
     sniff_bitrix_auth,
 )
 from console.listener.redaction import (
+    SecretScrubber,
     redact_headers,
     redact_json_body,
     redact_parsed_form_body,
     redact_payload,
     redact_unparsed_body,
 )
-from console.listener.verification import CredentialSource, verify_bitrix
+from console.listener.verification import BitrixExpectation, CredentialSource, verify_bitrix
 from console.store.model import (
     AppendResult,
     EventRecord,
@@ -80,18 +82,23 @@ def _judge(
     auth_problem: str | None,
     problem: str | None,
     *,
-    reject_status: int = 401,
+    auth_answer: str | None = None,
 ) -> _Outcome:
     """The answer and the verification state: a refused body first, then authenticity,
     then whether the event could be understood. An unreadable body from an authentic
-    sender is MALFORMED; from anyone else it is REJECTED."""
+    sender is MALFORMED; from anyone else it is REJECTED.
+
+    ``auth_answer`` is what the sender is told about authenticity when it must say less
+    than the stored ``auth_problem`` (which names, say, an unknown profile).
+    """
+    told = auth_answer or auth_problem
     if refused is not None:
         if auth_problem is None:
             return _Outcome(refused.status, Verification.MALFORMED, refused.reason)
         reason = f"{refused.reason}; {auth_problem}"
-        return _Outcome(refused.status, Verification.REJECTED, reason)
+        return _Outcome(refused.status, Verification.REJECTED, reason, f"{refused.reason}; {told}")
     if auth_problem is not None:
-        return _Outcome(reject_status, Verification.REJECTED, auth_problem)
+        return _Outcome(401, Verification.REJECTED, auth_problem, told)
     if problem is not None:
         return _Outcome(400, Verification.MALFORMED, problem)
     return _Outcome(200, Verification.VERIFIED, None)
@@ -121,6 +128,36 @@ def _horoshop_path(request: web.Request, secret: str) -> str:
 def _clean_headers(request: web.Request) -> list[tuple[str, str]]:
     pairs = [(storable_text(k), storable_text(v)) for k, v in request.headers.items()]
     return redact_headers(pairs)
+
+
+# Stands in for the expectation of a profile that does not exist, so that an unknown
+# name costs the same comparison as a known one with a wrong token.
+_NO_SUCH_PROFILE = BitrixExpectation(application_token=secrets.token_hex(16), domain=None)
+
+
+def _bitrix_auth(
+    profile: str, expectation: BitrixExpectation | None, fields: BitrixFields
+) -> tuple[str | None, str | None]:
+    """``(stored reason, answer)`` about authenticity; both ``None`` when authentic.
+
+    An unknown profile, and a profile without a token, get the very answer a wrong token
+    gets: otherwise trying names would list the profiles. The stored reason says which.
+    """
+    checked = expectation if expectation and expectation.application_token else None
+    problem = verify_bitrix(
+        profile,
+        checked or _NO_SUCH_PROFILE,
+        application_token=fields.application_token,
+        domain=fields.domain,
+        member_id=fields.member_id,
+    )
+    if checked is not None:
+        return problem, None
+    if expectation is None:
+        stored = f"unknown profile {profile!r}"
+    else:
+        stored = f"no application token configured for profile {profile}"
+    return stored, problem
 
 
 class _CommitRelay:
@@ -181,6 +218,8 @@ class _Outcome:
     status: int
     verification: Verification
     reason: str | None
+    # What the sender is told, when it differs from the stored reason.
+    answer: str | None = None
 
 
 class _Routes:
@@ -194,6 +233,8 @@ class _Routes:
         self.settings = settings
         self.committed = 0
         self._relay: _CommitRelay | None = None
+        self._scrubbed_values: frozenset[str] | None = None
+        self._scrubber = SecretScrubber(())
 
     def _decode_here(self, kind: BodyKind, raw: bytes) -> Any:
         return decode_body(
@@ -249,10 +290,18 @@ class _Routes:
         result = await self._commit(record)
         if outcome.status != 200:
             # The sender's input was the problem: say so even if keeping a copy failed.
-            return _error(outcome.status, outcome.reason or "refused")
+            return _error(outcome.status, outcome.answer or outcome.reason or "refused")
         if result is None:
             return _error(503, "event store unavailable; event not stored")
         return _stored_response(result)
+
+    def _record(self, **fields: Any) -> EventRecord:
+        """The record to store, with every known secret value scrubbed from every field."""
+        values = self.credentials.secret_values()
+        if values is not self._scrubbed_values:
+            self._scrubber = SecretScrubber(values)
+            self._scrubbed_values = values
+        return EventRecord.model_construct(**self._scrubber.scrub_fields(fields))
 
     async def bitrix(self, request: web.Request) -> web.Response:
         received_at = datetime.now(UTC)
@@ -261,17 +310,7 @@ class _Routes:
         raw, kind, payload, refused = await self._read_body(request, bitrix_body_kind)
 
         fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
-        if expectation is None:
-            auth_problem: str | None = f"unknown profile {profile!r}"
-        else:
-            auth_problem = verify_bitrix(
-                profile,
-                expectation,
-                application_token=fields.application_token,
-                domain=fields.domain,
-                member_id=fields.member_id,
-            )
-
+        auth_problem, auth_answer = _bitrix_auth(profile, expectation, fields)
         if refused is not None:
             raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
             payload = None
@@ -282,14 +321,9 @@ class _Routes:
                 if kind is BodyKind.FORM
                 else redact_json_body(raw, payload, credentials_met)
             )
-        outcome = _judge(
-            refused,
-            auth_problem,
-            fields.problem,
-            reject_status=404 if expectation is None else 401,
-        )
+        outcome = _judge(refused, auth_problem, fields.problem, auth_answer=auth_answer)
 
-        record = EventRecord.model_construct(
+        record = self._record(
             received_at=received_at,
             source=EventSource.BITRIX,
             event=fields.event or UNKNOWN_EVENT,
@@ -331,7 +365,7 @@ class _Routes:
             raw = redact_json_body(raw, payload, redact_payload(payload))
         outcome = _judge(refused, auth_problem, problem)
 
-        record = EventRecord.model_construct(
+        record = self._record(
             received_at=received_at,
             source=EventSource.HOROSHOP,
             event=event,

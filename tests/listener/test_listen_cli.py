@@ -29,7 +29,7 @@ def test_listen_prints_events_and_stops_on_sigterm(tmp_path: Path) -> None:
         assert first.startswith("listening on http://127.0.0.1:"), first
         base_url = first.split()[2]
         response = httpx.post(f"{base_url}/bitrix/nobody", content=b"event=X")
-        assert response.status_code == 404
+        assert response.status_code == 401
         line = ""
         while "rejected" not in line:
             line = proc.stdout.readline()
