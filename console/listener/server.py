@@ -25,6 +25,8 @@ from aiohttp import web
 from console.core.masking import fingerprint
 from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
+from console.listener.connections import ConnectionGuard, GuardedSite, default_max_connections
+from console.listener.failures import FailureLog, FoldingFilter
 from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
 from console.listener.parsing import (
     UNKNOWN_EVENT,
@@ -226,12 +228,18 @@ class _Routes:
     """Request handlers; lives on the listener thread."""
 
     def __init__(
-        self, store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+        self,
+        store: EventStore,
+        credentials: CredentialSource,
+        settings: ListenerSettings,
+        failures: FailureLog | None = None,
     ) -> None:
         self.store = store
         self.credentials = credentials
         self.settings = settings
         self.committed = 0
+        self.failures = failures or FailureLog()
+        self.last_store_error: str | None = None
         self._relay: _CommitRelay | None = None
         self._scrubbed_values: frozenset[str] | None = None
         self._scrubber = SecretScrubber(())
@@ -256,7 +264,14 @@ class _Routes:
         raw = b""
         kind: BodyKind | None = None
         try:
-            raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            try:
+                async with asyncio.timeout(self.settings.body_timeout_seconds):
+                    raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            except TimeoutError:
+                # The connection cannot be trusted to be at a request boundary any more.
+                request.protocol.force_close()
+                seconds = f"{self.settings.body_timeout_seconds:g}"
+                raise RequestRefused(408, f"body not received within {seconds} s") from None
             kind = kind_of(request.content_type if request.body_exists else None, raw)
             # Small bodies (every real event) are parsed right here: an executor hop
             # would cost more than the parse.
@@ -280,8 +295,9 @@ class _Routes:
         try:
             future = self.store.submit(record)
             result = await self._relay_for(asyncio.get_running_loop()).wait(future)
-        except Exception:
-            log.exception("event store failed; answering 503")
+        except Exception as exc:
+            self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
+            self.last_store_error = f"{type(exc).__name__}: {exc}"
             return None
         self.committed += 1
         return result
@@ -412,17 +428,50 @@ async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResp
     return response
 
 
+def _busy_marker(guard: ConnectionGuard) -> Any:
+    @web.middleware
+    async def mark_busy(request: web.Request, handler: Any) -> web.StreamResponse:
+        """A connection inside a handler is busy: the guard never closes it for room."""
+        guard.mark(request.transport, True)
+        try:
+            response: web.StreamResponse = await handler(request)
+            return response
+        finally:
+            guard.mark(request.transport, False)
+
+    return mark_busy
+
+
 def build_app(
-    store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+    store: EventStore,
+    credentials: CredentialSource,
+    settings: ListenerSettings,
+    *,
+    guard: ConnectionGuard | None = None,
+    failures: FailureLog | None = None,
 ) -> web.Application:
     """The aiohttp application with the listener's routes (no thread, no socket)."""
-    routes = _Routes(store, credentials, settings)
-    app = web.Application(middlewares=[_one_line_errors], client_max_size=settings.max_body_bytes)
+    routes = _Routes(store, credentials, settings, failures)
+    middlewares = [_one_line_errors] if guard is None else [_busy_marker(guard), _one_line_errors]
+    app = web.Application(middlewares=middlewares, client_max_size=settings.max_body_bytes)
     app.router.add_post("/bitrix/{profile}", routes.bitrix)
     app.router.add_put("/horoshop/{secret}", routes.horoshop)
     app.router.add_post("/horoshop/{secret}", routes.horoshop)
     app.router.add_get("/healthz", routes.healthz)
     return app
+
+
+_AIOHTTP_FOLDED: list[logging.Filter] = []
+
+
+def _fold_aiohttp_logs(failures: FailureLog) -> None:
+    """aiohttp logs a traceback at ERROR for each malformed request and hung-up client:
+    fold those into counted lines (once per process; the first listener's counter)."""
+    if _AIOHTTP_FOLDED:
+        return
+    folding = FoldingFilter(failures, "bad request or dropped connection")
+    logging.getLogger("aiohttp.server").addFilter(folding)
+    _AIOHTTP_FOLDED.append(folding)
 
 
 class ListenerServer:
@@ -455,6 +504,9 @@ class ListenerServer:
             )
         self.store = store
         self.credentials = credentials
+        self.public = public
+        self.failures = FailureLog(log)
+        self.guard: ConnectionGuard | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -528,16 +580,42 @@ class ListenerServer:
             loop.close()
 
     async def _bind(self) -> None:
-        app = build_app(self.store, self.credentials, self.settings)
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self._loop_exception)
+        _fold_aiohttp_logs(self.failures)
+        self.guard = ConnectionGuard(
+            self.failures,
+            max_connections=settings.max_connections or default_max_connections(),
+            per_address=settings.max_connections_per_address if self.public else None,
+        )
+        app = build_app(
+            self.store, self.credentials, self.settings, guard=self.guard, failures=self.failures
+        )
         runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=_SHUTDOWN_GRACE_SECONDS, handle_signals=False
+            app,
+            access_log=None,
+            shutdown_timeout=_SHUTDOWN_GRACE_SECONDS,
+            handle_signals=False,
+            # aiohttp's keep-alive timer runs from the connection's start and from each
+            # answer until a whole request head has arrived: it is the header-read and
+            # the idle timeout in one.
+            keepalive_timeout=settings.idle_timeout_seconds,
         )
         await runner.setup()
         self._runner = runner
-        site = web.TCPSite(runner, self.settings.host, self.settings.port, backlog=1024)
+        site = GuardedSite(runner, settings.host, settings.port, self.guard, backlog=1024)
         await site.start()
-        address = runner.addresses[0]
-        self._port = int(address[1])
+        assert site.bound_port is not None
+        self._port = site.bound_port
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The loop's own errors (accept() out of descriptors, above all) as counted lines."""
+        del loop
+        exc = context.get("exception")
+        message = str(context.get("message", "event loop error"))
+        kind = f"{message}: {type(exc).__name__}" if exc else message
+        self.failures.note(kind, str(exc) if exc else "")
 
     def stop(self) -> None:
         with self._lock:
@@ -546,6 +624,7 @@ class ListenerServer:
             return
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
+        self.failures.flush()
 
     def __enter__(self) -> Self:
         self.start()
