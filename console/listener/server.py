@@ -268,8 +268,8 @@ class _Routes:
                 async with asyncio.timeout(self.settings.body_timeout_seconds):
                     raw = await read_bounded_body(request, self.settings.max_body_bytes)
             except TimeoutError:
-                # The connection cannot be trusted to be at a request boundary any more.
-                request.protocol.force_close()
+                # The connection is not at a request boundary any more: answer and close.
+                request[_CLOSE_AFTER] = True
                 seconds = f"{self.settings.body_timeout_seconds:g}"
                 raise RequestRefused(408, f"body not received within {seconds} s") from None
             kind = kind_of(request.content_type if request.body_exists else None, raw)
@@ -410,6 +410,9 @@ class _Routes:
         return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
 
 
+_CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
+
+
 @web.middleware
 async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Router refusals (404, 405) as the same JSON shape the routes use."""
@@ -425,6 +428,8 @@ async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResp
                 response.headers["Allow"] = exc.headers["Allow"]
             return response
         raise
+    if request.get(_CLOSE_AFTER):
+        response.force_close()
     return response
 
 
@@ -601,6 +606,8 @@ class ListenerServer:
             # answer until a whole request head has arrived: it is the header-read and
             # the idle timeout in one.
             keepalive_timeout=settings.idle_timeout_seconds,
+            # How long the rest of an unread body may keep coming after the answer.
+            lingering_time=1.0,
         )
         await runner.setup()
         self._runner = runner

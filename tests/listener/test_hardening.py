@@ -118,7 +118,8 @@ SHAPES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
     "multipart": (
         "POST",
         "/bitrix/shop",
-        f'--b\r\nContent-Disposition: form-data; name="auth[application_token]"\r\n\r\n{T}\r\n--b--\r\n'.encode(),
+        b"--b\r\nContent-Disposition: form-data; "
+        + f'name="auth[application_token]"\r\n\r\n{T}\r\n--b--\r\n'.encode(),
         {"Content-Type": "multipart/form-data; boundary=b"},
     ),
     "path as profile": ("POST", f"/bitrix/{T}", GENUINE, FORM),
@@ -251,11 +252,9 @@ def test_replay_of_a_body_ending_with_a_line_break_sends_the_token(
 @pytest.mark.parametrize("authentic", [True, False])
 def test_non_finite_numbers_are_refused(running: Running, number: str, authentic: bool) -> None:
     token = T if authentic else "0" * 32
-    body = (
-        '{"event": "ONSALEORDERSAVED", "data": {"FIELDS": {"ID": %s}}, '
-        '"auth": {"application_token": "%s", "domain": "%s", "member_id": "%s"}}'
-        % (number, token, DOMAIN, MEMBER_ID)
-    )
+    auth = json.dumps({"application_token": token, "domain": DOMAIN, "member_id": MEMBER_ID})
+    body = '{"event": "ONSALEORDERSAVED", "data": {"FIELDS": {"ID": ' + number + '}}, "auth": '
+    body += auth + "}"
     response = running.client.post(
         "/bitrix/shop", content=body, headers={"Content-Type": "application/json"}
     )
