@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 from aiohttp import web
 
@@ -55,6 +55,7 @@ from console.store.model import (
     EventStore,
     Verification,
 )
+from console.store.sqlite import StoreHealth
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,17 @@ class _CommitRelay:
                 waiter.set_result(future.result())
 
 
+@runtime_checkable
+class _ReportsHealth(Protocol):
+    def health(self) -> StoreHealth: ...
+
+    def probe_write(self, timeout: float = ...) -> str | None: ...
+
+
+class StoreNotWritable(RuntimeError):
+    """The listener will not start on a store that cannot keep events."""
+
+
 @dataclass(slots=True)
 class _Outcome:
     """What the route decided, before it is committed and answered."""
@@ -292,6 +304,11 @@ class _Routes:
 
     async def _commit(self, record: EventRecord) -> AppendResult | None:
         """Wait for the durable commit; ``None`` if the store failed (already logged)."""
+        if isinstance(self.store, _ReportsHealth) and not self.store.health().writer_alive:
+            # Nothing would ever answer the submit: say so now rather than hang.
+            self.failures.note("event store failed; answering 503", "writer thread stopped")
+            self.last_store_error = "the store's writer thread has stopped"
+            return None
         try:
             future = self.store.submit(record)
             result = await self._relay_for(asyncio.get_running_loop()).wait(future)
@@ -299,6 +316,7 @@ class _Routes:
             self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
             self.last_store_error = f"{type(exc).__name__}: {exc}"
             return None
+        self.last_store_error = None
         self.committed += 1
         return result
 
@@ -404,10 +422,29 @@ class _Routes:
         )
         return await self._finish(record, outcome)
 
+    def store_health(self) -> dict[str, Any] | None:
+        """The store's state when it can report one (the SQLite store does)."""
+        if not isinstance(self.store, _ReportsHealth):
+            return None
+        return self.store.health().as_dict()
+
+    def can_keep_events(self) -> tuple[bool, dict[str, Any]]:
+        state = self.store_health() or {}
+        state.setdefault("last_error", None)
+        if state["last_error"] is None and self.last_store_error is not None:
+            state["last_error"] = self.last_store_error
+        ok = state.get("writable", True) and state.get("writer_alive", True)
+        return bool(ok and state["last_error"] is None), state
+
     async def healthz(self, request: web.Request) -> web.Response:
         del request
-        body = {"status": "ok", "events": self.committed}
-        return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
+        ok, state = self.can_keep_events()
+        body = {"status": "ok" if ok else "unavailable", "events": self.committed, "store": state}
+        return web.Response(
+            status=200 if ok else 503,
+            body=json.dumps(body).encode("utf-8"),
+            content_type="application/json",
+        )
 
 
 _CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
@@ -554,6 +591,12 @@ class ListenerServer:
         return urls
 
     def start(self) -> None:
+        """Bind and serve. Raises :class:`StoreNotWritable` if the store cannot keep events
+        (a 200 would then be a lie) and ``OSError`` if the address cannot be bound."""
+        if isinstance(self.store, _ReportsHealth):
+            problem = self.store.probe_write()
+            if problem is not None:
+                raise StoreNotWritable(f"the event store cannot be written: {problem}")
         with self._lock:
             if self._thread is not None:
                 raise RuntimeError("listener already started")
