@@ -234,3 +234,11 @@ def send_replay(request: ReplayRequest, *, timeout: float = 10.0) -> int:
         request.method, request.url, headers=request.headers, content=request.body, timeout=timeout
     )
     return response.status_code
+
+
+def deliver_replay(request: ReplayRequest, *, timeout: float = 10.0) -> tuple[int, str]:
+    """Send it; ``(status, body text)``. Network errors propagate as ``httpx.HTTPError``."""
+    response = httpx.request(
+        request.method, request.url, headers=request.headers, content=request.body, timeout=timeout
+    )
+    return response.status_code, response.text
