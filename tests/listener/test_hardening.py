@@ -291,3 +291,26 @@ def test_horoshop_a_real_form_is_still_refused(running: Running) -> None:
         f"/horoshop/{HOROSHOP_SECRET}", content=b"order_id=5", headers=FORM
     )
     assert response.status_code == 415
+
+
+def test_the_jsonl_export_never_holds_a_bare_nan(running: Running) -> None:
+    import io
+
+    from console.store import ExportFormat
+
+    for number in ("NaN", "Infinity", "1e999", "3"):
+        running.client.post(
+            "/bitrix/shop",
+            content='{"event": "X", "data": {"FIELDS": {"ID": ' + number + "}}}",
+            headers={"Content-Type": "application/json"},
+        )
+    out = io.StringIO()
+    running.store.export(None, ExportFormat.JSONL, out)
+
+    def refuse(text: str) -> object:
+        raise AssertionError(f"bare {text} in the export")
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4
+    for line in lines:
+        json.loads(line, parse_constant=refuse)
