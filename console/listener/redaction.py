@@ -281,6 +281,7 @@ class SecretScrubber:
             # Any case: a token with its letters re-cased is still the token to anyone
             # who reads it, and percent-encoding may be written in either case.
             self._regex = re.compile(b"|".join(groups), re.IGNORECASE)
+        self._tail = self._build_tail()
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -288,6 +289,32 @@ class SecretScrubber:
     def _replace(self, match: re.Match[bytes]) -> bytes:
         index = (match.lastindex or 1) - 1
         return fingerprint(self._secrets[index]).encode("ascii")
+
+    def cut_partial_tail(self, data: bytes) -> bytes:
+        """A body cut at the size limit, less a start of a secret it may end with.
+
+        A whole secret is found wherever it is; the first characters of one, cut off by
+        the limit, match nothing, yet would tell a reader most of it. Any spelling of any
+        prefix of a secret at the very end is dropped (at worst a few bytes of something
+        else that happens to look like one).
+        """
+        if self._tail is None or not data:
+            return data
+        window = max(0, len(data) - 6 * len(self._secrets[0]))
+        match = self._tail.search(data, window)
+        return data if match is None else data[: match.start()]
+
+    def _build_tail(self) -> re.Pattern[bytes] | None:
+        if not self._secrets:
+            return None
+        alternatives = []
+        for value in self._secrets:
+            # p1(?:p2(?:p3)?)?\Z: any non-empty prefix of the value, ending the data.
+            nested = b""
+            for char in reversed(value[1:]):
+                nested = b"(?:" + _char_pattern(char) + nested + b")?"
+            alternatives.append(_char_pattern(value[0]) + nested)
+        return re.compile(b"(?:" + b"|".join(alternatives) + rb")\Z", re.IGNORECASE)
 
     def scrub_bytes(self, data: bytes) -> bytes:
         if self._regex is None or not data:

@@ -329,13 +329,21 @@ class _Routes:
             return _error(503, "event store unavailable; event not stored")
         return _stored_response(result)
 
-    def _record(self, **fields: Any) -> EventRecord:
-        """The record to store, with every known secret value scrubbed from every field."""
+    def _current_scrubber(self) -> SecretScrubber:
         values = self.credentials.secret_values()
         if values is not self._scrubbed_values:
             self._scrubber = SecretScrubber(values)
             self._scrubbed_values = values
-        return EventRecord.model_construct(**self._scrubber.scrub_fields(fields))
+        return self._scrubber
+
+    def _redact_refused(self, raw: bytes, refused: RequestRefused) -> bytes:
+        truncated = isinstance(refused, BodyTooLarge)
+        raw = redact_unparsed_body(raw, truncated=truncated)
+        return self._current_scrubber().cut_partial_tail(raw) if truncated else raw
+
+    def _record(self, **fields: Any) -> EventRecord:
+        """The record to store, with every known secret value scrubbed from every field."""
+        return EventRecord.model_construct(**self._current_scrubber().scrub_fields(fields))
 
     async def bitrix(self, request: web.Request) -> web.Response:
         received_at = datetime.now(UTC)
@@ -346,7 +354,7 @@ class _Routes:
         fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
         auth_problem, auth_answer = _bitrix_auth(profile, expectation, fields)
         if refused is not None:
-            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
+            raw = self._redact_refused(raw, refused)
             payload = None
         else:
             credentials_met = redact_payload(payload)
@@ -391,7 +399,7 @@ class _Routes:
         order_id: str | None = None
         problem: str | None = None
         if refused is not None:
-            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
+            raw = self._redact_refused(raw, refused)
             payload = None
         else:
             fields = horoshop_fields(payload)

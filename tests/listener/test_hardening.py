@@ -314,3 +314,26 @@ def test_the_jsonl_export_never_holds_a_bare_nan(running: Running) -> None:
     assert len(lines) == 4
     for line in lines:
         json.loads(line, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("cut", [8, 20, 31])
+def test_a_secret_cut_by_the_size_limit_leaves_no_part_on_disk(tmp_path: Path, cut: int) -> None:
+    # The body is cut at the limit in the middle of the token, under a key nobody names.
+    limit = 4096
+    head = b"event=X&note=" + b"a" * (limit - len("event=X&note=") - cut - 1) + b"&"
+    body = head + T.encode() + b"b" * 10_000
+    db = tmp_path / "events.sqlite3"
+    with SqliteEventStore(db) as store:
+        server = ListenerServer(
+            store,
+            StaticCredentialSource(bitrix={PROFILE: BitrixExpectation(T, DOMAIN, MEMBER_ID)}),
+            ListenerSettings(port=0, max_body_bytes=limit),
+        )
+        with server:
+            response = httpx.post(
+                server.base_url + "/bitrix/shop",
+                content=iter([body]),
+                headers=FORM,
+            )
+            assert response.status_code == 413
+        assert T[:cut].encode() not in on_disk(db)
