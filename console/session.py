@@ -189,6 +189,8 @@ class ListenSession:
     profiles: ProfileRepository
     bind_error: ListenerBindError | None = None
     pollers: list[CatchUpPoller] = field(default_factory=list)
+    # Set when the keyring could not give the fingerprint key: what that costs, to show.
+    fingerprint_warning: str | None = None
     _stopped: bool = False
 
     @property
@@ -318,6 +320,7 @@ def start_listen_session(
         server=server,
         profiles=repo,
         bind_error=bind_error,
+        fingerprint_warning=warning,
     )
 
 
