@@ -85,3 +85,15 @@ def test_refuses_to_start_on_a_read_only_store(tmp_path: Path) -> None:
             ListenerServer(store, credentials(), ListenerSettings(port=0)).start()
     finally:
         store.close()
+
+
+def test_refuses_to_start_on_a_store_that_refuses_writes(tmp_path: Path) -> None:
+    # As a read-only file does for a user who is not root: every write is refused.
+    store = SqliteEventStore(tmp_path / "events.sqlite3")
+    try:
+        store._write_conn.execute("PRAGMA query_only = 1")
+        with pytest.raises(StoreNotWritable, match=r"readonly|read-only|query_only"):
+            ListenerServer(store, credentials(), ListenerSettings(port=0)).start()
+    finally:
+        store._write_conn.execute("PRAGMA query_only = 0")
+        store.close()
