@@ -12,6 +12,7 @@ module: a window can name these types before its first paint without paying for 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import logging
@@ -47,6 +48,89 @@ def bind_error_from(exc: OSError, settings: ListenerSettings) -> ListenerBindErr
     in_use = exc.errno == errno.EADDRINUSE
     reason = exc.strerror or str(exc)
     return ListenerBindError(settings.host, settings.port, reason, in_use)
+
+
+# Beside the store: where a running listener says it listens, so that `events replay`
+# (a separate process) finds it whatever --port it was given.
+LISTENER_FILE = "listener.json"
+
+
+def listener_file(store_path: Path) -> Path:
+    return Path(store_path).parent / LISTENER_FILE
+
+
+def publish_listener(store_path: Path, base_url: str) -> Path:
+    """Write ``listener.json`` beside the store: base URL, host, port and this process's pid.
+
+    Written whole (temporary file, then rename), readable only by the owner. The window
+    calls this too once its listener is bound; :func:`withdraw_listener` removes it.
+    """
+    import json
+    import os
+    import tempfile
+    from urllib.parse import urlsplit
+
+    target = listener_file(store_path)
+    parts = urlsplit(base_url)
+    data = {"base_url": base_url, "host": parts.hostname, "port": parts.port, "pid": os.getpid()}
+    fd, tmp = tempfile.mkstemp(prefix=".listener-", suffix=".json", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def withdraw_listener(store_path: Path) -> None:
+    """Remove ``listener.json`` if this process wrote it (another console may own it now)."""
+    import os
+
+    target = listener_file(store_path)
+    found = _read_listener_file(target)
+    if found is not None and found[1] == os.getpid():
+        with contextlib.suppress(OSError):
+            target.unlink()
+
+
+def _read_listener_file(target: Path) -> tuple[str, int] | None:
+    import json
+
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        base_url, pid = data["base_url"], data["pid"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(base_url, str) or not isinstance(pid, int) or isinstance(pid, bool):
+        return None
+    return base_url, pid
+
+
+def _pid_alive(pid: int) -> bool:
+    import os
+
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    except OSError:
+        return False
+    return True
+
+
+def running_listener(store_path: Path) -> str | None:
+    """The base URL of the listener serving this store, if its process is still alive."""
+    found = _read_listener_file(listener_file(store_path))
+    if found is None or not _pid_alive(found[1]):
+        return None
+    return found[0]
 
 
 def retention_policy(settings: RetentionSettings) -> RetentionPolicy:
@@ -105,6 +189,8 @@ class ListenSession:
     profiles: ProfileRepository
     bind_error: ListenerBindError | None = None
     pollers: list[CatchUpPoller] = field(default_factory=list)
+    # Set when the keyring could not give the fingerprint key: what that costs, to show.
+    fingerprint_warning: str | None = None
     _stopped: bool = False
 
     @property
@@ -135,6 +221,7 @@ class ListenSession:
             poller.stop()
         if self.server is not None:
             self.server.stop()
+            withdraw_listener(self.store_path)
         self.store.close()
 
 
@@ -194,11 +281,15 @@ def start_listen_session(
     raises ``OSError``, unless ``keep_running_without_listener``: then the session runs
     with ``server=None`` and the reason in ``bind_error`` (the window still shows the store).
     """
+    from console.core.credentials import install_fingerprint_key
     from console.core.profiles import ProfileRepository
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
     from console.store import open_store
 
+    warning = install_fingerprint_key()
+    if warning is not None:
+        log.warning("%s", warning)
     repo = profiles or ProfileRepository()
     credentials = KeyringCredentialSource(repo, only=[profile] if profile else None)
     store = open_store(store_path, retention=retention)
@@ -217,6 +308,11 @@ def start_listen_session(
     except BaseException:
         store.close()
         raise
+    if server is not None:
+        try:
+            publish_listener(store_path, server.base_url)
+        except OSError as exc:
+            log.warning("cannot write %s: %s", listener_file(store_path), exc)
     return ListenSession(
         store=store,
         store_path=Path(store_path),
@@ -224,6 +320,7 @@ def start_listen_session(
         server=server,
         profiles=repo,
         bind_error=bind_error,
+        fingerprint_warning=warning,
     )
 
 

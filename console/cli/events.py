@@ -87,7 +87,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "replay", parents=[common], help="re-post a stored event to the listener or a URL"
     )
     replay.add_argument("id", metavar="ID")
-    replay.add_argument("--to", metavar="URL", help="default: the local listener")
+    replay.add_argument(
+        "--to",
+        metavar="URL",
+        help="base URL to post to, such as http://127.0.0.1:9000 "
+        "(default: the running listener of this store)",
+    )
     replay.set_defaults(handler=_replay)
 
     catch_up = commands.add_parser(
@@ -319,36 +324,87 @@ def _purge(args: argparse.Namespace) -> int:
     return _with_store(args, work)
 
 
+def _replay_target(args: argparse.Namespace) -> str:
+    """``--to`` checked, or the base URL the running listener of this store published."""
+    from urllib.parse import urlsplit
+
+    if args.to is not None:
+        text = str(args.to).strip()
+        try:
+            parts = urlsplit(text)
+            port = parts.port
+        except ValueError as exc:
+            raise CliError(
+                f"--to: not a URL ({exc}): give one like http://127.0.0.1:8765"
+            ) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CliError("--to: give a base URL such as http://127.0.0.1:8765")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise CliError("--to: a base URL has no user, query or fragment")
+        del port
+        return text.rstrip("/")
+    from console.session import listener_file, running_listener
+
+    path = _store_path(args)
+    found = running_listener(path)
+    if found is None:
+        raise CliError(
+            f"no running listener for {path} (no live {listener_file(path).name} beside it): "
+            "start `b24-console listen` or pass --to URL",
+            ExitCode.NETWORK,
+        )
+    return found
+
+
+def _replay_secrets() -> tuple[Any, str | None]:
+    """The keyring as a secret source, or ``None`` and why it cannot be used."""
+    from console.core.credentials import (
+        CredentialsError,
+        SecretStore,
+        install_fingerprint_key,
+    )
+    from console.core.profiles import ProfileRepository
+
+    try:
+        SecretStore().check_backend()
+    except CredentialsError as exc:
+        return None, str(exc)
+    warning = install_fingerprint_key()
+    if warning is not None:
+        return None, warning
+    return ProfileRepository(), None
+
+
 def _replay(args: argparse.Namespace) -> int:
     import httpx
 
-    from console.core.profiles import ProfileRepository
-    from console.listener.replay import build_replay, send_replay
+    from console.listener.replay import build_replay, deliver_replay
 
-    if args.to is not None:
-        base_url = args.to
-        if not base_url.startswith(("http://", "https://")):
-            raise CliError("--to: expected an http:// or https:// URL")
-    else:
-        from console.core.settings import load_settings
-
-        listener = load_settings().listener
-        host = f"[{listener.host}]" if ":" in listener.host else listener.host
-        base_url = f"http://{host}:{listener.port}"
+    base_url = _replay_target(args)
     store = _open(args)
     try:
         event = _load(store, args.id, _store_path(args))
     finally:
         store.close()
-    request = build_replay(event, base_url=base_url, profiles=ProfileRepository())
+    profiles, unavailable = _replay_secrets()
+    if unavailable is not None:
+        print(f"note: {unavailable}; sending without secrets", file=sys.stderr)
+    request = build_replay(event, base_url=base_url, profiles=profiles)
+    for note in request.notes:
+        if profiles is not None or "keyring" not in note:
+            print(f"note: {note}", file=sys.stderr)
     try:
-        status = send_replay(request)
+        status, body = deliver_replay(request)
     except httpx.HTTPError as exc:
         # shown_url / shown(): a Horoshop URL ends in the store's secret, and httpx may
         # quote the URL in its message.
         message = request.shown(f"replay to {request.shown_url} failed: {exc}")
         raise CliError(message, ExitCode.NETWORK) from None
-    print(f"{request.method} {request.shown_url} -> HTTP {status}")
+    line = f"{request.method} {request.shown_url} -> HTTP {status}"
+    if not 200 <= status < 300:
+        shown = _CONTROL.sub("", " ".join(body.split()))[:500]
+        raise CliError(request.shown(f"{line}: {shown}"), ExitCode.PORTAL_REFUSED)
+    print(line)
     return ExitCode.OK
 
 

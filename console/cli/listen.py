@@ -7,6 +7,7 @@ SIGTERM. The running pieces come from :mod:`console.session`, shared with the wi
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import signal
 import sys
@@ -78,6 +79,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _listen(args: argparse.Namespace) -> int:
     from console.core.settings import load_settings
+    from console.listener.server import StoreNotWritable
     from console.session import retention_policy, start_catch_up, start_listen_session
 
     settings = load_settings()
@@ -120,9 +122,18 @@ def _listen(args: argparse.Namespace) -> int:
             public=args.public,
         )
     except OSError as exc:
+        where = f"{listener_settings.host}:{listener_settings.port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"cannot listen on {where}: the port is in use by another program or another "
+                "console; pick another with --port, or stop the one holding it",
+                ExitCode.NETWORK,
+            ) from None
         raise CliError(
-            f"cannot listen on {listener_settings.host}:{listener_settings.port}: {exc}"
-        ) from exc
+            f"cannot listen on {where}: {exc.strerror or exc}", ExitCode.NETWORK
+        ) from None
+    except StoreNotWritable as exc:
+        raise CliError(f"{exc} ({store_path})") from None
 
     server = session.server
     assert server is not None  # binding failures raise here; only the window runs without

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import secrets
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -193,7 +194,83 @@ class SecretStore:
 
         self._call(remove)
 
+    # The installation's own secrets live beside the profiles' under a username no profile
+    # can have (profile names never contain "/"), and are not a SecretKind: a profile's
+    # list of secrets must not show them.
+    _INSTALLATION_USERNAME = "/installation:"
+
+    def get_installation_secret(self, name: str) -> str | None:
+        """A secret of this installation (not of a profile), or None if there is none."""
+        username = self._INSTALLATION_USERNAME + name
+        value: str | None = self._call(lambda b: b.get_password(self.service, username))
+        if value:
+            register_secret(value)
+        return value or None
+
+    def set_installation_secret(self, name: str, value: str) -> None:
+        register_secret(value)
+        username = self._INSTALLATION_USERNAME + name
+        self._call(lambda b: b.set_password(self.service, username, value))
+
     def delete_all(self, profile: str) -> None:
         """Remove every kind of secret of ``profile``."""
         for kind in SecretKind:
             self.delete(profile, kind)
+
+
+FINGERPRINT_KEY_NAME = "fingerprint_key"
+
+
+def load_fingerprint_key(store: SecretStore | None = None) -> bytes:
+    """The installation's fingerprint key from the keyring, created there on first use.
+
+    Raises :class:`KeyringUnavailable` when there is no usable keyring. Two processes
+    creating it at once both read back what the keyring kept, so they agree.
+    """
+    from console.core.masking import FINGERPRINT_KEY_BYTES
+
+    store = store or SecretStore()
+    stored = store.get_installation_secret(FINGERPRINT_KEY_NAME)
+    if stored is None:
+        store.set_installation_secret(
+            FINGERPRINT_KEY_NAME, secrets.token_hex(FINGERPRINT_KEY_BYTES)
+        )
+        stored = store.get_installation_secret(FINGERPRINT_KEY_NAME)
+    try:
+        key = bytes.fromhex(stored or "")
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise CredentialsError(
+            "the fingerprint key in the keyring is damaged: delete the entry "
+            f"'{SecretStore._INSTALLATION_USERNAME}{FINGERPRINT_KEY_NAME}' of service "
+            f"'{store.service}' and start again"
+        )
+    return key
+
+
+def install_fingerprint_key(store: SecretStore | None = None) -> str | None:
+    """Make the installation's key the one fingerprints use in this process.
+
+    Returns ``None`` when it came from the keyring. Without a keyring the process keeps a
+    random key of its own and the returned text says what that costs: events stored now
+    cannot have their secrets put back by a replay after this process ends.
+    """
+    from console.core.masking import (
+        fingerprint_key,
+        fingerprint_key_is_persistent,
+        set_fingerprint_key,
+    )
+
+    if fingerprint_key_is_persistent():
+        return None
+    try:
+        key = load_fingerprint_key(store)
+    except CredentialsError as exc:
+        fingerprint_key()  # a session key, made now so every later fingerprint agrees
+        return (
+            f"{exc}; secret fingerprints use a key that lasts only this session, so a replay "
+            "after it ends cannot put secrets back into the events stored now"
+        )
+    set_fingerprint_key(key, persistent=True)
+    return None

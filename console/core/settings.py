@@ -24,6 +24,15 @@ class ListenerSettings(BaseModel):
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     max_depth: int = Field(default=32, gt=0)
     max_keys: int = Field(default=2000, gt=0)
+    # A connection must finish a request head within this long of opening or of its last
+    # answer, or it is closed (idle keep-alive and slow headers alike).
+    idle_timeout_seconds: float = Field(default=15.0, gt=0)
+    # A request body must arrive whole within this long of its head.
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Open connections at once; None: from the process's file descriptor limit.
+    max_connections: int | None = Field(default=None, gt=0)
+    # Connections at once from one remote address when listening publicly.
+    max_connections_per_address: int = Field(default=32, gt=0)
 
 
 class CatchUpSettings(BaseModel):

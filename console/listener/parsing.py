@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -56,11 +57,37 @@ def bitrix_body_kind(content_type: str | None, body: bytes) -> BodyKind:
 
 
 def horoshop_body_kind(content_type: str | None, body: bytes) -> BodyKind:
-    """Horoshop sends JSON; its content type is undocumented, so plain text is read as JSON."""
+    """Horoshop sends JSON; its content type is undocumented, so plain text is read as JSON.
+
+    Many PHP HTTP clients label every POST ``application/x-www-form-urlencoded`` whatever
+    it holds: a body that is a JSON document is read as one under that label too.
+    """
     media = _media_type(content_type)
     if _is_json_type(media) or media in ("", "text/plain", "application/octet-stream"):
         return BodyKind.JSON
+    if media == FORM_TYPE and _looks_like_json(body):
+        return BodyKind.JSON
     raise RequestRefused(415, f"unsupported content type {media}")
+
+
+class _NonFinite(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text[:40]
+
+
+def _refuse_constant(text: str) -> Any:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python's JSON reads them, JSON has no such
+    thing, and stored they make the payload and every export of it invalid JSON."""
+    raise _NonFinite(text)
+
+
+def _finite_float(text: str) -> float:
+    # A literal such as 1e999 overflows to infinity: as non-finite as "Infinity".
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFinite(text)
+    return value
 
 
 def decode_body(kind: BodyKind, body: bytes, *, max_depth: int, max_keys: int) -> Any:
@@ -75,7 +102,9 @@ def decode_body(kind: BodyKind, body: bytes, *, max_depth: int, max_keys: int) -
         except FormParseError as exc:
             raise RequestRefused(400, str(exc)) from exc
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except _NonFinite as exc:
+        raise RequestRefused(400, f"body holds a non-finite number ({exc.text})") from None
     except RecursionError as exc:
         raise RequestRefused(400, f"body nests deeper than {max_depth} levels") from exc
     except ValueError as exc:

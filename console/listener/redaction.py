@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
@@ -125,6 +126,10 @@ def _redact_form_pairs(raw: bytes, *, truncated: bool = False) -> tuple[bytes, i
     the body was cut at the size limit, so its last value may be only part of a token.
     """
     lowered = raw.lower()
+    # The form parser drops the line break that ends many bodies (``curl -d @file``); the
+    # last value here must be the one it parsed, or its fingerprint would not be the
+    # token's and a replay could not put the token back.
+    body_end = len(raw.rstrip(b"\r\n"))
     found = lowered.find(b"token")
     if found < 0:
         return raw, 0
@@ -136,7 +141,7 @@ def _redact_form_pairs(raw: bytes, *, truncated: bool = False) -> tuple[bytes, i
         start = raw.rfind(b"&", 0, found) + 1
         end = raw.find(b"&", found)
         if end < 0:
-            end = len(raw)
+            end = body_end
         equals = raw.find(b"=", start, end)
         # An occurrence in the value (or a pair without "=") names no credential.
         if equals >= 0 and b"token" in lowered[start:equals]:
@@ -146,7 +151,7 @@ def _redact_form_pairs(raw: bytes, *, truncated: bool = False) -> tuple[bytes, i
                 value = raw[equals + 1 : end].decode("latin-1")
                 decoded = unquote_plus(value, encoding="utf-8", errors="replace")
                 new = _replacement(leaf, decoded)
-                if truncated and end == len(raw) and decoded:
+                if truncated and end >= body_end and decoded:
                     # Part of a value identifies nothing, and the fingerprint of a short
                     # part can be reversed by trying every prefix: drop it instead.
                     new = REDACTED
@@ -204,3 +209,176 @@ def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             value = REDACTED
         result.append((name, value))
     return result
+
+
+# Secrets shorter than this are not scrubbed by value: every occurrence of two or three
+# common characters would be replaced all over the body. Real tokens are 32 characters.
+MIN_SCRUBBED_SECRET_CHARS = 8
+
+
+def _hex_byte(value: int) -> bytes:
+    """``value`` as two hex digits (the pattern is compiled to ignore case)."""
+    return f"{value:02x}".encode("ascii")
+
+
+def _json_escapes(char: str) -> list[bytes]:
+    """The ways JSON may write ``char`` inside a string, other than the character itself."""
+    code = ord(char)
+    units = (
+        [code] if code < 0x10000 else [0xD800 + ((code - 0x10000) >> 10), 0xDC00 + (code & 0x3FF)]
+    )
+    escapes = [b"".join(rb"\\u" + _hex_byte(unit >> 8) + _hex_byte(unit & 0xFF) for unit in units)]
+    short = {
+        '"': b'\\\\"',
+        "\\": b"\\\\\\\\",
+        "/": b"\\\\/",
+        "\b": b"\\\\b",
+        "\f": b"\\\\f",
+        "\n": b"\\\\n",
+        "\r": b"\\\\r",
+        "\t": b"\\\\t",
+    }.get(char)
+    if short is not None:
+        escapes.append(short)
+    return escapes
+
+
+def _char_pattern(char: str) -> bytes:
+    """Every common spelling of one character: itself, percent-encoded (also more than
+    once: ``%2541``), ``+`` for a space, and JSON's escapes."""
+    encoded = char.encode("utf-8", "surrogatepass")
+    options = [re.escape(encoded)]
+    options.append(b"".join(rb"%(?:25)*" + _hex_byte(byte) for byte in encoded))
+    if char == " ":
+        options.append(rb"\+")
+    options.extend(_json_escapes(char))
+    return b"(?:" + b"|".join(options) + b")"
+
+
+class SecretScrubber:
+    """Replaces the listener's known secret values by their fingerprints, wherever they are.
+
+    Key-based redaction only finds a credential where a sender names it; a secret sent
+    under another key, twice, in the query, a header, a multipart part or the path would
+    reach the store in clear. This pass looks for the values themselves, in the spellings
+    a body, URL or header may use (see :func:`_char_pattern`), case-insensitive hex
+    included, and is applied to every text of the record before it is stored.
+    """
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Longest first: when one secret contains another, the longer one is replaced whole.
+        self._secrets = sorted(
+            {value for value in secrets if len(value) >= MIN_SCRUBBED_SECRET_CHARS},
+            key=len,
+            reverse=True,
+        )
+        self._regex: re.Pattern[bytes] | None = None
+        if self._secrets:
+            groups = (
+                b"(" + b"".join(_char_pattern(char) for char in value) + b")"
+                for value in self._secrets
+            )
+            # Any case: a token with its letters re-cased is still the token to anyone
+            # who reads it, and percent-encoding may be written in either case.
+            self._regex = re.compile(b"|".join(groups), re.IGNORECASE)
+        self._tail = self._build_tail()
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def _replace(self, match: re.Match[bytes]) -> bytes:
+        index = (match.lastindex or 1) - 1
+        return fingerprint(self._secrets[index]).encode("ascii")
+
+    def cut_partial_tail(self, data: bytes) -> bytes:
+        """A body cut at the size limit, less a start of a secret it may end with.
+
+        A whole secret is found wherever it is; the first characters of one, cut off by
+        the limit, match nothing, yet would tell a reader most of it. Any spelling of any
+        prefix of a secret at the very end is dropped (at worst a few bytes of something
+        else that happens to look like one).
+        """
+        if self._tail is None or not data:
+            return data
+        window = max(0, len(data) - 6 * len(self._secrets[0]))
+        match = self._tail.search(data, window)
+        return data if match is None else data[: match.start()]
+
+    def _build_tail(self) -> re.Pattern[bytes] | None:
+        if not self._secrets:
+            return None
+        alternatives = []
+        for value in self._secrets:
+            # p1(?:p2(?:p3)?)?\Z: any non-empty prefix of the value, ending the data.
+            nested = b""
+            for char in reversed(value[1:]):
+                nested = b"(?:" + _char_pattern(char) + nested + b")?"
+            alternatives.append(_char_pattern(value[0]) + nested)
+        return re.compile(b"(?:" + b"|".join(alternatives) + rb")\Z", re.IGNORECASE)
+
+    def scrub_bytes(self, data: bytes) -> bytes:
+        if self._regex is None or not data:
+            return data
+        return self._regex.sub(self._replace, data)
+
+    def scrub_text(self, text: str) -> str:
+        if self._regex is None or not text:
+            return text
+        data = text.encode("utf-8", "surrogatepass")
+        cleaned = self._regex.sub(self._replace, data)
+        if cleaned == data:
+            return text
+        return cleaned.decode("utf-8", "surrogatepass")
+
+    def scrub_value(self, value: Any) -> Any:
+        """A decoded payload with every string (keys too) scrubbed; containers rebuilt."""
+        if self._regex is None:
+            return value
+        if isinstance(value, str):
+            return self.scrub_text(value)
+        if isinstance(value, dict):
+            return {self.scrub_text(str(k)): self.scrub_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub_value(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self.scrub_value(item) for item in value)
+        return value
+
+    def scrub_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Every text, byte string and payload among a record's fields, scrubbed.
+
+        Works on all fields, not a list of them, so a field added later is covered too.
+        """
+        if self._regex is None:
+            return fields
+        # Nearly every event holds no secret outside its credential keys: one search over
+        # all of its text, joined, decides whether anything needs rebuilding.
+        texts: list[str] = []
+        blobs: list[bytes] = []
+        for value in fields.values():
+            if isinstance(value, bytes):
+                blobs.append(value)
+            else:
+                _collect_texts(value, texts)
+        blobs.append("\x00".join(texts).encode("utf-8", "surrogatepass"))
+        if not any(self._regex.search(blob) for blob in blobs):
+            return fields
+        return {
+            name: self.scrub_bytes(value) if isinstance(value, bytes) else self.scrub_value(value)
+            for name, value in fields.items()
+        }
+
+
+def _collect_texts(value: Any, out: list[str]) -> None:
+    """Every string in ``value`` (keys of mappings too), appended to ``out``."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                out.append(str(key))
+                stack.append(child)
+        elif isinstance(node, list | tuple):
+            stack.extend(node)

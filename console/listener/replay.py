@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import quote, quote_plus, unquote
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 import httpx
 
 from console.core.credentials import SecretKind
-from console.core.masking import MASK, fingerprint
+from console.core.masking import MASK, fingerprint, is_legacy_fingerprint
 from console.listener.parsing import FORM_TYPE, JSON_TYPE
-from console.store.model import EventSource, StoredEvent
+from console.store.model import EventSource, StoredEvent, Verification
 
 REPLAY_HEADER = "X-B24-Console-Replay"
 # Headers worth resending: the rest (Host, Content-Length, ...) describe the old connection.
@@ -57,6 +57,8 @@ class ReplayRequest:
     # then a credential and must not be printed; :attr:`shown_url` is the one to print.
     url_secret: str = field(default="", repr=False)
     masked_url: str = field(default="", repr=False)
+    # Why a secret was not put back (rejected event, old fingerprint, no keyring).
+    notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         # The default repr would show ``url`` (and so the secret) in tracebacks and logs.
@@ -82,34 +84,79 @@ def _secret(profiles: SecretSource | None, profile: str | None, kind: SecretKind
     return profiles.secret(profile, kind) or None
 
 
-def _restore_form_token(raw: bytes, token: str) -> bytes:
+_TOKEN_FORM_KEY = "auth[application_token]"  # noqa: S105 - a key name
+# Verification states whose stored credential was the profile's own when it arrived: only
+# these get a secret back. A rejected event goes back exactly as it came, whatever its
+# fingerprint says, so no replay can turn a forgery into a verified event.
+_AUTHENTIC = frozenset({Verification.VERIFIED, Verification.MALFORMED})
+
+
+def _stored_form_token(raw: bytes) -> list[tuple[int, int, str]]:
+    """``(start, end, value)`` of each ``auth[application_token]`` value in a form body.
+
+    Split as the listener's parser splits (and as redaction wrote it): the line break that
+    ends many bodies is not part of the last value.
+    """
+    body_end = len(raw.rstrip(b"\r\n"))
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    while start <= body_end:
+        end = raw.find(b"&", start, body_end)
+        if end < 0:
+            end = body_end
+        key, sep, _value = raw[start:end].partition(b"=")
+        if sep and unquote_plus(key.decode("latin-1")) == _TOKEN_FORM_KEY:
+            value_start = start + len(key) + 1
+            value = unquote_plus(raw[value_start:end].decode("latin-1"))
+            found.append((value_start, end, value))
+        start = end + 1
+    return found
+
+
+def _restore_form_token(raw: bytes, token: str) -> tuple[bytes, list[str]]:
     # Only the fingerprint of this very token is put back: any other fingerprint is of a
-    # token the sender had and the profile does not (a forgery, or an older token), and
-    # swapping it would turn a rejected event into a verified one.
+    # token the sender had and the profile does not (a forgery, or an older token).
     expected = fingerprint(token)
-    pieces = raw.split(b"&")
-    for index, piece in enumerate(pieces):
-        key, sep, value = piece.partition(b"=")
-        if sep and key in (b"auth%5Bapplication_token%5D", b"auth[application_token]"):
-            decoded = value.decode("latin-1").replace("%3A", ":").replace("%3a", ":")
-            if decoded == expected:
-                pieces[index] = key + b"=" + quote_plus(token).encode("ascii")
-    return b"&".join(pieces)
+    out: list[bytes] = []
+    copied = 0
+    stored: list[str] = []
+    for start, end, value in _stored_form_token(raw):
+        stored.append(value)
+        if value == expected:
+            out += [raw[copied:start], quote_plus(token).encode("ascii")]
+            copied = end
+    if not out:
+        return raw, stored
+    out.append(raw[copied:])
+    return b"".join(out), stored
 
 
-def _restore_json_token(raw: bytes, token: str) -> bytes:
+def _restore_json_token(raw: bytes, token: str) -> tuple[bytes, list[str]]:
     try:
         payload: Any = json.loads(raw)
     except ValueError:
-        return raw
+        return raw, []
     auth = payload.get("auth") if isinstance(payload, dict) else None
-    if not isinstance(auth, dict):
-        return raw
+    if not isinstance(auth, dict) or not isinstance(auth.get("application_token"), str):
+        return raw, []
+    stored = auth["application_token"]
     # As for forms: only the fingerprint of this very token is swapped for it.
-    if auth.get("application_token") != fingerprint(token):
-        return raw
+    if stored != fingerprint(token):
+        return raw, [stored]
     auth["application_token"] = token
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8"), [stored]
+
+
+def _withheld(stored: list[str], what: str) -> str | None:
+    """Why a stored credential was not replaced by the secret, for the operator."""
+    if any(is_legacy_fingerprint(value) for value in stored):
+        return (
+            f"the event was stored with an old, unkeyed fingerprint of the {what}: "
+            "sent without the secret"
+        )
+    if stored:
+        return f"the stored {what} is not the profile's current one: sent as stored"
+    return None
 
 
 def build_replay(
@@ -118,7 +165,9 @@ def build_replay(
     """The request that re-delivers ``event`` to ``base_url`` (scheme://host[:port][/prefix]).
 
     Method, path, content type and body are the stored ones; fingerprints are swapped
-    for the profile's current secrets when ``profiles`` is given.
+    for the profile's current secrets when ``profiles`` is given and the event was
+    authentic when it arrived (verified, or malformed from the right sender). ``notes``
+    on the result say why a secret was not put back.
     """
     method = event.method.upper() if event.method.upper() in ("POST", "PUT") else "POST"
     path = event.path or ""
@@ -126,9 +175,15 @@ def build_replay(
     url_secret = ""
     body = event.raw_body
     content_type = event.content_type
+    notes: list[str] = []
+    authentic = event.verification in _AUTHENTIC
+    if not authentic:
+        notes.append("the event was rejected when it arrived: resent exactly as stored")
+    elif profiles is None:
+        notes.append("no access to the keyring: sent without secrets")
     if event.source is EventSource.HOROSHOP:
         content_type = content_type or JSON_TYPE
-        secret = _secret(profiles, event.profile, SecretKind.HOROSHOP_SECRET)
+        secret = _secret(profiles, event.profile, SecretKind.HOROSHOP_SECRET) if authentic else None
         # The secret is the last segment of the path, before any query (which may hold "/").
         route, question, query = path.partition("?")
         head, _, last = route.rpartition("/")
@@ -138,14 +193,25 @@ def build_replay(
             url_secret = quote(secret, safe="")
             path = f"{head}/{url_secret}{question}{query}"
             shown_path = f"{head}/{MASK}{question}{query}"
+        elif secret:
+            note = _withheld([unquote(last)], "URL secret")
+            if note:
+                notes.append(note)
     else:
-        token = _secret(profiles, event.profile, SecretKind.APPLICATION_TOKEN)
+        token = (
+            _secret(profiles, event.profile, SecretKind.APPLICATION_TOKEN) if authentic else None
+        )
         is_json = bool(content_type) and "json" in (content_type or "").lower()
         if not content_type:
             is_json = body.lstrip()[:1] == b"{"
             content_type = JSON_TYPE if is_json else FORM_TYPE
         if token:
-            body = _restore_json_token(body, token) if is_json else _restore_form_token(body, token)
+            restore = _restore_json_token if is_json else _restore_form_token
+            body, stored = restore(body, token)
+            if body == event.raw_body:
+                note = _withheld(stored, "application token")
+                if note:
+                    notes.append(note)
     headers = {name: value for name, value in event.headers if name.lower() in _KEPT_HEADERS}
     if content_type:
         headers["Content-Type"] = content_type
@@ -158,6 +224,7 @@ def build_replay(
         body=body,
         url_secret=url_secret,
         masked_url=base + shown_path,
+        notes=tuple(notes),
     )
 
 
@@ -167,3 +234,11 @@ def send_replay(request: ReplayRequest, *, timeout: float = 10.0) -> int:
         request.method, request.url, headers=request.headers, content=request.body, timeout=timeout
     )
     return response.status_code
+
+
+def deliver_replay(request: ReplayRequest, *, timeout: float = 10.0) -> tuple[int, str]:
+    """Send it; ``(status, body text)``. Network errors propagate as ``httpx.HTTPError``."""
+    response = httpx.request(
+        request.method, request.url, headers=request.headers, content=request.body, timeout=timeout
+    )
+    return response.status_code, response.text

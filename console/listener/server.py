@@ -12,18 +12,21 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 from aiohttp import web
 
 from console.core.masking import fingerprint
 from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
+from console.listener.connections import ConnectionGuard, GuardedSite, default_max_connections
+from console.listener.failures import FailureLog, FoldingFilter
 from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
 from console.listener.parsing import (
     UNKNOWN_EVENT,
@@ -37,13 +40,14 @@ from console.listener.parsing import (
     sniff_bitrix_auth,
 )
 from console.listener.redaction import (
+    SecretScrubber,
     redact_headers,
     redact_json_body,
     redact_parsed_form_body,
     redact_payload,
     redact_unparsed_body,
 )
-from console.listener.verification import CredentialSource, verify_bitrix
+from console.listener.verification import BitrixExpectation, CredentialSource, verify_bitrix
 from console.store.model import (
     AppendResult,
     EventRecord,
@@ -51,6 +55,7 @@ from console.store.model import (
     EventStore,
     Verification,
 )
+from console.store.sqlite import StoreHealth
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +85,23 @@ def _judge(
     auth_problem: str | None,
     problem: str | None,
     *,
-    reject_status: int = 401,
+    auth_answer: str | None = None,
 ) -> _Outcome:
     """The answer and the verification state: a refused body first, then authenticity,
     then whether the event could be understood. An unreadable body from an authentic
-    sender is MALFORMED; from anyone else it is REJECTED."""
+    sender is MALFORMED; from anyone else it is REJECTED.
+
+    ``auth_answer`` is what the sender is told about authenticity when it must say less
+    than the stored ``auth_problem`` (which names, say, an unknown profile).
+    """
+    told = auth_answer or auth_problem
     if refused is not None:
         if auth_problem is None:
             return _Outcome(refused.status, Verification.MALFORMED, refused.reason)
         reason = f"{refused.reason}; {auth_problem}"
-        return _Outcome(refused.status, Verification.REJECTED, reason)
+        return _Outcome(refused.status, Verification.REJECTED, reason, f"{refused.reason}; {told}")
     if auth_problem is not None:
-        return _Outcome(reject_status, Verification.REJECTED, auth_problem)
+        return _Outcome(401, Verification.REJECTED, auth_problem, told)
     if problem is not None:
         return _Outcome(400, Verification.MALFORMED, problem)
     return _Outcome(200, Verification.VERIFIED, None)
@@ -121,6 +131,36 @@ def _horoshop_path(request: web.Request, secret: str) -> str:
 def _clean_headers(request: web.Request) -> list[tuple[str, str]]:
     pairs = [(storable_text(k), storable_text(v)) for k, v in request.headers.items()]
     return redact_headers(pairs)
+
+
+# Stands in for the expectation of a profile that does not exist, so that an unknown
+# name costs the same comparison as a known one with a wrong token.
+_NO_SUCH_PROFILE = BitrixExpectation(application_token=secrets.token_hex(16), domain=None)
+
+
+def _bitrix_auth(
+    profile: str, expectation: BitrixExpectation | None, fields: BitrixFields
+) -> tuple[str | None, str | None]:
+    """``(stored reason, answer)`` about authenticity; both ``None`` when authentic.
+
+    An unknown profile, and a profile without a token, get the very answer a wrong token
+    gets: otherwise trying names would list the profiles. The stored reason says which.
+    """
+    checked = expectation if expectation and expectation.application_token else None
+    problem = verify_bitrix(
+        profile,
+        checked or _NO_SUCH_PROFILE,
+        application_token=fields.application_token,
+        domain=fields.domain,
+        member_id=fields.member_id,
+    )
+    if checked is not None:
+        return problem, None
+    if expectation is None:
+        stored = f"unknown profile {profile!r}"
+    else:
+        stored = f"no application token configured for profile {profile}"
+    return stored, problem
 
 
 class _CommitRelay:
@@ -174,6 +214,17 @@ class _CommitRelay:
                 waiter.set_result(future.result())
 
 
+@runtime_checkable
+class _ReportsHealth(Protocol):
+    def health(self) -> StoreHealth: ...
+
+    def probe_write(self, timeout: float = ...) -> str | None: ...
+
+
+class StoreNotWritable(RuntimeError):
+    """The listener will not start on a store that cannot keep events."""
+
+
 @dataclass(slots=True)
 class _Outcome:
     """What the route decided, before it is committed and answered."""
@@ -181,19 +232,29 @@ class _Outcome:
     status: int
     verification: Verification
     reason: str | None
+    # What the sender is told, when it differs from the stored reason.
+    answer: str | None = None
 
 
 class _Routes:
     """Request handlers; lives on the listener thread."""
 
     def __init__(
-        self, store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+        self,
+        store: EventStore,
+        credentials: CredentialSource,
+        settings: ListenerSettings,
+        failures: FailureLog | None = None,
     ) -> None:
         self.store = store
         self.credentials = credentials
         self.settings = settings
         self.committed = 0
+        self.failures = failures or FailureLog()
+        self.last_store_error: str | None = None
         self._relay: _CommitRelay | None = None
+        self._scrubbed_values: frozenset[str] | None = None
+        self._scrubber = SecretScrubber(())
 
     def _decode_here(self, kind: BodyKind, raw: bytes) -> Any:
         return decode_body(
@@ -215,7 +276,14 @@ class _Routes:
         raw = b""
         kind: BodyKind | None = None
         try:
-            raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            try:
+                async with asyncio.timeout(self.settings.body_timeout_seconds):
+                    raw = await read_bounded_body(request, self.settings.max_body_bytes)
+            except TimeoutError:
+                # The connection is not at a request boundary any more: answer and close.
+                request[_CLOSE_AFTER] = True
+                seconds = f"{self.settings.body_timeout_seconds:g}"
+                raise RequestRefused(408, f"body not received within {seconds} s") from None
             kind = kind_of(request.content_type if request.body_exists else None, raw)
             # Small bodies (every real event) are parsed right here: an executor hop
             # would cost more than the parse.
@@ -236,12 +304,19 @@ class _Routes:
 
     async def _commit(self, record: EventRecord) -> AppendResult | None:
         """Wait for the durable commit; ``None`` if the store failed (already logged)."""
+        if isinstance(self.store, _ReportsHealth) and not self.store.health().writer_alive:
+            # Nothing would ever answer the submit: say so now rather than hang.
+            self.failures.note("event store failed; answering 503", "writer thread stopped")
+            self.last_store_error = "the store's writer thread has stopped"
+            return None
         try:
             future = self.store.submit(record)
             result = await self._relay_for(asyncio.get_running_loop()).wait(future)
-        except Exception:
-            log.exception("event store failed; answering 503")
+        except Exception as exc:
+            self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
+            self.last_store_error = f"{type(exc).__name__}: {exc}"
             return None
+        self.last_store_error = None
         self.committed += 1
         return result
 
@@ -249,10 +324,26 @@ class _Routes:
         result = await self._commit(record)
         if outcome.status != 200:
             # The sender's input was the problem: say so even if keeping a copy failed.
-            return _error(outcome.status, outcome.reason or "refused")
+            return _error(outcome.status, outcome.answer or outcome.reason or "refused")
         if result is None:
             return _error(503, "event store unavailable; event not stored")
         return _stored_response(result)
+
+    def _current_scrubber(self) -> SecretScrubber:
+        values = self.credentials.secret_values()
+        if values is not self._scrubbed_values:
+            self._scrubber = SecretScrubber(values)
+            self._scrubbed_values = values
+        return self._scrubber
+
+    def _redact_refused(self, raw: bytes, refused: RequestRefused) -> bytes:
+        truncated = isinstance(refused, BodyTooLarge)
+        raw = redact_unparsed_body(raw, truncated=truncated)
+        return self._current_scrubber().cut_partial_tail(raw) if truncated else raw
+
+    def _record(self, **fields: Any) -> EventRecord:
+        """The record to store, with every known secret value scrubbed from every field."""
+        return EventRecord.model_construct(**self._current_scrubber().scrub_fields(fields))
 
     async def bitrix(self, request: web.Request) -> web.Response:
         received_at = datetime.now(UTC)
@@ -261,19 +352,9 @@ class _Routes:
         raw, kind, payload, refused = await self._read_body(request, bitrix_body_kind)
 
         fields: BitrixFields = sniff_bitrix_auth(raw) if refused else bitrix_fields(payload)
-        if expectation is None:
-            auth_problem: str | None = f"unknown profile {profile!r}"
-        else:
-            auth_problem = verify_bitrix(
-                profile,
-                expectation,
-                application_token=fields.application_token,
-                domain=fields.domain,
-                member_id=fields.member_id,
-            )
-
+        auth_problem, auth_answer = _bitrix_auth(profile, expectation, fields)
         if refused is not None:
-            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
+            raw = self._redact_refused(raw, refused)
             payload = None
         else:
             credentials_met = redact_payload(payload)
@@ -282,14 +363,9 @@ class _Routes:
                 if kind is BodyKind.FORM
                 else redact_json_body(raw, payload, credentials_met)
             )
-        outcome = _judge(
-            refused,
-            auth_problem,
-            fields.problem,
-            reject_status=404 if expectation is None else 401,
-        )
+        outcome = _judge(refused, auth_problem, fields.problem, auth_answer=auth_answer)
 
-        record = EventRecord.model_construct(
+        record = self._record(
             received_at=received_at,
             source=EventSource.BITRIX,
             event=fields.event or UNKNOWN_EVENT,
@@ -323,7 +399,7 @@ class _Routes:
         order_id: str | None = None
         problem: str | None = None
         if refused is not None:
-            raw = redact_unparsed_body(raw, truncated=isinstance(refused, BodyTooLarge))
+            raw = self._redact_refused(raw, refused)
             payload = None
         else:
             fields = horoshop_fields(payload)
@@ -331,7 +407,7 @@ class _Routes:
             raw = redact_json_body(raw, payload, redact_payload(payload))
         outcome = _judge(refused, auth_problem, problem)
 
-        record = EventRecord.model_construct(
+        record = self._record(
             received_at=received_at,
             source=EventSource.HOROSHOP,
             event=event,
@@ -354,10 +430,32 @@ class _Routes:
         )
         return await self._finish(record, outcome)
 
+    def store_health(self) -> dict[str, Any] | None:
+        """The store's state when it can report one (the SQLite store does)."""
+        if not isinstance(self.store, _ReportsHealth):
+            return None
+        return self.store.health().as_dict()
+
+    def can_keep_events(self) -> tuple[bool, dict[str, Any]]:
+        state = self.store_health() or {}
+        state.setdefault("last_error", None)
+        if state["last_error"] is None and self.last_store_error is not None:
+            state["last_error"] = self.last_store_error
+        ok = state.get("writable", True) and state.get("writer_alive", True)
+        return bool(ok and state["last_error"] is None), state
+
     async def healthz(self, request: web.Request) -> web.Response:
         del request
-        body = {"status": "ok", "events": self.committed}
-        return web.Response(body=json.dumps(body).encode("utf-8"), content_type="application/json")
+        ok, state = self.can_keep_events()
+        body = {"status": "ok" if ok else "unavailable", "events": self.committed, "store": state}
+        return web.Response(
+            status=200 if ok else 503,
+            body=json.dumps(body).encode("utf-8"),
+            content_type="application/json",
+        )
+
+
+_CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
 
 
 @web.middleware
@@ -375,20 +473,55 @@ async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResp
                 response.headers["Allow"] = exc.headers["Allow"]
             return response
         raise
+    if request.get(_CLOSE_AFTER):
+        response.force_close()
     return response
 
 
+def _busy_marker(guard: ConnectionGuard) -> Any:
+    @web.middleware
+    async def mark_busy(request: web.Request, handler: Any) -> web.StreamResponse:
+        """A connection inside a handler is busy: the guard never closes it for room."""
+        guard.mark(request.transport, True)
+        try:
+            response: web.StreamResponse = await handler(request)
+            return response
+        finally:
+            guard.mark(request.transport, False)
+
+    return mark_busy
+
+
 def build_app(
-    store: EventStore, credentials: CredentialSource, settings: ListenerSettings
+    store: EventStore,
+    credentials: CredentialSource,
+    settings: ListenerSettings,
+    *,
+    guard: ConnectionGuard | None = None,
+    failures: FailureLog | None = None,
 ) -> web.Application:
     """The aiohttp application with the listener's routes (no thread, no socket)."""
-    routes = _Routes(store, credentials, settings)
-    app = web.Application(middlewares=[_one_line_errors], client_max_size=settings.max_body_bytes)
+    routes = _Routes(store, credentials, settings, failures)
+    middlewares = [_one_line_errors] if guard is None else [_busy_marker(guard), _one_line_errors]
+    app = web.Application(middlewares=middlewares, client_max_size=settings.max_body_bytes)
     app.router.add_post("/bitrix/{profile}", routes.bitrix)
     app.router.add_put("/horoshop/{secret}", routes.horoshop)
     app.router.add_post("/horoshop/{secret}", routes.horoshop)
     app.router.add_get("/healthz", routes.healthz)
     return app
+
+
+_AIOHTTP_FOLDED: list[logging.Filter] = []
+
+
+def _fold_aiohttp_logs(failures: FailureLog) -> None:
+    """aiohttp logs a traceback at ERROR for each malformed request and hung-up client:
+    fold those into counted lines (once per process; the first listener's counter)."""
+    if _AIOHTTP_FOLDED:
+        return
+    folding = FoldingFilter(failures, "bad request or dropped connection")
+    logging.getLogger("aiohttp.server").addFilter(folding)
+    _AIOHTTP_FOLDED.append(folding)
 
 
 class ListenerServer:
@@ -421,6 +554,9 @@ class ListenerServer:
             )
         self.store = store
         self.credentials = credentials
+        self.public = public
+        self.failures = FailureLog(log)
+        self.guard: ConnectionGuard | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -463,6 +599,12 @@ class ListenerServer:
         return urls
 
     def start(self) -> None:
+        """Bind and serve. Raises :class:`StoreNotWritable` if the store cannot keep events
+        (a 200 would then be a lie) and ``OSError`` if the address cannot be bound."""
+        if isinstance(self.store, _ReportsHealth):
+            problem = self.store.probe_write()
+            if problem is not None:
+                raise StoreNotWritable(f"the event store cannot be written: {problem}")
         with self._lock:
             if self._thread is not None:
                 raise RuntimeError("listener already started")
@@ -494,16 +636,44 @@ class ListenerServer:
             loop.close()
 
     async def _bind(self) -> None:
-        app = build_app(self.store, self.credentials, self.settings)
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self._loop_exception)
+        _fold_aiohttp_logs(self.failures)
+        self.guard = ConnectionGuard(
+            self.failures,
+            max_connections=settings.max_connections or default_max_connections(),
+            per_address=settings.max_connections_per_address if self.public else None,
+        )
+        app = build_app(
+            self.store, self.credentials, self.settings, guard=self.guard, failures=self.failures
+        )
         runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=_SHUTDOWN_GRACE_SECONDS, handle_signals=False
+            app,
+            access_log=None,
+            shutdown_timeout=_SHUTDOWN_GRACE_SECONDS,
+            handle_signals=False,
+            # aiohttp's keep-alive timer runs from the connection's start and from each
+            # answer until a whole request head has arrived: it is the header-read and
+            # the idle timeout in one.
+            keepalive_timeout=settings.idle_timeout_seconds,
+            # How long the rest of an unread body may keep coming after the answer.
+            lingering_time=1.0,
         )
         await runner.setup()
         self._runner = runner
-        site = web.TCPSite(runner, self.settings.host, self.settings.port, backlog=1024)
+        site = GuardedSite(runner, settings.host, settings.port, self.guard, backlog=1024)
         await site.start()
-        address = runner.addresses[0]
-        self._port = int(address[1])
+        assert site.bound_port is not None
+        self._port = site.bound_port
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The loop's own errors (accept() out of descriptors, above all) as counted lines."""
+        del loop
+        exc = context.get("exception")
+        message = str(context.get("message", "event loop error"))
+        kind = f"{message}: {type(exc).__name__}" if exc else message
+        self.failures.note(kind, str(exc) if exc else "")
 
     def stop(self) -> None:
         with self._lock:
@@ -512,6 +682,7 @@ class ListenerServer:
             return
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
+        self.failures.flush()
 
     def __enter__(self) -> Self:
         self.start()

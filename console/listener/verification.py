@@ -44,6 +44,12 @@ class CredentialSource(Protocol):
     def horoshop_hint(self, profile: str) -> str | None:
         """The profile's Horoshop secret masked for display, or ``None`` if it has none."""
 
+    def secret_values(self) -> frozenset[str]:
+        """Every secret value the listener knows, to scrub from whatever gets stored.
+
+        The same object until the credentials change, so callers can cache on identity.
+        """
+
 
 def _match_secret(candidates: Mapping[str, str], secret: str) -> str | None:
     """Compare against every profile's secret without stopping early, so timing says nothing."""
@@ -62,10 +68,17 @@ class StaticCredentialSource:
         self,
         bitrix: Mapping[str, BitrixExpectation] | None = None,
         horoshop: Mapping[str, str] | None = None,
+        extra_secrets: Collection[str] = (),
     ) -> None:
-        """``horoshop`` maps profile name to its Horoshop secret."""
+        """``horoshop`` maps profile name to its Horoshop secret; ``extra_secrets`` are
+        other values never to be stored (OAuth tokens, webhook codes)."""
         self._bitrix = dict(bitrix or {})
         self._horoshop = dict(horoshop or {})
+        self._secrets = frozenset(
+            [e.application_token for e in self._bitrix.values() if e.application_token]
+            + [value for value in self._horoshop.values() if value]
+            + list(extra_secrets)
+        )
 
     def bitrix(self, profile: str) -> BitrixExpectation | None:
         return self._bitrix.get(profile)
@@ -80,11 +93,25 @@ class StaticCredentialSource:
         secret = self._horoshop.get(profile)
         return mask_secret(secret) if secret else None
 
+    def secret_values(self) -> frozenset[str]:
+        return self._secrets
+
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
     bitrix: Mapping[str, BitrixExpectation]
     horoshop: Mapping[str, str]
+    secrets: frozenset[str] = frozenset()
+
+
+# Secrets the listener never checks but must never store either, should a sender (or a
+# misconfigured tool) put one in an event.
+_OTHER_SECRET_KINDS = (
+    SecretKind.ACCESS_TOKEN,
+    SecretKind.REFRESH_TOKEN,
+    SecretKind.CLIENT_SECRET,
+    SecretKind.WEBHOOK_CODE,
+)
 
 
 class KeyringCredentialSource:
@@ -109,16 +136,25 @@ class KeyringCredentialSource:
             profiles = [self._repo.get(name) for name in sorted(self._only)]
         else:
             profiles = list(self._repo.list())
+        others: set[str] = set()
         for profile in profiles:
             try:
                 token = self._repo.secret(profile.name, SecretKind.APPLICATION_TOKEN)
                 secret = self._repo.secret(profile.name, SecretKind.HOROSHOP_SECRET)
+                for kind in _OTHER_SECRET_KINDS:
+                    value = self._repo.secret(profile.name, kind)
+                    if value:
+                        others.add(value)
             except KeyringUnavailable:
                 raise
             except CredentialsError as exc:
                 # One broken entry must not take the other profiles down with it.
                 log.warning("credentials of profile %s unreadable: %s", profile.name, exc)
                 token = secret = None
+            if token:
+                others.add(token)
+            if secret:
+                others.add(secret)
             bitrix[profile.name] = BitrixExpectation(
                 application_token=token or None,
                 domain=profile.domain,
@@ -126,7 +162,7 @@ class KeyringCredentialSource:
             )
             if secret:
                 horoshop[profile.name] = secret
-        self._snapshot = _Snapshot(bitrix, horoshop)
+        self._snapshot = _Snapshot(bitrix, horoshop, frozenset(others))
 
     def bitrix(self, profile: str) -> BitrixExpectation | None:
         return self._snapshot.bitrix.get(profile)
@@ -140,6 +176,9 @@ class KeyringCredentialSource:
     def horoshop_hint(self, profile: str) -> str | None:
         secret = self._snapshot.horoshop.get(profile)
         return mask_secret(secret) if secret else None
+
+    def secret_values(self) -> frozenset[str]:
+        return self._snapshot.secrets
 
 
 def _same_host(offered: str, expected: str) -> bool:

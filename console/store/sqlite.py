@@ -119,6 +119,28 @@ class _ReaderPool:
             conn.close()
 
 
+@dataclass(frozen=True, slots=True)
+class StoreHealth:
+    """Whether the store can keep events now, for the listener's ``/healthz``."""
+
+    writable: bool
+    writer_alive: bool
+    last_error: str | None
+    queue_depth: int
+
+    @property
+    def ok(self) -> bool:
+        return self.writable and self.writer_alive and self.last_error is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "writable": self.writable,
+            "writer_alive": self.writer_alive,
+            "last_error": self.last_error,
+            "queue_depth": self.queue_depth,
+        }
+
+
 class SqliteEventStore:
     """:class:`~console.store.model.EventStore` on one SQLite file in WAL mode.
 
@@ -147,6 +169,8 @@ class SqliteEventStore:
             write_conn.close()
             raise
         self._write_conn = write_conn
+        # The last commit's failure, cleared by the next commit that works.
+        self._last_error: str | None = None
         self._queue: queue.SimpleQueue[_Append | _Job[Any] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._closed = False
@@ -333,6 +357,38 @@ class SqliteEventStore:
             self._writer.join()
         self._readers.close()
 
+    # --- health --------------------------------------------------------------------------
+
+    def health(self) -> StoreHealth:
+        """The store's state now, without touching the disk (cheap; any thread)."""
+        return StoreHealth(
+            writable=not self._closed,
+            writer_alive=self._writer.is_alive(),
+            last_error=self._last_error,
+            queue_depth=self._queue.qsize(),
+        )
+
+    def probe_write(self, timeout: float = 15.0) -> str | None:
+        """Take the write lock and let it go again: ``None`` when that works, else why not.
+
+        Finds what opening did not: a store another process holds locked, a file or
+        directory that cannot be written, a writer thread that died.
+        """
+        if not self._writer.is_alive():
+            return "the store's writer thread has stopped"
+
+        def probe(conn: sqlite3.Connection) -> None:
+            # Run inside the writer's BEGIN IMMEDIATE, which takes the write lock.
+            conn.execute("UPDATE cursors SET name = name WHERE 0")
+
+        future: Future[None] = Future()
+        try:
+            self._enqueue(_Job(probe, future))
+            future.result(timeout=timeout)
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return None
+
     def __enter__(self) -> SqliteEventStore:
         return self
 
@@ -406,7 +462,9 @@ class SqliteEventStore:
             conn.execute("COMMIT")
             self._transactions += 1
             self._committed_rows += len(live)
+            self._last_error = None
         except Exception as exc:
+            self._last_error = f"{type(exc).__name__}: {exc}"
             _rollback(conn)
             log.error("event store commit of %d events failed: %s", len(live), exc)
             for item in live:

@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, quote_plus
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from console.cli import main
 from console.cli.app import CliError
 from console.cli.events import parse_time
-from console.core.credentials import SecretKind
+from console.core.credentials import SecretKind, install_fingerprint_key
 from console.core.masking import MASK, fingerprint
 from console.core.profiles import Profile, ProfileRepository
+from console.session import publish_listener
 from console.store import EventSource, SqliteEventStore, Verification
+from tests.listener.conftest import APP_TOKEN, Running, all_events, sample
+from tests.listener.test_replay import repository
 from tests.store.records import record
 
 
@@ -325,6 +330,7 @@ def test_replay_never_prints_the_horoshop_secret(
     secret: str,
     reachable: bool,
 ) -> None:
+    install_fingerprint_key()  # as the listener that stored the event had
     repo = ProfileRepository()
     repo.save(Profile(name="main", portal_url="https://shop.bitrix24.ua"))
     repo.set_secret("main", SecretKind.HOROSHOP_SECRET, secret)
@@ -356,3 +362,90 @@ def test_replay_never_prints_the_horoshop_secret(
         # The masking is for people only: the secret itself still went out.
         [(_, path, _, _)] = _Capture.received
         assert path == f"/horoshop/{quote(secret, safe='')}?x=1"
+
+
+# --- replay against the real listener (issue 8) ---------------------------------------
+
+
+@pytest.fixture
+def listening(tmp_path: Path) -> Iterator[Running]:
+    install_fingerprint_key()
+    repository()  # the profile and its secrets, in the keyring the command reads
+    instance = Running(tmp_path)
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+def _replay_args(running: Running, event_id: int, *extra: str) -> list[str]:
+    return ["events", "replay", str(event_id), "--data-dir", str(running.db.parent), *extra]
+
+
+def test_replay_goes_to_the_running_listener_by_default(
+    capsys: pytest.CaptureFixture[str], listening: Running
+) -> None:
+    # The token last and a final line break, as `curl --data-binary @file` sends a file.
+    body = sample("bitrix-onsaleordersaved-app.form") + b"\n"
+    assert listening.post_form("/bitrix/shop", body).status_code == 200
+    publish_listener(listening.db, listening.server.base_url)
+    code, out, err = _run(capsys, *_replay_args(listening, 1))
+    assert code == 0, err
+    assert f"{listening.server.base_url}/bitrix/shop -> HTTP 200" in out
+    newest = max(all_events(listening.store), key=lambda e: e.id)
+    assert newest.verification is Verification.VERIFIED
+
+
+def test_without_a_live_listener_file_replay_says_what_to_do(
+    capsys: pytest.CaptureFixture[str], listening: Running
+) -> None:
+    listening.post_form("/bitrix/shop", sample("bitrix-onsaleordersaved-app.form"))
+    code, _, err = _run(capsys, *_replay_args(listening, 1))
+    assert code == 4 and "b24-console listen" in err and "--to" in err
+    # A file left by a listener that died is not believed.
+    (listening.db.parent / "listener.json").write_text(
+        json.dumps({"base_url": listening.server.base_url, "pid": 2**22 + 12345})
+    )
+    code, _, err = _run(capsys, *_replay_args(listening, 1))
+    assert code == 4
+
+
+def test_replay_refused_by_the_listener_exits_3_with_status_and_body(
+    capsys: pytest.CaptureFixture[str], listening: Running
+) -> None:
+    forged = sample("bitrix-onsaleordersaved-app.form").replace(APP_TOKEN.encode(), b"0" * 32)
+    assert listening.post_form("/bitrix/shop", forged).status_code == 401
+    code, _, err = _run(capsys, *_replay_args(listening, 1, "--to", listening.server.base_url))
+    assert code == 3
+    assert "HTTP 401" in err and "wrong application token" in err
+    assert "rejected when it arrived" in err
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://[::1", "http://127.0.0.1:99999", "127.0.0.1:9000", "http://x/?a=b", "http://"],
+)
+def test_a_malformed_to_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], listening: Running, target: str
+) -> None:
+    listening.post_form("/bitrix/shop", sample("bitrix-onsaleordersaved-app.form"))
+    code, out, err = _run(capsys, *_replay_args(listening, 1, "--to", target))
+    assert code == 2
+    assert err.count("\n") == 1 and "--to" in err and "Traceback" not in err + out
+
+
+def test_replay_to_a_url_works_without_the_keyring(
+    capsys: pytest.CaptureFixture[str], listening: Running
+) -> None:
+    listening.post_form("/bitrix/shop", sample("bitrix-onsaleordersaved-app.form"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, _, err = _run(capsys, *_replay_args(listening, 1, "--to", listening.server.base_url))
+    finally:
+        keyring.set_keyring(previous)
+    # Sent, without the token (so the listener refuses it), and the command says why.
+    assert code == 3
+    assert "without secrets" in err
+    newest = max(all_events(listening.store), key=lambda e: e.id)
+    assert newest.id == 2 and newest.verification is Verification.REJECTED

@@ -1,10 +1,23 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.core.masking import MASK, fingerprint, mask_secret, mask_webhook_url
+from console.core.masking import (
+    MASK,
+    fingerprint,
+    fingerprint_key,
+    fingerprint_key_is_persistent,
+    is_fingerprint,
+    is_legacy_fingerprint,
+    mask_secret,
+    mask_webhook_url,
+    set_fingerprint_key,
+)
 
 
 def test_mask_secret_hides_characters_and_length() -> None:
@@ -40,12 +53,31 @@ def test_masked_webhook_url_never_contains_the_code(code: str) -> None:
     assert code not in masked.removeprefix("https://portal.example/rest/7/")
 
 
-def test_fingerprint_is_short_stable_and_distinct() -> None:
+def test_fingerprint_is_keyed_and_128_bits() -> None:
     token = "51856fefc120afa4b628cc82d3935cce"
     assert fingerprint(token) == fingerprint(token)
-    assert fingerprint(token).startswith("sha256:")
-    assert len(fingerprint(token)) == len("sha256:") + 8
+    assert is_fingerprint(fingerprint(token))
+    assert len(fingerprint(token)) == len("hmac:") + 32
     assert token not in fingerprint(token)
     assert fingerprint(token) != fingerprint(token + "x")
-    # Pinned: the listener stores it, so it must not change between releases.
-    assert fingerprint("abc") == "sha256:ba7816bf"
+    # Not the unkeyed hash anyone can compute offline from a token they guess.
+    assert hashlib.sha256(token.encode()).hexdigest()[:32] not in fingerprint(token)
+    key = fingerprint_key()
+    persistent = fingerprint_key_is_persistent()
+    try:
+        set_fingerprint_key(b"k" * 32)
+        # Pinned: HMAC-SHA256 under the installation key, first 128 bits.
+        expected = hmac.new(b"k" * 32, b"abc", hashlib.sha256).hexdigest()[:32]
+        assert fingerprint("abc") == "hmac:" + expected
+        set_fingerprint_key(b"j" * 32)
+        assert fingerprint("abc") != "hmac:" + expected
+        with pytest.raises(ValueError, match="128 bits"):
+            set_fingerprint_key(b"short")
+    finally:
+        set_fingerprint_key(key, persistent=persistent)
+
+
+def test_old_fingerprints_are_recognised_as_old() -> None:
+    assert is_legacy_fingerprint("sha256:ba7816bf")
+    assert not is_fingerprint("sha256:ba7816bf")
+    assert not is_legacy_fingerprint(fingerprint("abc"))
