@@ -17,8 +17,15 @@ if TYPE_CHECKING:
     from console.bitrix.client import BitrixClient
 
 
-DEAL_SEARCH_SELECT = ["ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "CURRENCY_ID", "COMPANY_ID"]
-DEAL_SEARCH_SELECT.append("CONTACT_ID")
+DEAL_SEARCH_SELECT = [
+    "ID",
+    "TITLE",
+    "STAGE_ID",
+    "OPPORTUNITY",
+    "CURRENCY_ID",
+    "COMPANY_ID",
+    "CONTACT_ID",
+]
 
 
 class Deal(BaseModel):
