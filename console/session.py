@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from console.core.profiles import Profile, ProfileRepository
     from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
     from console.listener.catchup import CatchUpPoller, CatchUpReport
+    from console.listener.resolver import OrderResolver
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
     from console.store import EventStore, RetentionPolicy
@@ -105,6 +106,8 @@ class ListenSession:
     profiles: ProfileRepository
     bind_error: ListenerBindError | None = None
     pollers: list[CatchUpPoller] = field(default_factory=list)
+    # Property-value events -> their orders (issue 7); None until started.
+    resolver: OrderResolver | None = None
     _stopped: bool = False
 
     @property
@@ -133,6 +136,9 @@ class ListenSession:
         self._stopped = True
         for poller in self.pollers:
             poller.stop()
+        if self.resolver is not None:
+            # Before the store closes: it writes order ids through the store's writer.
+            self.resolver.stop()
         if self.server is not None:
             self.server.stop()
         self.store.close()
@@ -217,7 +223,7 @@ def start_listen_session(
     except BaseException:
         store.close()
         raise
-    return ListenSession(
+    session = ListenSession(
         store=store,
         store_path=Path(store_path),
         credentials=credentials,
@@ -225,6 +231,17 @@ def start_listen_session(
         profiles=repo,
         bind_error=bind_error,
     )
+    start_order_resolver(session)
+    return session
+
+
+def start_order_resolver(session: ListenSession) -> None:
+    """Resolve property-value events to their orders in the background (see resolver.py)."""
+    from console.bitrix.connect import client_for_profile
+    from console.listener.resolver import OrderResolver
+
+    factory = functools.partial(client_for_profile, session.profiles)
+    session.resolver = OrderResolver(session.store, factory).start()
 
 
 def _as_running_console(session: ListenSession) -> RunningConsole:
