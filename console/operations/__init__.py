@@ -14,6 +14,7 @@ from console.operations.base import (
     OperationError,
     PortalRefused,
     current_operator,
+    open_context,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "OperationError",
     "PortalRefused",
     "current_operator",
+    "open_context",
 ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import getpass
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -16,6 +17,7 @@ from console.store.model import ChangeKind, ChangeOutcome, ChangeRecord
 
 if TYPE_CHECKING:
     from console.bitrix.client import BitrixClient
+    from console.session import RunningConsole
     from console.store.model import EventStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,19 @@ class OperationContext:
     store: EventStore | None = None
     operator: str = field(default_factory=current_operator)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+@contextmanager
+def open_context(
+    console: RunningConsole, profile: str, *, operator: str | None = None
+) -> Iterator[OperationContext]:
+    """A context on a running console (window, demo): its client for ``profile`` (closed
+    on exit) and its store for the change log. Raises CredentialsError like client_for."""
+    client = console.client_for(profile)
+    try:
+        yield OperationContext(client, profile, console.store, current_operator(operator))
+    finally:
+        client.close()
 
 
 class OperationError(Exception):

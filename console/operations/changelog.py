@@ -39,12 +39,16 @@ def following_event(
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """A change as the order timeline shows it (the UI maps it to its TimelineEntry)."""
+    """A change as the order timeline shows it; the fields mirror the timeline's entry
+    (``source`` "console", ``event`` the change kind), so the UI maps it one to one."""
 
     change: StoredChange
     at_us: int
     summary: str
     following_event_id: int | None
+    source: str = "console"
+    event: str = ""
+    verification: str = ""
 
 
 def order_changes(store: EventStore, profile: str | None, order_id: str) -> list[ChangeEntry]:
@@ -57,6 +61,24 @@ def order_changes(store: EventStore, profile: str | None, order_id: str) -> list
             text += " (sent, no answer: outcome unknown)"
         at_us = int(change.at.timestamp() * 1_000_000)
         entries.append(
-            ChangeEntry(change, at_us, text, following.id if following is not None else None)
+            ChangeEntry(
+                change,
+                at_us,
+                text,
+                following.id if following is not None else None,
+                event=change.kind.value,
+                verification=change.outcome.value,
+            )
         )
     return entries
+
+
+class StoreChangeLog:
+    """The change log as a timeline provider: ``entries(profile, order_id)`` like
+    ``console.ui.models.timeline.TimelineProvider``, returning :class:`ChangeEntry`."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    def entries(self, profile: str | None, order_id: str) -> list[ChangeEntry]:
+        return order_changes(self._store, profile, order_id)

@@ -88,3 +88,31 @@ def test_outcome_unknown_is_recorded_and_offers_a_reread(
     change = store.changes(order_id="150")[0]
     assert change.outcome is ChangeOutcome.UNKNOWN and info.value.change_id == change.id
     assert info.value.reread().status_id == target  # it did go through
+
+
+def test_change_links_to_the_event_that_follows_end_to_end(tmp_path: object) -> None:
+    """On the demo (sandbox → real listener → store): the change, then its OnSaleOrderSaved."""
+    import threading
+    from pathlib import Path
+
+    from console.demo import DEMO_PROFILE, DemoSession
+    from console.operations import open_context
+    from console.operations.changelog import StoreChangeLog
+
+    assert isinstance(tmp_path, Path)
+    with DemoSession(data_dir=tmp_path, activity_seconds=None, seed=5) as demo:
+        before = demo.portal.state.orders[170]["statusId"]
+        target = "D" if before != "D" else "P"
+        with open_context(demo, DEMO_PROFILE, operator="taras") as ctx:
+            change_order_status(ctx, 170, target)
+        log = StoreChangeLog(demo.store)
+        waited = threading.Event()
+        for _ in range(200):
+            entries = log.entries(DEMO_PROFILE, "170")
+            if entries and entries[0].following_event_id is not None:
+                break
+            waited.wait(0.05)
+        (entry,) = log.entries(DEMO_PROFILE, "170")
+        event = demo.store.get(entry.following_event_id or -1)
+    assert event is not None and event.event == "ONSALEORDERSAVED" and event.order_id == "170"
+    assert entry.change.operator == "taras" and entry.event == "order_status"
