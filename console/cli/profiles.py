@@ -308,7 +308,7 @@ def _test(args: argparse.Namespace) -> int:
     from console.bitrix.connect import client_for_profile
     from console.bitrix.errors import B24Error, NetworkError, Unauthorized
     from console.operations import OperationContext
-    from console.operations.connection import test_connection
+    from console.operations.connection import check_connection
 
     repo = ProfileRepository()
     with client_for_profile(repo, args.name) as client:
@@ -319,7 +319,7 @@ def _test(args: argparse.Namespace) -> int:
         except B24Error:
             # e.g. ACCESS_DENIED on a free plan: the probes below say what it means.
             result = {"portal": client.portal_host, "auth_mode": client.auth_mode}
-        report = test_connection(OperationContext(client, args.name))
+        report = check_connection(OperationContext(client, args.name))
     result["probes"] = [
         {
             "name": probe.name,

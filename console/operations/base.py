@@ -124,12 +124,14 @@ class ChangeSpec:
     summary: str
 
 
-def record(ctx: OperationContext, spec: ChangeSpec, outcome: ChangeOutcome) -> int | None:
+def record(
+    ctx: OperationContext, spec: ChangeSpec, outcome: ChangeOutcome, at: datetime
+) -> int | None:
     """Write ``spec`` to the change log; a failing store never undoes a done change."""
     if ctx.store is None:
         return None
     change = ChangeRecord(
-        at=ctx.clock(),
+        at=at,
         operator=ctx.operator,
         profile=ctx.profile,
         kind=spec.kind,
@@ -159,15 +161,18 @@ def send_change(
 
     ``after`` turns the call's result into the change log's "after" (default: the spec's).
     """
+    # When it was sent: the portal's OnSaleOrderSaved can be stored before the answer is
+    # read, and following_event() looks for events after this moment.
+    sent_at = ctx.clock()
     try:
         value = call()
     except OutcomeUnknown as exc:
-        change_id = record(ctx, spec, ChangeOutcome.UNKNOWN)
+        change_id = record(ctx, spec, ChangeOutcome.UNKNOWN, sent_at)
         raise ChangeOutcomeUnknown(exc, reread, change_id) from exc
     except B24Error as exc:
         raise PortalRefused(exc) from exc
     final = spec if after is None else ChangeSpec(**{**spec.__dict__, "after": after(value)})
-    change_id = record(ctx, final, ChangeOutcome.APPLIED)
+    change_id = record(ctx, final, ChangeOutcome.APPLIED, sent_at)
     return ChangeResult(value, final.before, final.after, final.summary, change_id)
 
 

@@ -18,7 +18,7 @@ from console.operations.bindings import (
     search_owners,
     unbind_order,
 )
-from console.operations.connection import test_connection as probe_connection
+from console.operations.connection import check_connection
 from console.sandbox import SandboxPortal
 from console.store import ChangeKind, SqliteEventStore
 from tests.operations.conftest import FAST
@@ -84,7 +84,7 @@ def test_search_owners(ctx: OperationContext, portal: SandboxPortal) -> None:
 def _report(portal: SandboxPortal, url: str) -> Callable[[], object]:
     def run() -> object:
         with BitrixClient(WebhookAuth.from_url(url), limits=FAST) as c:
-            return probe_connection(OperationContext(c, "shop"))
+            return check_connection(OperationContext(c, "shop"))
 
     return run
 
