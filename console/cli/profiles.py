@@ -96,7 +96,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     default.add_argument("name")
     default.set_defaults(handler=_default)
 
-    for sub in (add, listing, show, remove, test, default):
+    accept = commands.add_parser(
+        "accept-domain",
+        help="accept events from another address of the profile's portal (its own domain)",
+    )
+    accept.add_argument("name")
+    accept.add_argument("domain", help="host[:port] as the rejected event's auth[domain] had it")
+    accept.set_defaults(handler=_accept_domain)
+
+    for sub in (add, listing, show, remove, test, default, accept):
         sub.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -352,5 +360,19 @@ def _default(args: argparse.Namespace) -> int:
         args,
         {"default": profile.name},
         f"default profile: {profile.name} (used when --profile is not given)",
+    )
+    return ExitCode.OK
+
+
+def _accept_domain(args: argparse.Namespace) -> int:
+    from console.operations.profiles import accept_domain
+
+    profile = accept_domain(ProfileRepository(), args.name, args.domain)
+    emit(
+        args,
+        {"name": profile.name, "domain": profile.domain, "extra_domains": profile.extra_domains},
+        f"profile {profile.name} now accepts events from {profile.domain} and "
+        + ", ".join(profile.extra_domains)
+        + " (a running listener picks this up when it reloads its credentials)",
     )
     return ExitCode.OK

@@ -162,3 +162,10 @@ def test_profile_add_without_application_token_warns(
     monkeypatch.setenv("B24_APP_TOKEN", "a" * 32)
     assert main(["profile", "add", "shop", "--portal", portal.base_url, "--replace"]) == 0
     assert "will be rejected" not in capsys.readouterr().err
+
+
+def test_profile_accept_domain(portal: SandboxPortal, capsys: pytest.CaptureFixture[str]) -> None:
+    add_profile("shop", portal.webhook_url)
+    data = _json(capsys, "profile", "accept-domain", "shop", "Shop.Example.UA")
+    assert data["extra_domains"] == ["shop.example.ua"]  # type: ignore[index]
+    assert main(["profile", "accept-domain", "shop", "https://x/y"]) == 2
