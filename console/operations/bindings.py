@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from console.bitrix.bindings import Binding
+from console.bitrix.errors import B24Error, DealNotFound
 from console.bitrix.models import OwnerType
 from console.operations.base import (
     ChangeResult,
     ChangeSpec,
     OperationContext,
     OperationError,
+    PortalRefused,
     read,
     send_change,
 )
@@ -94,6 +96,29 @@ def deal_bindings(ctx: OperationContext, deal_id: int) -> list[Binding]:
     return read(lambda: client.bindings.list(owner_type_id=OwnerType.DEAL, owner_id=deal_id))
 
 
+class OwnerNotFound(OperationError):
+    def __init__(self, owner_type: OwnerType, owner_id: int) -> None:
+        super().__init__(f"There is no {owner_label(int(owner_type), owner_id)} on the portal.")
+
+
+def _check_owner(ctx: OperationContext, owner_type: OwnerType, owner_id: int) -> None:
+    """Raise :class:`OwnerNotFound` when the deal or smart invoice does not exist (the old
+    invoices have no reader here and are left to the portal)."""
+    client = ctx.client
+    if owner_type is OwnerType.DEAL:
+        try:
+            client.deals.get(owner_id)
+        except DealNotFound:
+            raise OwnerNotFound(owner_type, owner_id) from None
+        except B24Error as exc:
+            raise PortalRefused(exc) from exc
+    elif (
+        owner_type is OwnerType.SMART_INVOICE
+        and read(lambda: client.smart_invoices.get(owner_id)) is None
+    ):
+        raise OwnerNotFound(owner_type, owner_id)
+
+
 def bind_order(
     ctx: OperationContext,
     order_id: int,
@@ -111,6 +136,10 @@ def bind_order(
             raise ExistingBinding(binding, same=True)
     if existing and not replace:
         raise ExistingBinding(existing[0], same=False)
+    if existing:
+        # Replacing removes the old link first: make sure the new owner exists, or a typo
+        # would leave the order with no link at all.
+        _check_owner(ctx, owner_type, owner_id)
     old = existing[0] if existing else None
     label = owner_label(int(owner_type), owner_id)
     spec = ChangeSpec(

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from console.bitrix.orders import Order, Shipment, validate_id
-from console.bitrix.statuses import Status
+from console.bitrix.statuses import Status, validate_status_id
 from console.operations.base import (
     ChangeResult,
     ChangeSpec,
@@ -122,11 +122,19 @@ def lookup_order(
     return summarize_order(order, choices), choices
 
 
+def _status_id(status_id: str) -> str:
+    try:
+        return validate_status_id(status_id)
+    except ValueError:
+        raise InvalidInput({"status_id": "One or two Latin letters or digits."}) from None
+
+
 def change_order_status(
     ctx: OperationContext, order_id: int, status_id: str, *, before: str | None = None
 ) -> ChangeResult[Order]:
     """Move an order to ``status_id`` (``sale.order.update``). ``before`` is the status
     the form showed; without it the order is read first for the change log."""
+    status_id = _status_id(status_id)
     client = ctx.client
     if before is None:
         before = read(lambda: client.orders.get(order_id)).status_id
@@ -156,6 +164,7 @@ def change_delivery_status(
     The shipment is read first: it must belong to the order, and its required fields and
     prices are sent back unchanged (see :meth:`ShipmentsApi.set_status`).
     """
+    status_id = _status_id(status_id)
     client = ctx.client
     current = read(lambda: client.shipments.get(shipment_id))
     if current.order_id is not None and current.order_id != order_id:

@@ -13,6 +13,7 @@ from console.operations import OperationContext, PortalRefused
 from console.operations.bindings import (
     ExistingBinding,
     NotBound,
+    OwnerNotFound,
     bind_order,
     deal_bindings,
     search_owners,
@@ -49,6 +50,16 @@ def test_bind_then_replace_only_when_asked(
     }
     kinds = [(c.kind, c.action) for c in store.changes(order_id=str(order_id))]
     assert kinds == [(ChangeKind.BINDING, "replace"), (ChangeKind.BINDING, "add")]
+
+
+def test_replacing_with_a_missing_owner_keeps_the_old_link(
+    ctx: OperationContext, portal: SandboxPortal
+) -> None:
+    order_id, binding = next(iter(portal.state.bindings.items()))
+    for owner_type in (OwnerType.DEAL, OwnerType.SMART_INVOICE):
+        with pytest.raises(OwnerNotFound):
+            bind_order(ctx, order_id, owner_type, 9999, replace=True)
+    assert portal.state.bindings[order_id] == binding
 
 
 def test_unbind_without_owner(ctx: OperationContext, portal: SandboxPortal) -> None:

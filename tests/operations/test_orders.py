@@ -71,6 +71,8 @@ def test_delivery_status_changes_only_the_status(
         assert shipment[name] == before[name]
     change = store.changes(order_id="140")[0]
     assert change.kind is ChangeKind.DELIVERY_STATUS and change.entity_id == str(shipment["id"])
+    with pytest.raises(InvalidInput):
+        change_delivery_status(ctx, 140, shipment["id"], "bad id")
     foreign = portal.state.orders[141]["shipments"][0]["id"]
     with pytest.raises(InvalidInput):
         change_delivery_status(ctx, 140, foreign, target)
