@@ -24,6 +24,7 @@ from console.bitrix.errors import B24Error
 from console.core.profiles import ProfileNotFound
 from console.core.settings import ListenerSettings
 from console.listener.catchup import CatchUpPoller
+from console.listener.resolver import OrderResolver
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
@@ -110,6 +111,7 @@ class DemoSession:
         self._store: EventStore | None = None
         self.listener: ListenerServer | None = None
         self.poller: CatchUpPoller | None = None
+        self.resolver: OrderResolver | None = None
         self._order_ids: list[int] = []
 
     # -- lifecycle ------------------------------------------------------------------
@@ -145,6 +147,8 @@ class DemoSession:
                 initial_lookback=timedelta(hours=6),
             )
             self.poller.start()
+            # Property-value events name no order; the resolver asks the sandbox for it.
+            self.resolver = OrderResolver(store, self.client_for).start()
             if self.activity_seconds is not None:
                 self._activity = threading.Thread(
                     target=self._run_activity, name="demo-activity", daemon=True
@@ -162,6 +166,8 @@ class DemoSession:
             self._activity = None
         if self.poller is not None:
             self.poller.stop()
+        if self.resolver is not None:
+            self.resolver.stop()
         if self.listener is not None:
             self.listener.stop()
         self.portal.stop()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from console.core.profiles import Profile, ProfileRepository
     from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
     from console.listener.catchup import CatchUpPoller, CatchUpReport
+    from console.listener.resolver import OrderResolver
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
     from console.store import EventStore, RetentionPolicy
@@ -191,6 +192,8 @@ class ListenSession:
     pollers: list[CatchUpPoller] = field(default_factory=list)
     # Set when the keyring could not give the fingerprint key: what that costs, to show.
     fingerprint_warning: str | None = None
+    # Property-value events -> their orders (issue 7); None until started.
+    resolver: OrderResolver | None = None
     _stopped: bool = False
 
     @property
@@ -219,6 +222,9 @@ class ListenSession:
         self._stopped = True
         for poller in self.pollers:
             poller.stop()
+        if self.resolver is not None:
+            # Before the store closes: it writes order ids through the store's writer.
+            self.resolver.stop()
         if self.server is not None:
             self.server.stop()
             withdraw_listener(self.store_path)
@@ -313,7 +319,7 @@ def start_listen_session(
             publish_listener(store_path, server.base_url)
         except OSError as exc:
             log.warning("cannot write %s: %s", listener_file(store_path), exc)
-    return ListenSession(
+    session = ListenSession(
         store=store,
         store_path=Path(store_path),
         credentials=credentials,
@@ -322,6 +328,17 @@ def start_listen_session(
         bind_error=bind_error,
         fingerprint_warning=warning,
     )
+    start_order_resolver(session)
+    return session
+
+
+def start_order_resolver(session: ListenSession) -> None:
+    """Resolve property-value events to their orders in the background (see resolver.py)."""
+    from console.bitrix.connect import client_for_profile
+    from console.listener.resolver import OrderResolver
+
+    factory = functools.partial(client_for_profile, session.profiles)
+    session.resolver = OrderResolver(session.store, factory).start()
 
 
 def _as_running_console(session: ListenSession) -> RunningConsole:

@@ -1,4 +1,9 @@
-"""Order ↔ CRM bindings (crm.orderentity.*). An order has one binding: adding replaces it."""
+"""Order ↔ CRM bindings (crm.orderentity.*).
+
+An order has one link. The sandbox answers a second ``add`` with the documented duplicate
+error (``201650000001``); :func:`console.operations.bindings.bind_order` replaces a link by
+``deleteByFilter`` and then ``add``, which is right whichever way a portal behaves.
+"""
 
 from __future__ import annotations
 

@@ -149,6 +149,7 @@ class BitrixClient:
         # Imported here: the area modules import this one for typing.
         from console.bitrix.bindings import BindingsApi
         from console.bitrix.deals import DealsApi
+        from console.bitrix.invoices import SmartInvoicesApi
         from console.bitrix.orders import OrdersApi, PropertyValuesApi, ShipmentsApi
         from console.bitrix.statuses import StatusesApi, StatusLangsApi
 
@@ -159,6 +160,7 @@ class BitrixClient:
         self.property_values = PropertyValuesApi(self)
         self.bindings = BindingsApi(self)
         self.deals = DealsApi(self)
+        self.smart_invoices = SmartInvoicesApi(self)
 
     # --- lifecycle -----------------------------------------------------------------
 

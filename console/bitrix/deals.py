@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from console.bitrix.client import BitrixClient
 
 
+DEAL_SEARCH_SELECT = [
+    "ID",
+    "TITLE",
+    "STAGE_ID",
+    "OPPORTUNITY",
+    "CURRENCY_ID",
+    "COMPANY_ID",
+    "CONTACT_ID",
+]
+
+
 class Deal(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True, coerce_numbers_to_str=True, extra="allow", frozen=True
@@ -29,6 +40,8 @@ class Deal(BaseModel):
     opportunity: Decimal | None = Field(default=None, alias="OPPORTUNITY")
     currency_id: str | None = Field(default=None, alias="CURRENCY_ID")
     date_modify: datetime | None = Field(default=None, alias="DATE_MODIFY")
+    company_id: int | None = Field(default=None, alias="COMPANY_ID")
+    contact_id: int | None = Field(default=None, alias="CONTACT_ID")
 
 
 class DealsApi:
@@ -43,6 +56,18 @@ class DealsApi:
         if not isinstance(result, dict):
             raise MalformedResponse("no deal in the answer", method="crm.deal.get")
         return Deal.model_validate(result)
+
+    def search(self, title: str, *, limit: int = 50) -> list[Deal]:
+        """Deals whose title contains ``title`` (``%TITLE``), newest first, one page."""
+        params: dict[str, Any] = {
+            "filter": {"%TITLE": title.strip()} if title.strip() else {},
+            "select": DEAL_SEARCH_SELECT,
+            "order": {"ID": "DESC"},
+        }
+        result = self._client.call("crm.deal.list", params).result
+        if not isinstance(result, list):
+            raise MalformedResponse("crm.deal.list did not return a list", method="crm.deal.list")
+        return [Deal.model_validate(item) for item in result[:limit]]
 
     def iter(
         self, *, filter: dict[str, Any] | None = None, select: list[str] | None = None

@@ -83,6 +83,18 @@ class AccessDenied(B24Error):
     default_description = "access denied"
 
 
+class RestUnavailable(AccessDenied):
+    """``ACCESS_DENIED``: the portal's plan has no REST API (commercial plans only)."""
+
+    default_description = "the REST API is available only on commercial plans"
+
+
+class StoreAccessDenied(AccessDenied):
+    """The online store's own rights check (``200040300010`` read, ``…20`` change)."""
+
+    default_description = "the user lacks online-store permissions"
+
+
 class InsufficientScope(AccessDenied):
     default_description = "the webhook or application lacks the scope this method needs"
 
@@ -167,6 +179,10 @@ class StatusLangNotFound(NotFound):
 
 class PropertyValueNotFound(NotFound):
     default_description = "property value does not exist"
+
+
+class ShipmentNotFound(NotFound):
+    default_description = "shipment does not exist"
 
 
 class BindingNotFound(NotFound):
@@ -338,8 +354,9 @@ class OutcomeUnknown(NetworkError):
 
 ERROR_CLASSES: dict[str, type[B24Error]] = {
     # sale / crm.orderentity (seeds 003, 004; PROTOCOL §5)
-    "200040300010": AccessDenied,
-    "200040300020": AccessDenied,
+    "200040300010": StoreAccessDenied,
+    "200040300020": StoreAccessDenied,
+    "201140400001": ShipmentNotFound,
     "200540400001": OrderNotFound,
     "201240400001": OrderNotFound,
     "200540400002": SaleModuleMissing,
@@ -370,7 +387,7 @@ ERROR_CLASSES: dict[str, type[B24Error]] = {
     "ERROR_BATCH_LENGTH_EXCEEDED": BatchLengthExceeded,
     "NO_AUTH_FOUND": NoAuthFound,
     "INVALID_REQUEST": InvalidRequest,
-    "ACCESS_DENIED": AccessDenied,
+    "ACCESS_DENIED": RestUnavailable,
     "INVALID_CREDENTIALS": InvalidCredentials,
     "ERROR_MANIFEST_IS_NOT_AVAILABLE": ManifestNotAvailable,
     "INSUFFICIENT_SCOPE": InsufficientScope,
@@ -514,11 +531,21 @@ _MESSAGES: list[tuple[type[BaseException], str]] = [
     (InsufficientScope, "The webhook lacks a permission (scope). Add it in Bitrix24."),
     (WrongAuthType, "This action needs an application (OAuth) profile, not a webhook."),
     (MethodConfirmWaiting, "A portal administrator must confirm this action for the app."),
-    (AccessDenied, "Access denied. The webhook user must be an online-store administrator."),
+    (
+        RestUnavailable,
+        "REST is available only on commercial Bitrix24 plans. Upgrade the portal's plan.",
+    ),
+    (
+        StoreAccessDenied,
+        "The webhook's user needs online-store rights. Make them a store administrator.",
+    ),
+    (InvalidCredentials, "The webhook's user lacks permissions for this. Check their rights."),
+    (AccessDenied, "Access denied. Check the permissions of the webhook's user."),
     (OrderNotFound, "That order does not exist. Check the order number."),
     (StatusNotFound, "That status does not exist. Reload the status list."),
     (StatusLangNotFound, "That status has no name in this language."),
     (PropertyValueNotFound, "That order property value does not exist."),
+    (ShipmentNotFound, "That shipment does not exist. Reload the order."),
     (BindingNotFound, "The order is not bound to that deal or invoice."),
     (DealNotFound, "That deal does not exist. Check the deal number."),
     (MethodNotFound, "The portal does not know this method. Check the address and scopes."),
@@ -536,7 +563,7 @@ _MESSAGES: list[tuple[type[BaseException], str]] = [
     (MissingParameter, "A required value is missing."),
     (InvalidRequest, "The portal requires HTTPS. Use an https:// address."),
     (ValidationError, "The portal rejected the values. Correct them and try again."),
-    (DuplicateBinding, "The order is already bound to that deal or invoice."),
+    (DuplicateBinding, "The order already has a link. Remove or replace it first."),
     (QueryLimitExceeded, "The portal is busy (request limit). Try again in a minute."),
     (OperationTimeLimit, "This action used up its time budget. Try again in a few minutes."),
     (OverloadLimit, "Bitrix24 blocked the REST API of this portal. Contact Bitrix24 support."),

@@ -30,7 +30,14 @@ class Shipment(ResponseModel):
     id: int
     order_id: int | None = None
     status_id: str | None = None
+    delivery_id: int | None = None
     delivery_name: str | None = None
+    allow_delivery: str | None = None
+    deducted: str | None = None
+    base_price_delivery: Decimal | None = None
+    price_delivery: Decimal | None = None
+    currency: str | None = None
+    tracking_number: str | None = None
     system: str | None = None
 
 
@@ -186,18 +193,58 @@ class OrdersApi:
 
 
 class ShipmentsApi:
-    """sale.shipment.update (delivery status)."""
+    """sale.shipment.get/update (delivery status)."""
 
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
 
-    def set_status(self, shipment_id: int | str, status_id: str) -> Shipment:
+    def get(self, shipment_id: int | str) -> Shipment:
+        shipment_id = validate_id(shipment_id)
+        result = self._client.call("sale.shipment.get", {"id": shipment_id}).result
+        return Shipment.model_validate(_unwrap(result, "shipment", "sale.shipment.get"))
+
+    def set_status(
+        self, shipment_id: int | str, status_id: str, *, current: Shipment | None = None
+    ) -> Shipment:
+        """Move a shipment to delivery status ``status_id`` and change nothing else.
+
+        ``sale.shipment.update`` requires ``allowDelivery``, ``deducted`` and
+        ``deliveryId``, and sets both delivery prices to 0 when neither is sent, so the
+        shipment's current values (read now, or ``current`` when the caller just read
+        it) are sent back with the new status.
+        """
         change = ShipmentStatusChange(shipment_id=shipment_id, status_id=status_id)
+        shipment = current if current is not None else self.get(change.shipment_id)
         result = self._client.call(
             "sale.shipment.update",
-            {"id": change.shipment_id, "fields": {"statusId": change.status_id}},
+            {
+                "id": change.shipment_id,
+                "fields": shipment_update_fields(shipment, change.status_id),
+            },
         ).result
         return Shipment.model_validate(_unwrap(result, "shipment", "sale.shipment.update"))
+
+
+def shipment_update_fields(shipment: Shipment, status_id: str) -> dict[str, Any]:
+    """``fields`` for sale.shipment.update that keep everything of ``shipment`` but the status."""
+    if shipment.delivery_id is None or shipment.allow_delivery is None or shipment.deducted is None:
+        raise MalformedResponse(
+            f"shipment {shipment.id} lacks allowDelivery, deducted or deliveryId",
+            method="sale.shipment.get",
+        )
+    fields: dict[str, Any] = {
+        "statusId": status_id,
+        "allowDelivery": shipment.allow_delivery,
+        "deducted": shipment.deducted,
+        "deliveryId": shipment.delivery_id,
+    }
+    # The portal sets priceDelivery from a given basePriceDelivery (and then ignores a
+    # given priceDelivery), so the base price alone keeps both as they are.
+    if shipment.base_price_delivery is not None:
+        fields["basePriceDelivery"] = float(shipment.base_price_delivery)
+    if shipment.price_delivery is not None and shipment.base_price_delivery is None:
+        fields["priceDelivery"] = float(shipment.price_delivery)
+    return fields
 
 
 class PropertyValuesApi:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
 from console.bitrix.client import BitrixClient
 from console.bitrix.models import LanguageId, OwnerType
 from console.bitrix.orders import validate_id
-from console.bitrix.statuses import StatusFields, StatusUpdate, validate_status_id
+from console.bitrix.statuses import validate_status_id
 from console.cli.app import CliError, ExitCode, emit
+
+if TYPE_CHECKING:
+    from console.operations import OperationContext
+    from console.operations.statuses import StatusRow
 
 # --- argument types ------------------------------------------------------------------
 
@@ -63,16 +69,22 @@ sort_value = _checked(_sort, "a whole number")
 def profile_name(args: argparse.Namespace) -> str:
     """The profile named by ``--profile``, or the only one there is."""
     from console.core.profiles import ProfileRepository
+    from console.operations.profiles import default_profile
 
     if args.profile:
         return str(args.profile)
-    profiles = ProfileRepository().list()
-    if len(profiles) == 1:
-        return profiles[0].name
+    repo = ProfileRepository()
+    chosen = default_profile(repo)
+    if chosen is not None:
+        return chosen
+    profiles = repo.list()
     if not profiles:
         raise CliError("no profile yet: add one with `b24-console profile add`")
     names = ", ".join(profile.name for profile in profiles)
-    raise CliError(f"choose a profile with --profile NAME (one of: {names})")
+    raise CliError(
+        f"choose a profile with --profile NAME (one of: {names}), "
+        "or set one with `b24-console profile default NAME`"
+    )
 
 
 def open_client(args: argparse.Namespace) -> BitrixClient:
@@ -87,63 +99,189 @@ def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True)
 
 
+@contextmanager
+def operation(args: argparse.Namespace) -> Iterator[OperationContext]:
+    """A client for the chosen profile and the change log's store, closed afterwards;
+    the operations' errors become the command line's exit codes."""
+    from console.core.settings import load_settings
+    from console.operations import OperationContext, current_operator
+    from console.store import open_store
+
+    settings = load_settings()
+    name = profile_name(args)
+    with open_client(args) as client:
+        store = open_store(settings.resolved_store_path())
+        try:
+            ctx = OperationContext(client, name, store, current_operator(settings.operator))
+            with _operation_errors():
+                yield ctx
+        finally:
+            store.close()
+
+
+@contextmanager
+def _operation_errors() -> Iterator[None]:
+    from console.operations import (
+        ChangeOutcomeUnknown,
+        InvalidInput,
+        OperationError,
+        PortalRefused,
+    )
+
+    try:
+        yield
+    except PortalRefused as exc:
+        raise exc.error from None  # the client's error, with its code, exit 3/4/5
+    except InvalidInput as exc:
+        raise CliError(exc.message) from None
+    except ChangeOutcomeUnknown as exc:
+        raise CliError(
+            f"{exc.message} Read it again before retrying (e.g. `b24-console order get ID`).",
+            ExitCode.NETWORK,
+        ) from None
+    except OperationError as exc:
+        raise CliError(exc.message, ExitCode.PORTAL_REFUSED) from None
+
+
+def confirm(args: argparse.Namespace, question: str, refusal: str) -> None:
+    """Ask ``question`` on a terminal; without one, go on only with ``--yes``."""
+    if getattr(args, "yes", False):
+        return
+    if not sys.stdin.isatty():
+        raise CliError(refusal)
+    answer = input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise CliError("cancelled", ExitCode.PORTAL_REFUSED)
+
+
 # --- status --------------------------------------------------------------------------
 
 
-def _status_line(data: dict[str, Any], name: str | None = None) -> str:
-    cells = [
-        str(data.get("id", "")).ljust(3),
-        str(data.get("type", "")),
-        str(data.get("sort", "")).rjust(5),
-        f"notify={data.get('notify') or '-'}",
-        str(data.get("color") or "-").ljust(7),
-        f"xmlId={data.get('xmlId') or '-'}",
+STATUS_HEADER = ("ID", "TYPE", "SORT", "NOTIFY", "COLOR", "XML_ID", "SYSTEM", "NAME")
+
+
+def _status_json(row: StatusRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "type": row.type,
+        "notify": "Y" if row.notify else "N",
+        "sort": row.sort,
+        "color": row.color,
+        "xmlId": row.xml_id,
+        "system": row.system,
+        "name": row.name,
+        "names": row.names,
+    }
+
+
+def _status_table(rows: list[dict[str, Any]]) -> str:
+    table = [STATUS_HEADER] + [
+        (
+            str(row["id"]),
+            str(row["type"]),
+            str(row["sort"]),
+            str(row["notify"]),
+            str(row["color"] or "-"),
+            str(row["xmlId"] or "-"),
+            "yes" if row["system"] else "",
+            str(row["name"] or ""),
+        )
+        for row in rows
     ]
-    if name is not None:
-        cells.append(name)
-    return "  ".join(cells)
+    widths = [max(len(line[i]) for line in table) for i in range(len(STATUS_HEADER) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
+        + "  "
+        + line[-1]
+        for line in table
+    )
+
+
+def _names(pairs: list[str] | None) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for pair in pairs or []:
+        lid, sep, name = pair.partition("=")
+        if not sep:
+            raise CliError(f"--name: {pair!r} is not LID=NAME (e.g. en=Paid; en= removes it)")
+        names[lid.strip()] = name
+    return names
 
 
 def status_list(args: argparse.Namespace) -> int:
-    with open_client(args) as client:
-        statuses = client.statuses.list(type=args.type)
-        names = client.status_langs.names(args.lang) if args.lang else {}
-    data = [
-        _dump(status) | ({"name": names.get(status.id)} if args.lang else {}) for status in statuses
-    ]
-    emit(
-        args,
-        data,
-        lambda: "\n".join(
-            _status_line(item, item.get("name") if args.lang else None) for item in data
-        ),
-    )
+    from console.operations.statuses import list_statuses
+
+    with operation(args) as ctx:
+        dictionary = list_statuses(ctx, args.lang or "en", type=args.type)
+    data = [_status_json(row) for row in dictionary.rows]
+    emit(args, data, lambda: _status_table(data))
     return ExitCode.OK
 
 
 def status_get(args: argparse.Namespace) -> int:
-    with open_client(args) as client:
-        status = client.statuses.get(args.id)
-    data = _dump(status)
-    emit(args, data, lambda: _status_line(data))
+    from console.operations.statuses import find_status
+
+    with operation(args) as ctx:
+        row = find_status(ctx, args.id, args.lang or "en")
+    data = _status_json(row)
+    emit(args, data, lambda: _status_table([data]))
     return ExitCode.OK
 
 
 def status_update(args: argparse.Namespace) -> int:
-    request = StatusUpdate(
+    from console.operations.statuses import StatusEdit, find_status, update_status
+
+    with operation(args) as ctx:
+        current = find_status(ctx, args.id, args.lang or "en")
+        edit = StatusEdit(
+            id=current.id,
+            # The portal requires the type even when it does not change: keep the current one.
+            type=args.type or current.type,
+            notify=current.notify if args.notify is None else args.notify == "Y",
+            sort=current.sort if args.sort is None else args.sort,
+            color=current.color if args.color is None else args.color,
+            xml_id=current.xml_id if args.xml_id is None else args.xml_id,
+            names={**current.names, **_names(args.name)},
+        )
+        result = update_status(ctx, edit, current=current)
+    data = _status_json(result.value)
+    emit(args, data, lambda: "updated:\n" + _status_table([data]))
+    return ExitCode.OK
+
+
+def status_add(args: argparse.Namespace) -> int:
+    from console.operations.statuses import StatusEdit, add_status
+
+    edit = StatusEdit(
         id=args.id,
-        fields=StatusFields(
-            type=args.type,
-            notify=args.notify,
-            sort=args.sort,
-            color=args.color,
-            xml_id=args.xml_id,
-        ),
+        type=args.type,
+        notify=args.notify != "N",
+        sort=100 if args.sort is None else args.sort,
+        color=args.color,
+        xml_id=args.xml_id,
+        names=_names(args.name),
     )
-    with open_client(args) as client:
-        status = client.statuses.update(request)
-    data = _dump(status)
-    emit(args, data, lambda: "updated: " + _status_line(data))
+    with operation(args) as ctx:
+        result = add_status(ctx, edit, lang=args.lang or "en")
+    data = _status_json(result.value)
+    emit(args, data, lambda: "added:\n" + _status_table([data]))
+    return ExitCode.OK
+
+
+def status_delete(args: argparse.Namespace) -> int:
+    from console.operations.statuses import delete_status, find_status, type_lock_reason
+
+    reason = type_lock_reason(args.id)
+    if reason:
+        raise CliError(reason)
+    with operation(args) as ctx:
+        current = find_status(ctx, args.id, args.lang or "en")
+        confirm(
+            args,
+            f"Delete status {current.id} ({current.name or 'no name'})?",
+            "status delete changes the portal: confirm on a terminal or pass --yes",
+        )
+        delete_status(ctx, current)
+    emit(args, {"deleted": args.id}, f"deleted status {args.id}")
     return ExitCode.OK
 
 
@@ -174,24 +312,31 @@ def order_get(args: argparse.Namespace) -> int:
 
 
 def order_set_status(args: argparse.Namespace) -> int:
-    with open_client(args) as client:
+    from console.operations import InvalidInput
+    from console.operations.orders import change_delivery_status, change_order_status
+
+    with operation(args) as ctx:
         if args.shipment is not None:
-            # The shipment id alone names the shipment; make sure it is the order's own,
-            # or the operator changes some other customer's delivery.
-            order = client.orders.get(args.id)
-            if args.shipment not in {shipment.id for shipment in order.shipments}:
-                owned = ", ".join(str(shipment.id) for shipment in order.shipments) or "none"
+            try:
+                shipment = change_delivery_status(ctx, args.id, args.shipment, args.status)
+            except InvalidInput:
+                # The shipment id alone names the shipment: another order's would change
+                # some other customer's delivery.
                 raise CliError(
-                    f"--shipment: shipment {args.shipment} is not part of order {args.id} "
-                    f"(its shipments: {owned})"
-                )
-            shipment = client.shipments.set_status(args.shipment, args.status)
-            data = _dump(shipment)
-            human = f"shipment {shipment.id} of order {args.id}: status {shipment.status_id}"
+                    f"--shipment: shipment {args.shipment} is not part of order {args.id}"
+                ) from None
+            data = _dump(shipment.value)
+            human = (
+                f"shipment {shipment.value.id} of order {args.id}: delivery status "
+                f"{shipment.before['statusId'] or '-'} -> {shipment.value.status_id}"
+            )
         else:
-            order = client.orders.set_status(args.id, args.status)
-            data = _dump(order)
-            human = f"order {order.id}: status {order.status_id}"
+            order = change_order_status(ctx, args.id, args.status)
+            data = _dump(order.value)
+            human = (
+                f"order {order.value.id}: status {order.before['statusId'] or '-'} -> "
+                f"{order.value.status_id}"
+            )
     emit(args, data, human)
     return ExitCode.OK
 
@@ -199,28 +344,49 @@ def order_set_status(args: argparse.Namespace) -> int:
 # --- bind ----------------------------------------------------------------------------
 
 
-def _owner(args: argparse.Namespace) -> tuple[OwnerType, int]:
+def _owner(args: argparse.Namespace) -> tuple[OwnerType, int] | None:
     if args.deal is not None:
-        if args.smart_invoice:
-            raise CliError("--smart-invoice goes with --invoice, not --deal")
+        if args.smart_invoice or args.old_invoice:
+            raise CliError("--smart-invoice/--old-invoice go with --invoice, not --deal")
         return OwnerType.DEAL, int(args.deal)
-    kind = OwnerType.SMART_INVOICE if args.smart_invoice else OwnerType.INVOICE
+    if args.invoice is None:
+        return None
+    if args.smart_invoice and args.old_invoice:
+        raise CliError("--old-invoice: not together with --smart-invoice")
+    # The documentation names the smart invoice (31) as what an order binds to.
+    kind = OwnerType.INVOICE if args.old_invoice else OwnerType.SMART_INVOICE
     return kind, int(args.invoice)
 
 
 def _binding_line(data: dict[str, Any]) -> str:
-    kind = {2: "deal", 5: "invoice", 31: "smart invoice"}.get(data["ownerTypeId"], "type")
+    kind = {2: "deal", 5: "invoice (old)", 31: "invoice"}.get(data["ownerTypeId"], "type")
     return (
         f"order {data['orderId']} -> {kind} {data['ownerId']} (ownerTypeId {data['ownerTypeId']})"
     )
 
 
 def bind_add(args: argparse.Namespace) -> int:
-    owner_type, owner_id = _owner(args)
-    with open_client(args) as client:
-        binding = client.bindings.add(args.order_id, owner_type, owner_id)
-    data = _dump(binding)
-    emit(args, data, lambda: "bound: " + _binding_line(data))
+    from console.operations.bindings import ExistingBinding, bind_order
+
+    owner = _owner(args)
+    assert owner is not None  # the argument group is required
+    owner_type, owner_id = owner
+    with operation(args) as ctx:
+        try:
+            result = bind_order(ctx, args.order_id, owner_type, owner_id, replace=args.replace)
+        except ExistingBinding as exc:
+            if exc.same:
+                raise
+            old = _binding_line(_dump(exc.binding))
+            confirm(
+                args,
+                f"The order has a link ({old}). Replace it?",
+                f"{old} already: an order has one link; pass --replace to replace it",
+            )
+            result = bind_order(ctx, args.order_id, owner_type, owner_id, replace=True)
+    data = _dump(result.value)
+    replaced = f" (replaced {result.before})" if result.before else ""
+    emit(args, data, lambda: "bound: " + _binding_line(data) + replaced)
     return ExitCode.OK
 
 
@@ -237,11 +403,51 @@ def bind_list(args: argparse.Namespace) -> int:
 
 
 def bind_remove(args: argparse.Namespace) -> int:
-    owner_type, owner_id = _owner(args)
-    with open_client(args) as client:
-        client.bindings.remove(args.order_id, owner_type, owner_id)
-    data = {"orderId": args.order_id, "ownerTypeId": int(owner_type), "ownerId": owner_id}
+    from console.operations.bindings import unbind_order
+
+    owner = _owner(args)
+    with operation(args) as ctx:
+        if owner is None:
+            result = unbind_order(ctx, args.order_id)
+        else:
+            result = unbind_order(ctx, args.order_id, owner[0], owner[1])
+    data = _dump(result.value)
     emit(args, {"removed": data}, lambda: "removed: " + _binding_line(data))
+    return ExitCode.OK
+
+
+def bind_search(args: argparse.Namespace) -> int:
+    from console.operations.bindings import search_owners
+
+    owner_type = OwnerType.DEAL if args.deal is not None else OwnerType.SMART_INVOICE
+    with operation(args) as ctx:
+        found = search_owners(ctx, owner_type, args.deal if args.deal is not None else args.invoice)
+    data = [
+        {
+            "ownerTypeId": int(item.owner_type),
+            "id": item.id,
+            "title": item.title,
+            "stage": item.stage,
+            "amount": str(item.amount) if item.amount is not None else None,
+            "currency": item.currency,
+            "companyId": item.company_id,
+            "contactId": item.contact_id,
+        }
+        for item in found
+    ]
+
+    def human() -> str:
+        if not data:
+            return "nothing found"
+        return "\n".join(
+            f"{row['id']:>6}  {row['title']}  [{row['stage']}]  "
+            f"{row['amount'] or '-'} {row['currency']}  "
+            + (f"company {row['companyId']}" if row["companyId"] else "")
+            + (f"contact {row['contactId']}" if row["contactId"] else "")
+            for row in data
+        )
+
+    emit(args, data, human)
     return ExitCode.OK
 
 
@@ -253,15 +459,34 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _owner_options(parser: argparse.ArgumentParser) -> None:
-    owner = parser.add_mutually_exclusive_group(required=True)
+def _owner_options(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    owner = parser.add_mutually_exclusive_group(required=required)
     owner.add_argument("--deal", type=positive_id, metavar="ID", help="deal id")
     owner.add_argument("--invoice", type=positive_id, metavar="ID", help="invoice id")
     parser.add_argument(
         "--smart-invoice",
         action="store_true",
-        help="the invoice is a new (smart) invoice, ownerTypeId 31 instead of 5",
+        help="the invoice is a smart invoice, ownerTypeId 31 (the default)",
     )
+    parser.add_argument(
+        "--old-invoice",
+        action="store_true",
+        help="the invoice is an old invoice (crm.invoice.*), ownerTypeId 5",
+    )
+
+
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--notify", choices=["Y", "N"], help="e-mail the customer on this status")
+    parser.add_argument("--sort", type=sort_value, metavar="N")
+    parser.add_argument("--color", type=color, metavar="#RRGGBB")
+    parser.add_argument("--xml-id", metavar="X", help="external code")
+    parser.add_argument(
+        "--name",
+        action="append",
+        metavar="LID=NAME",
+        help="name in a language, e.g. en=Paid (repeat; LID= removes it)",
+    )
+    parser.add_argument("--lang", type=language_id, metavar="LID", help="show names in LID")
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -279,17 +504,27 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(handler=status_list)
     p = status_sub.add_parser("get", help="show one status")
     p.add_argument("id", type=status_id, metavar="ID")
+    p.add_argument("--lang", type=language_id, metavar="LID", help="show the name in LID")
     _common(p)
     p.set_defaults(handler=status_get)
     p = status_sub.add_parser("update", help="change a status definition")
     p.add_argument("id", type=status_id, metavar="ID")
-    p.add_argument("--type", choices=["O", "D"], required=True, help="required by the portal")
-    p.add_argument("--notify", choices=["Y", "N"], help="e-mail the customer on this status")
-    p.add_argument("--sort", type=sort_value, metavar="N")
-    p.add_argument("--color", type=color, metavar="#RRGGBB")
-    p.add_argument("--xml-id", metavar="X", help="external code")
+    p.add_argument("--type", choices=["O", "D"], help="O or D (default: the current type)")
+    _status_options(p)
     _common(p)
     p.set_defaults(handler=status_update)
+    p = status_sub.add_parser("add", help="add a status")
+    p.add_argument("id", type=status_id, metavar="ID")
+    p.add_argument("--type", choices=["O", "D"], required=True, help="O orders, D deliveries")
+    _status_options(p)
+    _common(p)
+    p.set_defaults(handler=status_add)
+    p = status_sub.add_parser("delete", help="delete a status (not N, F, DN or DF)")
+    p.add_argument("id", type=status_id, metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--lang", type=language_id, metavar="LID", help=argparse.SUPPRESS)
+    _common(p)
+    p.set_defaults(handler=status_delete)
 
     order = subparsers.add_parser("order", help="read orders and move them between statuses")
     order_sub = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
@@ -308,9 +543,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     bind = subparsers.add_parser("bind", help="bind orders to deals or invoices")
     bind_sub = bind.add_subparsers(dest="bind_command", metavar="ACTION", required=True)
-    p = bind_sub.add_parser("add", help="bind an order (replaces its current binding)")
+    p = bind_sub.add_parser("add", help="bind an order to a deal or invoice (one link per order)")
     p.add_argument("order_id", type=positive_id, metavar="ORDER_ID")
     _owner_options(p)
+    p.add_argument("--replace", action="store_true", help="replace the order's current link")
+    p.add_argument("--yes", action="store_true", help=argparse.SUPPRESS)
     _common(p)
     p.set_defaults(handler=bind_add)
     p = bind_sub.add_parser("list", help="list bindings")
@@ -318,8 +555,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--deal", type=positive_id, metavar="ID")
     _common(p)
     p.set_defaults(handler=bind_list)
-    p = bind_sub.add_parser("remove", help="remove a binding")
+    p = bind_sub.add_parser("remove", help="remove a binding (the order's only one by default)")
     p.add_argument("order_id", type=positive_id, metavar="ORDER_ID")
-    _owner_options(p)
+    _owner_options(p, required=False)
     _common(p)
     p.set_defaults(handler=bind_remove)
+    p = bind_sub.add_parser("search", help="find deals or smart invoices by title")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--deal", metavar="TITLE", help="deals whose title contains TITLE")
+    what.add_argument("--invoice", metavar="TITLE", help="smart invoices whose title contains it")
+    _common(p)
+    p.set_defaults(handler=bind_search)

@@ -84,11 +84,27 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     remove.add_argument("name")
     remove.set_defaults(handler=_remove)
 
-    test = commands.add_parser("test", help="call the portal with the profile's credentials")
+    test = commands.add_parser(
+        "test", help="probe the online store and the CRM with the profile's credentials"
+    )
     test.add_argument("name")
     test.set_defaults(handler=_test)
 
-    for sub in (add, listing, show, remove, test):
+    default = commands.add_parser(
+        "default", help="the profile commands use when several exist and none is named"
+    )
+    default.add_argument("name")
+    default.set_defaults(handler=_default)
+
+    accept = commands.add_parser(
+        "accept-domain",
+        help="accept events from another address of the profile's portal (its own domain)",
+    )
+    accept.add_argument("name")
+    accept.add_argument("domain", help="host[:port] as the rejected event's auth[domain] had it")
+    accept.set_defaults(handler=_accept_domain)
+
+    for sub in (add, listing, show, remove, test, default, accept):
         sub.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -167,6 +183,13 @@ def _add(args: argparse.Namespace) -> int:
         raise _add_error(exc, interactive) from None
     profile = saved.profile
     stored = sorted(kind.value for kind in saved.secrets)
+    if SecretKind.APPLICATION_TOKEN not in saved.secrets:
+        print(
+            f"warning: profile {profile.name} has no application token, so every incoming "
+            "Bitrix24 event for it will be rejected. Add the outgoing webhook's token with "
+            f"`profile add {profile.name} --replace` ({ENV_APP_TOKEN}).",
+            file=sys.stderr,
+        )
     emit(
         args,
         {**_profile_json(profile), "secrets": {kind: mask_secret("x") for kind in stored}},
@@ -291,11 +314,65 @@ def _remove(args: argparse.Namespace) -> int:
 def _test(args: argparse.Namespace) -> int:
     # Imported here so the other profile commands do not load the HTTP stack.
     from console.bitrix.connect import client_for_profile
+    from console.bitrix.errors import B24Error, NetworkError, Unauthorized
+    from console.operations import OperationContext
+    from console.operations.connection import check_connection
 
     repo = ProfileRepository()
     with client_for_profile(repo, args.name) as client:
-        result: dict[str, Any] = client.test_connection()
-    lines = [f"profile {args.name}: connection OK"]
-    lines += [f"{key}: {value}" for key, value in result.items()]
+        try:
+            result: dict[str, Any] = client.test_connection()
+        except (Unauthorized, NetworkError):
+            raise  # wrong credentials or no portal: nothing more to probe
+        except B24Error:
+            # e.g. ACCESS_DENIED on a free plan: the probes below say what it means.
+            result = {"portal": client.portal_host, "auth_mode": client.auth_mode}
+        report = check_connection(OperationContext(client, args.name))
+    result["probes"] = [
+        {
+            "name": probe.name,
+            "method": probe.method,
+            "ok": probe.ok,
+            "code": probe.code or None,
+            "problem": probe.problem or None,
+            "fix": probe.fix or None,
+        }
+        for probe in report.probes
+    ]
+    result["ok"] = report.ok
+    verdict = "connection OK" if report.ok else "the console cannot do its work yet"
+    lines = [f"profile {args.name}: {verdict}"]
+    for probe in report.probes:
+        lines.append(f"{probe.mark} {probe.name} ({probe.method})")
+        if not probe.ok:
+            lines.append(f"    {probe.problem}")
+            lines.append(f"    fix: {probe.fix}")
+    lines += [f"{key}: {value}" for key, value in result.items() if key not in ("probes", "ok")]
     emit(args, result, "\n".join(lines))
+    return ExitCode.OK if report.ok else ExitCode.PORTAL_REFUSED
+
+
+def _default(args: argparse.Namespace) -> int:
+    from console.operations.profiles import set_default_profile
+
+    profile = set_default_profile(ProfileRepository(), args.name)
+    emit(
+        args,
+        {"default": profile.name},
+        f"default profile: {profile.name} (used when --profile is not given)",
+    )
+    return ExitCode.OK
+
+
+def _accept_domain(args: argparse.Namespace) -> int:
+    from console.operations.profiles import accept_domain
+
+    profile = accept_domain(ProfileRepository(), args.name, args.domain)
+    emit(
+        args,
+        {"name": profile.name, "domain": profile.domain, "extra_domains": profile.extra_domains},
+        f"profile {profile.name} now accepts events from {profile.domain} and "
+        + ", ".join(profile.extra_domains)
+        + " (a running listener picks this up when it reloads its credentials)",
+    )
     return ExitCode.OK

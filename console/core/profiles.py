@@ -191,6 +191,9 @@ class Profile(BaseModel):
     member_id: str | None = None
     # OAuth server REST endpoint from the last token response; it differs by region.
     server_endpoint: str | None = None
+    # Other ``host[:port]`` names the portal's events may carry in auth[domain] (a portal
+    # answers under its bitrix24 address and its own domain); accepted by the operator.
+    extra_domains: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod

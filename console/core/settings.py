@@ -68,6 +68,10 @@ class Settings(BaseModel):
     window: WindowSettings = Field(default_factory=WindowSettings)
     # None: events.sqlite3 in the platform data directory.
     store_path: Path | None = None
+    # The profile commands use when several exist and none is named (`profile default`).
+    default_profile: str | None = None
+    # Who the change log names as the operator; None: the OS user name.
+    operator: str | None = None
 
     def resolved_store_path(self) -> Path:
         return self.store_path or data_dir() / "events.sqlite3"

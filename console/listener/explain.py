@@ -105,7 +105,10 @@ _RULES = [
         auth=True,
     ),
     _Rule(
-        re.compile(r"domain (?P<domain>.*) does not belong to profile (?P<profile>.*)"),
+        re.compile(
+            r"(?:application token is right, but )?"
+            r"domain (?P<domain>.*) does not belong to profile (?P<profile>.*)"
+        ),
         "wrong-domain",
         "The event came from portal {domain}, which is not the portal of profile {profile}.",
         "If {domain} is the right portal (it was renamed or moved), change the portal "
@@ -114,7 +117,9 @@ _RULES = [
         auth=True,
     ),
     _Rule(
-        re.compile(r"member_id does not match profile (?P<profile>.*)"),
+        re.compile(
+            r"(?:application token is right, but )?member_id does not match profile (?P<profile>.*)"
+        ),
         "wrong-member",
         "The event's member_id is not the one recorded for profile {profile}.",
         "The portal was re-installed or this is another portal with the same address. "

@@ -27,6 +27,9 @@ class BitrixExpectation:
     application_token: str | None
     domain: str | None
     member_id: str | None = None
+    # Other addresses the operator accepted for this portal (its own domain beside
+    # the bitrix24 one): see console.operations.domains.accept_domain.
+    extra_domains: tuple[str, ...] = ()
 
 
 class CredentialSource(Protocol):
@@ -159,6 +162,7 @@ class KeyringCredentialSource:
                 application_token=token or None,
                 domain=profile.domain,
                 member_id=profile.member_id,
+                extra_domains=tuple(profile.extra_domains),
             )
             if secret:
                 horoshop[profile.name] = secret
@@ -179,6 +183,12 @@ class KeyringCredentialSource:
 
     def secret_values(self) -> frozenset[str]:
         return self._snapshot.secrets
+
+
+# A rejection whose token was right: the sender knows the profile's secret, so it is most
+# likely the same portal answering under another address. The window offers to accept it.
+FOREIGN_DOMAIN_PREFIX = "application token is right, but domain"
+FOREIGN_MEMBER_PREFIX = "application token is right, but member_id"
 
 
 def _same_host(offered: str, expected: str) -> bool:
@@ -206,8 +216,9 @@ def verify_bitrix(
     if expectation.domain:
         if not domain:
             return "missing auth[domain]"
-        if not _same_host(domain, expectation.domain):
-            return f"domain {domain} does not belong to profile {profile}"
+        known = (expectation.domain, *expectation.extra_domains)
+        if not any(_same_host(domain, host) for host in known):
+            return f"{FOREIGN_DOMAIN_PREFIX} {domain} does not belong to profile {profile}"
     if expectation.member_id and member_id != expectation.member_id:
-        return f"member_id does not match profile {profile}"
+        return f"{FOREIGN_MEMBER_PREFIX} does not match profile {profile}"
     return None

@@ -251,17 +251,64 @@ def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     return MethodResult({"order": ctx.state.order_row(order)})
 
 
+SHIPMENT_REQUIRED = ["allowDelivery", "deducted", "deliveryId"]
+SHIPMENT_TEXT = ("trackingNumber", "comments", "deliveryDocNum", "deliveryDocDate", "xmlId")
+
+
+def _shipment(ctx: CallContext, shipment_id: int) -> dict[str, Any]:
+    found = ctx.state.shipments.get(shipment_id)
+    if found is None:
+        raise RestError("201140400001")
+    return found
+
+
+def shipment_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    shipment = _shipment(ctx, require_int_param(params, "id"))
+    return MethodResult({"shipment": dict(shipment)})
+
+
+def _yes_no(value: Any) -> str:
+    return "Y" if str(value).strip().upper() in ("Y", "1", "TRUE") else "N"
+
+
+def _price(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RestError("BX_INVALID_VALUE", "delivery price is not a number") from None
+
+
 def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    """As documented: ``allowDelivery``, ``deducted`` and ``deliveryId`` are required; a
+    missing ``statusId`` means DN; no price at all sets both prices to 0."""
     shipment_id = require_int_param(params, "id")
     fields = require_fields(params)
-    shipment = ctx.state.shipments.get(shipment_id)
-    if shipment is None:
-        raise RestError("0", "shipment does not exist")
-    if "statusId" in fields:
-        status_id = str(fields["statusId"])
-        _check_status_of_type(ctx, status_id, "D")
-        shipment["statusId"] = status_id
-    for name in ("trackingNumber", "deducted", "allowDelivery", "comments"):
+    if not fields:
+        raise RestError("100", "Could not find value for parameter {fields}")
+    shipment = _shipment(ctx, shipment_id)
+    check_required(fields, SHIPMENT_REQUIRED)
+    status_id = str(fields.get("statusId") or "DN")
+    _check_status_of_type(ctx, status_id, "D")
+    delivery_id = int_value(fields["deliveryId"])
+    if delivery_id is None or delivery_id <= 0:
+        raise RestError("BX_INVALID_VALUE", "deliveryId is not a delivery service")
+    if "basePriceDelivery" in fields:
+        base = price = _price(fields["basePriceDelivery"])
+    elif "priceDelivery" in fields:
+        base = price = _price(fields["priceDelivery"])
+    else:
+        base = price = 0.0
+    shipment.update(
+        {
+            "statusId": status_id,
+            "allowDelivery": _yes_no(fields["allowDelivery"]),
+            "deducted": _yes_no(fields["deducted"]),
+            "deliveryId": delivery_id,
+            "basePriceDelivery": base,
+            "priceDelivery": price,
+        }
+    )
+    for name in SHIPMENT_TEXT:
         if name in fields:
             shipment[name] = fields[name]
     ctx.state.touch_order(ctx.state.orders[shipment["orderId"]])
@@ -340,10 +387,10 @@ def binding_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         raise RestError("0", "Binding is only possible to a deal or invoice")
     if not ctx.state.owner_exists(owner_type, owner_id):
         raise RestError("0", f"CRM object {owner_type}:{owner_id} does not exist")
-    current = ctx.state.bindings.get(order_id)
-    if current == {"orderId": order_id, "ownerTypeId": owner_type, "ownerId": owner_id}:
+    if order_id in ctx.state.bindings:
+        # An order has one link: a second one, to the same owner or another, is refused
+        # with the documented duplicate error; replacing means deleteByFilter first.
         raise RestError("201650000001")
-    # An order has one link: a new owner replaces the previous one.
     binding = {"orderId": order_id, "ownerId": owner_id, "ownerTypeId": owner_type}
     ctx.state.bindings[order_id] = {
         "orderId": order_id,
@@ -410,6 +457,18 @@ def deal_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     return MethodResult(page.items, page.total, page.next, len(page.items))
 
 
+def item_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    """crm.item.list for the smart invoices (``entityTypeId`` 31) the sandbox keeps."""
+    entity_type = int_value(params.get("entityTypeId"))
+    if entity_type is None:
+        raise RestError("100", "Could not find value for parameter {entityTypeId}")
+    if entity_type != OWNER_INVOICE:
+        raise RestError("NOT_FOUND", "Smart process not found")
+    rows = [dict(i) for i in ctx.state.invoices.values()]
+    page = run_list(rows, params, ctx.state.tz, {"id": "asc"})
+    return MethodResult({"items": page.items}, page.total, page.next, len(page.items))
+
+
 # --------------------------------------------------------------- connection
 def _user(ctx: CallContext) -> dict[str, Any]:
     if ctx.admin:
@@ -458,6 +517,7 @@ METHODS: dict[str, MethodSpec] = {
     "sale.order.get": MethodSpec(order_get, admin_only=True),
     "sale.order.list": MethodSpec(order_list, admin_only=True),
     "sale.order.update": MethodSpec(order_update, write=True, admin_only=True),
+    "sale.shipment.get": MethodSpec(shipment_get, admin_only=True),
     "sale.shipment.update": MethodSpec(shipment_update, write=True, admin_only=True),
     "sale.propertyvalue.get": MethodSpec(property_value_get, admin_only=True),
     "sale.propertyvalue.list": MethodSpec(property_value_list, admin_only=True),
@@ -468,6 +528,7 @@ METHODS: dict[str, MethodSpec] = {
     "crm.orderentity.getfields": MethodSpec(binding_fields, admin_only=True),
     "crm.deal.get": MethodSpec(deal_get),
     "crm.deal.list": MethodSpec(deal_list),
+    "crm.item.list": MethodSpec(item_list),
     "profile": MethodSpec(profile),
     "user.current": MethodSpec(user_current),
     "server.time": MethodSpec(server_time),

@@ -43,6 +43,8 @@ class SandboxConfig:
     # Simulated execution time per call (plus a share per returned row), so tests can
     # drive a method over a small operating limit without waiting minutes.
     processing_seconds: float = 0.02
+    # False: a portal on a free plan, where REST answers 403 ACCESS_DENIED to every call.
+    commercial_plan: bool = True
 
 
 def _derived(seed: int, label: str, length: int) -> str:
@@ -75,6 +77,7 @@ class SandboxPortal:
         self.oauth_client_secret = _derived(seed, "secret", 50)
         self.tokens = TokenStore(self.oauth_client_id, self.oauth_client_secret, ADMIN_USER)
         self.api = RestApi(self.state, self.operating, self._processing_cost, self._emit)
+        self.api.commercial_plan = self.config.commercial_plan
         self._sender: EventSender | None = None
         self._port = 0
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -63,6 +63,8 @@ class RestApi:
         self.operating = operating
         self.processing_cost = processing_cost
         self.emit = emit
+        # False: a portal on a free plan, where every REST call answers ACCESS_DENIED.
+        self.commercial_plan = True
 
     def call(self, caller: Caller, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """The full answer body of one call; raises :class:`RestError` for error answers."""
@@ -75,6 +77,8 @@ class RestApi:
         spec = METHODS.get(method)
         if spec is None:
             raise method_not_found()
+        if not self.commercial_plan:
+            raise RestError("ACCESS_DENIED", status=403)
         if spec.admin_only and not caller.admin:
             raise access_denied(spec.write)
         if self.operating.is_blocked(caller.key, method):

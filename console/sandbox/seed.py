@@ -94,3 +94,5 @@ ORDER_PROPS = [
     (7, "ADDRESS", "Адреса доставки", "bx_address"),
 ]
 DEAL_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
+# Stages of the smart invoices (entityTypeId 31, default category).
+INVOICE_STAGES = ["DT31_1:N", "DT31_1:S", "DT31_1:P", "DT31_1:D"]

@@ -208,12 +208,17 @@ class PortalState:
                 "ORIGIN_ID": None,
             }
         for invoice_id in range(1, INVOICE_COUNT + 1):
+            first, _ = rng.choice(seed.FIRST_NAMES)
+            last, _ = rng.choice(seed.LAST_NAMES)
             self.invoices[invoice_id] = {
                 "id": invoice_id,
                 "entityTypeId": OWNER_INVOICE,
-                "title": f"Рахунок №{invoice_id}",
+                "title": f"Рахунок №{invoice_id}: {first} {last}",
+                "stageId": rng.choice(seed.INVOICE_STAGES),
                 "opportunity": rng.choice(seed.PRODUCTS)[2],
                 "currencyId": "UAH",
+                "companyId": 0 if invoice_id % 2 else invoice_id,
+                "contactId": rng.randint(1, 120) if invoice_id % 2 else 0,
             }
         order_ids = rng.sample(sorted(self.orders), 33)
         for index, order_id in enumerate(order_ids):

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from console.store.model import (
     AppendResult,
+    ChangeKind,
+    ChangeOutcome,
+    ChangeRecord,
     EventFilter,
     EventRecord,
     EventSource,
@@ -15,6 +18,7 @@ from console.store.model import (
     FeedRow,
     RetentionPolicy,
     StoreClosedError,
+    StoredChange,
     StoredEvent,
     Verification,
 )
@@ -24,6 +28,9 @@ from console.store.sqlite import SqliteEventStore
 __all__ = [
     "SCHEMA_VERSION",
     "AppendResult",
+    "ChangeKind",
+    "ChangeOutcome",
+    "ChangeRecord",
     "EventFilter",
     "EventRecord",
     "EventSource",
@@ -35,6 +42,7 @@ __all__ = [
     "SchemaTooNewError",
     "SqliteEventStore",
     "StoreClosedError",
+    "StoredChange",
     "StoredEvent",
     "Verification",
     "open_store",

@@ -170,6 +170,48 @@ class RetentionPolicy(BaseModel):
     max_count: int | None = 1_000_000
 
 
+class ChangeKind(enum.StrEnum):
+    """What a change made by this console touched."""
+
+    ORDER_STATUS = "order_status"
+    DELIVERY_STATUS = "delivery_status"
+    BINDING = "binding"
+    STATUS_DEFINITION = "status_definition"
+
+
+class ChangeOutcome(enum.StrEnum):
+    APPLIED = "applied"
+    # Sent, but no answer came: the portal may or may not have applied it.
+    UNKNOWN = "unknown"
+
+
+class ChangeRecord(BaseModel):
+    """One change the console made on a portal: who, when, where, what, before and after.
+
+    ``entity_id`` names what changed (a shipment id, a status id, ``"2:17"`` for a deal
+    binding); ``order_id`` is set whenever the change concerns an order, so the order's
+    timeline finds it. ``before``/``after`` are JSON-able values.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    operator: str
+    profile: str
+    kind: ChangeKind
+    action: str
+    order_id: str | None = None
+    entity_id: str | None = None
+    before: Any = None
+    after: Any = None
+    outcome: ChangeOutcome = ChangeOutcome.APPLIED
+    summary: str = ""
+
+
+class StoredChange(ChangeRecord):
+    id: int
+
+
 EventSubscriber = Callable[[StoredEvent], None]
 
 
@@ -220,6 +262,20 @@ class EventStore(Protocol):
         """Call ``subscriber`` on the writer thread after each commit; returns an unsubscribe."""
 
     def get_cursor(self, name: str) -> str | None: ...
+
+    def record_change(self, change: ChangeRecord) -> int:
+        """Keep a change this console made (the change log); returns its id once committed."""
+
+    def changes(
+        self, *, order_id: str | None = None, profile: str | None = None, limit: int = 200
+    ) -> list[StoredChange]:
+        """Recorded changes, newest first, optionally of one order and/or one profile."""
+
+    def set_order_id(self, event_id: int, order_id: str) -> bool:
+        """Attach the order an event turned out to be about (property-value events).
+
+        Only an event without an order id is changed; returns whether one was.
+        """
 
     def set_cursor(self, name: str, value: str) -> None: ...
 

@@ -158,9 +158,32 @@ _V2: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE events_fts_terms USING fts5vocab(events_fts, 'row')",
 )
 
+_V3: tuple[str, ...] = (
+    # The change log: what this console changed on a portal, kept beside the events so an
+    # order's timeline shows both. ``at_us`` as in ``events``; before/after are JSON.
+    """
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_us INTEGER NOT NULL,
+        operator TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        action TEXT NOT NULL,
+        order_id TEXT,
+        entity_id TEXT,
+        before TEXT,
+        after TEXT,
+        outcome TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX changes_order ON changes(order_id, id) WHERE order_id IS NOT NULL",
+    "CREATE INDEX changes_profile ON changes(profile, id)",
+)
+
 Migration = Sequence[str] | Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ Readers borrow their own connections; in WAL mode they never wait for the writer
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import sqlite3
@@ -27,12 +28,14 @@ from console.store.export import write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
     AppendResult,
+    ChangeRecord,
     EventFilter,
     EventRecord,
     EventSubscriber,
     ExportFormat,
     FeedRow,
     RetentionPolicy,
+    StoredChange,
     StoredEvent,
 )
 from console.store.model import (
@@ -47,6 +50,7 @@ from console.store.rows import (
     decode_row,
     encode_record,
     find_originals_sql,
+    from_micros,
     insert_rows_sql,
     stored_from_record,
     to_micros,
@@ -240,6 +244,69 @@ class SqliteEventStore:
             )
 
         self._call(run)
+
+    # --- the change log ------------------------------------------------------------------
+
+    def record_change(self, change: ChangeRecord) -> int:
+        """Keep ``change`` in the change log; returns its id once committed."""
+        row = (
+            to_micros(change.at),
+            change.operator,
+            change.profile,
+            change.kind.value,
+            change.action,
+            change.order_id,
+            change.entity_id,
+            json.dumps(change.before, ensure_ascii=False, default=str),
+            json.dumps(change.after, ensure_ascii=False, default=str),
+            change.outcome.value,
+            change.summary,
+        )
+
+        def run(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO changes (at_us, operator, profile, kind, action, order_id, "
+                "entity_id, before, after, outcome, summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            assert cursor.lastrowid is not None
+            return int(cursor.lastrowid)
+
+        return self._call(run)
+
+    def changes(
+        self, *, order_id: str | None = None, profile: str | None = None, limit: int = 200
+    ) -> list[StoredChange]:
+        """Recorded changes, newest first (see :meth:`EventStore.changes`)."""
+        if limit <= 0:
+            raise ValueError("limit must be positive")
+        conditions: list[str] = []
+        params: list[Any] = []
+        if order_id is not None:
+            conditions.append("order_id = ?")
+            params.append(order_id)
+        if profile is not None:
+            conditions.append("profile = ?")
+            params.append(profile)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        # ``where`` joins our own constant conditions; the values travel as parameters.
+        sql = f"SELECT {_CHANGE_COLUMNS} FROM changes{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        with self._readers.borrow() as conn:
+            rows = conn.execute(sql, (*params, limit)).fetchall()
+        return [_decode_change(row) for row in rows]
+
+    def set_order_id(self, event_id: int, order_id: str) -> bool:
+        """Attach ``order_id`` to an event that has none; returns whether one was changed."""
+
+        def run(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE events SET order_id = ? WHERE id = ? AND order_id IS NULL",
+                (order_id, event_id),
+            )
+            return cursor.rowcount > 0
+
+        return self._call(run)
 
     def subscribe(self, subscriber: EventSubscriber) -> Callable[[], None]:
         """Call ``subscriber`` on the writer thread for each committed event, in id order."""
@@ -633,6 +700,31 @@ def feed_row(event: StoredEvent) -> FeedRow:
         duplicate_of=event.duplicate_of,
         pinned=event.pinned,
         summary=summarize(event.source, event.event, event.payload),
+    )
+
+
+_CHANGE_COLUMNS = (
+    "id, at_us, operator, profile, kind, action, order_id, entity_id, before, after, "
+    "outcome, summary"
+)
+
+
+def _decode_change(row: tuple[Any, ...]) -> StoredChange:
+    (change_id, at_us, operator, profile, kind, action, order_id, entity_id) = row[:8]
+    before, after, outcome, summary = row[8:]
+    return StoredChange(
+        id=int(change_id),
+        at=from_micros(int(at_us)),
+        operator=operator,
+        profile=profile,
+        kind=kind,
+        action=action,
+        order_id=order_id,
+        entity_id=entity_id,
+        before=json.loads(before) if before is not None else None,
+        after=json.loads(after) if after is not None else None,
+        outcome=outcome,
+        summary=summary,
     )
 
 

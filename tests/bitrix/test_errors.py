@@ -9,8 +9,8 @@ from console.bitrix.errors import error_from_payload, oauth_error_from_payload, 
 
 DOCUMENTED = [
     # seeds 003 and 004, PROTOCOL §5
-    ("200040300010", 400, e.AccessDenied),
-    ("200040300020", 400, e.AccessDenied),
+    ("200040300010", 400, e.StoreAccessDenied),
+    ("200040300020", 400, e.StoreAccessDenied),
     ("200540400001", 400, e.OrderNotFound),
     ("201240400001", 400, e.OrderNotFound),
     ("200540400002", 400, e.SaleModuleMissing),
@@ -38,7 +38,8 @@ DOCUMENTED = [
     ("NO_AUTH_FOUND", 401, e.NoAuthFound),
     ("INVALID_REQUEST", 400, e.InvalidRequest),
     ("OVERLOAD_LIMIT", 503, e.OverloadLimit),
-    ("ACCESS_DENIED", 403, e.AccessDenied),
+    ("ACCESS_DENIED", 403, e.RestUnavailable),
+    ("201140400001", 400, e.ShipmentNotFound),
     ("INVALID_CREDENTIALS", 403, e.InvalidCredentials),
     ("ERROR_MANIFEST_IS_NOT_AVAILABLE", 404, e.ManifestNotAvailable),
     ("insufficient_scope", 403, e.InsufficientScope),

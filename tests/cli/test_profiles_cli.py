@@ -382,6 +382,8 @@ class FakePortal(BaseHTTPRequestHandler):
         results = {
             f"/rest/1/{CODE}/server.time": "2026-11-24T12:00:00+00:00",
             f"/rest/1/{CODE}/profile": {"ID": "1", "NAME": "Admin", "ADMIN": True},
+            f"/rest/1/{CODE}/sale.status.list": {"statuses": []},
+            f"/rest/1/{CODE}/crm.deal.list": [],
         }
         if self.path in results:
             status, body = 200, {"result": results[self.path], "time": {"duration": 0.01}}

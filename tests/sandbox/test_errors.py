@@ -102,7 +102,13 @@ def test_status_lang_errors(rest: Rest) -> None:
 def test_shipment_and_order_status_types(rest: Rest, portal: SandboxPortal) -> None:
     shipment_id = portal.state.orders[101]["shipments"][0]["id"]
     _error(
-        rest("sale.shipment.update", {"id": shipment_id, "fields": {"statusId": "P"}}),
+        rest(
+            "sale.shipment.update",
+            {
+                "id": shipment_id,
+                "fields": {"statusId": "P", "allowDelivery": "N", "deducted": "N", "deliveryId": 2},
+            },
+        ),
         400,
         "201350000003",
     )

@@ -71,7 +71,10 @@ def test_shipment_and_property_changes_send_events(
     shipment_id = portal.state.orders[101]["shipments"][0]["id"]
     http.post(
         portal.webhook_url + "sale.shipment.update",
-        json={"id": shipment_id, "fields": {"statusId": "DD"}},
+        json={
+            "id": shipment_id,
+            "fields": {"statusId": "DD", "allowDelivery": "N", "deducted": "N", "deliveryId": 2},
+        },
     )
     portal.flush_events()
     assert parse_php_form(receiver.requests[-1].body.decode())["data"]["FIELDS"]["ID"] == "101"

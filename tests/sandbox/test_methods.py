@@ -116,8 +116,11 @@ def test_order_update_bumps_date_update_for_polling(rest: Rest, portal: SandboxP
 @BOTH
 def test_shipment_update(rest: Rest, portal: SandboxPortal, form: bool) -> None:
     shipment_id = portal.state.orders[120]["shipments"][0]["id"]
+    required = {"allowDelivery": "Y", "deducted": "N", "deliveryId": 2}
     answer = rest(
-        "sale.shipment.update", {"id": shipment_id, "fields": {"statusId": "DF"}}, form=form
+        "sale.shipment.update",
+        {"id": shipment_id, "fields": {"statusId": "DF", **required}},
+        form=form,
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["result"]["shipment"]["statusId"] == "DF"
@@ -154,12 +157,13 @@ def test_bindings(rest: Rest, portal: SandboxPortal, form: bool) -> None:
     assert added.json()["result"] == {
         "dealOrder": {"orderId": free, "ownerId": 7, "ownerTypeId": 2}
     }
-    # A second owner replaces the first: one link per order.
-    rest("crm.orderentity.add", {"fields": dict(fields, ownerId=8)}, form=form)
+    # One link per order: a second owner is refused with the duplicate error.
+    second = rest("crm.orderentity.add", {"fields": dict(fields, ownerId=8)}, form=form)
+    assert str(second.json()["error"]) == "201650000001"
     listed = rest("crm.orderentity.list", {"filter": {"orderId": free}}, form=form).json()
-    assert listed["result"]["orderEntity"] == [{"orderId": free, "ownerId": 8, "ownerTypeId": 2}]
+    assert listed["result"]["orderEntity"] == [{"orderId": free, "ownerId": 7, "ownerTypeId": 2}]
     assert listed["total"] == 1
-    gone = rest("crm.orderentity.deleteByFilter", {"fields": dict(fields, ownerId=8)}, form=form)
+    gone = rest("crm.orderentity.deleteByFilter", {"fields": fields}, form=form)
     assert gone.json()["result"] is True
     assert free not in portal.state.bindings
     everything = rest("crm.orderentity.list", {"start": -1}).json()
