@@ -1,0 +1,158 @@
+"""Screenshots of the real window for the README, taken from a live demo console.
+
+Run under a real display (Xvfb) so fonts and styles are those an operator sees::
+
+    Xvfb :60 -screen 0 1600x1000x24 &
+    DISPLAY=:60 QT_QPA_PLATFORM=xcb uv run python -m tests.ui.screenshot_window \
+        --out resources/screenshots [--dark]
+
+It starts the demo (sandbox portal, listener, store), makes the shop do one of each thing
+plus a few status changes of order 300, and saves the main window, a query, the diff of
+two saves of order 300, the order timeline and a rejected event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("B24_CONSOLE_CONFIG_DIR", tempfile.mkdtemp(prefix="b24-shots-"))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from console.core.settings import Settings  # noqa: E402
+from console.demo import DEMO_ACTS, DemoSession  # noqa: E402
+from console.store.model import EventFilter, EventSource, Verification  # noqa: E402
+from console.ui.context import ConsoleContext  # noqa: E402
+from console.ui.theme import apply_theme  # noqa: E402
+from console.ui.views.main_window import MainWindow, default_factories  # noqa: E402
+
+ORDER = "300"
+
+
+def run_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout
+
+    def check() -> None:
+        if condition() or time.monotonic() > deadline:
+            loop.quit()
+
+    poll = QTimer()
+    poll.timeout.connect(check)
+    poll.start(50)
+    loop.exec()
+    poll.stop()
+
+
+def settle(seconds: float = 0.6) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    settle()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path, flush=True)
+
+
+def select_event(window: MainWindow, event_id: int) -> None:
+    run_until(lambda: window.feed_model.row_of(event_id) is not None)
+    row = window.feed_model.row_of(event_id)
+    assert row is not None, event_id
+    window.feed.selectRow(row)
+    settle(1.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--dark", action="store_true", help="only the main window, dark")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    app = QApplication([])
+    apply_theme(app, dark=args.dark)
+    context = ConsoleContext(Settings())
+    window = MainWindow(context, factories=default_factories())
+    window.resize(1500, 880)
+    window.show()
+    window.install_inspector()
+    demo = DemoSession(activity_seconds=None, seed=7).start()
+    context.attach(demo)
+    store = demo.store
+    try:
+        with demo.client() as client:
+            for kind in DEMO_ACTS:
+                demo.act(kind, client)
+            for status in ("P", "S", "F"):
+                client.orders.set_status(int(ORDER), status)
+                # A later second: saves in the same second with the same ts are duplicates.
+                time.sleep(1.1)
+            for _ in range(12):
+                demo.act_once(client)
+        order_saves = EventFilter(
+            sources=frozenset({EventSource.BITRIX}),
+            verification=frozenset({Verification.VERIFIED}),
+            order_id=ORDER,
+        )
+        run_until(lambda: len(store.query(order_saves, limit=10)) >= 3)
+        saves = store.query(order_saves, limit=10)
+        run_until(lambda: window.feed_model.row_of(saves[0].id) is not None)
+        settle(2.5)  # the sidebar's counts and the status bar catch up
+
+        select_event(window, saves[0].id)
+        suffix = "-dark" if args.dark else ""
+        save(window, args.out, f"main-window{suffix}")
+        if args.dark:
+            return
+
+        window.inspector.tabs.setCurrentWidget(window.inspector.entity_tab)  # type: ignore[union-attr]
+        window.inspector.entity_tab.fetch()  # type: ignore[union-attr]
+        settle(2.0)
+        save(window, args.out, "entity")
+        window.inspector.tabs.setCurrentIndex(0)  # type: ignore[union-attr]
+
+        rejected = store.query(
+            EventFilter(verification=frozenset({Verification.REJECTED})), limit=1
+        )
+        if rejected:
+            select_event(window, rejected[0].id)
+            save(window, args.out, "rejected")
+
+        window.query_bar.edit.setFocus()
+        QTest.keyClicks(window.query_bar.edit, f"order:{ORDER} source:bitrix,catch-up")
+        settle(0.5)
+        run_until(lambda: window.feed_model.rowCount() > 0 and not window.feed_model.loading)
+        select_event(window, saves[0].id)
+        save(window, args.out, "query")
+
+        diff = default_factories().diff(context, saves[1].id, saves[0].id, window)
+        diff.resize(1100, 700)
+        diff.show()
+        settle(1.5)
+        save(diff, args.out, "diff")
+        diff.close()
+
+        timeline = default_factories().timeline(context, "demo", ORDER, window)
+        timeline.resize(1100, 520)
+        timeline.show()
+        settle(1.5)
+        save(timeline, args.out, "timeline")
+        timeline.close()
+    finally:
+        window.detach()
+        context.jobs.shutdown()
+        demo.stop()
+
+
+if __name__ == "__main__":
+    main()
