@@ -138,14 +138,14 @@ class OrderResolver:
 
     def _queue(self, event: StoredEvent, *, delay: float) -> None:
         assert event.profile is not None and event.entity_id is not None
+        self._queue_task(event.id, event.profile, event.entity_id, delay=delay)
+
+    def _queue_task(self, event_id: int, profile: str, value_id: str, *, delay: float) -> None:
         with self._cond:
-            if self._stopping or event.id in self._queued:
+            if self._stopping or event_id in self._queued:
                 return
-            self._queued.add(event.id)
-            heapq.heappush(
-                self._tasks,
-                _Task(self._clock() + delay, event.id, event.profile, event.entity_id),
-            )
+            self._queued.add(event_id)
+            heapq.heappush(self._tasks, _Task(self._clock() + delay, event_id, profile, value_id))
             self._cond.notify()
 
     def _start_pass(self) -> None:
@@ -156,10 +156,12 @@ class OrderResolver:
         before: int | None = None
         seen = 0
         while seen < START_PASS_LIMIT and not self._stopping:
-            page = self._store.query(flt, limit=500, before_id=before)
-            for event in page:
-                if needs_order(event):
-                    self._queue(event, delay=0.0)
+            # Plain feed rows: building full events here would hold the interpreter lock
+            # for long stretches while the window paints and the listener takes events.
+            page = self._store.query_rows(flt, limit=500, before_id=before)
+            for row in page:
+                if row.order_id is None and row.profile is not None and row.entity_id:
+                    self._queue_task(row.id, row.profile, row.entity_id, delay=0.0)
             seen += len(page)
             if len(page) < 500:
                 return

@@ -22,16 +22,16 @@ from pathlib import Path
 
 os.environ.setdefault("B24_CONSOLE_CONFIG_DIR", tempfile.mkdtemp(prefix="b24-shots-"))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
-from console.core.settings import Settings  # noqa: E402
-from console.demo import DEMO_ACTS, DemoSession  # noqa: E402
-from console.store.model import EventFilter, EventSource, Verification  # noqa: E402
-from console.ui.context import ConsoleContext  # noqa: E402
-from console.ui.theme import apply_theme  # noqa: E402
-from console.ui.views.main_window import MainWindow, default_factories  # noqa: E402
+from console.core.settings import Settings
+from console.demo import DEMO_ACTS, DemoSession
+from console.store.model import EventFilter, EventSource, Verification
+from console.ui.context import ConsoleContext
+from console.ui.theme import apply_theme
+from console.ui.views.main_window import MainWindow, default_factories
 
 ORDER = "300"
 

@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
             return
         store = console.store
         self._bridge = StoreEventBridge(store, self)
-        self._bridge.event_committed.connect(self._event_committed)
+        self._bridge.events_committed.connect(self._events_committed)
         self.feed_model.set_store(store)
         profiles = console.profile_names()
         self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
@@ -453,21 +453,24 @@ class MainWindow(QMainWindow):
             self._bridge.detach()
             self._bridge = None
 
-    def _event_committed(self, event: StoredEvent) -> None:
-        self.feed_model.add_live(event)
-        self.status.add_live(event)
+    def _events_committed(self, events: list[StoredEvent]) -> None:
+        notify = getattr(self.tray, "notify", None) if self.tray is not None else None
+        new_names = False
+        for event in events:
+            self.feed_model.add_live(event)
+            self.status.add_live(event)
+            if event.event not in self._seen_events:
+                self._seen_events.add(event.event)
+                new_names = True
+            if notify is not None:
+                notify(event)
         self.sidebar.note_event()
-        if event.event not in self._seen_events:
-            self._seen_events.add(event.event)
+        if new_names:
             console = self.context.console
             self.query_bar.set_known_values(
                 profiles=console.profile_names() if console is not None else [],
                 events=sorted(self._seen_events),
             )
-        if self.tray is not None:
-            notify = getattr(self.tray, "notify", None)
-            if notify is not None:
-                notify(event)
 
     def show_start_error(self, text: str) -> None:
         """The console did not start: say why and what to do, above the feed and in red below."""
