@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import enum
 import importlib
+import io
 import json
 import logging
 import os
@@ -45,6 +46,8 @@ COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values())
 
 class ExitCode(enum.IntEnum):
     OK = 0
+    # A bug (an exception no one translated), or standard output closed early.
+    INTERNAL = 1
     USAGE = 2
     PORTAL_REFUSED = 3
     NETWORK = 4
@@ -81,14 +84,42 @@ def exit_code_for(error: BaseException) -> tuple[ExitCode, str]:
     raise error
 
 
+def wants_json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """``data`` as JSON that is safe to print: no character in it drives a terminal."""
+    from console.core.sanitize import json_printable
+
+    return json_printable(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
+
+
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) -> None:
-    """Print ``data`` as JSON under ``--json``, else the human-readable text."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Print ``data`` as JSON under ``--json``, else the human-readable text.
+
+    Human text goes through :func:`~console.core.sanitize.printable`: it is made of portal
+    and event data, and escape sequences in them must not reach the terminal.
+    """
+    if wants_json(args):
+        print(json_text(data), flush=True)
     else:
+        from console.core.sanitize import printable
+
         text = human() if callable(human) else human
         if text:
-            print(text)
+            print(printable(text), flush=True)
+
+
+def emit_line(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
+    """One line of a running command's output (an event, a report): JSON Lines under
+    ``--json``, else ``human`` made printable on one line."""
+    if wants_json(args):
+        print(json_text(data, indent=None), flush=True)
+    else:
+        from console.core.sanitize import printable
+
+        print(printable(human, one_line=True), flush=True)
 
 
 class ForegroundRun:
@@ -176,6 +207,12 @@ def build_parser(
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log progress, not only warnings"
     )
+    parser.add_argument(
+        "--json",
+        dest="top_json",
+        action="store_true",
+        help='print JSON (and errors as {"error": ..., "code": N}), as COMMAND --json does',
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_line) in COMMANDS.items():
         if module in loaded:
@@ -185,7 +222,27 @@ def build_parser(
     for module in COMMAND_MODULES:
         if module in loaded:
             importlib.import_module(f"console.cli.{module}").register(subparsers)
+    for command in command_parsers(parser):
+        _accept_json(command)
     return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser that runs a command (``events list``, ``listen``, ...) under ``parser``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                children = list(command_parsers(sub))
+                if children:
+                    yield from children
+                elif sub.get_default("handler") is not None:
+                    yield sub
+
+
+def _accept_json(parser: argparse.ArgumentParser) -> None:
+    """``--json`` on every command: the README promises it, and errors honour it too."""
+    if "--json" not in parser._option_string_actions:
+        parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _modules_for(argv: list[str]) -> list[str] | None:
@@ -204,12 +261,75 @@ def _modules_for(argv: list[str]) -> list[str] | None:
     return [COMMANDS[args.command][0]]
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str], json_errors: bool) -> Any:
+    """``parser.parse_args(argv)``; under ``--json`` a usage error is a JSON error too.
+
+    Returns the namespace, or the exit code when argparse stopped (``--help``, an error).
+    """
+    if not json_errors:
+        try:
+            return parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            return parser.parse_args(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+        text = captured.getvalue()
+        if code == ExitCode.USAGE:
+            # argparse ends with "PROG: error: MESSAGE"; the usage lines before it are noise.
+            message = text.strip().rpartition("error: ")[2] or text.strip()
+            report_error(True, ExitCode.USAGE, message)
+        else:
+            sys.stderr.write(text)
+        return code
+
+
+def report_error(as_json: bool, code: int, message: str) -> None:
+    """The one line a failed command prints: ``{"error", "code"}`` on stdout under
+    ``--json``, else ``b24-console: MESSAGE`` on stderr."""
+    if as_json:
+        print(json_text({"error": message, "code": int(code)}, indent=None), flush=True)
+    else:
+        from console.core.sanitize import printable
+
+        print(f"b24-console: {printable(message, one_line=True)}", file=sys.stderr, flush=True)
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (``b24-console events export | head``).
+
+    Point stdout at /dev/null so the flush at interpreter exit does not fail again, and
+    leave quietly: whoever closed the pipe has what they wanted.
+    """
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return ExitCode.INTERNAL
+
+
 def run(argv: list[str]) -> int:
     try:
-        parser = build_parser(_modules_for(argv))
-        args = parser.parse_args(argv)
+        return _run(argv)
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _run(argv: list[str]) -> int:
+    json_errors = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+    try:
+        parser = build_parser(_modules_for(argv))  # "--help" alone stops here
     except SystemExit as exc:
         return int(exc.code or 0)
+    parsed = _parse(parser, argv, json_errors)
+    if isinstance(parsed, int):
+        return parsed
+    args: argparse.Namespace = parsed
+    if getattr(args, "top_json", False):
+        args.json = True  # "b24-console --json events list" as "events list --json"
     # Every log line goes through the redaction filter before it reaches the terminal.
     configure_logging(logging.INFO if args.verbose else logging.WARNING)
     if args.top_data_dir is not None and getattr(args, "data_dir", "absent") is None:
@@ -217,10 +337,11 @@ def run(argv: list[str]) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         if args.headless and not args.demo:
-            print(
-                "b24-console: --headless goes with --demo; to receive events without a "
-                "window, run `b24-console listen`",
-                file=sys.stderr,
+            report_error(
+                wants_json(args),
+                ExitCode.USAGE,
+                "--headless goes with --demo; to receive events without a window, run "
+                "`b24-console listen`",
             )
             return ExitCode.USAGE
         handler = _run_headless_demo if args.demo and args.headless else _open_window
@@ -228,10 +349,24 @@ def run(argv: list[str]) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return ExitCode.OK
-    except Exception as exc:  # one place turns every typed failure into a line and a code
-        code, message = exit_code_for(exc)
-        print(f"b24-console: {message}", file=sys.stderr)
+    except BrokenPipeError:
+        raise
+    except Exception as exc:  # one place turns every failure into a line and a code
+        code, message = _translated(exc, verbose=args.verbose)
+        report_error(wants_json(args), code, message)
         return code
+
+
+def _translated(error: Exception, *, verbose: bool) -> tuple[ExitCode, str]:
+    """The exit code and line for ``error``; an untranslated one is a bug in this program."""
+    with contextlib.suppress(Exception):  # anything not typed is reported the same way
+        return exit_code_for(error)
+    if verbose:
+        logging.getLogger("console.cli").error("internal error", exc_info=error)
+        hint = "the traceback is above"
+    else:
+        hint = "re-run with -v for the details"
+    return ExitCode.INTERNAL, f"internal error: {type(error).__name__}: {error} ({hint})"
 
 
 def _run_headless_demo(args: argparse.Namespace) -> int:

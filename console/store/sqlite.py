@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TextIO, TypeVar
 
+from console.core.private_files import create_private_file, make_private_dir, make_private_file
 from console.store.export import write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
@@ -34,6 +35,7 @@ from console.store.model import (
     FeedRow,
     RetentionPolicy,
     StoredEvent,
+    StoreNotFound,
 )
 from console.store.model import (
     # Re-exported: code written before the class moved to the interface imports it here.
@@ -133,9 +135,17 @@ class SqliteEventStore:
         retention: RetentionPolicy | None = None,
         retention_interval: float = RETENTION_INTERVAL_SECONDS,
         max_group: int = MAX_GROUP,
+        create: bool = True,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.is_file():
+            if not create:
+                # A mistyped --data-dir must not leave a directory and an empty store.
+                raise StoreNotFound(self.path)
+            make_private_dir(self.path.parent)
+        # SQLite gives the -wal and -shm files the mode of the database file, so making
+        # the file private first keeps all three private.
+        create_private_file(self.path)
         self._max_group = max_group
         # Written only by the writer thread; read by benchmarks and diagnostics.
         self._transactions = 0
@@ -146,6 +156,9 @@ class SqliteEventStore:
         except BaseException:
             write_conn.close()
             raise
+        # A store made by an older console may have been created with the umask's mode.
+        for suffix in ("-wal", "-shm"):
+            make_private_file(self.path.with_name(self.path.name + suffix))
         self._write_conn = write_conn
         self._queue: queue.SimpleQueue[_Append | _Job[Any] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
