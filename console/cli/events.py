@@ -218,6 +218,12 @@ def _safe(text: str) -> str:
     return printable(text)
 
 
+def _one_line(value: object) -> str:
+    """A stored value inside a line: escapes for line breaks too, so a field cannot
+    print a line that looks like another event's."""
+    return printable(value, one_line=True)
+
+
 def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
@@ -226,8 +232,9 @@ def _local(moment: datetime) -> str:
 _SUMMARY_FIELDS = tuple(column.name for column in LISTED_COLUMNS)
 
 
-def _summary(event: StoredEvent) -> dict[str, Any]:
-    """The fields ``events list --json`` prints, as the export writes them."""
+def summary_json(event: StoredEvent) -> dict[str, Any]:
+    """The fields ``events list --json`` (and ``listen --json``) print, as the export
+    writes them."""
     full = event_to_json(event)
     return {name: full[name] for name in _SUMMARY_FIELDS}
 
@@ -236,7 +243,7 @@ def _line(event: StoredEvent) -> str:
     marks = ("*" if event.pinned else " ") + (
         f" dup of #{event.duplicate_of}" if event.duplicate_of is not None else ""
     )
-    return _safe(
+    return _one_line(
         f"{_local(event.received_at)}  #{event.id:<6} {event.source.value:<8} "
         f"{event.event:<28} entity={event.entity_id or '-':<10} order={event.order_id or '-':<10} "
         f"{event.verification.value:<9}{marks}"
@@ -265,7 +272,7 @@ def _list(args: argparse.Namespace) -> int:
         events = store.query(flt, limit=args.limit)
         emit(
             args,
-            [_summary(event) for event in events],
+            [summary_json(event) for event in events],
             lambda: "\n".join(_line(event) for event in events) or "no events",
         )
         return ExitCode.OK
@@ -293,11 +300,12 @@ _SHOWN_FIELDS = tuple(column.name for column in EVENT_COLUMNS if column.exported
 def _describe(event: StoredEvent, *, raw: bool) -> str:
     lines = [f"event #{event.id}"]
     data = event_to_json(event)
+    one = _one_line
     for key in _SHOWN_FIELDS:
-        lines.append(f"  {key + ':':<21}{data[key] if data[key] is not None else '-'}")
+        lines.append(f"  {key + ':':<21}{one(data[key]) if data[key] is not None else '-'}")
     lines.append(f"  {'received (local):':<21}{_local(event.received_at)}")
     lines.append("headers:")
-    lines.extend(f"  {name}: {value}" for name, value in event.headers)
+    lines.extend(f"  {one(name)}: {one(value)}" for name, value in event.headers)
     lines.append("payload:")
     lines.append(json.dumps(event.payload, ensure_ascii=False, indent=2))
     if raw:

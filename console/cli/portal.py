@@ -19,6 +19,7 @@ from console.bitrix.models import LanguageId, OwnerType
 from console.bitrix.orders import validate_id
 from console.bitrix.statuses import StatusFields, StatusUpdate, validate_status_id
 from console.cli.app import CliError, ExitCode, emit
+from console.core.sanitize import printable
 
 # --- argument types ------------------------------------------------------------------
 
@@ -87,20 +88,26 @@ def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True)
 
 
+def _cell(value: object) -> str:
+    """A portal value inside a line: no control character, and no line break that would
+    start a line of its own (customer fields and codes are typed by anyone)."""
+    return printable(value, one_line=True)
+
+
 # --- status --------------------------------------------------------------------------
 
 
 def _status_line(data: dict[str, Any], name: str | None = None) -> str:
     cells = [
-        str(data.get("id", "")).ljust(3),
-        str(data.get("type", "")),
-        str(data.get("sort", "")).rjust(5),
-        f"notify={data.get('notify') or '-'}",
-        str(data.get("color") or "-").ljust(7),
-        f"xmlId={data.get('xmlId') or '-'}",
+        _cell(data.get("id", "")).ljust(3),
+        _cell(data.get("type", "")),
+        _cell(data.get("sort", "")).rjust(5),
+        f"notify={_cell(data.get('notify') or '-')}",
+        _cell(data.get("color") or "-").ljust(7),
+        f"xmlId={_cell(data.get('xmlId') or '-')}",
     ]
     if name is not None:
-        cells.append(name)
+        cells.append(_cell(name))
     return "  ".join(cells)
 
 
@@ -151,17 +158,18 @@ def status_update(args: argparse.Namespace) -> int:
 
 
 def _order_text(data: dict[str, Any]) -> str:
+    c = _cell
     lines = [
-        f"order {data['id']} (#{data.get('accountNumber') or data['id']})",
-        f"  status:   {data.get('statusId') or '-'}",
-        f"  updated:  {data.get('dateUpdate') or '-'}",
-        f"  total:    {data.get('price') or '-'} {data.get('currency') or ''}".rstrip(),
+        f"order {c(data['id'])} (#{c(data.get('accountNumber') or data['id'])})",
+        f"  status:   {c(data.get('statusId') or '-')}",
+        f"  updated:  {c(data.get('dateUpdate') or '-')}",
+        f"  total:    {c(data.get('price') or '-')} {c(data.get('currency') or '')}".rstrip(),
     ]
     for shipment in data.get("shipments") or []:
-        lines.append(f"  shipment {shipment['id']}: {shipment.get('statusId') or '-'}")
+        lines.append(f"  shipment {c(shipment['id'])}: {c(shipment.get('statusId') or '-')}")
     for value in data.get("propertyValues") or []:
         label = value.get("code") or value.get("name") or value.get("id")
-        lines.append(f"  {label}: {value.get('value')}")
+        lines.append(f"  {c(label)}: {c(value.get('value'))}")
     return "\n".join(lines)
 
 
@@ -187,11 +195,11 @@ def order_set_status(args: argparse.Namespace) -> int:
                 )
             shipment = client.shipments.set_status(args.shipment, args.status)
             data = _dump(shipment)
-            human = f"shipment {shipment.id} of order {args.id}: status {shipment.status_id}"
+            human = f"shipment {shipment.id} of order {args.id}: status {_cell(shipment.status_id)}"
         else:
             order = client.orders.set_status(args.id, args.status)
             data = _dump(order)
-            human = f"order {order.id}: status {order.status_id}"
+            human = f"order {order.id}: status {_cell(order.status_id)}"
     emit(args, data, human)
     return ExitCode.OK
 
@@ -210,7 +218,7 @@ def _owner(args: argparse.Namespace) -> tuple[OwnerType, int]:
 
 def _binding_line(data: dict[str, Any]) -> str:
     kind = {2: "deal", 5: "invoice", 31: "smart invoice"}.get(data["ownerTypeId"], "type")
-    return (
+    return _cell(
         f"order {data['orderId']} -> {kind} {data['ownerId']} (ownerTypeId {data['ownerTypeId']})"
     )
 

@@ -29,6 +29,7 @@ from console.core.profiles import (
     ProfileRepository,
     WebhookPortalMismatch,
 )
+from console.core.sanitize import printable
 
 # Names of environment variables, not secrets.
 ENV_WEBHOOK_URL = "B24_WEBHOOK_URL"
@@ -296,6 +297,10 @@ def _test(args: argparse.Namespace) -> int:
     with client_for_profile(repo, args.name) as client:
         result: dict[str, Any] = client.test_connection()
     lines = [f"profile {args.name}: connection OK"]
-    lines += [f"{key}: {value}" for key, value in result.items()]
+    # The values come from the portal: one line each, whatever they contain.
+    lines += [
+        f"{printable(key, one_line=True)}: {printable(value, one_line=True)}"
+        for key, value in result.items()
+    ]
     emit(args, result, "\n".join(lines))
     return ExitCode.OK
