@@ -41,7 +41,7 @@ def test_an_existing_store_is_made_private(tmp_path: Path) -> None:
     path = tmp_path / "events.sqlite3"
     os.chmod(tmp_path, 0o755)  # noqa: S103 (a shared directory the operator chose)
     SqliteEventStore(path).close()
-    os.chmod(path, 0o644)  # noqa: S103 (as a console before this change created it)
+    os.chmod(path, 0o644)  # as a console before this change created it
     with SqliteEventStore(path) as store:
         store.append(record())
         assert mode(path) == 0o600
