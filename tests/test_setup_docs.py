@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,3 +46,25 @@ def test_uv_is_installed_without_pip_outside_a_venv() -> None:
     assert "pip install uv" not in readme.replace("pipx install uv", "")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pipx install uv" in ci and "pip install --quiet uv" not in ci
+
+
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None, reason="needs dbus-run-session")
+def test_the_test_command_opens_without_dbus_noise() -> None:
+    result = subprocess.run(
+        ["bash", str(ROOT / "tests" / "run"), "-q", "--collect-only", "-p", "no:cacheprovider",
+         str(ROOT / "tests" / "test_setup_docs.py")],
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Failed to set fd limit" not in result.stderr
+    assert "test_the_readme_installs_what_ci_installs" in result.stdout
+
+
+def test_the_test_command_passes_pytest_exit_code_on() -> None:
+    if shutil.which("dbus-run-session") is None:
+        pytest.skip("needs dbus-run-session")
+    result = subprocess.run(
+        ["bash", str(ROOT / "tests" / "run"), "-q", "-p", "no:cacheprovider", "no/such/file.py"],
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 4  # pytest: usage error (no such file)
