@@ -281,6 +281,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    _event_id(args.id)  # a bad ID is the error to report, whatever the store
+
     def work(store: EventStore) -> int:
         event = _load(store, args.id, _store_path(args))
         data = event_to_json(event)
