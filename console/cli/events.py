@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from console.cli.app import CliError, ExitCode, emit, wants_json
 from console.core.sanitize import printable
@@ -323,7 +324,10 @@ def _export(args: argparse.Namespace) -> int:
 
     def work(store: EventStore) -> int:
         if args.output is None:
-            store.export(flt, fmt, sys.stdout)
+            # On a terminal the export is read, not kept: escape what would drive it
+            # (JSON Lines are escaped already; a CSV cell holds the text as it came).
+            out = cast(TextIO, _TerminalText(sys.stdout)) if sys.stdout.isatty() else sys.stdout
+            store.export(flt, fmt, out)
             return ExitCode.OK
         written = export_to_file(store, flt, fmt, args.output)
         if wants_json(args):
@@ -333,6 +337,23 @@ def _export(args: argparse.Namespace) -> int:
         return ExitCode.OK
 
     return _with_store(args, work)
+
+
+class _TerminalText(io.TextIOBase):
+    """Writes to ``target`` with control characters escaped, line breaks kept."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._target.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
 
 
 def export_to_file(store: EventStore, flt: EventFilter, fmt: ExportFormat, path: Path) -> int:

@@ -3,7 +3,10 @@ every command prints it through the one sanitiser, errors included."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 
 from console.bitrix.limiter import forget_limiters
 from console.cli import main
+from console.core.logging import configure_logging
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.sandbox import errors as sandbox_errors
 from console.store import EventSource, SqliteEventStore
@@ -118,3 +122,32 @@ def test_events_commands_escape_stored_data(
     ):
         assert main(argv) == 0, argv
         assert_safe(capsys.readouterr().out)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_csv_export_to_a_terminal_is_escaped_but_a_piped_one_is_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SqliteEventStore(tmp_path / "events.sqlite3") as store:
+        store.append(record(entity_id=HOSTILE))
+    argv = ["events", "export", "--format", "csv", "--data-dir", str(tmp_path)]
+    assert main(argv) == 0
+    assert HOSTILE.replace("\n", "").replace("\r", "")[:5] in capsys.readouterr().out
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(argv) == 0
+    # A CSV cell may span lines (quoted); nothing in it drives the terminal.
+    assert not [char for char in RAW if char in terminal.getvalue()]
+    assert "\\x1b[2J" in terminal.getvalue()
+
+
+def test_log_lines_quoting_remote_text_are_escaped() -> None:
+    stream = io.StringIO()
+    configure_logging(logging.WARNING, stream=stream)
+    logging.getLogger("console.test").warning("portal said: %s", HOSTILE)
+    assert_safe(stream.getvalue())
+    assert "\\x1b[2J" in stream.getvalue()
