@@ -113,13 +113,21 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) ->
 
 def emit_line(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
     """One line of a running command's output (an event, a report): JSON Lines under
-    ``--json``, else ``human`` made printable on one line."""
-    if wants_json(args):
-        print(json_text(data, indent=None), flush=True)
-    else:
-        from console.core.sanitize import printable
+    ``--json``, else ``human`` made printable on one line.
 
-        print(printable(human, one_line=True), flush=True)
+    Called from worker threads too (store subscribers, pollers). When the reader of our
+    output has gone (``listen --json | head -3``), the command stops as on SIGTERM
+    instead of failing on every later line.
+    """
+    from console.core.sanitize import printable
+
+    text = json_text(data, indent=None) if wants_json(args) else printable(human, one_line=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _stdout_closed()
+        if hasattr(signal, "SIGTERM"):
+            signal.raise_signal(signal.SIGTERM)
 
 
 class ForegroundRun:

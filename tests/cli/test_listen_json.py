@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from console.cli import main
 from console.cli.app import ForegroundRun
 from console.core.profiles import Profile, ProfileRepository
 from console.core.settings import ListenerSettings, Settings, save_settings
+from tests.e2e.test_listen_with_portal import CLI, REPO_ROOT
 
 
 def test_listen_json_lines(
@@ -42,3 +45,28 @@ def test_listen_json_lines(
     event = objects[1]
     assert event["event"] == "ONSALEORDERSAVED\x1b[2J" and event["profile"] == "shop"
     assert "\x1b" not in "".join(lines)
+
+
+def test_listen_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
+    # `b24-console listen --json | head -1`: the next event line finds the pipe closed.
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text('{"listener": {"port": 0}}')
+    env = {**os.environ, "B24_CONSOLE_CONFIG_DIR": str(config), "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.Popen(
+        [*CLI, "listen", "--json", "--no-catch-up", "--data-dir", str(tmp_path / "data")],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        url = json.loads(proc.stdout.readline())["url"]
+        proc.stdout.close()
+        for _ in range(2):  # each one stored, and its line has nowhere to go
+            httpx.post(f"{url}/bitrix/nobody", data={"event": "ONSALEORDERSAVED"})
+        assert proc.wait(timeout=30) == 0
+        err = proc.stderr.read()
+        assert "Traceback" not in err and "BrokenPipe" not in err, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
