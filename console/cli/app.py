@@ -17,7 +17,6 @@ import contextlib
 import enum
 import importlib
 import io
-import json
 import logging
 import os
 import signal
@@ -28,7 +27,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from console.cli.output import emit, emit_line, json_text, report_error, stdout_closed, wants_json
 from console.core.logging import configure_logging
+
+# Re-exported: every command module prints through these.
+__all__ = ["CliError", "ExitCode", "emit", "emit_line", "foreground_run", "json_text", "wants_json"]
 
 # Command -> (module under console.cli that registers it, its line in the top-level help).
 # A test checks that each module registers these names with the same help.
@@ -82,52 +85,6 @@ def exit_code_for(error: BaseException) -> tuple[ExitCode, str]:
         if translated is not None:
             return translated
     raise error
-
-
-def wants_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
-
-
-def json_text(data: Any, *, indent: int | None = 2) -> str:
-    """``data`` as JSON that is safe to print: no character in it drives a terminal."""
-    from console.core.sanitize import json_printable
-
-    return json_printable(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
-
-
-def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) -> None:
-    """Print ``data`` as JSON under ``--json``, else the human-readable text.
-
-    Human text goes through :func:`~console.core.sanitize.printable`: it is made of portal
-    and event data, and escape sequences in them must not reach the terminal.
-    """
-    if wants_json(args):
-        print(json_text(data), flush=True)
-    else:
-        from console.core.sanitize import printable
-
-        text = human() if callable(human) else human
-        if text:
-            print(printable(text), flush=True)
-
-
-def emit_line(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
-    """One line of a running command's output (an event, a report): JSON Lines under
-    ``--json``, else ``human`` made printable on one line.
-
-    Called from worker threads too (store subscribers, pollers). When the reader of our
-    output has gone (``listen --json | head -3``), the command stops as on SIGTERM
-    instead of failing on every later line.
-    """
-    from console.core.sanitize import printable
-
-    text = json_text(data, indent=None) if wants_json(args) else printable(human, one_line=True)
-    try:
-        print(text, flush=True)
-    except BrokenPipeError:
-        _stdout_closed()
-        if hasattr(signal, "SIGTERM"):
-            signal.raise_signal(signal.SIGTERM)
 
 
 class ForegroundRun:
@@ -295,35 +252,12 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str], json_errors: bool) 
         return code
 
 
-def report_error(as_json: bool, code: int, message: str) -> None:
-    """The one line a failed command prints: ``{"error", "code"}`` on stdout under
-    ``--json``, else ``b24-console: MESSAGE`` on stderr."""
-    if as_json:
-        print(json_text({"error": message, "code": int(code)}, indent=None), flush=True)
-    else:
-        from console.core.sanitize import printable
-
-        print(f"b24-console: {printable(message, one_line=True)}", file=sys.stderr, flush=True)
-
-
-def _stdout_closed() -> int:
-    """The reader of our output went away (``b24-console events export | head``).
-
-    Point stdout at /dev/null so the flush at interpreter exit does not fail again, and
-    leave quietly: whoever closed the pipe has what they wanted.
-    """
-    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    return ExitCode.INTERNAL
-
-
 def run(argv: list[str]) -> int:
     try:
         return _run(argv)
     except BrokenPipeError:
-        return _stdout_closed()
+        stdout_closed()
+        return ExitCode.INTERNAL
 
 
 def _run(argv: list[str]) -> int:
