@@ -16,21 +16,19 @@ FILE_MODE = 0o600
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and missing parents) if needed; the directories created are 0700.
+    """Create ``path`` (and missing parents) if needed; ``path`` itself, when created
+    here, is 0700.
 
-    A directory that already exists keeps its mode: it may be one the operator chose
-    and shares on purpose.
+    A directory that already exists keeps its mode: it may be one the operator chose and
+    shares on purpose. Parents keep the umask's mode (``~/.local/share`` is not ours).
     """
-    missing: list[Path] = []
-    current = Path(path)
-    while not current.exists() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    Path(path).mkdir(parents=True, exist_ok=True)
-    for created in missing:
+    path = Path(path)
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    if created:
         # Another process may have created it meanwhile; making it private is still right.
         with contextlib.suppress(OSError):
-            os.chmod(created, DIR_MODE)
+            os.chmod(path, DIR_MODE)
 
 
 def make_private_file(path: Path) -> None:
