@@ -123,13 +123,14 @@ def demo_guide(data_dir: Path, *, temporary: bool, lookback_hours: float) -> lis
     )
     query = f"b24-console events list --data-dir {shlex.quote(str(data_dir))}"
     return [
-        f"Events are stored in {data_dir} ({kept}). While the demo runs, query them from "
-        f"another terminal: {query}",
+        f"Events are stored in {data_dir} ({kept}).",
+        f"Query them from another terminal while the demo runs: {query}",
         f"The first lines are catch-up events: order changes of the last {lookback_hours:g} "
-        "hours that no event reported, which the console finds by polling sale.order.list. "
-        "Then the shop's live events: one of each kind first (order status, property value, "
-        "shipment status, Horoshop order, and a forged event the listener rejects), then "
-        "one every few seconds.",
+        "hours that no event reported,",
+        "  found by polling sale.order.list. Then the shop's live events, one of each kind "
+        "first (order status,",
+        "  property value, shipment status, Horoshop order, and a forged event the listener "
+        "rejects), then one every few seconds.",
     ]
 
 
