@@ -29,7 +29,7 @@ from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.session import ListenerBindError, RunningConsole
-from console.store import EventStore, open_store
+from console.store import EventStore, EventSubscriber, open_store
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ DEMO_ACTS: dict[str, float] = {
 }
 # Seconds between the opening acts (or activity_seconds, if shorter).
 OPENING_GAP_SECONDS = 1.5
+# How far back the demo's first catch-up pass looks for changes no event reported.
+CATCH_UP_LOOKBACK = timedelta(hours=6)
 _DELIVERY_STATUSES = ("DN", "DD", "DF")
 
 
@@ -98,7 +100,10 @@ class DemoSession:
         portal_config: SandboxConfig = DEMO_PORTAL,
         listener_port: int = 0,
         seed: int | None = None,
+        subscriber: EventSubscriber | None = None,
     ) -> None:
+        # Subscribed as soon as the store opens, before the first catch-up pass can commit.
+        self._subscriber = subscriber
         self._own_dir = data_dir is None
         self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="b24-console-demo-"))
         self.activity_seconds = activity_seconds
@@ -121,6 +126,8 @@ class DemoSession:
         self._order_ids = sorted(self.portal.state.orders)
         try:
             self._store = store = open_store(self.store_path)
+            if self._subscriber is not None:
+                store.subscribe(self._subscriber)
             credentials = StaticCredentialSource(
                 bitrix={
                     DEMO_PROFILE: BitrixExpectation(
@@ -144,7 +151,7 @@ class DemoSession:
                 self.client,
                 portal_domain=self.portal.domain,
                 interval_seconds=60.0,
-                initial_lookback=timedelta(hours=6),
+                initial_lookback=CATCH_UP_LOOKBACK,
             )
             self.poller.start()
             # Property-value events name no order; the resolver asks the sandbox for it.
@@ -194,6 +201,11 @@ class DemoSession:
     @property
     def store_path(self) -> Path:
         return self.data_dir / "events.sqlite3"
+
+    @property
+    def temporary(self) -> bool:
+        """True when the store's directory is the demo's own, deleted by ``stop()``."""
+        return self._own_dir
 
     @property
     def bind_error(self) -> ListenerBindError | None:

@@ -16,7 +16,7 @@ import argparse
 import contextlib
 import enum
 import importlib
-import json
+import io
 import logging
 import os
 import signal
@@ -27,7 +27,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from console.cli.output import emit, emit_line, json_text, report_error, stdout_closed, wants_json
 from console.core.logging import configure_logging
+
+# Re-exported: every command module prints through these.
+__all__ = ["CliError", "ExitCode", "emit", "emit_line", "foreground_run", "json_text", "wants_json"]
 
 # Command -> (module under console.cli that registers it, its line in the top-level help).
 # A test checks that each module registers these names with the same help.
@@ -45,6 +49,8 @@ COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values())
 
 class ExitCode(enum.IntEnum):
     OK = 0
+    # A bug (an exception no one translated), or standard output closed early.
+    INTERNAL = 1
     USAGE = 2
     PORTAL_REFUSED = 3
     NETWORK = 4
@@ -79,16 +85,6 @@ def exit_code_for(error: BaseException) -> tuple[ExitCode, str]:
         if translated is not None:
             return translated
     raise error
-
-
-def emit(args: argparse.Namespace, data: Any, human: Callable[[], str] | str) -> None:
-    """Print ``data`` as JSON under ``--json``, else the human-readable text."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        text = human() if callable(human) else human
-        if text:
-            print(text)
 
 
 class ForegroundRun:
@@ -176,6 +172,12 @@ def build_parser(
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log progress, not only warnings"
     )
+    parser.add_argument(
+        "--json",
+        dest="top_json",
+        action="store_true",
+        help='print JSON (and errors as {"error": ..., "code": N}), as COMMAND --json does',
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_line) in COMMANDS.items():
         if module in loaded:
@@ -185,7 +187,27 @@ def build_parser(
     for module in COMMAND_MODULES:
         if module in loaded:
             importlib.import_module(f"console.cli.{module}").register(subparsers)
+    for command in command_parsers(parser):
+        _accept_json(command)
     return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser that runs a command (``events list``, ``listen``, ...) under ``parser``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                children = list(command_parsers(sub))
+                if children:
+                    yield from children
+                elif sub.get_default("handler") is not None:
+                    yield sub
+
+
+def _accept_json(parser: argparse.ArgumentParser) -> None:
+    """``--json`` on every command: the README promises it, and errors honour it too."""
+    if "--json" not in parser._option_string_actions:
+        parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _modules_for(argv: list[str]) -> list[str] | None:
@@ -204,12 +226,52 @@ def _modules_for(argv: list[str]) -> list[str] | None:
     return [COMMANDS[args.command][0]]
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str], json_errors: bool) -> Any:
+    """``parser.parse_args(argv)``; under ``--json`` a usage error is a JSON error too.
+
+    Returns the namespace, or the exit code when argparse stopped (``--help``, an error).
+    """
+    if not json_errors:
+        try:
+            return parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            return parser.parse_args(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+        text = captured.getvalue()
+        if code == ExitCode.USAGE:
+            # argparse ends with "PROG: error: MESSAGE"; the usage lines before it are noise.
+            message = text.strip().rpartition("error: ")[2] or text.strip()
+            report_error(True, ExitCode.USAGE, message)
+        else:
+            sys.stderr.write(text)
+        return code
+
+
 def run(argv: list[str]) -> int:
     try:
-        parser = build_parser(_modules_for(argv))
-        args = parser.parse_args(argv)
+        return _run(argv)
+    except BrokenPipeError:
+        stdout_closed()
+        return ExitCode.INTERNAL
+
+
+def _run(argv: list[str]) -> int:
+    json_errors = "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+    try:
+        parser = build_parser(_modules_for(argv))  # "--help" alone stops here
     except SystemExit as exc:
         return int(exc.code or 0)
+    parsed = _parse(parser, argv, json_errors)
+    if isinstance(parsed, int):
+        return parsed
+    args: argparse.Namespace = parsed
+    if getattr(args, "top_json", False):
+        args.json = True  # "b24-console --json events list" as "events list --json"
     # Every log line goes through the redaction filter before it reaches the terminal.
     configure_logging(logging.INFO if args.verbose else logging.WARNING)
     if args.top_data_dir is not None and getattr(args, "data_dir", "absent") is None:
@@ -217,10 +279,11 @@ def run(argv: list[str]) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         if args.headless and not args.demo:
-            print(
-                "b24-console: --headless goes with --demo; to receive events without a "
-                "window, run `b24-console listen`",
-                file=sys.stderr,
+            report_error(
+                wants_json(args),
+                ExitCode.USAGE,
+                "--headless goes with --demo; to receive events without a window, run "
+                "`b24-console listen`",
             )
             return ExitCode.USAGE
         handler = _run_headless_demo if args.demo and args.headless else _open_window
@@ -228,10 +291,24 @@ def run(argv: list[str]) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return ExitCode.OK
-    except Exception as exc:  # one place turns every typed failure into a line and a code
-        code, message = exit_code_for(exc)
-        print(f"b24-console: {message}", file=sys.stderr)
+    except BrokenPipeError:
+        raise
+    except Exception as exc:  # one place turns every failure into a line and a code
+        code, message = _translated(exc, verbose=args.verbose)
+        report_error(wants_json(args), code, message)
         return code
+
+
+def _translated(error: Exception, *, verbose: bool) -> tuple[ExitCode, str]:
+    """The exit code and line for ``error``; an untranslated one is a bug in this program."""
+    with contextlib.suppress(Exception):  # anything not typed is reported the same way
+        return exit_code_for(error)
+    if verbose:
+        logging.getLogger("console.cli").error("internal error", exc_info=error)
+        hint = "the traceback is above"
+    else:
+        hint = "re-run with -v for the details"
+    return ExitCode.INTERNAL, f"internal error: {type(error).__name__}: {error} ({hint})"
 
 
 def _run_headless_demo(args: argparse.Namespace) -> int:

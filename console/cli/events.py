@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
-import re
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
-from console.cli.app import CliError, ExitCode, emit
+from console.cli.app import CliError, ExitCode, emit, wants_json
+from console.core.sanitize import printable
 from console.store import (
     EventFilter,
     EventSource,
     EventStore,
     ExportFormat,
     StoredEvent,
+    StoreNotFound,
     Verification,
     open_store,
 )
 from console.store.columns import EVENT_COLUMNS, LISTED_COLUMNS
 from console.store.export import event_to_json
+from console.store.querylang import parse_moment, parse_span
 
 STORE_FILE = "events.sqlite3"
-_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-# C0/C1 control characters except newline and tab: a payload must not drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# SQLite integers are signed 64-bit: a larger id or limit cannot even be asked for.
+MAX_SQLITE_INT = 2**63 - 1
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -57,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     commands = events.add_subparsers(dest="events_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", parents=[common, filters], help="newest events first")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=_limit, default=50, metavar="N")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
 
@@ -69,7 +73,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     export = commands.add_parser("export", parents=[common, filters], help="JSON Lines or CSV")
     export.add_argument("--format", required=True, choices=[fmt.value for fmt in ExportFormat])
-    export.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    export.add_argument(
+        "--out",
+        "--output",
+        dest="output",
+        type=Path,
+        metavar="FILE",
+        help="write FILE whole or not at all (default: stream to standard output)",
+    )
     export.set_defaults(handler=_export)
 
     for name, pinned in (("pin", True), ("unpin", False)):
@@ -77,10 +88,27 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             name, parents=[common], help=f"{name} an event (pinned events are never purged)"
         )
         pin.add_argument("id", metavar="ID")
+        pin.add_argument("--json", action="store_true")
         pin.set_defaults(handler=_pin, pinned=pinned)
 
-    purge = commands.add_parser("purge", parents=[common], help="delete old unpinned events")
-    purge.add_argument("--older-than", required=True, metavar="DAYS")
+    purge = commands.add_parser(
+        "purge",
+        parents=[common],
+        help="delete old unpinned events",
+        description="Delete unpinned events received longer ago than --older-than. Says how "
+        "many first and asks; without a terminal to ask on it needs --yes.",
+    )
+    purge.add_argument(
+        "--older-than",
+        required=True,
+        metavar="SPAN",
+        help="a span back from now as --since takes it (30m, 2h, 1d, 1w); a bare number is days",
+    )
+    purge.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    purge.add_argument(
+        "--dry-run", action="store_true", help="only say how many events would be deleted"
+    )
+    purge.add_argument("--json", action="store_true")
     purge.set_defaults(handler=_purge)
 
     replay = commands.add_parser(
@@ -121,30 +149,39 @@ def _store_path(args: argparse.Namespace) -> Path:
     return load_settings().resolved_store_path()
 
 
-def _open(args: argparse.Namespace) -> EventStore:
+def _open(args: argparse.Namespace, *, create: bool = False) -> EventStore:
+    """The store of ``--data-dir`` (or the settings). Only a command that records events
+    may ``create`` it: reading a mistyped directory must not leave an empty store there."""
     path = _store_path(args)
     try:
-        return open_store(path)
+        return open_store(path, create=create)
+    except StoreNotFound:
+        raise CliError(
+            f"no event store at {path}: check --data-dir (`b24-console listen` creates "
+            "the store when it first runs)"
+        ) from None
     except Exception as exc:  # sqlite3 errors, a newer schema, an unwritable directory
         raise CliError(f"cannot open the event store {path}: {exc}") from None
 
 
-def parse_time(value: str, option: str, *, now: datetime | None = None) -> datetime:
-    """An ISO time (naive means local time) or a span back from now such as ``2h``."""
-    match = _RELATIVE.match(value)
-    if match:
-        amount, unit = match.groups()
-        try:
-            return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: float(amount)})
-        except OverflowError:
-            raise CliError(f"{option}: {value} reaches back before the year 1") from None
+def _limit(text: str) -> int:
+    """``--limit``: a whole number from 1 to what SQLite can count."""
     try:
-        moment = datetime.fromisoformat(value.strip())
+        value = int(text)
     except ValueError:
-        raise CliError(f"{option}: expected an ISO time or a span like 30m, 2h, 1d") from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # the operator typed their own wall-clock time
-    return moment.astimezone(UTC)
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_SQLITE_INT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SQLITE_INT}")
+    return value
+
+
+def parse_time(value: str, option: str, *, now: datetime | None = None) -> datetime:
+    """An ISO time (naive means local time) or a span back from now such as ``2h``,
+    read as the query bar reads them."""
+    moment = parse_moment(value, now or datetime.now(UTC))
+    if isinstance(moment, str):
+        raise CliError(f"{option}: expected {moment}")
+    return moment
 
 
 def _filter(args: argparse.Namespace) -> EventFilter:
@@ -170,6 +207,8 @@ def _event_id(value: str) -> int:
         raise CliError(f"ID: expected an event number, got {value!r}") from None
     if event_id <= 0:
         raise CliError("ID: event numbers start at 1")
+    if event_id > MAX_SQLITE_INT:
+        raise CliError(f"ID: no event number is that large (the largest is {MAX_SQLITE_INT})")
     return event_id
 
 
@@ -182,7 +221,13 @@ def _load(store: EventStore, value: str, path: Path) -> StoredEvent:
 
 
 def _safe(text: str) -> str:
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return printable(text)
+
+
+def _one_line(value: object) -> str:
+    """A stored value inside a line: escapes for line breaks too, so a field cannot
+    print a line that looks like another event's."""
+    return printable(value, one_line=True)
 
 
 def _local(moment: datetime) -> str:
@@ -193,8 +238,9 @@ def _local(moment: datetime) -> str:
 _SUMMARY_FIELDS = tuple(column.name for column in LISTED_COLUMNS)
 
 
-def _summary(event: StoredEvent) -> dict[str, Any]:
-    """The fields ``events list --json`` prints, as the export writes them."""
+def summary_json(event: StoredEvent) -> dict[str, Any]:
+    """The fields ``events list --json`` (and ``listen --json``) print, as the export
+    writes them."""
     full = event_to_json(event)
     return {name: full[name] for name in _SUMMARY_FIELDS}
 
@@ -203,15 +249,17 @@ def _line(event: StoredEvent) -> str:
     marks = ("*" if event.pinned else " ") + (
         f" dup of #{event.duplicate_of}" if event.duplicate_of is not None else ""
     )
-    return _safe(
+    return _one_line(
         f"{_local(event.received_at)}  #{event.id:<6} {event.source.value:<8} "
         f"{event.event:<28} entity={event.entity_id or '-':<10} order={event.order_id or '-':<10} "
         f"{event.verification.value:<9}{marks}"
     ).rstrip()
 
 
-def _with_store(args: argparse.Namespace, work: Callable[[EventStore], int]) -> int:
-    store = _open(args)
+def _with_store(
+    args: argparse.Namespace, work: Callable[[EventStore], int], *, create: bool = False
+) -> int:
+    store = _open(args, create=create)
     try:
         return work(store)
     finally:
@@ -230,7 +278,7 @@ def _list(args: argparse.Namespace) -> int:
         events = store.query(flt, limit=args.limit)
         emit(
             args,
-            [_summary(event) for event in events],
+            [summary_json(event) for event in events],
             lambda: "\n".join(_line(event) for event in events) or "no events",
         )
         return ExitCode.OK
@@ -239,6 +287,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    _event_id(args.id)  # a bad ID is the error to report, whatever the store
+
     def work(store: EventStore) -> int:
         event = _load(store, args.id, _store_path(args))
         data = event_to_json(event)
@@ -258,11 +308,12 @@ _SHOWN_FIELDS = tuple(column.name for column in EVENT_COLUMNS if column.exported
 def _describe(event: StoredEvent, *, raw: bool) -> str:
     lines = [f"event #{event.id}"]
     data = event_to_json(event)
+    one = _one_line
     for key in _SHOWN_FIELDS:
-        lines.append(f"  {key + ':':<21}{data[key] if data[key] is not None else '-'}")
+        lines.append(f"  {key + ':':<21}{one(data[key]) if data[key] is not None else '-'}")
     lines.append(f"  {'received (local):':<21}{_local(event.received_at)}")
     lines.append("headers:")
-    lines.extend(f"  {name}: {value}" for name, value in event.headers)
+    lines.extend(f"  {one(name)}: {one(value)}" for name, value in event.headers)
     lines.append("payload:")
     lines.append(json.dumps(event.payload, ensure_ascii=False, indent=2))
     if raw:
@@ -278,18 +329,66 @@ def _export(args: argparse.Namespace) -> int:
 
     def work(store: EventStore) -> int:
         if args.output is None:
-            written = store.export(flt, fmt, sys.stdout)
+            # On a terminal the export is read, not kept: escape what would drive it
+            # (JSON Lines are escaped already; a CSV cell holds the text as it came).
+            out = cast(TextIO, _TerminalText(sys.stdout)) if sys.stdout.isatty() else sys.stdout
+            store.export(flt, fmt, out)
+            return ExitCode.OK
+        written = export_to_file(store, flt, fmt, args.output)
+        if wants_json(args):
+            emit(args, {"exported": written, "file": str(args.output)}, "")
         else:
-            try:
-                # newline="": the CSV writer ends lines itself.
-                with open(args.output, "w", encoding="utf-8", newline="") as out:
-                    written = store.export(flt, fmt, out)
-            except OSError as exc:
-                raise CliError(f"--output: {exc.strerror or exc}") from None
-            print(f"exported {written} events to {args.output}", file=sys.stderr)
+            print(f"exported {written} events to {printable(args.output)}", file=sys.stderr)
         return ExitCode.OK
 
     return _with_store(args, work)
+
+
+class _TerminalText(io.TextIOBase):
+    """Writes to ``target`` with control characters escaped, line breaks kept."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._target.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+
+def export_to_file(store: EventStore, flt: EventFilter, fmt: ExportFormat, path: Path) -> int:
+    """Export into ``path`` whole or not at all; returns how many events were written.
+
+    The events go to a hidden temporary file next to ``path`` that is renamed over it only
+    once everything is written and flushed: an export that fails or is killed never leaves
+    a file that looks complete.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise CliError(f"--out: {path} is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    except OSError as exc:
+        raise CliError(f"--out: {path}: {exc.strerror or exc}") from None
+    try:
+        # newline="": the CSV writer ends lines itself.
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            written = store.export(flt, fmt, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise CliError(f"--out: {path}: {exc.strerror or exc}") from None
+        raise
+    return written
 
 
 def _pin(args: argparse.Namespace) -> int:
@@ -298,27 +397,82 @@ def _pin(args: argparse.Namespace) -> int:
     def work(store: EventStore) -> int:
         if not store.set_pinned(event_id, args.pinned):
             raise CliError(f"ID: no event {event_id} in {_store_path(args)}")
-        print(f"event #{event_id} {'pinned' if args.pinned else 'unpinned'}")
+        emit(
+            args,
+            {"id": event_id, "pinned": args.pinned},
+            f"event #{event_id} {'pinned' if args.pinned else 'unpinned'}",
+        )
         return ExitCode.OK
 
     return _with_store(args, work)
 
 
-def _purge(args: argparse.Namespace) -> int:
+def _older_than(text: str, now: datetime) -> datetime:
+    """``--older-than``: a span as ``--since`` takes it, or a bare number of days."""
+    span = parse_span(text)
+    if span is None:
+        try:
+            span = timedelta(days=float(text))
+        except (ValueError, OverflowError):
+            raise CliError(
+                "--older-than: expected a span like 30m, 2h, 1d, 1w (or a number of days)"
+            ) from None
+    if isinstance(span, str):
+        raise CliError(f"--older-than: expected {span}")
+    if not span >= timedelta(0):
+        raise CliError("--older-than: must be zero or more")
     try:
-        days = float(args.older_than)
-    except ValueError:
-        raise CliError("--older-than: expected a number of days") from None
-    if not days >= 0:  # also refuses NaN
-        raise CliError("--older-than: must be zero or more days")
-    try:
-        cutoff = datetime.now(UTC) - timedelta(days=days)
+        return now - span
     except OverflowError:
-        raise CliError("--older-than: too many days; nothing is that old") from None
+        raise CliError("--older-than: too far back; nothing is that old") from None
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; the question goes to stderr so stdout stays the command's."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _purge(args: argparse.Namespace) -> int:
+    cutoff = _older_than(args.older_than, datetime.now(UTC))
+    # The events purge() deletes: received before the cutoff and unpinned, duplicates too.
+    doomed = EventFilter(until=cutoff, unpinned_only=True, include_duplicates=True)
+    when = f"older than {args.older_than.strip()} (received before {_local(cutoff)})"
 
     def work(store: EventStore) -> int:
+        count = store.count(doomed)
+        if count == 0 or args.dry_run:
+            verb = "would delete" if args.dry_run else "nothing to delete:"
+            emit(
+                args,
+                {
+                    "deleted": 0,
+                    "would_delete": count,
+                    "before": cutoff.isoformat(),
+                    "dry_run": args.dry_run,
+                },
+                f"{verb} {count} events {when}; pinned events are kept"
+                if args.dry_run
+                else f"nothing to delete: no unpinned events {when}",
+            )
+            return ExitCode.OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError(
+                    f"purge would delete {count} events {when}: pass --yes to delete them "
+                    "without a terminal to ask on (or --dry-run to only count)"
+                )
+            if not _confirm(f"Delete {count} events {when}? Pinned events are kept."):
+                emit(args, {"deleted": 0, "cancelled": True}, "nothing deleted")
+                return ExitCode.OK
         removed = store.purge(cutoff)
-        print(f"removed {removed} events older than {args.older_than} days (pinned kept)")
+        emit(
+            args,
+            {"deleted": removed, "before": cutoff.isoformat(), "dry_run": False},
+            f"deleted {removed} events {when} (pinned kept)",
+        )
         return ExitCode.OK
 
     return _with_store(args, work)
@@ -402,9 +556,13 @@ def _replay(args: argparse.Namespace) -> int:
         raise CliError(message, ExitCode.NETWORK) from None
     line = f"{request.method} {request.shown_url} -> HTTP {status}"
     if not 200 <= status < 300:
-        shown = _CONTROL.sub("", " ".join(body.split()))[:500]
+        shown = printable(body, one_line=True)[:500]
         raise CliError(request.shown(f"{line}: {shown}"), ExitCode.PORTAL_REFUSED)
-    print(line)
+    emit(
+        args,
+        {"method": request.method, "url": request.shown_url, "status": status},
+        printable(line, one_line=True),
+    )
     return ExitCode.OK
 
 
@@ -449,4 +607,4 @@ def _catch_up(args: argparse.Namespace) -> int:
         )
         return ExitCode.OK
 
-    return _with_store(args, work)
+    return _with_store(args, work, create=True)

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.cli.app import CliError, ExitCode, foreground_run
+from console.cli.app import CliError, ExitCode, emit_line, foreground_run, wants_json
 from console.core.net import is_loopback_host
+from console.core.sanitize import printable
 
 if TYPE_CHECKING:
     from console.listener.catchup import CatchUpReport
@@ -23,25 +24,32 @@ if TYPE_CHECKING:
 
 
 def format_catch_up_line(report: CatchUpReport) -> str:
-    if report.error:
-        return f"catch-up {report.profile}: failed: {report.error}"
-    return (
-        f"catch-up {report.profile}: {report.changes} changes, {report.covered} covered by events, "
-        f"{report.recorded} recorded"
-    )
+    from console.cli.catch_up_lines import format_catch_up_line as line
+
+    return line(report)
+
+
+def event_json(event: StoredEvent) -> dict[str, Any]:
+    """One committed event as a line of ``listen --json``: the fields of ``events list``."""
+    from console.cli.events import summary_json
+
+    return {"type": "event", **summary_json(event)}
 
 
 def format_event_line(event: StoredEvent) -> str:
-    """One line per committed event: time, id, source, event, entity, verification."""
+    """One line per committed event: time, id, source, event, entity, verification.
+
+    Made printable: the event name, entity and reason come from whoever sent the event."""
     when = event.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     state = event.verification.value
     if event.duplicate_of is not None:
         state += f" (duplicate of #{event.duplicate_of})"
     if event.verification_reason:
         state += f": {event.verification_reason}"
-    return (
+    return printable(
         f"{when}  #{event.id}  {event.source.value}  {event.event}  "
-        f"{event.entity_id or '-'}  {state}"
+        f"{event.entity_id or '-'}  {state}",
+        one_line=True,
     )
 
 
@@ -78,6 +86,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _listen(args: argparse.Namespace) -> int:
+    from console.cli.catch_up_lines import CatchUpAnnouncer, catch_up_json
     from console.core.settings import load_settings
     from console.listener.server import StoreNotWritable
     from console.session import retention_policy, start_catch_up, start_listen_session
@@ -139,28 +148,52 @@ def _listen(args: argparse.Namespace) -> int:
     assert server is not None  # binding failures raise here; only the window runs without
     # SIGUSR1 asks for a catch-up pass now (POSIX only).
     extra = {signal.SIGUSR1: session.poll_now} if hasattr(signal, "SIGUSR1") else {}
-    unsubscribe = session.store.subscribe(lambda event: print(format_event_line(event), flush=True))
+    unsubscribe = session.store.subscribe(
+        lambda event: emit_line(args, event_json(event), format_event_line(event))
+    )
+    announcer = CatchUpAnnouncer()
+
+    def on_report(report: CatchUpReport) -> None:
+        if announcer.worth_showing(report):
+            emit_line(args, catch_up_json(report), format_catch_up_line(report))
+
     with foreground_run(extra) as run:
         try:
-            print(f"listening on {server.base_url}  (store: {store_path})", flush=True)
             urls = server.handler_urls()
-            if not urls:
-                print("no profiles: add one with 'b24-console profile add'", flush=True)
-            for name, url in urls.items():
-                print(f"  {name:24} {url}", flush=True)
-            if catch_up.enabled:
-                start_catch_up(
-                    session,
-                    catch_up,
-                    only=args.profile,
-                    on_report=lambda report: print(format_catch_up_line(report), flush=True),
+            if wants_json(args):
+                emit_line(
+                    args,
+                    {
+                        "type": "listening",
+                        "url": server.base_url,
+                        "store": str(store_path),
+                        "handlers": urls,
+                    },
+                    "",
                 )
+            else:
+                print(f"listening on {server.base_url}  (store: {store_path})", flush=True)
+                if not urls:
+                    print("no profiles: add one with 'b24-console profile add'", flush=True)
+                for name, url in urls.items():
+                    print(f"  {name:24} {url}", flush=True)
+            if catch_up.enabled:
+                start_catch_up(session, catch_up, only=args.profile, on_report=on_report)
+                every = f"{catch_up.interval_seconds:g} s"
                 for poller in session.pollers:
-                    every = f"{catch_up.interval_seconds:g} s"
-                    print(f"catch-up polling for {poller.profile} every {every}", flush=True)
+                    emit_line(
+                        args,
+                        {
+                            "type": "catch-up-polling",
+                            "profile": poller.profile,
+                            "interval_seconds": catch_up.interval_seconds,
+                        },
+                        f"catch-up polling for {poller.profile} every {every}; a line "
+                        "when a pass finds something, fails, or recovers",
+                    )
             run.wait()
         finally:
             unsubscribe()
             session.stop()
-            print("listener stopped", flush=True)
+            emit_line(args, {"type": "stopped"}, "listener stopped")
     return ExitCode.OK

@@ -21,6 +21,7 @@ from console.bitrix.models import LanguageId, OwnerType
 from console.bitrix.orders import validate_id
 from console.bitrix.statuses import validate_status_id
 from console.cli.app import CliError, ExitCode, emit
+from console.core.sanitize import printable
 
 if TYPE_CHECKING:
     from console.operations import OperationContext
@@ -154,6 +155,12 @@ def confirm(args: argparse.Namespace, question: str, refusal: str) -> None:
         raise CliError("cancelled", ExitCode.PORTAL_REFUSED)
 
 
+def _cell(value: object) -> str:
+    """A portal value inside a line: no control character, and no line break that would
+    start a line of its own (customer fields and codes are typed by anyone)."""
+    return printable(value, one_line=True)
+
+
 # --- status --------------------------------------------------------------------------
 
 
@@ -177,14 +184,14 @@ def _status_json(row: StatusRow) -> dict[str, Any]:
 def _status_table(rows: list[dict[str, Any]]) -> str:
     table = [STATUS_HEADER] + [
         (
-            str(row["id"]),
-            str(row["type"]),
-            str(row["sort"]),
-            str(row["notify"]),
-            str(row["color"] or "-"),
-            str(row["xmlId"] or "-"),
+            _cell(row["id"]),
+            _cell(row["type"]),
+            _cell(row["sort"]),
+            _cell(row["notify"]),
+            _cell(row["color"] or "-"),
+            _cell(row["xmlId"] or "-"),
             "yes" if row["system"] else "",
-            str(row["name"] or ""),
+            _cell(row["name"] or ""),
         )
         for row in rows
     ]
@@ -289,17 +296,18 @@ def status_delete(args: argparse.Namespace) -> int:
 
 
 def _order_text(data: dict[str, Any]) -> str:
+    c = _cell
     lines = [
-        f"order {data['id']} (#{data.get('accountNumber') or data['id']})",
-        f"  status:   {data.get('statusId') or '-'}",
-        f"  updated:  {data.get('dateUpdate') or '-'}",
-        f"  total:    {data.get('price') or '-'} {data.get('currency') or ''}".rstrip(),
+        f"order {c(data['id'])} (#{c(data.get('accountNumber') or data['id'])})",
+        f"  status:   {c(data.get('statusId') or '-')}",
+        f"  updated:  {c(data.get('dateUpdate') or '-')}",
+        f"  total:    {c(data.get('price') or '-')} {c(data.get('currency') or '')}".rstrip(),
     ]
     for shipment in data.get("shipments") or []:
-        lines.append(f"  shipment {shipment['id']}: {shipment.get('statusId') or '-'}")
+        lines.append(f"  shipment {c(shipment['id'])}: {c(shipment.get('statusId') or '-')}")
     for value in data.get("propertyValues") or []:
         label = value.get("code") or value.get("name") or value.get("id")
-        lines.append(f"  {label}: {value.get('value')}")
+        lines.append(f"  {c(label)}: {c(value.get('value'))}")
     return "\n".join(lines)
 
 
@@ -328,14 +336,14 @@ def order_set_status(args: argparse.Namespace) -> int:
             data = _dump(shipment.value)
             human = (
                 f"shipment {shipment.value.id} of order {args.id}: delivery status "
-                f"{shipment.before['statusId'] or '-'} -> {shipment.value.status_id}"
+                f"{_cell(shipment.before['statusId'] or '-')} -> {_cell(shipment.value.status_id)}"
             )
         else:
             order = change_order_status(ctx, args.id, args.status)
             data = _dump(order.value)
             human = (
-                f"order {order.value.id}: status {order.before['statusId'] or '-'} -> "
-                f"{order.value.status_id}"
+                f"order {order.value.id}: status {_cell(order.before['statusId'] or '-')} -> "
+                f"{_cell(order.value.status_id)}"
             )
     emit(args, data, human)
     return ExitCode.OK
@@ -360,7 +368,7 @@ def _owner(args: argparse.Namespace) -> tuple[OwnerType, int] | None:
 
 def _binding_line(data: dict[str, Any]) -> str:
     kind = {2: "deal", 5: "invoice (old)", 31: "invoice"}.get(data["ownerTypeId"], "type")
-    return (
+    return _cell(
         f"order {data['orderId']} -> {kind} {data['ownerId']} (ownerTypeId {data['ownerTypeId']})"
     )
 

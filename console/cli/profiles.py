@@ -29,6 +29,7 @@ from console.core.profiles import (
     ProfileRepository,
     WebhookPortalMismatch,
 )
+from console.core.sanitize import printable
 
 # Names of environment variables, not secrets.
 ENV_WEBHOOK_URL = "B24_WEBHOOK_URL"
@@ -342,12 +343,17 @@ def _test(args: argparse.Namespace) -> int:
     result["ok"] = report.ok
     verdict = "connection OK" if report.ok else "the console cannot do its work yet"
     lines = [f"profile {args.name}: {verdict}"]
+    # Problems and values come from the portal: one line each, whatever they contain.
     for probe in report.probes:
         lines.append(f"{probe.mark} {probe.name} ({probe.method})")
         if not probe.ok:
-            lines.append(f"    {probe.problem}")
+            lines.append(f"    {printable(probe.problem, one_line=True)}")
             lines.append(f"    fix: {probe.fix}")
-    lines += [f"{key}: {value}" for key, value in result.items() if key not in ("probes", "ok")]
+    lines += [
+        f"{printable(key, one_line=True)}: {printable(value, one_line=True)}"
+        for key, value in result.items()
+        if key not in ("probes", "ok")
+    ]
     emit(args, result, "\n".join(lines))
     return ExitCode.OK if report.ok else ExitCode.PORTAL_REFUSED
 

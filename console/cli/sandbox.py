@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.cli.app import CliError, ExitCode, emit, foreground_run
+from console.cli.app import CliError, ExitCode, emit, emit_line, foreground_run, wants_json
 from console.core.net import is_loopback_host
 
 if TYPE_CHECKING:
     from console.sandbox import SandboxConfig, SandboxPortal
+    from console.store import StoredEvent
 
 _STOP_HINT = "Press Ctrl-C to stop."
 
@@ -110,25 +114,86 @@ def run_sandbox(args: argparse.Namespace) -> int:
     return serve(SandboxPortal(_config(args)), args)
 
 
+def demo_guide(data_dir: Path, *, temporary: bool, lookback_hours: float) -> list[str]:
+    """What the terminal demo says before its first event line."""
+    kept = (
+        "a temporary directory, deleted when the demo exits"
+        if temporary
+        else "kept after the demo exits"
+    )
+    query = f"b24-console events list --data-dir {shlex.quote(str(data_dir))}"
+    return [
+        f"Events are stored in {data_dir} ({kept}).",
+        f"Query them from another terminal while the demo runs: {query}",
+        f"The first lines are catch-up events: order changes of the last {lookback_hours:g} "
+        "hours that no event reported,",
+        "  found by polling sale.order.list. Then the shop's live events, one of each kind "
+        "first (order status,",
+        "  property value, shipment status, Horoshop order, and a forged event the listener "
+        "rejects), then one every few seconds.",
+    ]
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """``b24-console --demo --headless``: sandbox portal, listener, store and live demo
     events in the terminal, one line per committed event."""
-    from console.cli.listen import format_event_line
-    from console.demo import DemoSession, demo_description
+    from console.cli.listen import event_json, format_event_line
+    from console.demo import CATCH_UP_LOOKBACK, DemoSession, demo_description
 
-    demo = DemoSession(data_dir=getattr(args, "data_dir", None))
+    # Events committed before the guide is printed (the first catch-up pass starts with
+    # the demo) wait here, so the guide comes first and none is lost.
+    lock = threading.Lock()
+    held: list[StoredEvent] | None = []
+
+    def show(event: StoredEvent) -> None:
+        emit_line(args, event_json(event), format_event_line(event))
+
+    def on_event(event: StoredEvent) -> None:
+        with lock:
+            if held is not None:
+                held.append(event)
+                return
+        show(event)
+
+    demo = DemoSession(data_dir=getattr(args, "data_dir", None), subscriber=on_event)
     with foreground_run() as run:
         try:
             demo.start()
         except OSError as exc:
             raise CliError(f"cannot start the demo: {exc}", ExitCode.NETWORK) from exc
         try:
-            demo.store.subscribe(lambda event: print(format_event_line(event), flush=True))
-            print(demo_description(demo), flush=True)
-            print("Shop activity every few seconds; each committed event prints one line.")
-            print(_STOP_HINT, flush=True)
+            guide = demo_guide(
+                demo.data_dir,
+                temporary=demo.temporary,
+                lookback_hours=CATCH_UP_LOOKBACK.total_seconds() / 3600,
+            )
+            if wants_json(args):
+                emit_line(
+                    args,
+                    {
+                        "type": "demo",
+                        "portal": demo.portal.describe(),
+                        "bitrix_handler": demo.bitrix_handler_url,
+                        "horoshop_handler": demo.horoshop_handler_url,
+                        "data_dir": str(demo.data_dir),
+                        "temporary": demo.temporary,
+                    },
+                    "",
+                )
+            else:
+                print(demo_description(demo), flush=True)
+                for line in guide:
+                    print(line, flush=True)
+                print(_STOP_HINT, flush=True)
+            with lock:
+                waiting, held = held or [], None
+            for event in waiting:
+                show(event)
             run.wait()
         finally:
             demo.stop()
-            print("demo stopped", flush=True)
+            gone = " (its store was deleted)" if demo.temporary else ""
+            emit_line(
+                args, {"type": "stopped", "store_deleted": demo.temporary}, f"demo stopped{gone}"
+            )
     return ExitCode.OK

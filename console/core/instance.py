@@ -19,6 +19,8 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from console.core.private_files import FILE_MODE, make_private_dir
+
 STORE_FILE = "events.sqlite3"
 LOCK_SUFFIX = ".lock"
 
@@ -95,11 +97,13 @@ def acquire_instance_lock(location: Path) -> InstanceLock:
     the lock file cannot be created (for example, a read-only directory).
     """
     path = lock_path_for(location)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     # os.open descriptors are not inherited, so a child process (a listener started by
     # the window) never keeps the lock alive after the console exits.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
+        with contextlib.suppress(PermissionError):  # someone else's file: only read the pid
+            os.fchmod(fd, FILE_MODE)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         pid = _read_pid(fd)

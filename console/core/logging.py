@@ -96,7 +96,20 @@ class RedactingFilter(logging.Filter):
 
 
 class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Marks the handler configure_logging installed, so a second call reuses it."""
+    """Marks the handler configure_logging installed, so a second call reuses it.
+
+    Log lines quote portal answers and event fields: their control characters are shown
+    as escapes, as everywhere the console prints to a terminal.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        from console.core.sanitize import printable
+
+        # The message on one line (a line break in it could fake another log line); a
+        # traceback below it keeps its lines.
+        shown = logging.makeLogRecord(record.__dict__)
+        shown.msg, shown.args = printable(record.getMessage(), one_line=True), None
+        return printable(super().format(shown))
 
 
 def configure_logging(level: int = logging.INFO, *, stream: TextIO | None = None) -> None:

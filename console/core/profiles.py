@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from console.core.credentials import CredentialsError, SecretKind, SecretStore
 from console.core.net import is_loopback_host
 from console.core.paths import config_dir
+from console.core.private_files import make_private_dir
 
 PROFILES_FILE = "profiles.json"
 _FILE_VERSION = 1
@@ -288,7 +289,7 @@ class ProfileRepository:
 
     def _write(self, profiles: dict[str, Profile]) -> None:
         path = self.path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         document = {
             "version": _FILE_VERSION,
             "profiles": [profiles[name].model_dump(mode="json") for name in sorted(profiles)],

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from console.core.paths import config_dir, data_dir
+from console.core.private_files import make_private_dir
 
 SETTINGS_FILE = "settings.json"
 
@@ -91,9 +92,10 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically so a crash never leaves half a settings file."""
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     text = json.dumps(settings.model_dump(mode="json"), indent=2)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    # mkstemp creates the file 0600, whatever the umask; the rename keeps that mode.
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(tmp, path)

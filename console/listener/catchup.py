@@ -40,6 +40,8 @@ COVERAGE_TOLERANCE = timedelta(seconds=2)
 # and is stamped when a save starts, so a save that commits after a pass has read that
 # second can still appear with a time at (or just before) the cursor.
 REREAD_WINDOW = timedelta(seconds=5)
+# ``CatchUpReport.error`` of the pass cut short because the poller was stopped.
+STOPPED = "stopped"
 _SELECT = ["id", "accountNumber", "statusId", "dateUpdate", "price", "currency", "xmlId"]
 
 
@@ -111,6 +113,8 @@ class CatchUpPoller:
         # none is scheduled (not started, stopped, or no interval). Status bars read it.
         self.next_pass_at: datetime | None = None
         self.on_report: Callable[[CatchUpReport], None] | None = None
+        # The failure last logged, so a portal that stays down is logged once.
+        self._logged_error: str | None = None
 
     # -- running in the background -------------------------------------------------
 
@@ -181,16 +185,24 @@ class CatchUpPoller:
                 if raise_errors:
                     raise
                 report.error = str(exc)
-                log.warning("catch-up for %s stopped: %s", self.profile, exc)
+                if report.error != self._logged_error:
+                    # The poller keeps going: this pass failed, the next one may not.
+                    log.warning("catch-up pass for %s failed: %s", self.profile, exc)
             except StoreClosedError:
                 if not self._stopping.is_set():
                     raise
-                report.error = "stopped"
+                report.error = STOPPED
             except Exception as exc:  # a pass must not kill the polling thread
                 if raise_errors:
                     raise
                 report.error = f"{type(exc).__name__}: {exc}"
-                log.exception("catch-up for %s failed", self.profile)
+                if report.error != self._logged_error:
+                    log.exception("catch-up pass for %s failed", self.profile)
+            if report.error != STOPPED:
+                # One line per kind of failure, not one every interval while it lasts.
+                if report.error is None and self._logged_error is not None:
+                    log.warning("catch-up for %s works again", self.profile)
+                self._logged_error = report.error
             report.finished_at = self._now()
             self.last_report = report
             if background and self.interval_seconds is not None and not self._stopping.is_set():

@@ -20,6 +20,7 @@ from console.store.model import (
     StoreClosedError,
     StoredChange,
     StoredEvent,
+    StoreNotFound,
     Verification,
 )
 from console.store.schema import SCHEMA_VERSION, SchemaTooNewError
@@ -42,6 +43,7 @@ __all__ = [
     "SchemaTooNewError",
     "SqliteEventStore",
     "StoreClosedError",
+    "StoreNotFound",
     "StoredChange",
     "StoredEvent",
     "Verification",
@@ -50,14 +52,19 @@ __all__ = [
 
 
 def open_store(
-    path: Path | str | None = None, *, retention: RetentionPolicy | None = None
+    path: Path | str | None = None,
+    *,
+    retention: RetentionPolicy | None = None,
+    create: bool = True,
 ) -> EventStore:
     """Open (creating or migrating) the store at ``path``, by default the settings' path.
 
     ``retention``: applied now and every few minutes in the background until close().
+    ``create=False``: raise :class:`StoreNotFound` instead of creating a missing store
+    (and its directory), as commands that only read must.
     """
     if path is None:
         from console.core.settings import load_settings
 
         path = load_settings().resolved_store_path()
-    return SqliteEventStore(path, retention=retention)
+    return SqliteEventStore(path, retention=retention, create=create)

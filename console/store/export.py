@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from console.core.sanitize import json_printable
 from console.store.columns import EXPORTED_COLUMNS
 from console.store.columns import raw_body_fields as raw_body_fields
 from console.store.model import ExportFormat, StoredEvent
@@ -37,7 +38,9 @@ def write_events(events: Iterable[StoredEvent], fmt: ExportFormat, out: TextIO) 
 def _write_jsonl(events: Iterable[StoredEvent], out: TextIO) -> int:
     written = 0
     for event in events:
-        out.write(json.dumps(event_to_json(event), ensure_ascii=False, default=str))
+        # json_printable: the same JSON, but a bidi override or C1 control in a payload is
+        # written as \uXXXX, so `events export | less` cannot be driven by an event.
+        out.write(json_printable(json.dumps(event_to_json(event), ensure_ascii=False, default=str)))
         out.write("\n")
         written += 1
     return written

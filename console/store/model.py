@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class StoreClosedError(RuntimeError):
     """The store was closed; nothing more can be written or read through it."""
+
+
+class StoreNotFound(FileNotFoundError):
+    """There is no event store at ``path``, and the caller asked not to create one."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no event store at {path}")
+        self.path = path
 
 
 class EventSource(enum.StrEnum):

@@ -381,13 +381,37 @@ def _event_name(value: str) -> str:
     return value.upper() if value.lower().startswith("on") else value
 
 
+def parse_span(value: str) -> timedelta | str | None:
+    """``30s``, ``15m``, ``2h``, ``3d``, ``1w`` as a duration; None when ``value`` is not
+    written as a span, a message when it is one too long to count.
+
+    The one span syntax of the console: the query bar, ``--since``/``--until`` and
+    ``events purge --older-than`` all read spans here.
+    """
+    span = _SPAN.match(value.strip())
+    if not span:
+        return None
+    amount, unit = span.groups()
+    try:
+        return timedelta(**{_UNITS[unit.lower()]: float(amount)})
+    except OverflowError:
+        return "a span this program can count back (too far)"
+
+
+def parse_moment(value: str, now: datetime, *, end_of_day: bool = False) -> datetime | str:
+    """The time ``value`` (a span back from ``now`` or an ISO time) means, or what would
+    have been right; see :func:`parse_span`."""
+    return _moment(value.strip(), now, end_of_day=end_of_day)
+
+
 def _moment(value: str, now: datetime, *, end_of_day: bool) -> datetime | str:
     """The time ``value`` means, or what would have been right."""
-    span = _SPAN.match(value)
-    if span:
-        amount, unit = span.groups()
+    span = parse_span(value)
+    if isinstance(span, str):
+        return span
+    if span is not None:
         try:
-            return now - timedelta(**{_UNITS[unit.lower()]: float(amount)})
+            return now - span
         except OverflowError:
             return "a span this program can count back (too far)"
     try:

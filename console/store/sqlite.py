@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TextIO, TypeVar
 
+from console.core.private_files import create_private_file, make_private_dir, make_private_file
 from console.store.export import write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
@@ -37,6 +38,7 @@ from console.store.model import (
     RetentionPolicy,
     StoredChange,
     StoredEvent,
+    StoreNotFound,
 )
 from console.store.model import (
     # Re-exported: code written before the class moved to the interface imports it here.
@@ -159,9 +161,17 @@ class SqliteEventStore:
         retention: RetentionPolicy | None = None,
         retention_interval: float = RETENTION_INTERVAL_SECONDS,
         max_group: int = MAX_GROUP,
+        create: bool = True,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.is_file():
+            if not create:
+                # A mistyped --data-dir must not leave a directory and an empty store.
+                raise StoreNotFound(self.path)
+            make_private_dir(self.path.parent)
+        # SQLite gives the -wal and -shm files the mode of the database file, so making
+        # the file private first keeps all three private.
+        create_private_file(self.path)
         self._max_group = max_group
         # Written only by the writer thread; read by benchmarks and diagnostics.
         self._transactions = 0
@@ -172,6 +182,9 @@ class SqliteEventStore:
         except BaseException:
             write_conn.close()
             raise
+        # A store made by an older console may have been created with the umask's mode.
+        for suffix in ("-wal", "-shm"):
+            make_private_file(self.path.with_name(self.path.name + suffix))
         self._write_conn = write_conn
         # The last commit's failure, cleared by the next commit that works.
         self._last_error: str | None = None

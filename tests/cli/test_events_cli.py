@@ -221,11 +221,11 @@ def test_pin_unpin_and_purge(
     assert _run(capsys, "events", "pin", str(ids["old"]), *store_args)[0] == 0
     code, out, _ = _run(capsys, "events", "list", "--pinned", "--json", *store_args)
     assert _json_ids(out) == [ids["old"]]
-    code, out, _ = _run(capsys, "events", "purge", "--older-than", "30", *store_args)
-    assert code == 0 and "removed 0 events" in out
+    code, out, _ = _run(capsys, "events", "purge", "--older-than", "30d", *store_args)
+    assert code == 0 and "nothing to delete" in out
     assert _run(capsys, "events", "unpin", str(ids["old"]), *store_args)[0] == 0
-    code, out, _ = _run(capsys, "events", "purge", "--older-than", "30", *store_args)
-    assert "removed 1 events" in out
+    code, out, _ = _run(capsys, "events", "purge", "--older-than", "30", "--yes", *store_args)
+    assert "deleted 1 events" in out
     code, out, _ = _run(capsys, "events", "list", "--json", "--duplicates", *store_args)
     assert ids["old"] not in _json_ids(out)
     assert len(_json_ids(out)) == 5

@@ -137,9 +137,11 @@ def test_the_command_line_logs_through_the_redaction_filter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from console.cli import main
+    from console.store import open_store
 
     secret = "cli-secret-4f1c9a77e2"
     register_secret(secret)
+    open_store(tmp_path / "events.sqlite3").close()
     assert main(["events", "list", "--data-dir", str(tmp_path)]) == 0
     logging.getLogger("console.test").warning(
         "calling https://shop.bitrix24.ua/rest/1/%s/profile", secret
