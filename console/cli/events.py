@@ -534,6 +534,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     from console.listener.replay import build_replay, deliver_replay
 
+    _event_id(args.id)  # a bad id is a usage error before any listener is looked for
     base_url = _replay_target(args)
     store = _open(args)
     try:
