@@ -28,7 +28,7 @@ from console.listener.resolver import OrderResolver
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
-from console.session import ListenerBindError, RunningConsole
+from console.session import ListenerBindError, RowsReceiver, RunningConsole, watch_store
 from console.store import EventStore, EventSubscriber, open_store
 
 log = logging.getLogger(__name__)
@@ -226,6 +226,9 @@ class DemoSession:
         if profile != DEMO_PROFILE:
             raise ProfileNotFound(profile)
         return self.client()
+
+    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+        return watch_store(self.store, on_rows)
 
     def poll_now(self) -> None:
         if self.poller is not None:

@@ -22,14 +22,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from console.bitrix.client import BitrixClient
     from console.core.profiles import Profile, ProfileRepository
     from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
     from console.listener.catchup import CatchUpPoller, CatchUpReport
+    from console.listener.child import ListenerChild
     from console.listener.resolver import OrderResolver
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
-    from console.store import EventStore, RetentionPolicy
+    from console.store import EventStore, FeedRow, RetentionPolicy
+    from console.store.tail import StoreTail
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +145,39 @@ def retention_policy(settings: RetentionSettings) -> RetentionPolicy:
     return RetentionPolicy(max_age_days=settings.max_age_days, max_count=settings.max_count)
 
 
+class ListenerEndpoint(Protocol):
+    """Where events are received: the in-process listener or the window's child one."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    def handler_urls(self) -> dict[str, str]: ...
+
+
+class CatchUpStatus(Protocol):
+    """What a front end shows of one profile's catch-up polling."""
+
+    @property
+    def profile(self) -> str: ...
+
+    @property
+    def last_report(self) -> CatchUpReport | None: ...
+
+    @property
+    def next_pass_at(self) -> datetime | None: ...
+
+
+# Receives the feed rows of newly committed events, oldest first, on a background thread.
+RowsReceiver = Callable[["list[FeedRow]"], None]
+
+
+def watch_store(store: EventStore, on_rows: RowsReceiver) -> Callable[[], None]:
+    """:meth:`RunningConsole.watch` for a store written in this process: its commits."""
+    from console.store.sqlite import feed_row
+
+    return store.subscribe(lambda event: on_rows([feed_row(event)]))
+
+
 class RunningConsole(Protocol):
     """What a front end needs from a running console, demo or real."""
 
@@ -151,14 +188,18 @@ class RunningConsole(Protocol):
     def store_path(self) -> Path: ...
 
     @property
-    def listener(self) -> ListenerServer | None:
+    def listener(self) -> ListenerEndpoint | None:
         """The running listener, or None when it could not bind (see ``bind_error``)."""
 
     @property
     def bind_error(self) -> ListenerBindError | None: ...
 
     @property
-    def pollers(self) -> Sequence[CatchUpPoller]: ...
+    def pollers(self) -> Sequence[CatchUpStatus]: ...
+
+    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+        """Call ``on_rows`` with the feed rows of events stored from now on, wherever they
+        were stored; returns a function that stops it."""
 
     @property
     def is_demo(self) -> bool: ...
@@ -203,6 +244,9 @@ class ListenSession:
     @property
     def is_demo(self) -> bool:
         return False
+
+    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+        return watch_store(self.store, on_rows)
 
     def profile_names(self) -> list[str]:
         return sorted(profile.name for profile in self.profiles.list())
@@ -344,3 +388,106 @@ def start_order_resolver(session: ListenSession) -> None:
 def _as_running_console(session: ListenSession) -> RunningConsole:
     # Never called: mypy checks here that a listen session offers what front ends read.
     return session
+
+
+@dataclass
+class WindowSession:
+    """The window's console: the listener runs as a child process (``listen``), and the
+    window follows the store it writes.
+
+    The window keeps the store open itself for reading, pinning and the change log, and
+    calls the portal itself for the forms; catch-up polling and order resolution run in
+    the child, beside the listener.
+    """
+
+    store: EventStore
+    store_path: Path
+    profiles: ProfileRepository
+    child: ListenerChild
+    listener_settings: ListenerSettings
+    bind_error: ListenerBindError | None = None
+    _tails: list[StoreTail] = field(default_factory=list)
+    _stopped: bool = False
+
+    @property
+    def listener(self) -> ListenerChild | None:
+        return self.child if self.child.running else None
+
+    @property
+    def pollers(self) -> list[CatchUpStatus]:
+        return list(self.child.catch_ups.values())
+
+    @property
+    def is_demo(self) -> bool:
+        return False
+
+    def profile_names(self) -> list[str]:
+        return sorted(profile.name for profile in self.profiles.list())
+
+    def client_for(self, profile: str) -> BitrixClient:
+        from console.bitrix.connect import client_for_profile
+
+        return client_for_profile(self.profiles, profile)
+
+    def poll_now(self) -> None:
+        self.child.poll_now()
+
+    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+        from console.store.tail import StoreTail
+
+        tail = StoreTail(self.store, on_rows).start()
+        self._tails.append(tail)
+        return tail.stop
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for tail in self._tails:
+            tail.stop()
+        self.child.stop()
+        self.store.close()
+
+
+def start_window_session(
+    listener_settings: ListenerSettings,
+    *,
+    store_path: Path,
+    data_dir: Path | None,
+    profiles: ProfileRepository | None = None,
+) -> WindowSession:
+    """Open the store and start ``b24-console listen`` beside the window.
+
+    ``data_dir`` goes to the child as ``--data-dir`` (None: the settings' store, as the
+    window's own). A child that cannot listen (the port is taken, the keyring is locked)
+    leaves the session running without a listener, with the reason in ``bind_error``.
+    """
+    from console.core.profiles import ProfileRepository
+    from console.listener.child import NETWORK_EXIT, ListenerChild, ListenerChildFailed
+    from console.store import open_store
+
+    repo = profiles or ProfileRepository()
+    store = open_store(store_path)
+    child = ListenerChild(data_dir=data_dir)
+    bind_error: ListenerBindError | None = None
+    try:
+        child.start()
+    except ListenerChildFailed as exc:
+        log.warning("the listener did not start: %s", exc.message)
+        bind_error = ListenerBindError(
+            listener_settings.host,
+            listener_settings.port,
+            exc.message,
+            address_in_use=exc.exit_code == NETWORK_EXIT and "in use" in exc.message,
+        )
+    except BaseException:
+        store.close()
+        raise
+    return WindowSession(
+        store=store,
+        store_path=Path(store_path),
+        profiles=repo,
+        child=child,
+        listener_settings=listener_settings,
+        bind_error=bind_error,
+    )

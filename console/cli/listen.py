@@ -11,6 +11,7 @@ import errno
 import math
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="seconds between catch-up passes (default from settings: 60); "
         "SIGUSR1 asks for a pass now",
     )
+    # For the window, which runs `listen` as its child: no line per event (the window reads
+    # the store) and a line for every catch-up pass (it shows the last and the next).
+    parser.add_argument("--child-of-window", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=_listen)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _listen(args: argparse.Namespace) -> int:
@@ -148,13 +156,16 @@ def _listen(args: argparse.Namespace) -> int:
     assert server is not None  # binding failures raise here; only the window runs without
     # SIGUSR1 asks for a catch-up pass now (POSIX only).
     extra = {signal.SIGUSR1: session.poll_now} if hasattr(signal, "SIGUSR1") else {}
-    unsubscribe = session.store.subscribe(
-        lambda event: emit_line(args, event_json(event), format_event_line(event))
-    )
+    child = bool(getattr(args, "child_of_window", False))
+    unsubscribe: Callable[[], None] = _nothing
+    if not child:
+        unsubscribe = session.store.subscribe(
+            lambda event: emit_line(args, event_json(event), format_event_line(event))
+        )
     announcer = CatchUpAnnouncer()
 
     def on_report(report: CatchUpReport) -> None:
-        if announcer.worth_showing(report):
+        if child or announcer.worth_showing(report):
             emit_line(args, catch_up_json(report), format_catch_up_line(report))
 
     with foreground_run(extra) as run:

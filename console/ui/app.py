@@ -100,12 +100,15 @@ class WindowController:
         *,
         demo: bool,
         store_path: Path,
+        data_dir: Path | None = None,
     ) -> None:
         self.app = app
         self.window = window
         self.context = context
         self.demo = demo
         self.store_path = store_path
+        # --data-dir as given (None: the settings' store), passed on to the listener.
+        self.data_dir = data_dir
         self._lock = threading.Lock()
         # Set by the start job itself, so a quit during start-up can still stop it.
         self._started: RunningConsole | None = None
@@ -114,7 +117,7 @@ class WindowController:
 
     def start_console(self) -> None:
         settings = self.context.settings
-        demo, store_path = self.demo, self.store_path
+        demo, store_path, data_dir = self.demo, self.store_path, self.data_dir
 
         def start(_context: JobContext) -> RunningConsole:
             console: RunningConsole
@@ -123,17 +126,13 @@ class WindowController:
 
                 console = DemoSession().start()
             else:
-                from console.session import retention_policy, start_catch_up, start_listen_session
+                from console.session import start_window_session
 
-                session = start_listen_session(
-                    settings.listener,
-                    store_path=store_path,
-                    retention=retention_policy(settings.retention),
-                    keep_running_without_listener=True,
+                # The listener runs as a child process: intake then never competes with
+                # painting and typing for this interpreter (see console.listener.child).
+                console = start_window_session(
+                    settings.listener, store_path=store_path, data_dir=data_dir
                 )
-                if settings.catch_up.enabled:
-                    start_catch_up(session, settings.catch_up)
-                console = session
             with self._lock:
                 self._started = console
                 quitting = self._quitting
@@ -242,7 +241,9 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
 
     context = ConsoleContext(settings)
     window = MainWindow(context, factories=default_factories(), defer_inspector=True)
-    controller = WindowController(app, window, context, demo=demo, store_path=store_path)
+    controller = WindowController(
+        app, window, context, demo=demo, store_path=store_path, data_dir=data_dir
+    )
     probe = os.environ.get(PAINT_PROBE_ENV) == "1"
 
     def after_first_paint() -> None:

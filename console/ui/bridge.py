@@ -1,4 +1,9 @@
-"""Carries events committed by the store (on its writer thread) to the GUI thread, in batches."""
+"""Carries newly stored events to the GUI thread, in batches, as feed rows.
+
+Where they come from is the console's business (:meth:`RunningConsole.watch`): the
+store's commits when the listener runs in this process, a tail of the store when it
+runs as the window's child process.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from console.store.model import EventStore, StoredEvent
+from console.session import RowsReceiver, watch_store
+from console.store.model import EventStore, FeedRow
+
+# Starts delivering to a receiver on a background thread; returns the stop function.
+Watch = Callable[[RowsReceiver], Callable[[], None]]
 
 # How long the bridge gathers commits before handing them over. One hand-over per batch
 # keeps the GUI thread's wake-ups at most 25 a second however fast events arrive; a
@@ -17,41 +26,43 @@ BATCH_MILLISECONDS = 40
 
 
 class StoreEventBridge(QObject):
-    """Re-emits committed :class:`StoredEvent` objects on the GUI thread, in id order.
+    """Re-emits newly stored events' :class:`FeedRow` objects on the GUI thread, in id order.
 
-    ``events_committed(list)`` carries each batch; ``event_committed(event)`` follows for
-    every event of it, for receivers that take one at a time. The store calls subscribers
-    on its writer thread: the bridge only appends there and wakes the GUI thread when the
-    batch was empty, so the writer never waits for the GUI.
+    ``events_committed(list)`` carries each batch; ``event_committed(row)`` follows for
+    every row of it, for receivers that take one at a time. The source calls back on a
+    background thread (the store's writer, or a tail): the bridge only appends there and
+    wakes the GUI thread when the batch was empty, so the source never waits for the GUI.
+    Pass a store (its in-process commits) or a console's ``watch``.
     """
 
     events_committed = Signal(object)
     event_committed = Signal(object)
-    # Emitted from the writer thread; queued into the bridge's (GUI) thread.
+    # Emitted from the source's thread; queued into the bridge's (GUI) thread.
     _wake = Signal()
 
     def __init__(
         self,
-        store: EventStore,
+        source: EventStore | Watch,
         parent: QObject | None = None,
         *,
         batch_ms: int = BATCH_MILLISECONDS,
     ) -> None:
         super().__init__(parent)
-        self._pending: deque[StoredEvent] = deque()
+        self._pending: deque[FeedRow] = deque()
         self._lock = threading.Lock()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(batch_ms)
         self._timer.timeout.connect(self._drain)
         self._wake.connect(self._arm)
-        self._unsubscribe: Callable[[], None] | None = store.subscribe(self._on_commit)
+        watch: Watch = source if callable(source) else _store_watch(source)
+        self._unsubscribe: Callable[[], None] | None = watch(self._on_rows)
 
-    def _on_commit(self, event: StoredEvent) -> None:
+    def _on_rows(self, rows: list[FeedRow]) -> None:
         with self._lock:
             was_empty = not self._pending
-            self._pending.append(event)
-        if was_empty:
+            self._pending.extend(rows)
+        if was_empty and rows:
             self._wake.emit()
 
     def _arm(self) -> None:
@@ -65,8 +76,8 @@ class StoreEventBridge(QObject):
         if not batch or self._unsubscribe is None:
             return
         self.events_committed.emit(batch)
-        for event in batch:
-            self.event_committed.emit(event)
+        for row in batch:
+            self.event_committed.emit(row)
 
     def detach(self) -> None:
         """Stop receiving; call before the bridge or the application is destroyed."""
@@ -76,3 +87,7 @@ class StoreEventBridge(QObject):
         self._timer.stop()
         with self._lock:
             self._pending.clear()
+
+
+def _store_watch(store: EventStore) -> Watch:
+    return lambda on_rows: watch_store(store, on_rows)

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
-from console.store.model import EventSource, StoredEvent, Verification
+from console.store.model import EventSource, FeedRow, Verification
 
 ORDER_EVENTS = frozenset({"ONSALEORDERSAVED", "ONSALEORDERADD", "ONCRMDEALADD", "ONCRMDEALUPDATE"})
 
 
-def is_new_order_event(event: StoredEvent) -> bool:
+def is_new_order_event(event: FeedRow) -> bool:
     """Verified, not a duplicate, and about an order (Horoshop orders always are)."""
-    if event.verification is not Verification.VERIFIED or event.duplicate:
+    if event.verification != Verification.VERIFIED or event.duplicate_of is not None:
         return False
-    return event.source is EventSource.HOROSHOP or event.event.upper() in ORDER_EVENTS
+    return event.source == EventSource.HOROSHOP or event.event.upper() in ORDER_EVENTS
 
 
 class ConsoleTrayIcon(QSystemTrayIcon):
@@ -55,7 +55,7 @@ class ConsoleTrayIcon(QSystemTrayIcon):
             self._window.raise_()
             self._window.activateWindow()
 
-    def notify(self, event: StoredEvent, on_notify: Callable[[], None] | None = None) -> None:
+    def notify(self, event: FeedRow, on_notify: Callable[[], None] | None = None) -> None:
         """A desktop notification for a new verified order event, when the operator wants it."""
         if not self._notify.isChecked() or not is_new_order_event(event):
             return
@@ -63,7 +63,7 @@ class ConsoleTrayIcon(QSystemTrayIcon):
         self.showMessage(
             self.tr("New order event"),
             self.tr("%1 · order %2 · %3")
-            .replace("%1", event.source.value)
+            .replace("%1", event.source)
             .replace("%2", order)
             .replace("%3", event.profile or ""),
             QSystemTrayIcon.MessageIcon.Information,

@@ -4,8 +4,10 @@ Measures every figure issue 6 asks of the window:
 
 - first paint after the process starts (``b24-console --data-dir DIR``, the real command,
   several runs), on the big store and on an empty one;
-- with the real window, the real in-process listener (the demo's, wired to the sandbox
-  portal) and the big store, while a second process sends ``--rate`` events/s for
+- with the real window and its console as ``b24-console`` runs it (the listener a child
+  process, a profile in the real keyring; ``--listener inprocess`` puts the demo's
+  listener in the window's process instead) on the big store, while a sender process
+  posts ``--rate`` events/s for
   ``--seconds`` seconds and the benchmark types queries and fetches orders like an operator:
   GUI event-loop lateness (a 5 ms QTimer on the GUI thread: how late each tick fires),
   and the time from an event being sent to its row being painted;
@@ -14,7 +16,8 @@ Measures every figure issue 6 asks of the window:
 - peak RSS of the window process.
 
     uv run python -m tests.benchmarks.bench_feed [--data-dir DIR] [--events 1000000]
-        [--rate 500] [--seconds 60] [--paint-runs 5]
+        [--rate 500] [--seconds 60] [--paint-runs 5] [--listener child|inprocess]
+        [--no-operator] [--switch-interval S]
 
 The store is built once in ``DIR`` (a few minutes) and reused.
 """
@@ -22,6 +25,7 @@ The store is built once in ``DIR`` (a few minutes) and reused.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -33,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Before anything imports Qt or reads the config: an isolated config, offscreen unless a
 # display is given explicitly.
@@ -47,6 +52,9 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.benchmarks.build_store import build_store, event_count  # noqa: E402
 
+if TYPE_CHECKING:
+    from console.session import RunningConsole
+
 PROBE_INTERVAL_MS = 5
 # What the benchmark types, in turn. Most match the incoming load, so arrivals keep being
 # painted; "source:horoshop" matches none of it, as a real operator's filter often does not.
@@ -54,7 +62,7 @@ QUERIES = (
     "save",
     "",
     "event:ONSALEORDERSAVED",
-    "profile:demo",
+    "-state:rejected",
     "bench",
     "",
     "state:verified -source:horoshop",
@@ -155,6 +163,22 @@ class LatenessProbe(QObject):
         self._last = now
 
 
+class GcWatch:
+    """How long each garbage collection took, by generation (a GUI stall can be one)."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._began = 0.0
+        self.recording = False
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self.recording:
+            self.pauses[info["generation"]].append((time.perf_counter() - self._began) * 1000)
+
+
 class PaintWatch(QObject):
     """Calls ``on_paint`` after each paint of the feed's viewport."""
 
@@ -179,6 +203,7 @@ class LoadFigures:
     painted: int = 0
     query_ms: list[float] = field(default_factory=list)
     fetch_ms: list[float] = field(default_factory=list)
+    gc_ms: dict[int, list[float]] = field(default_factory=dict)
 
 
 def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float) -> bool:
@@ -207,9 +232,81 @@ def run_for(seconds: float) -> None:
     loop.exec()
 
 
-def run_window_under_load(data_dir: Path, rate: float, seconds: float) -> dict[str, object]:
+@dataclass
+class Target:
+    """The console under test and where the sender posts, with the credentials it needs."""
+
+    console: RunningConsole
+    handler_url: str
+    token: str
+    domain: str
+    member: str
+
+
+BENCH_PROFILE = "bench"
+# A loopback portal nobody answers on: the profile only has to verify events; catch-up
+# polling is switched off in the benchmark's settings.
+BENCH_PORTAL = "http://127.0.0.1:9"
+BENCH_MEMBER = "bench-member-0001"
+
+
+def start_console(data_dir: Path, listener: str) -> Target:
+    """``inprocess``: the demo (sandbox, listener in this process, as the window ran it
+    before); ``child``: the window's own session, ``listen`` as a child process with a
+    profile in the real keyring."""
+    if listener == "inprocess":
+        from console.demo import DemoSession
+
+        demo = DemoSession(data_dir=data_dir, activity_seconds=None).start()
+        portal = demo.portal
+        return Target(
+            demo, demo.bitrix_handler_url, portal.application_token, portal.domain, portal.member_id
+        )
+    from console.core.profile_setup import ProfileRequest, save_profile
+    from console.core.profiles import ProfileRepository
+    from console.core.settings import (
+        CatchUpSettings,
+        ListenerSettings,
+        RetentionSettings,
+        Settings,
+        save_settings,
+    )
+    from console.session import start_window_session
+
+    token = "bench" + os.urandom(12).hex()
+    repo = ProfileRepository()
+    save_profile(
+        repo,
+        ProfileRequest(
+            name=BENCH_PROFILE,
+            portal=BENCH_PORTAL,
+            member_id=BENCH_MEMBER,
+            webhook_url=f"{BENCH_PORTAL}/rest/1/benchcode/",
+            application_token=token,
+        ),
+        replace=True,
+    )
+    # No count cap: the store already holds a million events, and trimming it to the cap
+    # is a separate cost (see the closing note), not what this measures.
+    settings = Settings(
+        listener=ListenerSettings(port=0),
+        catch_up=CatchUpSettings(enabled=False),
+        retention=RetentionSettings(max_age_days=None, max_count=None),
+    )
+    save_settings(settings)
+    session = start_window_session(
+        settings.listener, store_path=data_dir / "events.sqlite3", data_dir=data_dir
+    )
+    if session.listener is None:
+        raise SystemExit(f"the child listener did not start: {session.bind_error}")
+    url = f"{session.listener.base_url}/bitrix/{BENCH_PROFILE}"
+    return Target(session, url, token, BENCH_PORTAL.split("://", 1)[1], BENCH_MEMBER)
+
+
+def run_window_under_load(
+    data_dir: Path, rate: float, seconds: float, *, operator: bool = True, listener: str
+) -> dict[str, object]:
     from console.core.settings import Settings
-    from console.demo import DemoSession
     from console.ui.context import ConsoleContext
     from console.ui.views.main_window import MainWindow, default_factories
 
@@ -219,7 +316,8 @@ def run_window_under_load(data_dir: Path, rate: float, seconds: float) -> dict[s
     window.resize(1500, 900)
     window.show()
     window.install_inspector()
-    demo = DemoSession(data_dir=data_dir, activity_seconds=None).start()
+    target = start_console(data_dir, listener)
+    demo = target.console
     context.attach(demo)
     model = window.feed_model
     if not wait_until(app, lambda: model.rowCount() > 0, 60):
@@ -227,6 +325,8 @@ def run_window_under_load(data_dir: Path, rate: float, seconds: float) -> dict[s
 
     probe = LatenessProbe()
     probe.start()
+    collections = GcWatch()
+    collections.recording = True
     figures = LoadFigures()
     awaiting_paint: list[tuple[str, float]] = []  # (entity id, inserted at)
     painted_at: dict[str, float] = {}
@@ -283,37 +383,39 @@ def run_window_under_load(data_dir: Path, rate: float, seconds: float) -> dict[s
     fetching.timeout.connect(fetch_order)
 
     sent_file = Path(tempfile.mkdtemp()) / "sent.json"
-    portal = demo.portal
     sender = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "tests.benchmarks.paced_load",
-            demo.bitrix_handler_url,
+            target.handler_url,
             "--rate",
             str(rate),
             "--seconds",
             str(seconds),
             "--token",
-            portal.application_token,
+            target.token,
             "--domain",
-            portal.domain,
+            target.domain,
             "--member",
-            portal.member_id,
+            target.member,
             "--out",
             str(sent_file),
         ]
     )
     probe.recording = True
-    typing.start(1500)
-    fetching.start(5000)
+    if operator:
+        typing.start(1500)
+        fetching.start(5000)
     wait_until(app, lambda: sender.poll() is not None, seconds + 120)
     typing.stop()
     fetching.stop()
     # Let the last batch land and paint.
     run_for(2.0)
     probe.recording = False
+    collections.recording = False
     figures.lateness_ms = probe.samples
+    figures.gc_ms = collections.pauses
     sent_data = json.loads(sent_file.read_text())
     sent: dict[str, float] = sent_data["sent"]
     figures.sent = len(sent)
@@ -365,6 +467,22 @@ def run_window_under_load(data_dir: Path, rate: float, seconds: float) -> dict[s
     }
 
 
+def in_keyring_session() -> None:
+    """Run this script again inside a private D-Bus session with gnome-keyring unlocked by a
+    throwaway password (as ``tests/run`` does): the child listener reads the profile's
+    token from the real keyring."""
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("B24_BENCH_IN_SESSION"):
+        return
+    keyring_home = tempfile.mkdtemp(prefix="b24-bench-keyring-")
+    env = dict(os.environ, XDG_DATA_HOME=keyring_home, B24_BENCH_IN_SESSION="1")
+    script = (
+        "echo -n b24-bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+        'exec "$0" -m tests.benchmarks.bench_feed "$@"'
+    )
+    command = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, *sys.argv[1:]]
+    raise SystemExit(subprocess.call(command, env=env))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/b24-bench-1m"))
@@ -372,8 +490,26 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--paint-runs", type=int, default=5)
+    parser.add_argument(
+        "--listener",
+        choices=("child", "inprocess"),
+        default="child",
+        help="child: as the window runs it; inprocess: the listener in the window's process",
+    )
+    parser.add_argument(
+        "--no-operator", action="store_true", help="no typing or fetching during the load"
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        help="override sys.setswitchinterval (seconds) to compare with the window's own",
+    )
     args = parser.parse_args()
+    if args.listener == "child":
+        in_keyring_session()
 
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     store = args.data_dir / "events.sqlite3"
     if (event_count(store) or 0) < args.events:  # more is fine: earlier runs added some
         print(f"building a {args.events:,}-event store in {store} ...", flush=True)
@@ -388,17 +524,24 @@ def main() -> None:
         print(f"first paint, {args.events:,} events: " + ", ".join(f"{s:.2f}" for s in big))
         print("first paint, empty store: " + ", ".join(f"{s:.2f}" for s in empty), flush=True)
 
-    result = run_window_under_load(args.data_dir, args.rate, args.seconds)
+    result = run_window_under_load(
+        args.data_dir,
+        args.rate,
+        args.seconds,
+        operator=not args.no_operator,
+        listener=args.listener,
+    )
     load = result["load"]
     assert isinstance(load, LoadFigures)
-    print(
-        f"\nunder load: {args.rate:g} events/s for {args.seconds:g} s into the in-process listener"
-    )
+    where = "the window's child listener" if args.listener == "child" else "an in-process one"
+    print(f"\nunder load: {args.rate:g} events/s for {args.seconds:g} s into {where}")
     print(f"  sent {load.sent}, failed {load.failures}, painted rows measured {load.painted}")
     print(f"  GUI lateness:            {summary(load.lateness_ms)}")
     print(f"  arrival -> painted row:  {summary(load.arrival_ms)}")
     print(f"  query -> repaint:        {summary(result['query_under_load_ms'])}")  # type: ignore[arg-type]
     print(f"  order fetch (sandbox):   {summary(load.fetch_ms)}")
+    for generation, pauses in sorted(load.gc_ms.items()):
+        print(f"  GC generation {generation}:  {summary(pauses)}")
     print("\nquiet, same store:")
     print(f"  query -> repaint:        {summary(result['query_quiet_ms'])}")  # type: ignore[arg-type]
     print(

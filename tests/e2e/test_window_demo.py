@@ -7,6 +7,7 @@ then stops it with SIGTERM and expects a clean exit.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -112,4 +113,57 @@ def test_demo_window_receives_posted_events_and_stops_on_sigterm(tmp_path: Path)
             process.kill()
             process.wait()
     assert process.returncode == 0
+    assert not any("Traceback" in line for line in err.seen)
+
+
+def test_window_with_its_child_listener_shows_posted_events(tmp_path: Path) -> None:
+    """`b24-console --data-dir DIR`: the listener runs as the window's child process."""
+    data_dir = tmp_path / "store"
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        B24_CONSOLE_FEED_PROBE="1",
+        B24_CONSOLE_CONFIG_DIR=str(tmp_path / "config"),
+        B24_CONSOLE_DATA_DIR=str(tmp_path / "data"),
+    )
+    # Port 0: the child takes a free one and says where in listener.json.
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text('{"listener": {"port": 0}}')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "console", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    published = data_dir / "listener.json"
+    try:
+        err = StreamLines(process.stderr)
+        StreamLines(process.stdout)
+        deadline = time.monotonic() + 60
+        while not published.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        base_url = json.loads(published.read_text())["base_url"]
+        answer = httpx.post(
+            f"{base_url}/bitrix/shop",
+            content=(SAMPLES_DIR / "bitrix-onsaleordersaved-webhook.form").read_bytes(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=10,
+        )
+        # No profile "shop" here: kept as rejected, answered as a wrong token.
+        assert answer.status_code == 401
+        first = err.wait_for(r"^feed-row \d+ ")
+        assert first.split()[1] == "1"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    # The child stopped with the window and withdrew its address.
+    assert not published.exists()
     assert not any("Traceback" in line for line in err.seen)

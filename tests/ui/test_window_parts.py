@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from console.core.settings import load_settings
 from console.session import ListenSession
-from console.store.model import EventFilter, EventSource, StoredEvent, Verification
+from console.store.model import EventFilter, EventSource, FeedRow, StoredEvent, Verification
+from console.store.sqlite import feed_row
 from console.ui.context import ConsoleContext
 from console.ui.models.feed import PAGE, Column, RowKind
 from console.ui.settings import LayoutStore
@@ -29,8 +30,10 @@ pytestmark = OFFSCREEN_NOISE
 __all__ = ["context", "session"]
 
 
-def stored(n: int, **kwargs: object) -> StoredEvent:
-    return StoredEvent(id=n, **record(n, **kwargs).model_dump())  # type: ignore[arg-type]
+def stored(n: int, **kwargs: object) -> FeedRow:
+    """The feed row of an event stored as number ``n``: what the bridge hands the window."""
+    event = StoredEvent(id=n, **record(n, **kwargs).model_dump())  # type: ignore[arg-type]
+    return feed_row(event)
 
 
 def test_welcome_shows_without_profiles_and_explains_connecting(

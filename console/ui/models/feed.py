@@ -377,11 +377,11 @@ class EventFeedTableModel(QAbstractTableModel):
 
     # -- live events --------------------------------------------------------------------
 
-    def add_live(self, event: StoredEvent) -> None:
-        """Queue an event committed by the store (call on the GUI thread, via the bridge)."""
+    def add_live(self, event: FeedRow | StoredEvent) -> None:
+        """Queue a newly stored event (call on the GUI thread, via the bridge)."""
         if self._store is None:
             return
-        row = feed_row(event)
+        row = event if isinstance(event, FeedRow) else feed_row(event)
         verdict = row_matches(self._filter, row)
         if verdict is False:
             return

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.store.model import EventFilter, StoredEvent
+from console.store.model import EventFilter, FeedRow
 from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
         if console is None:
             return
         store = console.store
-        self._bridge = StoreEventBridge(store, self)
+        self._bridge = StoreEventBridge(console.watch, self)
         self._bridge.events_committed.connect(self._events_committed)
         self.feed_model.set_store(store)
         profiles = console.profile_names()
@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
             self._bridge.detach()
             self._bridge = None
 
-    def _events_committed(self, events: list[StoredEvent]) -> None:
+    def _events_committed(self, events: list[FeedRow]) -> None:
         notify = getattr(self.tray, "notify", None) if self.tray is not None else None
         new_names = False
         for event in events:

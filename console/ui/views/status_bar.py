@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from console.store.model import EventFilter, StoredEvent, Verification
+from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
 from console.ui.views.sparkline import EventRateSparkline
 
@@ -243,13 +243,13 @@ class ConsoleStatusBar(QStatusBar):
 
     # -- live ---------------------------------------------------------------------------
 
-    def add_live(self, event: StoredEvent) -> None:
-        moment = event.received_at.timestamp()
+    def add_live(self, event: FeedRow) -> None:
+        moment = event.received_us / 1_000_000
         if datetime.now().date() != self._today_date:
             self._today_date = datetime.now().date()
             self._today = 0
         self._today += 1
-        if event.verification is Verification.VERIFIED:
+        if event.verification == Verification.VERIFIED:
             profile = event.profile or ""
             self._last_verified[profile] = max(moment, self._last_verified.get(profile, 0.0))
         self.sparkline.add(moment)

@@ -1,0 +1,84 @@
+"""The window's console: `b24-console listen` as a real child process, the store followed."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import httpx
+
+from console.core.settings import ListenerSettings, Settings, save_settings
+from console.session import WindowSession, listener_file, start_window_session
+from console.store.model import FeedRow
+
+SAMPLE = (Path(__file__).resolve().parents[2] / "resources" / "samples").joinpath(
+    "bitrix-onsaleordersaved-webhook.form"
+)
+
+
+def start(tmp_path: Path, port: int = 0) -> WindowSession:
+    # The child reads the same settings file as the window (B24_CONSOLE_CONFIG_DIR).
+    save_settings(Settings(listener=ListenerSettings(port=port)))
+    data_dir = tmp_path / "data-dir"
+    return start_window_session(
+        ListenerSettings(port=port), store_path=data_dir / "events.sqlite3", data_dir=data_dir
+    )
+
+
+def test_events_the_child_stores_reach_the_window_in_order(tmp_path: Path) -> None:
+    session = start(tmp_path)
+    received: list[FeedRow] = []
+    arrived = threading.Event()
+
+    def on_rows(rows: list[FeedRow]) -> None:
+        received.extend(rows)
+        if len(received) >= 3:
+            arrived.set()
+
+    try:
+        assert session.bind_error is None
+        listener = session.listener
+        assert listener is not None and listener.base_url.startswith("http://127.0.0.1:")
+        published = json.loads(listener_file(session.store_path).read_text())
+        assert published["base_url"] == listener.base_url
+        stop_watching = session.watch(on_rows)
+        answers = [
+            httpx.post(
+                f"{listener.base_url}/bitrix/shop",
+                content=SAMPLE.read_bytes().replace(b"=300&", f"={n}&".encode()),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                timeout=10,
+            )
+            for n in (301, 302, 303)
+        ]
+        # No such profile: kept as rejected, and answered like a wrong token.
+        assert [answer.status_code for answer in answers] == [401, 401, 401]
+        assert arrived.wait(10), received
+        stop_watching()
+    finally:
+        session.stop()
+    assert [row.entity_id for row in received] == ["301", "302", "303"]
+    assert [row.id for row in received] == sorted(row.id for row in received)
+    assert {row.verification for row in received} == {"rejected"}
+    # The child stopped cleanly: it withdrew its address.
+    assert not listener_file(session.store_path).exists()
+    assert not session.child.running
+
+
+def test_a_taken_port_leaves_the_window_running_with_the_reason(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        session = start(tmp_path, port)
+        try:
+            assert session.listener is None
+            error = session.bind_error
+            assert error is not None and error.address_in_use, error
+            assert str(port) in error.reason
+            # The store still works: the window shows what it holds.
+            assert session.store.query_rows(limit=1) == []
+        finally:
+            session.stop()
