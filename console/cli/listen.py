@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import errno
 import math
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +95,19 @@ def _nothing() -> None:
     pass
 
 
+def _stop_with_parent(stop: threading.Event) -> None:
+    """A window that dies without stopping its listener (killed, crashed) must not leave
+    it holding the port: once this process is handed to another parent, it stops."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _listen(args: argparse.Namespace) -> int:
     from console.cli.catch_up_lines import CatchUpAnnouncer, catch_up_json
     from console.core.settings import load_settings
@@ -169,6 +184,8 @@ def _listen(args: argparse.Namespace) -> int:
             emit_line(args, catch_up_json(report), format_catch_up_line(report))
 
     with foreground_run(extra) as run:
+        if child:
+            _stop_with_parent(run.stop_requested)
         try:
             urls = server.handler_urls()
             if wants_json(args):

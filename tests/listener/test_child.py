@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -82,3 +86,45 @@ def test_a_taken_port_leaves_the_window_running_with_the_reason(tmp_path: Path) 
             assert session.store.query_rows(limit=1) == []
         finally:
             session.stop()
+
+
+PARENT = """
+import sys, time
+from pathlib import Path
+from console.listener.child import ListenerChild
+child = ListenerChild(data_dir=Path(sys.argv[1]))
+child.start()
+print(child._process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    # A zombie has stopped; only its parent (now init) has not reaped it yet.
+    return "State:\tZ" not in status
+
+
+def test_the_listener_stops_when_the_window_is_killed(tmp_path: Path) -> None:
+    save_settings(Settings(listener=ListenerSettings(port=0)))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(tmp_path / "store")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        assert _alive(child_pid)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 15
+        while _alive(child_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child_pid), "the orphaned listener kept running"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
