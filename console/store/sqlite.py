@@ -69,8 +69,11 @@ T = TypeVar("T")
 MAX_GROUP = 256
 # Rows per page when iterating or exporting: constant memory whatever the store holds.
 PAGE_SIZE = 500
-# Rows deleted per transaction by purges, so appends interleave with a long purge.
-PURGE_BATCH = 2000
+# Rows deleted per transaction by purges and retention, so appends interleave with a long
+# purge. Each deleted row also leaves the full-text index, which is most of the cost: on a
+# 100,000-event store 2,000 rows held the writer for 254 ms and 200 for 12 ms. At the count
+# cap under a steady flow, retention deletes in every pass; appends must not queue behind it.
+PURGE_BATCH = 200
 RETENTION_INTERVAL_SECONDS = 600.0
 
 
