@@ -28,6 +28,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
     from console.session import RunningConsole
 
 PROBE_INTERVAL_MS = 5
+# The sender's sequence number, in the XML_ID the feed's summary shows ("xmlId bench-N").
+SENT_MARK = re.compile(r"xmlId bench-(\d+)")
 # What the benchmark types, in turn. Most match the incoming load, so arrivals keep being
 # painted; "source:horoshop" matches none of it, as a real operator's filter often does not.
 QUERIES = (
@@ -244,10 +247,6 @@ class Target:
 
 
 BENCH_PROFILE = "bench"
-# A loopback portal nobody answers on: the profile only has to verify events; catch-up
-# polling is switched off in the benchmark's settings.
-BENCH_PORTAL = "http://127.0.0.1:9"
-BENCH_MEMBER = "bench-member-0001"
 
 
 def start_console(data_dir: Path, listener: str) -> Target:
@@ -271,17 +270,20 @@ def start_console(data_dir: Path, listener: str) -> Target:
         Settings,
         save_settings,
     )
+    from console.sandbox import SandboxConfig, SandboxPortal
     from console.session import start_window_session
 
-    token = "bench" + os.urandom(12).hex()
+    # The profile's portal: a sandbox, so the operator's order fetches are answered.
+    portal = SandboxPortal(SandboxConfig(port=0)).start()
+    token = portal.application_token
     repo = ProfileRepository()
     save_profile(
         repo,
         ProfileRequest(
             name=BENCH_PROFILE,
-            portal=BENCH_PORTAL,
-            member_id=BENCH_MEMBER,
-            webhook_url=f"{BENCH_PORTAL}/rest/1/benchcode/",
+            portal=portal.base_url,
+            member_id=portal.member_id,
+            webhook_url=portal.webhook_url,
             application_token=token,
         ),
         replace=True,
@@ -300,7 +302,7 @@ def start_console(data_dir: Path, listener: str) -> Target:
     if session.listener is None:
         raise SystemExit(f"the child listener did not start: {session.bind_error}")
     url = f"{session.listener.base_url}/bitrix/{BENCH_PROFILE}"
-    return Target(session, url, token, BENCH_PORTAL.split("://", 1)[1], BENCH_MEMBER)
+    return Target(session, url, token, portal.domain, portal.member_id)
 
 
 def run_window_under_load(
@@ -328,7 +330,7 @@ def run_window_under_load(
     collections = GcWatch()
     collections.recording = True
     figures = LoadFigures()
-    awaiting_paint: list[tuple[str, float]] = []  # (entity id, inserted at)
+    awaiting_paint: list[tuple[str, float]] = []  # (the sender's N, inserted at)
     painted_at: dict[str, float] = {}
     query_started: list[float] = []
     query_landed: list[float] = []
@@ -337,8 +339,9 @@ def run_window_under_load(
         now = time.time()
         for row in range(count):
             feed_row = model.feed_row(row)
-            if feed_row is not None and feed_row.entity_id is not None:
-                awaiting_paint.append((feed_row.entity_id, now))
+            found = SENT_MARK.search(feed_row.summary) if feed_row is not None else None
+            if found is not None:
+                awaiting_paint.append((found.group(1), now))
 
     def painted() -> None:
         now = time.time()
@@ -362,21 +365,30 @@ def run_window_under_load(
         type_text(window.query_bar.edit, next(queries))
 
     fetch_started: list[float] = []
+    fetch_wanted: list[bool] = [False]
 
     def fetch_order() -> None:
-        inspector = window.inspector
-        if inspector is None or model.rowCount() < 3:
+        # Select an event; once the inspector shows it, fetch its order from the portal.
+        if window.inspector is None or model.rowCount() < 3:
             return
+        fetch_wanted[0] = True
         window.feed.selectRow(2)
-        fetch_started.append(time.monotonic())
-        inspector.entity_tab.fetch()  # type: ignore[attr-defined]
+
+    def shown(_event_id: int) -> None:
+        if fetch_wanted[0] and window.inspector is not None:
+            fetch_wanted[0] = False
+            fetch_started.append(time.monotonic())
+            window.inspector.entity_tab.fetch()  # type: ignore[attr-defined]
 
     def fetched(_view: object) -> None:
         if fetch_started:
             figures.fetch_ms.append((time.monotonic() - fetch_started.pop()) * 1000)
 
     if window.inspector is not None:
+        # Answered or refused: either way the operator has the answer.
         window.inspector.entity_tab.fetched.connect(fetched)  # type: ignore[attr-defined]
+        window.inspector.entity_tab.failed.connect(fetched)  # type: ignore[attr-defined]
+        window.inspector.loaded.connect(shown)  # type: ignore[attr-defined]
     typing = QTimer()
     typing.timeout.connect(type_query)
     fetching = QTimer()

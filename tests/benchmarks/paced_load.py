@@ -2,9 +2,9 @@
 
 Runs in its own process (``python -m tests.benchmarks.paced_load URL --rate 500 --seconds
 60 --out sent.json``) so it takes no time from the process being measured. Each event is
-a real-format ONSALEORDERSAVED form with its own entity id (a sequence number) and ``ts``;
-the output file maps each entity id to the wall-clock time it was sent, so the benchmark
-can join "sent" with "painted".
+a real-format ONSALEORDERSAVED form about one of ``--orders`` (so the portal can show it)
+with its own ``XML_ID`` (``bench-N``) and ``ts``; the output file maps each N to the
+wall-clock time it was sent, so the benchmark can join "sent" with "painted".
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from urllib.parse import urlencode
 import aiohttp
 
 
-def form_body(entity: int, *, token: str, domain: str, member: str) -> bytes:
+def form_body(sequence: int, order: int, *, token: str, domain: str, member: str) -> bytes:
     pairs = [
         ("event", "ONSALEORDERSAVED"),
         ("event_handler_id", "7"),
-        ("data[FIELDS][ID]", str(entity)),
-        ("data[FIELDS][XML_ID]", f"bench-{entity}"),
+        ("data[FIELDS][ID]", str(order)),
+        ("data[FIELDS][XML_ID]", f"bench-{sequence}"),
         ("data[FIELDS][ACTION]", "save"),
-        ("ts", str(int(time.time()) * 1000 + entity)),
+        # Unique per event, so none is taken for a duplicate delivery.
+        ("ts", str(int(time.time()) * 1000 + sequence)),
         ("auth[domain]", domain),
         ("auth[client_endpoint]", f"https://{domain}/rest/"),
         ("auth[server_endpoint]", "https://oauth.bitrix.info/rest/"),
@@ -37,9 +38,9 @@ def form_body(entity: int, *, token: str, domain: str, member: str) -> bytes:
 
 
 async def send_paced(
-    url: str, rate: float, seconds: float, first_entity: int, **auth: str
+    url: str, rate: float, seconds: float, orders: range, **auth: str
 ) -> tuple[dict[int, float], int]:
-    """Send ``rate`` events/s for ``seconds``; returns {entity: sent wall time} and failures."""
+    """Send ``rate`` events/s for ``seconds``; returns {N: sent wall time} and failures."""
     sent: dict[int, float] = {}
     failures = 0
     total = int(rate * seconds)
@@ -47,10 +48,10 @@ async def send_paced(
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     connector = aiohttp.TCPConnector(limit=32)
 
-    async def one(session: aiohttp.ClientSession, entity: int) -> None:
+    async def one(session: aiohttp.ClientSession, sequence: int) -> None:
         nonlocal failures
-        body = form_body(entity, **auth)
-        sent[entity] = time.time()
+        body = form_body(sequence, orders[sequence % len(orders)], **auth)
+        sent[sequence] = time.time()
         try:
             async with session.post(url, data=body, headers=headers) as response:
                 await response.read()
@@ -66,7 +67,7 @@ async def send_paced(
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(session, first_entity + index)))
+            tasks.append(asyncio.create_task(one(session, index)))
         await asyncio.gather(*tasks)
     return sent, failures
 
@@ -76,7 +77,9 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--first-entity", type=int, default=1_000_000)
+    parser.add_argument(
+        "--orders", default="101-300", help="order ids the events are about, FIRST-LAST"
+    )
     parser.add_argument("--token", required=True)
     parser.add_argument("--domain", required=True)
     parser.add_argument("--member", required=True)
@@ -87,7 +90,7 @@ def main() -> None:
             args.url,
             args.rate,
             args.seconds,
-            args.first_entity,
+            range(int(args.orders.split("-")[0]), int(args.orders.split("-")[1]) + 1),
             token=args.token,
             domain=args.domain,
             member=args.member,
