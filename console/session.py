@@ -216,8 +216,22 @@ class RunningConsole(Protocol):
     def stop(self) -> None: ...
 
 
+class _ProfilesConsole:
+    """What a console on the operator's own profiles answers from ``profiles``."""
+
+    profiles: ProfileRepository
+
+    def profile_names(self) -> list[str]:
+        return sorted(profile.name for profile in self.profiles.list())
+
+    def client_for(self, profile: str) -> BitrixClient:
+        from console.bitrix.connect import client_for_profile
+
+        return client_for_profile(self.profiles, profile)
+
+
 @dataclass
-class ListenSession:
+class ListenSession(_ProfilesConsole):
     """A store, the credentials, a running listener and its catch-up pollers.
 
     ``stop()`` ends them in order: pollers first (they write to the store), then the
@@ -248,13 +262,6 @@ class ListenSession:
     def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
         return watch_store(self.store, on_rows)
 
-    def profile_names(self) -> list[str]:
-        return sorted(profile.name for profile in self.profiles.list())
-
-    def client_for(self, profile: str) -> BitrixClient:
-        from console.bitrix.connect import client_for_profile
-
-        return client_for_profile(self.profiles, profile)
 
     def poll_now(self) -> None:
         for poller in self.pollers:
@@ -391,7 +398,7 @@ def _as_running_console(session: ListenSession) -> RunningConsole:
 
 
 @dataclass
-class WindowSession:
+class WindowSession(_ProfilesConsole):
     """The window's console: the listener runs as a child process (``listen``), and the
     window follows the store it writes.
 
@@ -421,13 +428,6 @@ class WindowSession:
     def is_demo(self) -> bool:
         return False
 
-    def profile_names(self) -> list[str]:
-        return sorted(profile.name for profile in self.profiles.list())
-
-    def client_for(self, profile: str) -> BitrixClient:
-        from console.bitrix.connect import client_for_profile
-
-        return client_for_profile(self.profiles, profile)
 
     def poll_now(self) -> None:
         self.child.poll_now()

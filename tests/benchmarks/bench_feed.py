@@ -46,12 +46,13 @@ _CONFIG = tempfile.mkdtemp(prefix="b24-bench-config-")
 os.environ["B24_CONSOLE_CONFIG_DIR"] = _CONFIG
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.benchmarks.build_store import build_store, event_count  # noqa: E402
+from tests.support.qt_loop import run_for, run_until  # noqa: E402
 
 if TYPE_CHECKING:
     from console.session import RunningConsole
@@ -209,32 +210,6 @@ class LoadFigures:
     gc_ms: dict[int, list[float]] = field(default_factory=dict)
 
 
-def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float) -> bool:
-    """Run the event loop (as the application does) until ``condition`` or ``timeout``."""
-    del app
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-
-    def check() -> None:
-        if condition() or time.monotonic() > deadline:
-            loop.quit()
-
-    poll = QTimer()
-    poll.timeout.connect(check)
-    poll.start(20)
-    if not condition():
-        loop.exec()
-    poll.stop()
-    return condition()
-
-
-def run_for(seconds: float) -> None:
-    """Run the event loop for ``seconds``."""
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-
-
 @dataclass
 class Target:
     """The console under test and where the sender posts, with the credentials it needs."""
@@ -312,7 +287,7 @@ def run_window_under_load(
     from console.ui.context import ConsoleContext
     from console.ui.views.main_window import MainWindow, default_factories
 
-    app = QApplication([])
+    _app = QApplication([])  # kept alive for the whole run
     context = ConsoleContext(Settings())
     window = MainWindow(context, factories=default_factories())
     window.resize(1500, 900)
@@ -322,7 +297,7 @@ def run_window_under_load(
     demo = target.console
     context.attach(demo)
     model = window.feed_model
-    if not wait_until(app, lambda: model.rowCount() > 0, 60):
+    if not run_until(lambda: model.rowCount() > 0, 60):
         raise SystemExit("the feed never showed the store's first page")
 
     probe = LatenessProbe()
@@ -419,7 +394,7 @@ def run_window_under_load(
     if operator:
         typing.start(1500)
         fetching.start(5000)
-    wait_until(app, lambda: sender.poll() is not None, seconds + 120)
+    run_until(lambda: sender.poll() is not None, seconds + 120)
     typing.stop()
     fetching.stop()
     # Let the last batch land and paint.
@@ -444,12 +419,12 @@ def run_window_under_load(
     for text in ("source:horoshop", "Київ", "state:rejected", "", "ONSALEORDERSAVED", "order:300"):
         before = len(figures.query_ms)
         type_text(window.query_bar.edit, text)
-        wait_until(app, lambda before=before: len(figures.query_ms) > before, 10)
+        run_until(lambda before=before: len(figures.query_ms) > before, 10)
     quiet_queries = list(figures.query_ms)
 
     # Scrolling down: the scroll bar dragged to its end, again and again, for 15 s.
     type_text(window.query_bar.edit, "")
-    wait_until(app, lambda: model.rowCount() > 0, 10)
+    run_until(lambda: model.rowCount() > 0, 10)
     probe.samples = []
     probe.recording = True
     bar = window.feed.verticalScrollBar()

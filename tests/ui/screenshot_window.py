@@ -17,12 +17,10 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("B24_CONSOLE_CONFIG_DIR", tempfile.mkdtemp(prefix="b24-shots-"))
 
-from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -32,29 +30,13 @@ from console.store.model import EventFilter, EventSource, Verification
 from console.ui.context import ConsoleContext
 from console.ui.theme import apply_theme
 from console.ui.views.main_window import MainWindow, default_factories
+from tests.support.qt_loop import run_for, run_until
 
 ORDER = "300"
 
 
-def run_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-
-    def check() -> None:
-        if condition() or time.monotonic() > deadline:
-            loop.quit()
-
-    poll = QTimer()
-    poll.timeout.connect(check)
-    poll.start(50)
-    loop.exec()
-    poll.stop()
-
-
 def settle(seconds: float = 0.6) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
+    run_for(seconds)
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:

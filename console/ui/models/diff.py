@@ -14,17 +14,13 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from console.listener.payload_diff import MISSING, DiffNode, Mark
+from console.ui.models.indexes import NO_PARENT, Index
 from console.ui.models.payload import PATH_ROLE, cell_text
-
-_Index = QModelIndex | QPersistentModelIndex
-# Qt's "no parent" index; one shared instance as the default argument.
-_NO_PARENT = QModelIndex()
 
 KEY_COLUMN, LEFT_COLUMN, RIGHT_COLUMN, MARK_COLUMN = range(4)
 MARK_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -115,19 +111,19 @@ class DiffTreeModel(QAbstractItemModel):
                 item.children.append(made)
                 stack.append(made)
 
-    def _item(self, index: _Index) -> _Item:
+    def _item(self, index: Index) -> _Item:
         if not index.isValid():
             return self._root
         item = index.internalPointer()
         assert isinstance(item, _Item)
         return item
 
-    def index(self, row: int, column: int, parent: _Index = _NO_PARENT) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = NO_PARENT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         return self.createIndex(row, column, self._item(parent).children[row])
 
-    def parent(self, child: _Index = _NO_PARENT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, child: Index = NO_PARENT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()
         up = self._item(child).parent
@@ -135,15 +131,15 @@ class DiffTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
 
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self._item(parent).children)
 
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 4
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._item(index)
@@ -164,7 +160,7 @@ class DiffTreeModel(QAbstractItemModel):
             return self._headers[section]
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -35,6 +34,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
+from console.ui.models.indexes import Index
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
 PAGE = 200
@@ -47,8 +47,6 @@ MAX_BUFFERED = 5000
 
 EventIdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class Column(enum.IntEnum):
@@ -301,10 +299,10 @@ class EventFeedTableModel(QAbstractTableModel):
 
     # -- paging -------------------------------------------------------------------------
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and self._store is not None
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._fetching or self._exhausted or not self._rows:
             return
         store = self._store
@@ -498,13 +496,13 @@ class EventFeedTableModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = index.row()
@@ -541,7 +539,7 @@ class EventFeedTableModel(QAbstractTableModel):
             return self._titles[section]
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -7,16 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor
 
-_Index = QModelIndex | QPersistentModelIndex
-# Qt's "no parent" index; one shared instance as the default argument.
-_NO_PARENT = QModelIndex()
+from console.ui.models.indexes import NO_PARENT, Index
 
 
 class TextTableModel(QAbstractTableModel):
@@ -50,13 +46,13 @@ class TextTableModel(QAbstractTableModel):
     def rows(self) -> list[tuple[str, ...]]:
         return list(self._rows)
 
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -14,16 +14,13 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 
 from console.core.phpform import flatten_php
 from console.listener.payload_diff import child_path, kind_of
+from console.ui.models.indexes import NO_PARENT, Index
 
-_Index = QModelIndex | QPersistentModelIndex
-# Qt's "no parent" index; one shared instance as the default argument.
-_NO_PARENT = QModelIndex()
 # Long strings are cut for the cell; "copy value" still copies all of it.
 _CELL_CHARS = 300
 
@@ -118,19 +115,19 @@ class PayloadTreeModel(QAbstractItemModel):
     def payload(self) -> Any:
         return self._root.value
 
-    def _node(self, index: _Index) -> _Node:
+    def _node(self, index: Index) -> _Node:
         if not index.isValid():
             return self._root
         node = index.internalPointer()
         assert isinstance(node, _Node)
         return node
 
-    def index(self, row: int, column: int, parent: _Index = _NO_PARENT) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = NO_PARENT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         return self.createIndex(row, column, self._node(parent).child(row))
 
-    def parent(self, child: _Index = _NO_PARENT) -> QModelIndex:  # type: ignore[override]
+    def parent(self, child: Index = NO_PARENT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()
         up = self._node(child).parent
@@ -138,21 +135,21 @@ class PayloadTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
 
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         if parent.isValid() and parent.column() != 0:
             return 0
         return self._node(parent).count()
 
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 3
 
-    def hasChildren(self, parent: _Index = _NO_PARENT) -> bool:
+    def hasChildren(self, parent: Index = NO_PARENT) -> bool:
         if parent.isValid() and parent.column() != 0:
             return False
         value = self._node(parent).value
         return isinstance(value, dict | list | tuple) and len(value) > 0
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         node = self._node(index)
@@ -171,7 +168,7 @@ class PayloadTreeModel(QAbstractItemModel):
             return self._headers[section]
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

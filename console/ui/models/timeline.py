@@ -24,19 +24,15 @@ from typing import Any, Protocol
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
 from console.store.model import EventFilter, EventStore, FeedRow
+from console.ui.models.indexes import NO_PARENT, Index
 
-_Index = QModelIndex | QPersistentModelIndex
-# Qt's "no parent" index; one shared instance as the default argument.
-_NO_PARENT = QModelIndex()
 # An order with more events than this is an attack or a bug; the timeline says it stopped.
 MAX_EVENTS = 5000
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -216,13 +212,13 @@ class OrderTimelineTableModel(QAbstractTableModel):
     def event_id(self, row: int) -> int | None:
         return self._entries[row].event_id if 0 <= row < len(self._entries) else None
 
-    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+    def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._entries)
 
-    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+    def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = index.row()

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPointF,
     Qt,
     QTimer,
@@ -35,14 +34,13 @@ from PySide6.QtWidgets import (
 
 from console.store.model import EventFilter
 from console.store.querylang import Completion, ParsedQuery, QueryProblem, completions, parse_query
+from console.ui.models.indexes import Index
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
 
 Parser = Callable[[str], ParsedQuery]
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class CompletionListModel(QAbstractListModel):
@@ -60,10 +58,10 @@ class CompletionListModel(QAbstractListModel):
     def completion(self, row: int) -> Completion | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._items):
             return None
         item = self._items[index.row()]

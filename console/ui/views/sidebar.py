@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QRect,
     QSize,
@@ -32,21 +31,20 @@ from PySide6.QtWidgets import (
 
 from console.store.querylang import parse_query
 from console.ui.context import ConsoleContext
+from console.ui.models.indexes import Index
 from console.ui.models.views import CountRole, QueryRole, SavedViewListModel
 
 COUNT_REFRESH_MS = 2000
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class _CountDelegate(QStyledItemDelegate):
     """Paints the view's count right-aligned in a muted colour beside its name."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width(), hint.height() + 10)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
         count = index.data(CountRole)
         if count is None:
