@@ -262,7 +262,6 @@ class ListenSession(_ProfilesConsole):
     def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
         return watch_store(self.store, on_rows)
 
-
     def poll_now(self) -> None:
         for poller in self.pollers:
             poller.poll_now()
@@ -427,7 +426,6 @@ class WindowSession(_ProfilesConsole):
     @property
     def is_demo(self) -> bool:
         return False
-
 
     def poll_now(self) -> None:
         self.child.poll_now()

@@ -310,3 +310,16 @@ def test_a_longer_live_value_widens_its_column_once_sampled(
         assert view.columnWidth(Column.PROFILE) == locked
     finally:
         bridge.detach()
+
+
+def test_feed_columns_follow_the_declared_contract() -> None:
+    """The feed lays out the columns console.store.columns declares, in that order."""
+    from console.store.columns import FEED_COLUMNS
+    from console.ui.models.feed import Column, column_titles
+
+    declared = [column.name for column in FEED_COLUMNS]
+    assert [member.name.lower() for member in Column] == [
+        {"received_at": "received", "order_id": "order", "entity_id": "entity"}.get(name, name)
+        for name in declared
+    ]
+    assert len(column_titles()) == len(declared)

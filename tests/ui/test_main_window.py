@@ -102,6 +102,23 @@ def test_port_in_use_turns_the_status_bar_red(
         running.stop()
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_listener_that_cannot_keep_events_turns_the_status_bar_red(
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    window.status.refresh_snapshot()
+    qtbot.waitUntil(lambda: "Listening on" in window.status.listener_label.text())
+    assert not window.status.listener_is_red
+    # The store's writer stops, as on a bug or a dead disk: the listener answers 503.
+    store = session.store
+    store._queue.put("not a job")  # type: ignore[attr-defined]
+    store._writer.join(timeout=10)  # type: ignore[attr-defined]
+    window.status.refresh_snapshot()
+    qtbot.waitUntil(lambda: window.status.listener_is_red, timeout=10_000)
+    assert "Events are not being kept" in window.status.listener_label.text()
+
+
 def test_query_bar_sets_the_feed_filter(
     qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
 ) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
+from console.store.columns import FEED_COLUMNS
 from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
@@ -50,6 +51,8 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 
 
 class Column(enum.IntEnum):
+    """Positions of :data:`~console.store.columns.FEED_COLUMNS` (a test keeps them in step)."""
+
     RECEIVED = 0
     SOURCE = 1
     EVENT = 2
@@ -65,16 +68,19 @@ def _tr(text: str) -> str:
 
 
 def column_titles() -> list[str]:
-    return [
-        _tr("Received"),
-        _tr("Source"),
-        _tr("Event"),
-        _tr("Order"),
-        _tr("Entity"),
-        _tr("Profile"),
-        _tr("Verification"),
-        _tr("Summary"),
-    ]
+    """The headers, in the order :data:`~console.store.columns.FEED_COLUMNS` declares."""
+    # Literal strings, so the translation tools find them; keyed by the declared names.
+    titles = {
+        "received_at": _tr("Received"),
+        "source": _tr("Source"),
+        "event": _tr("Event"),
+        "order_id": _tr("Order"),
+        "entity_id": _tr("Entity"),
+        "profile": _tr("Profile"),
+        "verification": _tr("Verification"),
+        "summary": _tr("Summary"),
+    }
+    return [titles[declared.name] for declared in FEED_COLUMNS]
 
 
 class RowKind(enum.IntEnum):

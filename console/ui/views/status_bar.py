@@ -43,6 +43,8 @@ class StatusSnapshot:
     portals: list[PortalState] = field(default_factory=list)
     # host -> (level, capacity) of each REST bucket the console has used.
     buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
+    # Why the running listener cannot keep events (its /healthz said 503), or None.
+    listener_trouble: str | None = None
 
 
 @dataclass
@@ -79,8 +81,28 @@ def read_start_counts(context: ConsoleContext) -> StartCounts:
     return StartCounts(today, last, times)
 
 
+def listener_trouble(base_url: str) -> str | None:
+    """Why the listener at ``base_url`` cannot keep events, from its ``/healthz``; None when
+    it can. A listener that does not answer at all is trouble too."""
+    import httpx
+
+    try:
+        answer = httpx.get(f"{base_url}/healthz", timeout=2.0)
+    except httpx.HTTPError as exc:
+        return _tr("the listener does not answer (%1)").replace("%1", type(exc).__name__)
+    if answer.status_code == 200:
+        return None
+    try:
+        state = answer.json().get("store")
+    except ValueError:
+        state = None
+    detail = state.get("last_error") if isinstance(state, dict) else None
+    return detail or _tr("its store cannot be written")
+
+
 def read_snapshot(context: ConsoleContext) -> StatusSnapshot:
-    """Runs in a job: poller reports and REST buckets (no network, no keyring)."""
+    """Runs in a job: poller reports, REST buckets, and whether the listener can keep events
+    (its /healthz, on loopback; no keyring)."""
     snapshot = StatusSnapshot()
     console = context.console
     if console is None:
@@ -97,6 +119,9 @@ def read_snapshot(context: ConsoleContext) -> StatusSnapshot:
                 recorded=getattr(report, "recorded", 0) or 0,
             )
         )
+    listener = console.listener
+    if listener is not None:
+        snapshot.listener_trouble = listener_trouble(listener.base_url)
     from console.bitrix import limiter
 
     registry = getattr(limiter, "_registry", {})
@@ -238,6 +263,16 @@ class ConsoleStatusBar(QStatusBar):
 
     def _snapshot_arrived(self, snapshot: StatusSnapshot) -> None:
         self._snapshot = snapshot
+        if snapshot.listener_trouble is not None:
+            self.set_listener_error(
+                self.tr(
+                    "Events are not being kept: %1. Free disk space or fix the store's "
+                    "folder; the listener answers senders 503 until then"
+                ).replace("%1", snapshot.listener_trouble)
+            )
+        elif self.listener_is_red and self._context.console is not None:
+            if self._context.console.bind_error is None:
+                self.show_listener_state()
         self._show_catch_up()
         self._show_portals()
 
