@@ -270,9 +270,13 @@ class ConsoleStatusBar(QStatusBar):
                     "folder; the listener answers senders 503 until then"
                 ).replace("%1", snapshot.listener_trouble)
             )
-        elif self.listener_is_red and self._context.console is not None:
-            if self._context.console.bind_error is None:
-                self.show_listener_state()
+        elif (
+            self.listener_is_red
+            and self._context.console is not None
+            and self._context.console.bind_error is None
+        ):
+            # The trouble is over: back to the listener's address.
+            self.show_listener_state()
         self._show_catch_up()
         self._show_portals()
 
