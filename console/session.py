@@ -420,6 +420,11 @@ class WindowSession(_ProfilesConsole):
         return self.child if self.child.running else None
 
     @property
+    def credentials(self) -> ListenerChild:
+        """``reload()`` makes the listener re-read the profiles, as in-process sessions do."""
+        return self.child
+
+    @property
     def pollers(self) -> list[CatchUpStatus]:
         return list(self.child.catch_ups.values())
 

@@ -23,6 +23,7 @@ from console.core.sanitize import printable
 
 if TYPE_CHECKING:
     from console.listener.catchup import CatchUpReport
+    from console.session import ListenSession
     from console.store import StoredEvent
 
 
@@ -93,6 +94,14 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _nothing() -> None:
     pass
+
+
+def _reload_credentials(session: ListenSession) -> None:
+    # In a signal handler on the main thread: the keyring read must not end the listener.
+    try:
+        session.credentials.reload()
+    except Exception as exc:
+        print(f"cannot re-read the profiles: {exc}", file=sys.stderr, flush=True)
 
 
 def _stop_with_parent(stop: threading.Event) -> None:
@@ -169,8 +178,12 @@ def _listen(args: argparse.Namespace) -> int:
 
     server = session.server
     assert server is not None  # binding failures raise here; only the window runs without
-    # SIGUSR1 asks for a catch-up pass now (POSIX only).
-    extra = {signal.SIGUSR1: session.poll_now} if hasattr(signal, "SIGUSR1") else {}
+    # SIGUSR1 asks for a catch-up pass now; SIGHUP re-reads the profiles and their secrets
+    # (a profile added or edited, a portal's other domain accepted). POSIX only.
+    extra: dict[signal.Signals, Callable[[], None]] = {}
+    if hasattr(signal, "SIGUSR1"):
+        extra[signal.SIGUSR1] = session.poll_now
+        extra[signal.SIGHUP] = lambda: _reload_credentials(session)
     child = bool(getattr(args, "child_of_window", False))
     unsubscribe: Callable[[], None] = _nothing
     if not child:

@@ -118,6 +118,12 @@ class ListenerChild:
             assert self._process is not None
             self._process.send_signal(signal.SIGUSR1)
 
+    def reload(self) -> None:
+        """Have the child re-read the profiles and their secrets (SIGHUP, as `listen` takes it)."""
+        if self.running and hasattr(signal, "SIGHUP"):
+            assert self._process is not None
+            self._process.send_signal(signal.SIGHUP)
+
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM (the child stops its pollers, listener and store in order), then kill."""
         process = self._process

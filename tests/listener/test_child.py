@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from console.core.settings import ListenerSettings, Settings, save_settings
 from console.session import WindowSession, listener_file, start_window_session
@@ -128,3 +129,50 @@ def test_the_listener_stops_when_the_window_is_killed(tmp_path: Path) -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+@pytest.mark.real_keyring
+def test_a_profile_added_while_running_is_verified_after_reload(tmp_path: Path) -> None:
+    """The window saves a profile; the child listener re-reads them on SIGHUP."""
+    from console.core.profile_setup import ProfileRequest, save_profile
+    from console.core.settings import CatchUpSettings
+
+    save_settings(
+        Settings(listener=ListenerSettings(port=0), catch_up=CatchUpSettings(enabled=False))
+    )
+    data_dir = tmp_path / "data-dir"
+    session = start_window_session(
+        ListenerSettings(port=0), store_path=data_dir / "events.sqlite3", data_dir=data_dir
+    )
+    try:
+        listener = session.listener
+        assert listener is not None
+
+        def post() -> int:
+            answer = httpx.post(
+                f"{listener.base_url}/bitrix/shop",
+                content=SAMPLE.read_bytes().strip(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                timeout=10,
+            )
+            return answer.status_code
+
+        assert post() == 401
+        save_profile(
+            session.profiles,
+            ProfileRequest(
+                name="shop",
+                portal="https://some-domain.bitrix24.com",
+                member_id="a223c6b3710f85df22e9377d6c4f7553",
+                webhook_url="https://some-domain.bitrix24.com/rest/1/code1/",
+                application_token="51856fefc120afa4b628cc82d3935cce",
+            ),
+            replace=False,
+        )
+        session.credentials.reload()
+        deadline = time.monotonic() + 10
+        while post() != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert post() == 200
+    finally:
+        session.stop()
