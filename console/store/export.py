@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -35,12 +36,31 @@ def write_events(events: Iterable[StoredEvent], fmt: ExportFormat, out: TextIO) 
     return _write_csv(events, out)
 
 
+def json_text(value: Any) -> str:
+    """Strict JSON: a NaN or Infinity (stored before the listener refused them) is written
+    as the string "NaN" / "Infinity", never as the bare token JSON does not have."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
 def _write_jsonl(events: Iterable[StoredEvent], out: TextIO) -> int:
     written = 0
     for event in events:
         # json_printable: the same JSON, but a bidi override or C1 control in a payload is
         # written as \uXXXX, so `events export | less` cannot be driven by an event.
-        out.write(json_printable(json.dumps(event_to_json(event), ensure_ascii=False, default=str)))
+        out.write(json_printable(json_text(event_to_json(event))))
         out.write("\n")
         written += 1
     return written
@@ -53,10 +73,8 @@ def _write_csv(events: Iterable[StoredEvent], out: TextIO) -> int:
     written = 0
     for event in events:
         data = event_to_json(event)
-        data["headers"] = json.dumps(data["headers"], ensure_ascii=False)
-        data["payload"] = (
-            "" if event.payload is None else json.dumps(event.payload, ensure_ascii=False)
-        )
+        data["headers"] = json_text(data["headers"])
+        data["payload"] = "" if event.payload is None else json_text(event.payload)
         writer.writerow([_csv_cell(data[column]) for column in CSV_COLUMNS])
         written += 1
     return written

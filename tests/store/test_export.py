@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,26 @@ def test_iter_events_is_lazy(store: SqliteEventStore) -> None:
     store.append(record())
     # Nothing was read before the first next(): the newest event is included.
     assert len(list(events)) == 2
+
+
+def test_non_finite_numbers_stored_earlier_export_as_strict_json(tmp_path: Path) -> None:
+    """Stores from before the listener refused NaN can hold one; the export stays JSON."""
+    from datetime import UTC, datetime
+
+    from console.store.model import EventRecord, Verification
+
+    with SqliteEventStore(tmp_path / "events.sqlite3") as store:
+        store.append(
+            EventRecord(
+                received_at=datetime.now(UTC),
+                source=EventSource.HOROSHOP,
+                event="order_created",
+                verification=Verification.VERIFIED,
+                payload={"total_sum": float("nan"), "items": [float("inf"), -float("inf")]},
+            )
+        )
+        out = io.StringIO()
+        store.export(None, ExportFormat.JSONL, out)
+    line = out.getvalue().strip()
+    exported = json.loads(line, parse_constant=lambda token: pytest.fail(token))
+    assert exported["payload"] == {"total_sum": "NaN", "items": ["Infinity", "-Infinity"]}
