@@ -1,0 +1,157 @@
+"""What every operator form shares: running an operation in a job against a profile,
+errors in words, field problems next to their fields, a busy button.
+
+The forms hold no protocol logic: they collect values, call ``console.operations`` in a
+job and show what comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+
+from console.ui.context import ConsoleContext
+from console.ui.jobs import Job, JobContext
+from console.ui.models.choices import Choice, ChoiceModel
+
+if TYPE_CHECKING:
+    from console.operations.base import OperationContext
+
+T = TypeVar("T")
+
+ERROR_STYLE = "color: #c62828;"
+OK_STYLE = "color: #2e7d32;"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Forms", text)
+
+
+def ui_language() -> str:
+    """The interface language as Bitrix24 names it (``en``, ``uk``, ``ru``...)."""
+    name = QLocale().name()[:2].lower()
+    return name if len(name) == 2 and name.isalpha() and name != "c" else "en"
+
+
+def run_operation(
+    context: ConsoleContext,
+    profile: str,
+    operation: Callable[[OperationContext], T],
+    *,
+    on_done: Callable[[T], None],
+    on_error: Callable[[BaseException], None],
+    lane: str | None = None,
+) -> Job | None:
+    """Run ``operation(ctx)`` in a job on a context for ``profile`` (client closed after).
+
+    Returns None (and reports through ``on_error``) while the console is not running.
+    """
+    console = context.console
+    if console is None:
+        on_error(RuntimeError(_tr("The console is still starting; try again in a moment.")))
+        return None
+    operator = context.settings.operator
+
+    def work(job: JobContext) -> T:
+        del job
+        from console.operations.base import open_context
+
+        with open_context(console, profile, operator=operator) as ctx:
+            return operation(ctx)
+
+    return context.jobs.submit(work, on_done=on_done, on_error=on_error, lane=lane)
+
+
+def error_text(error: BaseException) -> str:
+    """One sentence for the operator: the portal's reason, the field problems, or the error."""
+    from console.operations.base import InvalidInput, OperationError
+
+    if isinstance(error, InvalidInput):
+        return " ".join(error.problems.values())
+    if isinstance(error, OperationError):
+        return error.message
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+def problem_label() -> QLabel:
+    """The red line under a field that says what is wrong with it (hidden when fine)."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_problem(label: QLabel, text: str | None) -> None:
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+class BusyButton:
+    """Shows progress on a button while a job runs: its text says so and it is disabled."""
+
+    def __init__(self, button: QPushButton) -> None:
+        self.button = button
+        self._idle_text = button.text()
+        self.busy = False
+
+    def start(self, text: str) -> None:
+        self.busy = True
+        self._idle_text = self.button.text()
+        self.button.setText(text)
+        self.button.setEnabled(False)
+        self.button.setCursor(Qt.CursorShape.BusyCursor)
+
+    def stop(self, *, enabled: bool = True) -> None:
+        self.busy = False
+        self.button.setText(self._idle_text)
+        self.button.setEnabled(enabled)
+        self.button.unsetCursor()
+
+
+class ProfileCombo(QComboBox):
+    """The console's profiles; the chosen name in :meth:`profile`."""
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.choices = ChoiceModel(self)
+        self.setModel(self.choices)
+        self.reload()
+        context.ready.connect(self.reload)
+
+    def reload(self) -> None:
+        current = self.profile()
+        console = self._context.console
+        names = console.profile_names() if console is not None else []
+        self.choices.set_choices([Choice(name, name) for name in names])
+        self.select(current or self._context.settings.default_profile or "")
+
+    def select(self, name: str) -> None:
+        row = self.choices.row_of(name)
+        if row >= 0:
+            self.setCurrentIndex(row)
+        elif self.count():
+            self.setCurrentIndex(0)
+
+    def profile(self) -> str:
+        value = self.choices.value(self.currentIndex())
+        return value if isinstance(value, str) else ""
+
+
+def shortcut(
+    keys: str,
+    parent: QWidget,
+    slot: Callable[[], object],
+    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
+) -> QShortcut:
+    made = QShortcut(QKeySequence(keys), parent)
+    made.setContext(context)
+    made.activated.connect(lambda: slot())
+    return made
