@@ -42,6 +42,7 @@ from console.ui.dialogs.form_support import (
     BusyButton,
     ProfileCombo,
     error_text,
+    make_primary,
     run_operation,
 )
 from console.ui.dialogs.order_lookup import DEBOUNCE_MS, OrderLookup
@@ -134,7 +135,10 @@ class BindDialog(QDialog):
         self.results.verticalHeader().hide()
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 50), (2, 110), (3, 110), (4, 150)):
+            header.resizeSection(column, width)
         self.results.setMinimumHeight(150)
         self.results.doubleClicked.connect(lambda index: self.pick(index.row()))
         self.search_status = QLabel()
@@ -149,7 +153,7 @@ class BindDialog(QDialog):
         self.bind_button = self.buttons.addButton(
             self.tr("Bind"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.bind_button.setDefault(True)
+        make_primary(self.buttons, self.bind_button)
         self._busy = BusyButton(self.bind_button)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
@@ -155,3 +155,11 @@ def shortcut(
     made.setContext(context)
     made.activated.connect(lambda: slot())
     return made
+
+
+def make_primary(buttons: QDialogButtonBox, primary: QPushButton) -> None:
+    """Enter presses ``primary`` wherever the focus is (other buttons never take it over)."""
+    for button in buttons.buttons():
+        if isinstance(button, QPushButton):
+            button.setAutoDefault(False)
+    primary.setDefault(True)

@@ -29,6 +29,7 @@ from console.ui.dialogs.form_support import (
     BusyButton,
     ProfileCombo,
     error_text,
+    make_primary,
     run_operation,
 )
 from console.ui.dialogs.order_lookup import OrderLookup
@@ -91,6 +92,8 @@ class OrderStatusDialog(QDialog):
         self.tabs.addTab(order_page, self.tr("Order status"))
         self.tabs.addTab(delivery_page, self.tr("Delivery status"))
         self.tabs.currentChanged.connect(lambda _i: self._update_button())
+        self.order_target.currentIndexChanged.connect(lambda _i: self._update_button())
+        self.delivery_target.currentIndexChanged.connect(lambda _i: self._update_button())
 
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -101,7 +104,10 @@ class OrderStatusDialog(QDialog):
         self.change_button = self.buttons.addButton(
             self.tr("Change"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.change_button.setDefault(True)
+        make_primary(self.buttons, self.change_button)
+        self.same_hint = QLabel()
+        self.same_hint.setWordWrap(True)
+        self.same_hint.hide()
         self._busy = BusyButton(self.change_button)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -112,6 +118,7 @@ class OrderStatusDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.tabs)
+        layout.addWidget(self.same_hint)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         QWidget.setTabOrder(self.profile_combo, self.lookup.edit)
@@ -146,12 +153,8 @@ class OrderStatusDialog(QDialog):
                 for c in choices.order
             ]
         )
-        # Offer the next status rather than the current one.
-        rows = [r for r, c in enumerate(choices.order) if c.id != current]
-        if current is not None:
-            after = [r for r in rows if r > self.order_targets.row_of(current)]
-            rows = after or rows
-        self.order_target.setCurrentIndex(rows[0] if rows else 0)
+        # The current status is preselected: nothing changes until the operator picks.
+        self.order_target.setCurrentIndex(max(self.order_targets.row_of(current), 0))
         self.shipments.set_choices(
             [
                 Choice(
@@ -187,16 +190,32 @@ class OrderStatusDialog(QDialog):
         status = shipment.status
         self.shipment_status.setText(f"{status.name} ({status.id})" if status else "—")
         if status is not None:
-            row = self.delivery_targets.row_of(status.id)
-            following = row + 1 if 0 <= row < self.delivery_targets.rowCount() - 1 else row
-            self.delivery_target.setCurrentIndex(max(following, 0))
+            self.delivery_target.setCurrentIndex(max(self.delivery_targets.row_of(status.id), 0))
+
+    def current_target(self) -> tuple[str | None, str | None]:
+        """(the chosen status id, the status it has now) on the open tab."""
+        order = self.lookup.order
+        if order is None:
+            return None, None
+        if self.tabs.currentIndex() == ORDER_TAB:
+            chosen = self.order_targets.value(self.order_target.currentIndex())
+            now = order.status.id if order.status else None
+        else:
+            chosen = self.delivery_targets.value(self.delivery_target.currentIndex())
+            shipment_id = self.shipments.value(self.shipment_combo.currentIndex())
+            shipment = next((s for s in order.shipments if s.id == shipment_id), None)
+            if shipment is None:
+                return None, None
+            now = shipment.status.id if shipment.status else None
+        return (chosen if isinstance(chosen, str) else None), now
 
     def _update_button(self) -> None:
-        ready = self.lookup.order is not None
-        if self.tabs.currentIndex() == DELIVERY_TAB:
-            ready = ready and self.shipment_combo.currentIndex() >= 0
+        chosen, now = self.current_target()
+        same = chosen is not None and chosen == now
+        self.same_hint.setText(self.tr("Pick the status to move to: this is the current one."))
+        self.same_hint.setVisible(same)
         if not self._busy.busy:
-            self.change_button.setEnabled(ready)
+            self.change_button.setEnabled(chosen is not None and not same)
 
     # -- sending ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from console.operations.base import ChangeOutcomeUnknown
 from console.ui.context import ConsoleContext
-from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text
+from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text, make_primary
 
 
 def describe_value(value: Any) -> str:
@@ -67,12 +67,12 @@ class OutcomeUnknownDialog(QDialog):
         self.result_label.setWordWrap(True)
         self.result_label.hide()
         self.reread_button = QPushButton(self.tr("Re-read from the portal"))
-        self.reread_button.setDefault(True)
         self.reread_button.clicked.connect(self.reread)
         self._busy = BusyButton(self.reread_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.reread_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        make_primary(buttons, self.reread_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(detail)
@@ -100,6 +100,7 @@ class OutcomeUnknownDialog(QDialog):
             ).format(what=self._describe(value))
         )
         self.result_label.show()
+        self.adjustSize()
 
     def _failed(self, error: BaseException) -> None:
         self._busy.stop()
@@ -108,3 +109,4 @@ class OutcomeUnknownDialog(QDialog):
             self.tr("Could not read it again: {error}").format(error=error_text(error))
         )
         self.result_label.show()
+        self.adjustSize()

@@ -28,15 +28,19 @@ from console.core.profiles import (
     AuthMode,
     InvalidProfileField,
     Profile,
+    ProfileError,
     ProfileExists,
     ProfileField,
     ProfileRepository,
+    normalise_portal_url,
+    validate_profile_name,
 )
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    make_primary,
     problem_label,
     show_problem,
 )
@@ -169,7 +173,7 @@ class ProfileEditDialog(QDialog):
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         assert save is not None
         self.save_button = save
-        self.save_button.setDefault(True)
+        make_primary(self.buttons, self.save_button)
         self._busy = BusyButton(save)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -288,6 +292,20 @@ class ProfileEditDialog(QDialog):
         check also asks the keyring whether it can take secrets)."""
         repo, request, replace = self._repo, self.request(), self._editing is not None
         if not request.name and not request.portal:
+            return
+        # Name and address need neither keyring nor disk: both are checked here at once,
+        # so the operator sees every problem, not the first one.
+        local: dict[str, str] = {}
+        for field, check, value in (
+            (ProfileField.NAME, validate_profile_name, request.name),
+            (ProfileField.PORTAL_URL, normalise_portal_url, request.portal),
+        ):
+            try:
+                check(value)
+            except ProfileError as exc:
+                local[field.value] = str(exc)
+        if local:
+            self._show(local, None)
             return
 
         def run(_job: object) -> Profile:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from console.core.settings import Settings, save_settings
 from console.ui.context import ConsoleContext
-from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text
+from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text, make_primary
 
 # Sections read when the console starts: a change applies after a restart.
 RESTART_SECTIONS = frozenset({"listener", "catch_up", "retention"})
@@ -183,6 +183,7 @@ class SettingsDialog(QDialog):
         assert save is not None
         self.save_button = save
         self._busy = BusyButton(save)
+        make_primary(self.buttons, save)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -43,6 +43,7 @@ from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    make_primary,
     problem_label,
     run_operation,
     shortcut,
@@ -171,7 +172,7 @@ class StatusEditDialog(QDialog):
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         assert save is not None
         self.save_button = save
-        self.save_button.setDefault(True)
+        make_primary(self.buttons, self.save_button)
         self._busy = BusyButton(self.save_button)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)

@@ -82,6 +82,8 @@ class ConnectionsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().resizeSection(0, 60)
+        self.table.horizontalHeader().resizeSection(3, 130)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selected())
         shortcut("Return", self.table, self.edit_current, Qt.ShortcutContext.WidgetShortcut)
