@@ -58,10 +58,24 @@ def run_operation(
 
     def work(job: JobContext) -> T:
         del job
-        from console.operations.base import open_context
+        from console.operations.base import (
+            ChangeOutcomeUnknown,
+            OperationContext,
+            current_operator,
+        )
 
-        with open_context(console, profile, operator=operator) as ctx:
+        client = console.client_for(profile)
+        ctx = OperationContext(client, profile, console.store, current_operator(operator))
+        keep_open = False
+        try:
             return operation(ctx)
+        except ChangeOutcomeUnknown:
+            # Its reread() reads through this client, later, from the dialog: keep it open.
+            keep_open = True
+            raise
+        finally:
+            if not keep_open:
+                client.close()
 
     return context.jobs.submit(work, on_done=on_done, on_error=on_error, lane=lane)
 
