@@ -238,6 +238,7 @@ class BindDialog(QDialog):
             return
         order_id = order.id
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: order_bindings(ctx, order_id),
@@ -280,6 +281,7 @@ class BindDialog(QDialog):
             return
         self.search_status.setText(self.tr("Searching…"))
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: search_owners(ctx, owner_type, title),
@@ -327,6 +329,7 @@ class BindDialog(QDialog):
         self.error.hide()
         self._busy.start(self.tr("Binding…"))
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: bind_order(ctx, order_id, owner_type, owner_id, replace=replace),

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton, QWidget
 
@@ -37,7 +38,18 @@ def ui_language() -> str:
     return name if len(name) == 2 and name.isalpha() and name != "c" else "en"
 
 
+def guarded(owner: QObject, fn: Callable[[T], None]) -> Callable[[T], None]:
+    """``fn`` unless ``owner`` was deleted meanwhile (a dialog closed while its job ran)."""
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(owner):
+            fn(value)
+
+    return call
+
+
 def run_operation(
+    owner: QObject,
     context: ConsoleContext,
     profile: str,
     operation: Callable[[OperationContext], T],
@@ -46,7 +58,8 @@ def run_operation(
     on_error: Callable[[BaseException], None],
     lane: str | None = None,
 ) -> Job | None:
-    """Run ``operation(ctx)`` in a job on a context for ``profile`` (client closed after).
+    """Run ``operation(ctx)`` in a job on a context for ``profile`` (client closed after);
+    the callbacks run only while ``owner`` exists.
 
     Returns None (and reports through ``on_error``) while the console is not running.
     """
@@ -77,7 +90,9 @@ def run_operation(
             if not keep_open:
                 client.close()
 
-    return context.jobs.submit(work, on_done=on_done, on_error=on_error, lane=lane)
+    return context.jobs.submit(
+        work, on_done=guarded(owner, on_done), on_error=guarded(owner, on_error), lane=lane
+    )
 
 
 def error_text(error: BaseException) -> str:

@@ -105,6 +105,7 @@ class OrderLookup(QWidget):
             return
         lang = ui_language()
         run_operation(
+            self,
             self._context,
             self._profile,
             lambda ctx: lookup_order(ctx, order_id, lang=lang),

@@ -245,6 +245,7 @@ class OrderStatusDialog(QDialog):
 
         self._busy.start(self.tr("Changing…"))
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             send,

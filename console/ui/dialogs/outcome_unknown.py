@@ -17,7 +17,13 @@ from PySide6.QtWidgets import (
 
 from console.operations.base import ChangeOutcomeUnknown
 from console.ui.context import ConsoleContext
-from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text, make_primary
+from console.ui.dialogs.form_support import (
+    ERROR_STYLE,
+    BusyButton,
+    error_text,
+    guarded,
+    make_primary,
+)
 
 
 def describe_value(value: Any) -> str:
@@ -85,8 +91,8 @@ class OutcomeUnknownDialog(QDialog):
         self._busy.start(self.tr("Reading…"))
         self._context.jobs.submit(
             lambda job: reread(),
-            on_done=self._read,
-            on_error=self._failed,
+            on_done=guarded(self, self._read),
+            on_error=guarded(self, self._failed),
             lane=f"outcome-{id(self)}",
         )
 

@@ -40,6 +40,7 @@ from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    guarded,
     make_primary,
     problem_label,
     show_problem,
@@ -250,7 +251,9 @@ class ProfileEditDialog(QDialog):
                 found[SecretKind.WEBHOOK_CODE] = repo.webhook_credentials(name).url()
             return found
 
-        self._context.jobs.submit(read, on_done=self._prefilled, on_error=self._failed)
+        self._context.jobs.submit(
+            read, on_done=guarded(self, self._prefilled), on_error=guarded(self, self._failed)
+        )
 
     def _prefilled(self, found: dict[SecretKind, str]) -> None:
         targets = {
@@ -313,8 +316,8 @@ class ProfileEditDialog(QDialog):
 
         self._context.jobs.submit(
             run,
-            on_done=lambda _p: self._show({}, None),
-            on_error=lambda error: self._show(*self._problem_of(error)),
+            on_done=guarded(self, lambda _p: self._show({}, None)),
+            on_error=guarded(self, lambda error: self._show(*self._problem_of(error))),
             lane=f"profile-check-{id(self)}",
         )
 
@@ -327,7 +330,9 @@ class ProfileEditDialog(QDialog):
         def run(_job: object) -> SavedProfile:
             return save_profile(repo, request, replace=replace)
 
-        self._context.jobs.submit(run, on_done=self._saved, on_error=self._failed)
+        self._context.jobs.submit(
+            run, on_done=guarded(self, self._saved), on_error=guarded(self, self._failed)
+        )
 
     def _saved(self, saved: SavedProfile) -> None:
         self._busy.stop()

@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from console.core.settings import Settings, save_settings
 from console.ui.context import ConsoleContext
-from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, error_text, make_primary
+from console.ui.dialogs.form_support import (
+    ERROR_STYLE,
+    BusyButton,
+    error_text,
+    guarded,
+    make_primary,
+)
 
 # Sections read when the console starts: a change applies after a restart.
 RESTART_SECTIONS = frozenset({"listener", "catch_up", "retention"})
@@ -278,8 +284,8 @@ class SettingsDialog(QDialog):
         snapshot = settings.model_copy(deep=True)
         self._context.jobs.submit(
             lambda job: save_settings(snapshot),
-            on_done=lambda _r: self._saved(settings),
-            on_error=self._failed,
+            on_done=guarded(self, lambda _r: self._saved(settings)),
+            on_error=guarded(self, self._failed),
         )
 
     def _saved(self, settings: Settings) -> None:

@@ -294,6 +294,7 @@ class StatusEditDialog(QDialog):
             return update_status(ctx, edit, current=current)
 
         run_operation(
+            self,
             self._context,
             self._profile,
             send,

@@ -126,6 +126,7 @@ class BindingsPage(QWidget):
             return
         self.status.say(self.tr("Reading order {id}'s link…").format(id=order_id))
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: order_bindings(ctx, order_id),
@@ -147,6 +148,7 @@ class BindingsPage(QWidget):
             return
         self.status.say(self.tr("Reading the orders of deal {id}…").format(id=deal_id))
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: deal_bindings(ctx, deal_id),
@@ -205,6 +207,7 @@ class BindingsPage(QWidget):
         except ValueError:
             owner_type = None
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: unbind_order(ctx, binding.order_id, owner_type, binding.owner_id),

@@ -33,6 +33,7 @@ from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    guarded,
     run_operation,
     shortcut,
 )
@@ -225,7 +226,10 @@ class ConnectionsPage(QWidget):
             return ConnectionsSnapshot(profiles, default, backend, problem)
 
         self._context.jobs.submit(
-            read, on_done=self._loaded, on_error=self._failed, lane=f"connections-{id(self)}"
+            read,
+            on_done=guarded(self, self._loaded),
+            on_error=guarded(self, self._failed),
+            lane=f"connections-{id(self)}",
         )
 
     def _demo(self) -> None:
@@ -362,7 +366,9 @@ class ConnectionsPage(QWidget):
             if callable(then):
                 then()
 
-        self._context.jobs.submit(read, on_done=done, on_error=self._failed)
+        self._context.jobs.submit(
+            read, on_done=guarded(self, done), on_error=guarded(self, self._failed)
+        )
 
     def _show_horoshop(self, shown: bool) -> None:
         profile = self.current()
@@ -404,6 +410,7 @@ class ConnectionsPage(QWidget):
         self._test_busy.start(self.tr("Testing…"))
         self.test_result.setText("")
         run_operation(
+            self,
             self._context,
             profile.name,
             check_connection,
@@ -479,8 +486,8 @@ class ConnectionsPage(QWidget):
         name = profile.name
         self._context.jobs.submit(
             lambda _job: repo.remove(name),
-            on_done=lambda _r: self._changed(name),
-            on_error=self._failed,
+            on_done=guarded(self, lambda _r: self._changed(name)),
+            on_error=guarded(self, self._failed),
         )
 
     def make_default(self) -> None:
@@ -494,7 +501,9 @@ class ConnectionsPage(QWidget):
             self._changed(name)
 
         self._context.jobs.submit(
-            lambda _job: set_default_profile(repo, name), on_done=done, on_error=self._failed
+            lambda _job: set_default_profile(repo, name),
+            on_done=guarded(self, done),
+            on_error=guarded(self, self._failed),
         )
 
     def open_settings(self) -> QWidget:

@@ -60,6 +60,9 @@ KNOWN_EVENTS = (
 )
 # How many pages "Go to original" reads looking for an original further down.
 ORIGINAL_SEARCH_PAGES = 50
+# Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
+# reads the order id from the store anyway).
+PENDING_ORDERS_MAX = 1000
 
 
 class InspectorWidget(Protocol):
@@ -248,7 +251,10 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.pages)
         self._resolved_relay = _ResolvedRelay(self)
-        self._resolved_relay.resolved.connect(self.feed_model.set_row_order)
+        self._resolved_relay.resolved.connect(self._order_resolved)
+        # Orders resolved before their event's row reached the feed (the resolver can be
+        # quicker than the feed's live batching); applied when the row arrives.
+        self._pending_orders: dict[int, str] = {}
 
         self._build_actions()
         self._connect()
@@ -637,7 +643,17 @@ class MainWindow(QMainWindow):
         self._original_search = (event_id, ORIGINAL_SEARCH_PAGES)
         self.feed_model.fetchMore()
 
+    def _order_resolved(self, event_id: int, order_id: str) -> None:
+        if self.feed_model.row_of(event_id) is not None:
+            self.feed_model.set_row_order(event_id, order_id)
+            return
+        if len(self._pending_orders) >= PENDING_ORDERS_MAX:
+            self._pending_orders.pop(next(iter(self._pending_orders)))
+        self._pending_orders[event_id] = order_id
+
     def _rows_arrived(self) -> None:
+        for event_id in [e for e in self._pending_orders if self.feed_model.row_of(e) is not None]:
+            self.feed_model.set_row_order(event_id, self._pending_orders.pop(event_id))
         if self._original_search is None:
             return
         event_id, pages_left = self._original_search

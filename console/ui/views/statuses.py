@@ -127,6 +127,7 @@ class StatusesPage(QWidget):
         self.status.say(self.tr("Reading the statuses from {profile}…").format(profile=profile))
         lang = self._lang
         run_operation(
+            self,
             self._context,
             profile,
             lambda ctx: list_statuses(ctx, lang),
@@ -228,6 +229,7 @@ class StatusesPage(QWidget):
             self.loaded.emit()
 
         run_operation(
+            self,
             self._context,
             self.profile_combo.profile(),
             lambda ctx: delete_status(ctx, row),
