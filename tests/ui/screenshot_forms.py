@@ -76,7 +76,8 @@ def main() -> int:
     try:
         order_id = sorted(demo.portal.state.orders)[5]
         with open_context(demo, DEMO_PROFILE, operator="olena") as ctx:
-            change_order_status(ctx, order_id, "P")
+            now = demo.portal.state.orders[order_id]["statusId"]
+            change_order_status(ctx, order_id, "S" if now != "S" else "P")
         context = ConsoleContext(Settings())
         context.attach(demo)
         window = MainWindow(context, factories=default_factories())
@@ -111,6 +112,7 @@ def main() -> int:
         dialog = window.open_change_status(DEMO_PROFILE, str(order_id))
         assert isinstance(dialog, OrderStatusDialog)
         wait_until(lambda: dialog.lookup.order is not None)
+        dialog.order_target.setCurrentIndex(dialog.order_targets.row_of("D"))
         grab(dialog, out, "06-order-status")
         dialog.tabs.setCurrentIndex(1)
         grab(dialog, out, "07-delivery-status")
@@ -119,9 +121,14 @@ def main() -> int:
         bind = window.open_bind(DEMO_PROFILE, str(order_id))
         assert isinstance(bind, BindDialog)
         wait_until(lambda: bind.lookup.order is not None and bind.existing_label.isVisible())
-        bind.search_edit.setText("a")
+        from console.bitrix.models import OwnerType
+
+        bind.set_owner_type(OwnerType.DEAL)
+        surname = demo.portal.state.deals[5]["TITLE"].rsplit(" ", 1)[1]
+        bind.search_edit.setText(surname)
         bind.search()
         wait_until(lambda: bind.results_model.rowCount() > 0)
+        bind.pick(0)
         grab(bind, out, "08-bind")
         bind.reject()
 

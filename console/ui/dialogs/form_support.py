@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
@@ -107,9 +114,15 @@ def error_text(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def problem_label() -> QLabel:
+class ProblemLabel(QLabel):
+    """A field's problem; in a form its whole row hides while there is none."""
+
+    form: QFormLayout | None = None
+
+
+def problem_label() -> ProblemLabel:
     """The red line under a field that says what is wrong with it (hidden when fine)."""
-    label = QLabel()
+    label = ProblemLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -117,9 +130,20 @@ def problem_label() -> QLabel:
     return label
 
 
+def add_problem_row(form: QFormLayout, label: ProblemLabel) -> None:
+    """Put ``label`` under the previous row; a hidden row takes no space."""
+    label.form = form
+    form.addRow("", label)
+    form.setRowVisible(label, False)
+
+
 def show_problem(label: QLabel, text: str | None) -> None:
     label.setText(text or "")
-    label.setVisible(bool(text))
+    form = label.form if isinstance(label, ProblemLabel) else None
+    if form is not None:
+        form.setRowVisible(label, bool(text))
+    else:
+        label.setVisible(bool(text))
 
 
 class BusyButton:

@@ -60,6 +60,8 @@ class OrderLookup(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.lookup_now)
         self.edit.textChanged.connect(self._typed)
+        # Enter looks up at once instead of waiting for the pause.
+        self.edit.returnPressed.connect(self._enter)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.swatch)
@@ -97,6 +99,10 @@ class OrderLookup(QWidget):
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Looking up…"))
         self._timer.start()
+
+    def _enter(self) -> None:
+        if self.order is None:
+            self.lookup_now()
 
     def lookup_now(self) -> None:
         self._timer.stop()

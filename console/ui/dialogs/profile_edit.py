@@ -39,6 +39,7 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
+    add_problem_row,
     error_text,
     guarded,
     make_primary,
@@ -129,7 +130,15 @@ class ProfileEditDialog(QDialog):
         self.app_token = SecretField(self.tr("from the outgoing webhook's page"))
         self.horoshop = SecretField(self.tr("optional"))
 
-        self.field_problems = {field: problem_label() for field in ProfileField}
+        shown_fields = (
+            ProfileField.NAME,
+            ProfileField.PORTAL_URL,
+            ProfileField.WEBHOOK_URL,
+            ProfileField.CLIENT_ID,
+            ProfileField.CLIENT_SECRET,
+            ProfileField.TOKENS,
+        )
+        self.field_problems = {field: problem_label() for field in shown_fields}
         self.app_token_warning = QLabel(
             self.tr(
                 "Without the application token every incoming Bitrix24 event for this "
@@ -152,19 +161,19 @@ class ProfileEditDialog(QDialog):
         form = QFormLayout()
         self.form = form
         form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow("", self.field_problems[ProfileField.NAME])
+        add_problem_row(form, self.field_problems[ProfileField.NAME])
         form.addRow(self.tr("&Portal URL:"), self.portal_edit)
-        form.addRow("", self.field_problems[ProfileField.PORTAL_URL])
+        add_problem_row(form, self.field_problems[ProfileField.PORTAL_URL])
         form.addRow(self.tr("&Sign-in:"), self.mode_combo)
         form.addRow(self.tr("&Webhook URL:"), self.webhook)
-        form.addRow("", self.field_problems[ProfileField.WEBHOOK_URL])
+        add_problem_row(form, self.field_problems[ProfileField.WEBHOOK_URL])
         form.addRow(self.tr("&Client id:"), self.client_id_edit)
-        form.addRow("", self.field_problems[ProfileField.CLIENT_ID])
+        add_problem_row(form, self.field_problems[ProfileField.CLIENT_ID])
         form.addRow(self.tr("Client s&ecret:"), self.client_secret)
-        form.addRow("", self.field_problems[ProfileField.CLIENT_SECRET])
+        add_problem_row(form, self.field_problems[ProfileField.CLIENT_SECRET])
         form.addRow(self.tr("&Access token:"), self.access_token)
         form.addRow(self.tr("&Refresh token:"), self.refresh_token)
-        form.addRow("", self.field_problems[ProfileField.TOKENS])
+        add_problem_row(form, self.field_problems[ProfileField.TOKENS])
         form.addRow(self.tr("Application &token:"), self.app_token)
         form.addRow("", self.app_token_warning)
         form.addRow(self.tr("&Horoshop secret:"), self.horoshop)
@@ -235,7 +244,7 @@ class ProfileEditDialog(QDialog):
         self.form.setRowVisible(widget, visible)
 
     def _update_warning(self) -> None:
-        self.app_token_warning.setVisible(not self.app_token.text().strip())
+        self.form.setRowVisible(self.app_token_warning, not self.app_token.text().strip())
 
     def _prefill_secrets(self, name: str) -> None:
         """Editing replaces every secret: show the stored ones (masked) so none is lost."""
@@ -275,6 +284,13 @@ class ProfileEditDialog(QDialog):
         self.problems = problems
         for field, label in self.field_problems.items():
             show_problem(label, problems.get(field.value))
+        # A field without a place on this form (none today) is said below the form.
+        others = [
+            f"{name}: {text}"
+            for name, text in problems.items()
+            if name not in {field.value for field in self.field_problems}
+        ]
+        general = " ".join([*others, general or ""]).strip() or None
         if general:
             self.error.setText(general)
         self.error.setVisible(bool(general))

@@ -42,6 +42,7 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
+    add_problem_row,
     error_text,
     make_primary,
     problem_label,
@@ -144,13 +145,14 @@ class StatusEditDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("&Id:"), self.id_edit)
-        form.addRow("", self.id_problem)
+        add_problem_row(form, self.id_problem)
         form.addRow(self.tr("&Type:"), self.type_combo)
         form.addRow("", self.type_lock)
-        form.addRow("", self.type_problem)
+        form.setRowVisible(self.type_lock, bool(reason))
+        add_problem_row(form, self.type_problem)
         form.addRow("", self.notify_check)
         form.addRow(self.tr("&Sort:"), self.sort_edit)
-        form.addRow("", self.sort_problem)
+        add_problem_row(form, self.sort_problem)
         colour_row = QHBoxLayout()
         colour_row.addWidget(self.swatch)
         colour_row.addWidget(self.color_edit, 1)
@@ -158,9 +160,9 @@ class StatusEditDialog(QDialog):
         colour_label = QLabel(self.tr("&Colour:"))
         colour_label.setBuddy(self.color_edit)
         form.addRow(colour_label, colour_row)
-        form.addRow("", self.color_problem)
+        add_problem_row(form, self.color_problem)
         form.addRow(self.tr("&xmlId:"), self.xml_edit)
-        form.addRow("", self.xml_problem)
+        add_problem_row(form, self.xml_problem)
         names_buttons = QHBoxLayout()
         names_buttons.addWidget(self.add_name_button)
         names_buttons.addWidget(self.remove_name_button)
