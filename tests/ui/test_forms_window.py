@@ -198,3 +198,32 @@ def test_small_models(qtmodeltester: object) -> None:
     choices.set_choices([Choice("Paid (P)", "P", "#C2EFBA"), Choice("New (N)", "N")])
     qtmodeltester.check(choices)  # type: ignore[attr-defined]
     assert choices.row_of("N") == 1 and choices.index(0).data(Qt.ItemDataRole.DecorationRole)
+
+
+def test_a_change_from_the_timeline_appears_in_it(
+    context: ConsoleContext,
+    portal: SandboxPortal,
+    layout_store: LayoutStore,
+    qtbot: QtBot,
+) -> None:
+    from console.ui.models.timeline import EntryKind
+
+    window = _window(qtbot, context, layout_store)
+    timeline = window.open_timeline(PROFILE, "146")
+    assert isinstance(timeline, TimelineDialog)
+    qtbot.waitUntil(lambda: "entries" in timeline.view.status.text(), timeout=10000)
+    assert not any(e.kind is EntryKind.CHANGE for e in timeline.view.model.entries())
+    with qtbot.waitSignal(timeline.change_status_requested) as asked:
+        timeline.change_status_button.click()
+    dialog = window.findChildren(OrderStatusDialog)[-1]
+    assert asked.args == [PROFILE, "146"] and dialog.lookup.edit.text() == "146"
+    qtbot.waitUntil(lambda: dialog.lookup.order is not None, timeout=10000)
+    before = portal.state.orders[146]["statusId"]
+    target = "D" if before != "D" else "P"
+    dialog.order_target.setCurrentIndex(dialog.order_targets.row_of(target))
+    dialog.submit()
+    qtbot.waitUntil(
+        lambda: any(e.kind is EntryKind.CHANGE for e in timeline.view.model.entries()),
+        timeout=10000,
+    )
+    assert portal.state.orders[146]["statusId"] == target

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,7 +32,7 @@ def describe_value(value: Any) -> str:
     """What a re-read returned, briefly: an entity's status, or its text."""
     status = getattr(value, "status_id", None)
     if status is not None:
-        return f"status {status}"
+        return QCoreApplication.translate("OutcomeUnknownDialog", "status {id}").format(id=status)
     if isinstance(value, list):
         return ", ".join(describe_value(item) for item in value) or "—"
     for name in ("owner_id", "id"):

@@ -12,7 +12,7 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -42,6 +42,11 @@ from console.ui.dialogs.form_support import (
 # Sections read when the console starts: a change applies after a restart.
 RESTART_SECTIONS = frozenset({"listener", "catch_up", "retention"})
 INT_MAX = 2_147_483_647
+
+
+def _schema_tr(text: str) -> str:
+    """The schema's names and descriptions are declared once in English; translated here."""
+    return QCoreApplication.translate("Settings", text)
 
 
 def _optional(annotation: Any) -> tuple[Any, bool]:
@@ -204,7 +209,7 @@ class SettingsDialog(QDialog):
             first.setFocus()
 
     def _section(self, name: str, info: FieldInfo, value: BaseModel) -> QGroupBox:
-        title = info.description or name.replace("_", " ").capitalize()
+        title = _schema_tr(info.description or name.replace("_", " ").capitalize())
         if name in RESTART_SECTIONS:
             title += self.tr(" (applies after a restart)")
         box = QGroupBox(title)
@@ -218,12 +223,13 @@ class SettingsDialog(QDialog):
         self, form: QFormLayout, path: tuple[str, ...], info: FieldInfo, value: Any
     ) -> None:
         editor = FieldEditor(path[-1], info, value)
-        label = QLabel(path[-1].replace("_", " ").capitalize() + ":")
+        label = QLabel(_schema_tr(path[-1].replace("_", " ").capitalize()) + ":")
         label.setBuddy(editor.editor)
         if info.description:
-            label.setToolTip(info.description)
-            editor.setToolTip(info.description)
-            hint = QLabel(info.description)
+            description = _schema_tr(info.description)
+            label.setToolTip(description)
+            editor.setToolTip(description)
+            hint = QLabel(description)
             hint.setWordWrap(True)
             hint.setEnabled(False)
             column = QVBoxLayout()

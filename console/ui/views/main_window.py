@@ -850,6 +850,7 @@ class MainWindow(QMainWindow):
         from console.ui.dialogs.order_status import OrderStatusDialog
 
         dialog = OrderStatusDialog(self.context, profile or None, order_id or None, self)
+        dialog.changed.connect(lambda _result: self._refresh_timelines())
         self._open_dialog(dialog)
         return dialog
 
@@ -857,8 +858,17 @@ class MainWindow(QMainWindow):
         from console.ui.dialogs.bind import BindDialog
 
         dialog = BindDialog(self.context, profile or None, order_id or None, self)
+        dialog.bound.connect(lambda _result: self._refresh_timelines())
         self._open_dialog(dialog)
         return dialog
+
+    def _refresh_timelines(self) -> None:
+        """A change was made: open timelines show it (with the event that follows)."""
+        for dialog in self._dialogs:
+            view = getattr(dialog, "view", None)
+            refresh = getattr(view, "refresh", None)
+            if refresh is not None:
+                refresh()
 
     def open_settings(self) -> QDialog:
         from console.ui.dialogs.settings_dialog import SettingsDialog
