@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
