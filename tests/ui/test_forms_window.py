@@ -227,3 +227,39 @@ def test_a_change_from_the_timeline_appears_in_it(
         timeout=10000,
     )
     assert portal.state.orders[146]["statusId"] == target
+
+
+def test_a_profile_added_in_the_window_verifies_its_events_at_once(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    from console.ui.views.connections import ConnectionsPage
+
+    session = start_listen_session(
+        ListenerSettings(host="127.0.0.1", port=0), store_path=tmp_path / "events.sqlite3"
+    )
+    context = ConsoleContext(Settings())
+    context.attach(session)
+    try:
+        assert session.server is not None
+        page = ConnectionsPage(context)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            page.activate()
+        dialog = page.add()
+        assert dialog is not None
+        dialog.name_edit.setText("shop")  # type: ignore[attr-defined]
+        dialog.portal_edit.setText("https://some-domain.bitrix24.com")  # type: ignore[attr-defined]
+        dialog.webhook.setText(  # type: ignore[attr-defined]
+            "https://some-domain.bitrix24.com/rest/1/abcdefgh12345678/"
+        )
+        dialog.app_token.setText(APP_TOKEN)  # type: ignore[attr-defined]
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            dialog.save()  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: "shop" in session.credentials.profiles(), timeout=10000)
+        url = f"{session.server.base_url}/bitrix/shop"
+        httpx.post(url, content=sample("bitrix-onsaleordersaved-webhook.form"), headers=FORM)
+        (event,) = session.store.query(_everything(), limit=5)
+        assert event.verification is Verification.VERIFIED
+    finally:
+        context.jobs.shutdown()
+        session.stop()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -183,8 +183,15 @@ class ProfileCombo(QComboBox):
         current = self.profile()
         console = self._context.console
         names = console.profile_names() if console is not None else []
+        if names == [choice.value for choice in self.choices.choices()]:
+            return
         self.choices.set_choices([Choice(name, name) for name in names])
         self.select(current or self._context.settings.default_profile or "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Profiles may have been added on the Connections page since.
+        self.reload()
+        super().showEvent(event)
 
     def select(self, name: str) -> None:
         row = self.choices.row_of(name)

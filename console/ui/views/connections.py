@@ -469,6 +469,26 @@ class ConnectionsPage(QWidget):
         self._reselect = name
         self.profiles_changed.emit()
         self.reload()
+        self._reload_listener()
+
+    def _reload_listener(self) -> None:
+        """The running listener verifies with what it read at start: re-read the profiles
+        so events for a new or changed profile are verified with its new secrets."""
+        console = self._context.console
+        reload = getattr(getattr(console, "credentials", None), "reload", None)
+        if reload is None:
+            return
+        self._context.jobs.submit(
+            lambda _job: reload(),
+            on_error=guarded(
+                self,
+                lambda error: self.status.fail(
+                    self.tr("The listener could not re-read the profiles: {error}").format(
+                        error=error_text(error)
+                    )
+                ),
+            ),
+        )
 
     def remove_current(self) -> None:
         profile, repo = self.current(), self.repository()
