@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from console.sandbox import SandboxPortal
@@ -63,7 +64,7 @@ def test_edit_saves_and_refreshes_the_row(
     dialog.color_edit.setText("#112233")
     assert dialog.save_button.isEnabled()
     with qtbot.waitSignal(dialog.saved, timeout=10000):
-        dialog.save()
+        qtbot.keyClick(dialog.color_edit, Qt.Key.Key_Return)  # Enter saves from a field
     assert portal.state.statuses["S"]["sort"] == 35
     assert portal.state.statuses["S"]["color"] == "#112233"
     row = page.model.status(page.model.row_of("S") or 0)
@@ -93,9 +94,18 @@ def test_validation_as_typed_blocks_sending(
 
 def test_system_status_type_is_locked_with_the_reason(page: StatusesPage, qtbot: QtBot) -> None:
     dialog = _open(page, "F")
+    dialog.sort_edit.setText("250")
     assert not dialog.type_combo.isEnabled()
     assert "system status" in dialog.type_lock.text()
     assert not page.delete_button.isEnabled()
+    qtbot.keyClick(dialog.sort_edit, Qt.Key.Key_Escape)  # Esc cancels, nothing sent
+    qtbot.waitUntil(lambda: page.dialog is None or not _visible(page), timeout=5000)
+
+
+def _visible(page: StatusesPage) -> bool:
+    import shiboken6
+
+    return page.dialog is not None and shiboken6.isValid(page.dialog) and page.dialog.isVisible()
 
 
 def test_refused_update_keeps_the_form_and_says_why(

@@ -124,6 +124,9 @@ def problem_label() -> ProblemLabel:
     """The red line under a field that says what is wrong with it (hidden when fine)."""
     label = ProblemLabel()
     label.setStyleSheet(ERROR_STYLE)
+    # Word-wrapped labels are given room for more lines than they use: keep the text up
+    # against its field.
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()

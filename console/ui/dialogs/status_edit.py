@@ -111,6 +111,9 @@ class StatusEditDialog(QDialog):
         self.swatch.setFixedSize(22, 22)
         self.color_button = QPushButton(self.tr("Choose…"))
         self.color_button.clicked.connect(self._pick_color)
+        # Enter belongs to Save: a focused helper button must not take it (and open the
+        # colour picker instead of saving).
+        self.color_button.setAutoDefault(False)
         self.xml_edit = QLineEdit(row.xml_id or "" if row else "")
 
         names = {lang_.lid: lang_.name or lang_.lid for lang_ in languages}
@@ -130,6 +133,8 @@ class StatusEditDialog(QDialog):
         self.add_name_button.clicked.connect(self._add_name)
         self.remove_name_button = QPushButton(self.tr("Remove"))
         self.remove_name_button.clicked.connect(self._remove_name)
+        self.add_name_button.setAutoDefault(False)
+        self.remove_name_button.setAutoDefault(False)
 
         self.id_problem = problem_label()
         self.type_problem = problem_label()
