@@ -20,30 +20,54 @@ SETTINGS_FILE = "settings.json"
 
 
 class ListenerSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = Field(default=8765, ge=0, le=65535)
-    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
-    max_depth: int = Field(default=32, gt=0)
-    max_keys: int = Field(default=2000, gt=0)
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address the listener binds; 127.0.0.1 accepts only this computer, "
+        "0.0.0.0 every network (needs --public).",
+    )
+    port: int = Field(
+        default=8765, ge=0, le=65535, description="TCP port of the listener; 0 picks a free one."
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, gt=0, description="Largest request body accepted, in bytes."
+    )
+    max_depth: int = Field(default=32, gt=0, description="Deepest nesting accepted in a payload.")
+    max_keys: int = Field(default=2000, gt=0, description="Most keys accepted in one payload.")
     # A connection must finish a request head within this long of opening or of its last
     # answer, or it is closed (idle keep-alive and slow headers alike).
-    idle_timeout_seconds: float = Field(default=15.0, gt=0)
+    idle_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="Seconds a connection may idle before it is closed."
+    )
     # A request body must arrive whole within this long of its head.
-    body_timeout_seconds: float = Field(default=30.0, gt=0)
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Seconds a request body may take to arrive."
+    )
     # Open connections at once; None: from the process's file descriptor limit.
-    max_connections: int | None = Field(default=None, gt=0)
+    max_connections: int | None = Field(
+        default=None, gt=0, description="Open connections at once (no limit: from the OS)."
+    )
     # Connections at once from one remote address when listening publicly.
-    max_connections_per_address: int = Field(default=32, gt=0)
+    max_connections_per_address: int = Field(
+        default=32, gt=0, description="Connections at once from one address when public."
+    )
 
 
 class CatchUpSettings(BaseModel):
-    enabled: bool = True
-    interval_seconds: float = Field(default=60.0, gt=0)
+    enabled: bool = Field(
+        default=True, description="Poll the portal for orders whose events never arrived."
+    )
+    interval_seconds: float = Field(
+        default=60.0, gt=0, description="Seconds between two catch-up polls."
+    )
 
 
 class RetentionSettings(BaseModel):
-    max_age_days: float | None = Field(default=90.0, gt=0)
-    max_count: int | None = Field(default=1_000_000, gt=0)
+    max_age_days: float | None = Field(
+        default=90.0, gt=0, description="Remove unpinned events older than this many days."
+    )
+    max_count: int | None = Field(
+        default=1_000_000, gt=0, description="Keep at most this many unpinned events."
+    )
 
 
 class SavedView(BaseModel):
@@ -55,24 +79,40 @@ class SavedView(BaseModel):
 
 class WindowSettings(BaseModel):
     # Warn in the status bar when no verified event arrived for this long (per profile).
-    silence_warning_minutes: float = Field(default=10.0, gt=0)
+    silence_warning_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description="Warn when no verified event arrived for this many minutes.",
+    )
     silence_warning_by_profile: dict[str, float] = Field(default_factory=dict)
     # A desktop notification for each new verified order event (off: it can be a lot).
-    notify_new_orders: bool = False
+    notify_new_orders: bool = Field(
+        default=False, description="A desktop notification for each new verified order event."
+    )
     saved_views: list[SavedView] = Field(default_factory=list)
 
 
 class Settings(BaseModel):
-    listener: ListenerSettings = Field(default_factory=ListenerSettings)
-    catch_up: CatchUpSettings = Field(default_factory=CatchUpSettings)
-    retention: RetentionSettings = Field(default_factory=RetentionSettings)
-    window: WindowSettings = Field(default_factory=WindowSettings)
+    listener: ListenerSettings = Field(
+        default_factory=ListenerSettings, description="Listener: where events arrive"
+    )
+    catch_up: CatchUpSettings = Field(
+        default_factory=CatchUpSettings, description="Catch-up: polling for missed orders"
+    )
+    retention: RetentionSettings = Field(
+        default_factory=RetentionSettings, description="Retention: how long events are kept"
+    )
+    window: WindowSettings = Field(
+        default_factory=WindowSettings, description="Window: warnings and notifications"
+    )
     # None: events.sqlite3 in the platform data directory.
     store_path: Path | None = None
     # The profile commands use when several exist and none is named (`profile default`).
     default_profile: str | None = None
     # Who the change log names as the operator; None: the OS user name.
-    operator: str | None = None
+    operator: str | None = Field(
+        default=None, description="Who the change log names as the operator (none: OS user)."
+    )
 
     def resolved_store_path(self) -> Path:
         return self.store_path or data_dir() / "events.sqlite3"

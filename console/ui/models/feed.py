@@ -500,6 +500,18 @@ class EventFeedTableModel(QAbstractTableModel):
         )
         self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1))
 
+    def set_row_order(self, event_id: int, order_id: str) -> None:
+        """Show the order a property-value event was resolved to (the resolver found it)."""
+        position = self.row_of(event_id)
+        if position is None:
+            return
+        entry = self._rows[position]
+        texts = (*entry.texts[:3], order_id, *entry.texts[4:])
+        self._rows[position] = _Row(
+            entry.row._replace(order_id=order_id), texts, entry.kind, entry.tooltip
+        )
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(Column) - 1))
+
     # -- QAbstractTableModel ------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -124,6 +124,45 @@ class NoChangeLog:
         return []
 
 
+class ChangeLogTimeline:
+    """The store's change log (``console.operations.changelog``) as timeline entries: each
+    change in time order, with who, before and after; its ``event_id`` is the
+    ``OnSaleOrderSaved`` that followed it, so activating the row selects that event."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
+        from console.operations.changelog import order_changes
+
+        entries = []
+        for entry in order_changes(self._store, profile, order_id):
+            change = entry.change
+            summary = entry.summary
+            if change.before is not None or change.after is not None:
+                summary += f"  [{_brief(change.before)} → {_brief(change.after)}]"
+            if entry.following_event_id is not None:
+                summary += f"  → #{entry.following_event_id}"
+            entries.append(
+                TimelineEntry(
+                    kind=EntryKind.CHANGE,
+                    at_us=entry.at_us,
+                    source=entry.source,
+                    event=entry.event,
+                    verification=entry.verification,
+                    summary=summary,
+                    event_id=entry.following_event_id,
+                )
+            )
+        return entries
+
+
+def _brief(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={item}" for key, item in value.items() if item is not None)
+    return "—" if value is None else str(value)
+
+
 def merge_timeline(*parts: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     """All entries oldest first; at the same instant events come before changes."""
     merged = [entry for part in parts for entry in part]

@@ -80,6 +80,11 @@ class InspectorPanel(QWidget):
     resend_requested = Signal(int)
     compare_requested = Signal(int)
     loaded = Signal(int)
+    # The order forms, asked of the window: (profile or "", order_id).
+    change_status_requested = Signal(str, str)
+    bind_requested = Signal(str, str)
+    # After the operator accepted a domain for a profile: (profile, domain).
+    domain_accepted = Signal(str, str)
     # A copied command or a failed action, for the status bar (the context's message too).
     notice = Signal(str)
 
@@ -138,6 +143,14 @@ class InspectorPanel(QWidget):
         self.compare_button.clicked.connect(self._ask_compare)
         self.timeline_button = QPushButton(self.tr("Order timeline"))
         self.timeline_button.clicked.connect(self._ask_timeline)
+        self.change_status_button = QPushButton(self.tr("Change status…"))
+        self.change_status_button.setToolTip(self.tr("Change the order's or a shipment's status"))
+        self.change_status_button.clicked.connect(self._ask_change_status)
+        self.bind_button = QPushButton(self.tr("Bind to deal…"))
+        self.bind_button.clicked.connect(self._ask_bind)
+        self.accept_domain_button = QPushButton()
+        self.accept_domain_button.clicked.connect(self.accept_domain)
+        self.accept_domain_button.hide()
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
@@ -149,6 +162,10 @@ class InspectorPanel(QWidget):
         actions.addWidget(self.compare_button)
         actions.addWidget(self.timeline_button)
         actions.addStretch(1)
+        order_actions = QHBoxLayout()
+        order_actions.addWidget(self.change_status_button)
+        order_actions.addWidget(self.bind_button)
+        order_actions.addStretch(1)
 
         self.header = QFrame()
         header = QVBoxLayout(self.header)
@@ -156,7 +173,9 @@ class InspectorPanel(QWidget):
         header.addLayout(title_row)
         header.addWidget(self.meta)
         header.addWidget(self.note)
+        header.addWidget(self.accept_domain_button, 0, Qt.AlignmentFlag.AlignLeft)
         header.addLayout(actions)
+        header.addLayout(order_actions)
 
         self.payload_tab = PayloadTab()
         self.raw_tab = RawTab()
@@ -319,6 +338,70 @@ class InspectorPanel(QWidget):
                 f"background:{_NOTE_BACKGROUND[event.verification]};border-radius:4px;"
             )
         self.note.setVisible(bool(self.note.text()))
+        self._offer_accept_domain(event)
+
+    def _offer_accept_domain(self, event: StoredEvent) -> None:
+        """A rejected event with the right token but another domain: offer to accept it."""
+        from console.operations.profiles import token_right_mismatch
+
+        offer = (
+            token_right_mismatch(event) == "domain"
+            and bool(event.portal_domain)
+            and bool(event.profile)
+        )
+        if offer:
+            self.accept_domain_button.setText(
+                self.tr("Accept {domain} for profile {profile}").format(
+                    domain=event.portal_domain, profile=event.profile
+                )
+            )
+            self.accept_domain_button.setToolTip(
+                self.tr(
+                    "The application token was right: this is the portal under another "
+                    "address. Accepting it verifies its future events; this one stays rejected."
+                )
+            )
+        self.accept_domain_button.setEnabled(True)
+        self.accept_domain_button.setVisible(offer)
+
+    def accept_domain(self) -> None:
+        """Accept the event's domain for its profile (in a job), then reload the listener's
+        credentials so the next event from that domain is verified."""
+        event, console = self._event, self._context.console
+        if event is None or console is None or not event.profile or not event.portal_domain:
+            return
+        profile, domain = event.profile, event.portal_domain
+        repo = getattr(console, "profiles", None)
+        credentials = getattr(console, "credentials", None)
+
+        def work(job: JobContext) -> str:
+            del job
+            from console.core.profiles import ProfileRepository
+            from console.operations.profiles import accept_domain
+
+            repository = repo if isinstance(repo, ProfileRepository) else ProfileRepository()
+            saved = accept_domain(repository, profile, domain)
+            reload = getattr(credentials, "reload", None)
+            if reload is not None:
+                reload()
+            return saved.extra_domains[-1] if saved.extra_domains else domain
+
+        def done(host: str) -> None:
+            self.accept_domain_button.hide()
+            self.domain_accepted.emit(profile, host)
+            self._say(
+                self.tr(
+                    "{domain} is accepted for profile {profile}: its next events are verified. "
+                    "This event stays rejected; resend it to store it again."
+                ).format(domain=host, profile=profile)
+            )
+
+        def failed(error: BaseException) -> None:
+            self.accept_domain_button.setEnabled(True)
+            self._say(self.tr("Could not accept the domain: {error}").format(error=error))
+
+        self.accept_domain_button.setEnabled(False)
+        self._context.jobs.submit(work, on_done=done, on_error=failed, lane=f"{LANE}-domain")
 
     def _set_pinned(self, pinned: bool) -> None:
         self.pin_button.setEnabled(self._event is None or self._event.id not in self._pinning)
@@ -327,6 +410,8 @@ class InspectorPanel(QWidget):
 
     def _update_timeline_button(self) -> None:
         self.timeline_button.setEnabled(bool(self._order_id))
+        for button in (self.change_status_button, self.bind_button):
+            button.setEnabled(bool(self._order_id) and bool(self._event and self._event.profile))
         self.timeline_button.setToolTip(
             ""
             if self._order_id
@@ -435,6 +520,14 @@ class InspectorPanel(QWidget):
     def _ask_compare(self) -> None:
         if self._event is not None:
             self.compare_requested.emit(self._event.id)
+
+    def _ask_change_status(self) -> None:
+        if self._event is not None and self._order_id:
+            self.change_status_requested.emit(self._event.profile or "", self._order_id)
+
+    def _ask_bind(self) -> None:
+        if self._event is not None and self._order_id:
+            self.bind_requested.emit(self._event.profile or "", self._order_id)
 
     def _ask_timeline(self) -> None:
         if self._event is not None and self._order_id:

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QSystemTrayIcon,
+    QTabWidget,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -58,6 +60,9 @@ KNOWN_EVENTS = (
 )
 # How many pages "Go to original" reads looking for an original further down.
 ORIGINAL_SEARCH_PAGES = 50
+# Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
+# reads the order id from the store anyway).
+PENDING_ORDERS_MAX = 1000
 
 
 class InspectorWidget(Protocol):
@@ -120,8 +125,11 @@ def default_factories() -> InspectorFactories:
     def timeline(
         context: ConsoleContext, profile: str | None, order_id: str, parent: QWidget
     ) -> QDialog:
+        change_log = None
+        if context.store is not None:
+            change_log = _load("console.ui.models.timeline", "ChangeLogTimeline")(context.store)
         dialog: QDialog = _load(timeline_module, "TimelineDialog")(
-            context, profile, order_id, parent
+            context, profile, order_id, parent, change_log=change_log
         )
         return dialog
 
@@ -227,7 +235,26 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([170, 1200])
         self.main_splitter.setCollapsible(1, False)
-        self.setCentralWidget(self.main_splitter)
+        # Events first; the form pages are built when first shown (see _page_changed).
+        self.pages = QTabWidget(self)
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.main_splitter, self.tr("Events"))
+        self._page_builders: dict[int, Callable[[], QWidget]] = {}
+        for title, builder in (
+            (self.tr("Statuses"), self._build_statuses_page),
+            (self.tr("Bindings"), self._build_bindings_page),
+            (self.tr("Connections"), self._build_connections_page),
+        ):
+            index = self.pages.addTab(QWidget(), title)
+            self._page_builders[index] = builder
+        self.pages.currentChanged.connect(self._page_changed)
+        self.setCentralWidget(self.pages)
+        self._resolved_relay = _ResolvedRelay(self)
+        self._resolved_relay.resolved.connect(self._order_resolved)
+        # Orders resolved before their event's row reached the feed (the resolver can be
+        # quicker than the feed's live batching); applied when the row arrives.
+        self._pending_orders: dict[int, str] = {}
 
         self._build_actions()
         self._connect()
@@ -317,12 +344,44 @@ class MainWindow(QMainWindow):
             tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
         )
         self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit")
+        self.change_status_action = self._action(
+            tr("Change order status…"),
+            "Ctrl+Shift+S",
+            self.change_status_current,
+            name="changeOrderStatus",
+        )
+        self.bind_action = self._action(
+            tr("Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
+        )
+        self.settings_action = self._action(
+            tr("Settings…"), "Ctrl+,", self.open_settings, name="settings"
+        )
+        self.page_actions = [
+            self._action(
+                tr("Show the %1 page").replace("%1", self.pages.tabText(index)),
+                f"Ctrl+{index + 1}",
+                lambda index=index: self.show_page(index),  # type: ignore[misc]
+                name=f"page{index + 1}",
+            )
+            for index in range(self.pages.count())
+        ]
+        toolbar = QToolBar(tr("Actions"), self)
+        toolbar.setObjectName("formsToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.change_status_action)
+        toolbar.addAction(self.bind_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.settings_action)
+        self.addToolBar(toolbar)
+        self.forms_toolbar = toolbar
         self.live_button.setDefaultAction(self.pause_action)
         self.live_button.setCheckable(True)
 
         menu = self.menuBar()
         file_menu = menu.addMenu(tr("&File"))
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu(tr("&View"))
@@ -335,6 +394,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.jump_top_action)
         view_menu.addSeparator()
         view_menu.addAction(self.notify_action)
+        view_menu.addSeparator()
+        for action in self.page_actions:
+            view_menu.addAction(action)
         event_menu = menu.addMenu(tr("&Event"))
         for action in (
             self.inspect_action,
@@ -343,6 +405,8 @@ class MainWindow(QMainWindow):
             self.compare_action,
             self.resend_action,
             self.timeline_action,
+            self.change_status_action,
+            self.bind_action,
         ):
             event_menu.addAction(action)
         help_menu = menu.addMenu(tr("&Help"))
@@ -387,6 +451,9 @@ class MainWindow(QMainWindow):
             if action.isEnabled():
                 menu.addAction(action)
         menu.addSeparator()
+        menu.addAction(self.change_status_action)
+        menu.addAction(self.bind_action)
+        menu.addSeparator()
         menu.addAction(self.export_action)
         menu.exec(self.feed.viewport().mapToGlobal(position))
 
@@ -429,6 +496,13 @@ class MainWindow(QMainWindow):
         notice = getattr(self.inspector, "notice", None)
         if notice is not None:
             notice.connect(self.show_message)
+        for name, handler in (
+            ("change_status_requested", self.open_change_status),
+            ("bind_requested", self.open_bind),
+        ):
+            signal = getattr(self.inspector, name, None)
+            if signal is not None:
+                signal.connect(handler)
         current = self.feed.current_event_id()
         if current is not None:
             self._current_event_changed(current)
@@ -444,6 +518,10 @@ class MainWindow(QMainWindow):
         profiles = console.profile_names()
         self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
         self.welcome.setVisible(not profiles and not console.is_demo)
+        resolver = getattr(console, "resolver", None)
+        if resolver is not None and hasattr(resolver, "on_resolved"):
+            # Called on the resolver's thread: the relay's signal queues it to this one.
+            resolver.on_resolved = self._resolved_relay.resolved.emit
         if console.is_demo:
             self.setWindowTitle(self.tr("b24-console — demo"))
 
@@ -568,7 +646,17 @@ class MainWindow(QMainWindow):
         self._original_search = (event_id, ORIGINAL_SEARCH_PAGES)
         self.feed_model.fetchMore()
 
+    def _order_resolved(self, event_id: int, order_id: str) -> None:
+        if self.feed_model.row_of(event_id) is not None:
+            self.feed_model.set_row_order(event_id, order_id)
+            return
+        if len(self._pending_orders) >= PENDING_ORDERS_MAX:
+            self._pending_orders.pop(next(iter(self._pending_orders)))
+        self._pending_orders[event_id] = order_id
+
     def _rows_arrived(self) -> None:
+        for event_id in [e for e in self._pending_orders if self.feed_model.row_of(e) is not None]:
+            self.feed_model.set_row_order(event_id, self._pending_orders.pop(event_id))
         if self._original_search is None:
             return
         event_id, pages_left = self._original_search
@@ -680,14 +768,117 @@ class MainWindow(QMainWindow):
         if row is not None and row.order_id:
             self.open_timeline(row.profile or "", row.order_id)
 
-    def open_timeline(self, profile: str, order_id: str) -> None:
+    def open_timeline(self, profile: str, order_id: str) -> QDialog | None:
         if self.factories.timeline is None:
-            return
+            return None
         dialog = self.factories.timeline(self.context, profile or None, order_id, self)
         activated = getattr(dialog, "event_activated", None)
         if activated is not None:
-            activated.connect(self.show_original)
+            activated.connect(self._show_event_from_timeline)
+        for name, slot in (
+            ("change_status_requested", self.open_change_status),
+            ("bind_requested", self.open_bind),
+        ):
+            signal = getattr(dialog, name, None)
+            if signal is not None:
+                signal.connect(slot)
         self._open_dialog(dialog)
+        return dialog
+
+    def _show_event_from_timeline(self, event_id: int) -> None:
+        self.show_page(0)
+        self.show_original(event_id)
+
+    # -- pages and forms -----------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.pages.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def page(self, index: int) -> QWidget:
+        """The page at ``index``, built if it was not yet."""
+        builder = self._page_builders.pop(index, None)
+        if builder is not None:
+            placeholder = self.pages.widget(index)
+            title = self.pages.tabText(index)
+            current = self.pages.currentIndex()
+            self.pages.blockSignals(True)
+            built = builder()
+            self.pages.removeTab(index)
+            self.pages.insertTab(index, built, title)
+            self.pages.setCurrentIndex(current)
+            self.pages.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        widget = self.pages.widget(index)
+        assert widget is not None
+        return widget
+
+    def _page_changed(self, index: int) -> None:
+        page = self.page(index)
+        activate = getattr(page, "activate", None)
+        if activate is not None:
+            activate()
+
+    def _build_statuses_page(self) -> QWidget:
+        from console.ui.views.statuses import StatusesPage
+
+        return StatusesPage(self.context, self)
+
+    def _build_bindings_page(self) -> QWidget:
+        from console.ui.views.bindings import BindingsPage
+
+        page = BindingsPage(self.context, self)
+        page.bind_requested.connect(self.open_bind)
+        return page
+
+    def _build_connections_page(self) -> QWidget:
+        from console.ui.views.connections import ConnectionsPage
+
+        return ConnectionsPage(self.context, self)
+
+    def _selected_order(self) -> tuple[str, str]:
+        row = self.feed_model.feed_row(self.feed.currentIndex().row())
+        if row is None:
+            return "", ""
+        return row.profile or "", row.order_id or ""
+
+    def change_status_current(self) -> QDialog:
+        return self.open_change_status(*self._selected_order())
+
+    def bind_current(self) -> QDialog:
+        return self.open_bind(*self._selected_order())
+
+    def open_change_status(self, profile: str, order_id: str) -> QDialog:
+        from console.ui.dialogs.order_status import OrderStatusDialog
+
+        dialog = OrderStatusDialog(self.context, profile or None, order_id or None, self)
+        dialog.changed.connect(lambda _result: self._refresh_timelines())
+        self._open_dialog(dialog)
+        return dialog
+
+    def open_bind(self, profile: str, order_id: str) -> QDialog:
+        from console.ui.dialogs.bind import BindDialog
+
+        dialog = BindDialog(self.context, profile or None, order_id or None, self)
+        dialog.bound.connect(lambda _result: self._refresh_timelines())
+        self._open_dialog(dialog)
+        return dialog
+
+    def _refresh_timelines(self) -> None:
+        """A change was made: open timelines show it (with the event that follows)."""
+        for dialog in self._dialogs:
+            view = getattr(dialog, "view", None)
+            refresh = getattr(view, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def open_settings(self) -> QDialog:
+        from console.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        self._open_dialog(dialog)
+        return dialog
 
     def export_current(self) -> None:
         store = self.context.store
@@ -805,6 +996,13 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.feed_model.set_palette(self.palette())
+
+
+class _ResolvedRelay(QObject):
+    """Carries the order resolver's ``on_resolved(event_id, order_id)`` from its thread to
+    the GUI thread (a signal emitted elsewhere is delivered queued)."""
+
+    resolved = Signal(int, str)
 
 
 class FirstPaintProbe(QObject):

@@ -183,6 +183,9 @@ class TimelineDialog(QDialog):
     """
 
     event_activated = Signal(int)
+    # The order's forms, asked of the window: (profile or "", order_id).
+    change_status_requested = Signal(str, str)
+    bind_requested = Signal(str, str)
 
     def __init__(
         self,
@@ -195,12 +198,26 @@ class TimelineDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._profile = profile or ""
+        self._order_id = order_id
         self.setWindowTitle(self.tr("What happened to order {order}").format(order=order_id))
         self.resize(900, 500)
         self.view = TimelineView(context, profile, order_id, self, change_log=change_log)
         self.view.event_activated.connect(self.event_activated)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        self.change_status_button = buttons.addButton(
+            self.tr("Change order status…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.change_status_button.clicked.connect(
+            lambda: self.change_status_requested.emit(self._profile, self._order_id)
+        )
+        self.bind_button = buttons.addButton(
+            self.tr("Bind to deal…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.bind_button.clicked.connect(
+            lambda: self.bind_requested.emit(self._profile, self._order_id)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)

@@ -1,0 +1,74 @@
+"""Order–deal links as a table: order, owner type, owner id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from console.bitrix.bindings import Binding
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BindingTableModel", text)
+
+
+def owner_type_name(owner_type_id: int) -> str:
+    return {
+        2: _tr("Deal"),
+        5: _tr("Invoice (old)"),
+        31: _tr("Smart invoice"),
+    }.get(owner_type_id, _tr("CRM type {n}").format(n=owner_type_id))
+
+
+class BindingTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Binding] = []
+        self._cells: list[tuple[str, str, str]] = []
+        self._headers = (_tr("Order"), _tr("Bound to"), _tr("Id"))
+
+    def set_bindings(self, bindings: Sequence[Binding]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(bindings, key=lambda b: (b.order_id, b.owner_type_id, b.owner_id))
+        self._cells = [
+            (str(b.order_id), owner_type_name(b.owner_type_id), str(b.owner_id)) for b in self._rows
+        ]
+        self.endResetModel()
+
+    def binding(self, row: int) -> Binding | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def remove(self, binding: Binding) -> None:
+        self.set_bindings([b for b in self._rows if b != binding])
+
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else 3
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[index.row()][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None

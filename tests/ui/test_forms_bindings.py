@@ -1,0 +1,174 @@
+"""Bind to deal… and the Bindings page against the sandbox over HTTP: bind, replace after a
+yes, duplicate, not found, access denied, unbind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from console.bitrix.models import OwnerType
+from console.sandbox import SandboxPortal
+from console.store import ChangeKind
+from console.ui.context import ConsoleContext
+from console.ui.dialogs.bind import BindDialog
+from console.ui.views.bindings import BindingsPage
+from tests.ui.loopback import PROFILE, LoopbackConsole
+from tests.ui.window_support import OFFSCREEN_NOISE
+
+pytest_plugins = ["tests.ui.inspector_fixtures"]
+pytestmark = OFFSCREEN_NOISE
+
+
+def _unbound(portal: SandboxPortal, skip: int = 0) -> int:
+    free = [o for o in sorted(portal.state.orders) if o not in portal.state.bindings]
+    return free[skip]
+
+
+def _dialog(context: ConsoleContext, qtbot: QtBot, order_id: int) -> BindDialog:
+    dialog = BindDialog(context, PROFILE, str(order_id))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.existing_label.isVisibleTo(dialog), timeout=10000)
+    return dialog
+
+
+def test_search_pick_with_enter_and_bind(
+    context: ConsoleContext,
+    console: LoopbackConsole,
+    portal: SandboxPortal,
+    qtbot: QtBot,
+    qtmodeltester: object,
+) -> None:
+    order_id = _unbound(portal)
+    dialog = _dialog(context, qtbot, order_id)
+    assert dialog.owner_type() is OwnerType.SMART_INVOICE  # the documented default
+    assert "Not bound" in dialog.existing_label.text()
+    dialog.set_owner_type(OwnerType.DEAL)
+    surname = portal.state.deals[5]["TITLE"].rsplit(" ", 1)[1]
+    dialog.search_edit.setText(surname)
+    with qtbot.waitSignal(dialog.results_model.modelReset, timeout=10000):
+        qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    qtmodeltester.check(dialog.results_model)  # type: ignore[attr-defined]
+    titles = [
+        dialog.results_model.index(r, 1).data() for r in range(dialog.results_model.rowCount())
+    ]
+    assert titles and all(surname in title for title in titles)
+    row = next(
+        r
+        for r in range(dialog.results_model.rowCount())
+        if dialog.results_model.candidate(r).id == 5  # type: ignore[union-attr]
+    )
+    dialog.results.setCurrentIndex(dialog.results_model.index(row, 0))
+    dialog.results.setFocus()
+    dialog.keyPressEvent(_enter())
+    assert dialog.owner_id() == 5 and dialog.isVisible()
+    with qtbot.waitSignal(dialog.bound, timeout=10000):
+        dialog.submit()
+    assert portal.state.bindings[order_id] == {"orderId": order_id, "ownerTypeId": 2, "ownerId": 5}
+    change = console.store.changes(order_id=str(order_id))[0]
+    assert change.kind is ChangeKind.BINDING and change.action == "add"
+
+
+def _enter() -> object:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    return QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+
+
+def test_existing_link_is_shown_and_replaced_only_after_yes(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot
+) -> None:
+    order_id, old = next(iter(sorted(portal.state.bindings.items())))
+    old = dict(old)
+    dialog = _dialog(context, qtbot, order_id)
+    assert str(old["ownerId"]) in dialog.existing_label.text()
+    other_type = OwnerType.SMART_INVOICE if old["ownerTypeId"] == 2 else OwnerType.DEAL
+    dialog.set_owner_type(other_type)
+    dialog.owner_edit.setText("2")
+    asked: list[str] = []
+    dialog.confirm = lambda _w, _t, text: asked.append(text) is not None and False
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
+    assert asked and "replace" in asked[0] and portal.state.bindings[order_id] == old
+    dialog.confirm = lambda *_a: True
+    with qtbot.waitSignal(dialog.bound, timeout=10000):
+        dialog.submit()
+    assert portal.state.bindings[order_id]["ownerTypeId"] == int(other_type)
+    assert dialog.result_value is not None and dialog.result_value.before == {
+        "ownerTypeId": old["ownerTypeId"],
+        "ownerId": old["ownerId"],
+    }
+
+
+def test_duplicate_not_found_and_access_denied_each_say_so(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot
+) -> None:
+    order_id, link = next(iter(sorted(portal.state.bindings.items(), reverse=True)))
+    dialog = _dialog(context, qtbot, order_id)
+    dialog.set_owner_type(OwnerType(link["ownerTypeId"]))
+    dialog.owner_edit.setText(str(link["ownerId"]))
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
+    duplicate = dialog.error.text()
+    assert "already bound" in duplicate
+
+    dialog.set_owner_type(OwnerType.DEAL)
+    dialog.owner_edit.setText("99999")
+    dialog.confirm = lambda *_a: True
+    dialog.error.hide()
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
+    missing = dialog.error.text()
+    assert "no deal 99999" in missing
+
+    portal.api.commercial_plan = False
+    try:
+        dialog.error.hide()
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
+    finally:
+        portal.api.commercial_plan = True
+    denied = dialog.error.text()
+    assert denied.startswith("Access denied")
+    assert len({duplicate, missing, denied}) == 3
+    assert portal.state.bindings[order_id] == link
+
+
+def test_bindings_page_lists_and_unbinds_after_yes(
+    context: ConsoleContext,
+    console: LoopbackConsole,
+    portal: SandboxPortal,
+    qtbot: QtBot,
+    qtmodeltester: object,
+) -> None:
+    page = BindingsPage(context)
+    qtbot.addWidget(page)
+    deal_links = [o for o, b in portal.state.bindings.items() if b["ownerTypeId"] == 2]
+    deal_id = portal.state.bindings[deal_links[0]]["ownerId"]
+    page.deal_edit.setText(str(deal_id))
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.show_deal()
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+    expected = {
+        o for o, b in portal.state.bindings.items() if b == dict(b, ownerTypeId=2, ownerId=deal_id)
+    }
+    assert {page.model.binding(r).order_id for r in range(page.model.rowCount())} == expected  # type: ignore[union-attr]
+
+    order_id = deal_links[0]
+    page.order_edit.setText(str(order_id))
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.show_order()
+    assert page.model.rowCount() == 1
+    page.confirm = lambda *_a: False
+    page.unbind_current()
+    assert order_id in portal.state.bindings
+    page.confirm = lambda *_a: True
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.unbind_current()
+    assert order_id not in portal.state.bindings and page.model.rowCount() == 0
+    assert console.store.changes(order_id=str(order_id))[0].action == "remove"
+    page.order_edit.setText("x")
+    page.show_order()
+    assert "whole number" in page.status.text()
