@@ -4,6 +4,7 @@ listener on a free port, a profile in the (in-memory) keyring and the sandbox po
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from console.core.settings import ListenerSettings, Settings
 from console.listener.catchup import CatchUpPoller
 from console.listener.server import ListenerServer
 from console.sandbox import SandboxPortal
-from console.session import ListenerBindError
+from console.session import ListenerBindError, RowsReceiver, watch_store
 from console.store import EventFilter, SqliteEventStore, StoredEvent
 from console.ui.context import ConsoleContext
 from tests.listener.conftest import APP_TOKEN as APP_TOKEN
@@ -66,6 +67,9 @@ class LoopbackConsole:
     @property
     def is_demo(self) -> bool:
         return False
+
+    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+        return watch_store(self._store, on_rows)
 
     def profile_names(self) -> list[str]:
         return [PROFILE]
