@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -73,3 +75,19 @@ def test_own_views_are_saved_to_settings(qtbot: QtBot, context: ConsoleContext) 
     assert row is not None
     panel.remove_view(row)
     qtbot.waitUntil(lambda: load_settings().window.saved_views == [])
+
+
+def test_arrow_keys_choose_views_and_a_typed_query_only_moves_the_highlight(
+    qtbot: QtBot, context: ConsoleContext
+) -> None:
+    panel = SavedViewsPanel(context)
+    qtbot.addWidget(panel)
+    chosen: list[str] = []
+    panel.view_chosen.connect(chosen.append)
+    panel.set_current_query("state:rejected")  # typed in the query bar
+    assert chosen == []
+    assert panel.current_view_name() == "Rejected"
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_Down)
+    assert chosen == ["state:malformed"]
+    assert panel.current_view_name() == "Malformed"

@@ -460,6 +460,9 @@ class MainWindow(QMainWindow):
     # -- wiring -------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        # Tab goes the way the eye does: views, query, feed, then the inspector.
+        QWidget.setTabOrder(self.sidebar.list, self.query_bar.edit)
+        QWidget.setTabOrder(self.query_bar.edit, self.feed)
         self.query_bar.query_changed.connect(self._query_changed)
         self.sidebar.view_chosen.connect(self.query_bar.set_query)
         self.feed.current_event_changed.connect(self._current_event_changed)
@@ -479,6 +482,7 @@ class MainWindow(QMainWindow):
             return
         self.inspector = factory(self.context, self)
         self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), self.inspector)
+        QWidget.setTabOrder(self.feed, self.inspector)
         slot.deleteLater()
         self._inspector_slot = None
         pin_changed = getattr(self.inspector, "pin_changed", None)

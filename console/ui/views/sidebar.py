@@ -95,6 +95,10 @@ class SavedViewsPanel(QWidget):
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.clicked.connect(self._clicked)
         self.list.activated.connect(self._clicked)
+        # Arrow keys move through the views as clicks do; a query typed in the bar moves the
+        # highlight without choosing the view again (see set_current_query).
+        self._following_query = False
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
         title = QLabel(self.tr("Views"), self)
         title.setObjectName("viewsTitle")
         title.setStyleSheet("font-weight: bold; padding: 4px 6px;")
@@ -125,7 +129,11 @@ class SavedViewsPanel(QWidget):
             return
         index = self.model.index(row)
         if self.list.currentIndex() != index:
-            self.list.setCurrentIndex(index)
+            self._following_query = True
+            try:
+                self.list.setCurrentIndex(index)
+            finally:
+                self._following_query = False
 
     def select_view(self, name: str) -> bool:
         row = self.model.row_of_name(name)
@@ -139,6 +147,12 @@ class SavedViewsPanel(QWidget):
         index = self.list.currentIndex()
         view = self.model.view(index.row()) if index.isValid() else None
         return view.name if view is not None else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._following_query and current.isValid():
+            query = current.data(QueryRole)
+            if isinstance(query, str) and query != self._current_query:
+                self._clicked(current)
 
     def _clicked(self, index: QModelIndex) -> None:
         query = index.data(QueryRole)
