@@ -223,10 +223,11 @@ class MainWindow(QMainWindow):
         self.feed_splitter.addWidget(feed_area)
         if self._inspector_slot is not None:
             self.feed_splitter.addWidget(self._inspector_slot)
-            self.feed_splitter.setStretchFactor(0, 3)
-            self.feed_splitter.setStretchFactor(1, 2)
-            # The inspector's default share; a saved layout replaces it.
-            self.feed_splitter.setSizes([740, 490])
+            self.feed_splitter.setStretchFactor(0, 2)
+            self.feed_splitter.setStretchFactor(1, 1)
+            # The inspector's default share: a third, so the feed shows its summary column
+            # on a first start at 1400 px; a saved layout replaces it.
+            self.feed_splitter.setSizes([820, 410])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.sidebar)
