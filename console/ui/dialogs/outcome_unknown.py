@@ -67,7 +67,10 @@ class OutcomeUnknownDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        detail = QLabel(error.message)
+        # The intro already says what an unknown outcome means; below it, what happened on
+        # the wire (a timeout, a dropped connection, an unexplained 5xx).
+        cause = str(getattr(error, "error", "") or "") or error.message
+        detail = QLabel(self.tr("What happened: %1").replace("%1", cause))
         detail.setWordWrap(True)
         detail.setStyleSheet(ERROR_STYLE)
         self.result_label = QLabel()
