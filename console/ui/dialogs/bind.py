@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from console.bitrix import errors as e
 from console.bitrix.bindings import Binding
 from console.bitrix.models import OwnerType
-from console.operations.base import ChangeOutcomeUnknown, ChangeResult, PortalRefused
+from console.operations.base import ChangeResult, PortalRefused
 from console.operations.bindings import (
     ExistingBinding,
     OwnerCandidate,
@@ -43,6 +43,7 @@ from console.ui.dialogs.form_support import (
     ProfileCombo,
     error_text,
     make_primary,
+    offer_reread,
     run_operation,
 )
 from console.ui.dialogs.order_lookup import DEBOUNCE_MS, OrderLookup
@@ -355,12 +356,7 @@ class BindDialog(QDialog):
         ):
             self.submit(replace=True)
             return
-        if isinstance(error, ChangeOutcomeUnknown):
-            from console.ui.dialogs.outcome_unknown import OutcomeUnknownDialog
-
-            dialog = OutcomeUnknownDialog(self._context, error, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
+        offer_reread(self, self._context, error)
         self.error.setText(bind_error_text(error))
         self.error.show()
 

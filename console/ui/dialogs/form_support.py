@@ -114,6 +114,20 @@ def error_text(error: BaseException) -> str:
     return text or type(error).__name__
 
 
+def offer_reread(owner: QWidget, context: ConsoleContext, error: BaseException) -> None:
+    """A change sent without an answer: open the dialog that re-reads the portal before any
+    retry. Any other error is left to the form."""
+    from console.operations.base import ChangeOutcomeUnknown
+
+    if not isinstance(error, ChangeOutcomeUnknown):
+        return
+    from console.ui.dialogs.outcome_unknown import OutcomeUnknownDialog
+
+    dialog = OutcomeUnknownDialog(context, error, owner)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
 class ProblemLabel(QLabel):
     """A field's problem; in a form its whole row hides while there is none."""
 

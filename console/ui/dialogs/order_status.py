@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.operations.base import ChangeOutcomeUnknown, ChangeResult, InvalidInput
+from console.operations.base import ChangeResult
 from console.operations.orders import (
     OrderSummary,
     StatusChoices,
@@ -30,6 +30,7 @@ from console.ui.dialogs.form_support import (
     ProfileCombo,
     error_text,
     make_primary,
+    offer_reread,
     run_operation,
 )
 from console.ui.dialogs.order_lookup import OrderLookup
@@ -264,14 +265,6 @@ class OrderStatusDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._busy.stop()
         self._update_button()
-        text = error_text(error)
-        if isinstance(error, InvalidInput):
-            text = " ".join(error.problems.values())
-        if isinstance(error, ChangeOutcomeUnknown):
-            from console.ui.dialogs.outcome_unknown import OutcomeUnknownDialog
-
-            dialog = OutcomeUnknownDialog(self._context, error, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
-        self.error.setText(text)
+        offer_reread(self, self._context, error)
+        self.error.setText(error_text(error))
         self.error.show()

@@ -45,6 +45,7 @@ from console.ui.dialogs.form_support import (
     add_problem_row,
     error_text,
     make_primary,
+    offer_reread,
     problem_label,
     run_operation,
     shortcut,
@@ -322,10 +323,6 @@ class StatusEditDialog(QDialog):
             self._show_problems(error.problems)
         if isinstance(error, ChangeOutcomeUnknown):
             self.outcome_unknown.emit(error)
-            from console.ui.dialogs.outcome_unknown import OutcomeUnknownDialog
-
-            dialog = OutcomeUnknownDialog(self._context, error, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
+        offer_reread(self, self._context, error)
         self.error.setText(error_text(error))
         self.error.show()
