@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from console.bitrix.bindings import Binding
+from console.ui.models.indexes import HorizontalHeaders
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -32,7 +33,7 @@ def owner_type_name(owner_type_id: int) -> str:
     }.get(owner_type_id, _tr("CRM type {n}").format(n=owner_type_id))
 
 
-class BindingTableModel(QAbstractTableModel):
+class BindingTableModel(HorizontalHeaders, QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Binding] = []
@@ -64,11 +65,4 @@ class BindingTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[index.row()][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None

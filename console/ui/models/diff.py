@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from console.listener.payload_diff import MISSING, DiffNode, Mark
-from console.ui.models.indexes import NO_PARENT, Index
+from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 from console.ui.models.payload import PATH_ROLE, cell_text
 
 KEY_COLUMN, LEFT_COLUMN, RIGHT_COLUMN, MARK_COLUMN = range(4)
@@ -59,7 +59,7 @@ class _Item:
         self.brush = brush
 
 
-class DiffTreeModel(QAbstractItemModel):
+class DiffTreeModel(HorizontalHeaders, QAbstractItemModel):
     """Read-only tree over a :class:`DiffNode`; rows built once per :meth:`set_diff`."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -67,7 +67,12 @@ class DiffTreeModel(QAbstractItemModel):
         self._diff: DiffNode | None = None
         self._only_differences = False
         self._root = self._empty_root()
-        self._headers = [self.tr("Key"), self.tr("Left"), self.tr("Right"), self.tr("Change")]
+        self._headers: list[str] = [
+            self.tr("Key"),
+            self.tr("Left"),
+            self.tr("Right"),
+            self.tr("Change"),
+        ]
         self._brushes = {mark: QBrush(color) for mark, color in _BACKGROUNDS.items()}
 
     @staticmethod
@@ -151,13 +156,6 @@ class DiffTreeModel(QAbstractItemModel):
             return item.node.mark.value
         if role == PATH_ROLE:
             return item.node.path
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -12,10 +12,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.ui.models.indexes import NO_PARENT, Index
+from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(HorizontalHeaders, QAbstractTableModel):
     """Rows of display strings under fixed headers; an optional colour per cell.
 
     ``colors`` maps (row, column) to a CSS colour shown as the cell's decoration (the
@@ -59,13 +59,6 @@ class TextTableModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DecorationRole:
             return self._colors.get((index.row(), index.column()))
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
 

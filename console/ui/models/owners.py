@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from console.operations.bindings import OwnerCandidate
+from console.ui.models.indexes import HorizontalHeaders
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -33,7 +34,7 @@ def _party(candidate: OwnerCandidate) -> str:
     return ", ".join(parts)
 
 
-class OwnerTableModel(QAbstractTableModel):
+class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
     """Columns: id, title, stage, sum, company/contact."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -73,11 +74,4 @@ class OwnerTableModel(QAbstractTableModel):
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 
 from console.core.phpform import flatten_php
 from console.listener.payload_diff import child_path, kind_of
-from console.ui.models.indexes import NO_PARENT, Index
+from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 
 # Long strings are cut for the cell; "copy value" still copies all of it.
 _CELL_CHARS = 300
@@ -99,7 +99,7 @@ class _Node:
         return node
 
 
-class PayloadTreeModel(QAbstractItemModel):
+class PayloadTreeModel(HorizontalHeaders, QAbstractItemModel):
     """Read-only tree over any JSON-like value; the root's members are the top rows."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -159,13 +159,6 @@ class PayloadTreeModel(QAbstractItemModel):
             return value_text(node.value)
         if role == PATH_ROLE:
             return node.path
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

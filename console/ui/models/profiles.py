@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from console.core.profiles import AuthMode, Profile
+from console.ui.models.indexes import HorizontalHeaders
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -24,7 +25,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ProfileTableModel", text)
 
 
-class ProfileTableModel(QAbstractTableModel):
+class ProfileTableModel(HorizontalHeaders, QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Profile] = []
@@ -77,11 +78,4 @@ class ProfileTableModel(QAbstractTableModel):
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None

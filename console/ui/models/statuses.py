@@ -18,6 +18,7 @@ from PySide6.QtGui import QIcon
 
 from console.operations.statuses import StatusRow
 from console.ui.models.choices import swatch_icon
+from console.ui.models.indexes import HorizontalHeaders
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -44,7 +45,7 @@ def display_name(row: StatusRow) -> str:
     return row.name or row.names.get("en") or next(iter(row.names.values()), "") or row.id
 
 
-class StatusTableModel(QAbstractTableModel):
+class StatusTableModel(HorizontalHeaders, QAbstractTableModel):
     """Rows of :class:`StatusRow`; ``set_type_filter("O"|"D"|None)`` shows one type."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -137,15 +138,8 @@ class StatusTableModel(QAbstractTableModel):
             return self._rows[row].id
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
-
-class StatusNamesModel(QAbstractTableModel):
+class StatusNamesModel(HorizontalHeaders, QAbstractTableModel):
     """A status's names per language, editable: language id, language, name."""
 
     def __init__(self, languages: dict[str, str], parent: QObject | None = None) -> None:
@@ -214,10 +208,3 @@ class StatusNamesModel(QAbstractTableModel):
             self.index(index.row(), changed_first), self.index(index.row(), changed_last)
         )
         return True
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None

@@ -31,7 +31,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
 from console.store.model import EventFilter, EventStore, FeedRow
-from console.ui.models.indexes import NO_PARENT, Index
+from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 
 # An order with more events than this is an attack or a bug; the timeline says it stopped.
 MAX_EVENTS = 5000
@@ -196,7 +196,7 @@ def local_time(micros: int) -> str:
 COLUMNS = ("time", "gap", "source", "event", "verification", "summary")
 
 
-class OrderTimelineTableModel(QAbstractTableModel):
+class OrderTimelineTableModel(HorizontalHeaders, QAbstractTableModel):
     """The merged timeline: time (local), gap to the previous row, source, event,
     verification, summary. Rejected rows are red, changes are marked in the source."""
 
@@ -269,11 +269,4 @@ class OrderTimelineTableModel(QAbstractTableModel):
             return self._entries[row].event_id
         if role == KIND_ROLE:
             return self._entries[row].kind.value
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
