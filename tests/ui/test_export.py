@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,6 @@ from console.ui.jobs import JobCancelled, JobContext, JobRunner
 from tests.ui.window_support import OFFSCREEN_NOISE, fill, record
 
 pytestmark = OFFSCREEN_NOISE
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteEventStore]:
-    opened = SqliteEventStore(tmp_path / "events.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture
-def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
-    del qtbot
-    runner = JobRunner()
-    try:
-        yield runner
-    finally:
-        runner.shutdown()
 
 
 def test_format_follows_the_suffix() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint
 from pytestqt.modeltest import ModelTester
@@ -24,26 +21,6 @@ from console.ui.models.feed import (
 )
 from console.ui.views.feed import FeedTableView
 from tests.ui.window_support import OFFSCREEN_NOISE, fill, record
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteEventStore]:
-    opened = SqliteEventStore(tmp_path / "events.sqlite3")
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-@pytest.fixture
-def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
-    del qtbot
-    runner = JobRunner()
-    try:
-        yield runner
-    finally:
-        runner.shutdown()
-
 
 pytestmark = OFFSCREEN_NOISE
 
