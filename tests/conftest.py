@@ -14,6 +14,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.postgres import PgCluster, throwaway_cluster
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
@@ -67,3 +68,18 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[MemoryKeyring | N
 @pytest.fixture
 def samples_dir() -> Path:
     return SAMPLES_DIR
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throwaway PostgreSQL cluster for the whole run (started on first use)."""
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_database(pg_cluster: PgCluster) -> Iterator[str]:
+    """A fresh, empty database in the throwaway cluster; its URL names the superuser."""
+    name = pg_cluster.create_database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)
