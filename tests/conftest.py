@@ -20,22 +20,31 @@ SAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own config and data directories."""
+def isolated_dirs(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own config, data and log directories.
+
+    The log folder is outside ``tmp_path``: every command writes a log, and tests that
+    check what a command left in their folder must not find it there.
+    """
     monkeypatch.setenv("B24_CONSOLE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("B24_CONSOLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("B24_CONSOLE_LOG_DIR", str(tmp_path_factory.mktemp("log")))
     return tmp_path
 
 
 @pytest.fixture(autouse=True)
 def restore_root_logging() -> Iterator[None]:
-    """The CLI installs a root handler on the stream of the moment; drop it after each test."""
+    """The CLI installs root handlers (the stream of the moment, the log file); drop and
+    close them after each test."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield
     for handler in root.handlers[:]:
         if handler not in handlers:
             root.removeHandler(handler)
+            handler.close()
     root.setLevel(level)
 
 

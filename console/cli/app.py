@@ -28,7 +28,13 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from console.cli.output import emit, emit_line, json_text, report_error, stdout_closed, wants_json
-from console.core.logging import configure_logging
+from console.core.logging import (
+    LISTENER_LOG_FILE_NAME,
+    LOG_FILE_NAME,
+    LOG_LEVELS,
+    configure_file_logging,
+    configure_logging,
+)
 
 # Re-exported: every command module prints through these.
 __all__ = ["CliError", "ExitCode", "emit", "emit_line", "foreground_run", "json_text", "wants_json"]
@@ -173,6 +179,24 @@ def build_parser(
         "-v", "--verbose", action="store_true", help="log progress, not only warnings"
     )
     parser.add_argument(
+        "--log-level",
+        choices=tuple(LOG_LEVELS),
+        metavar="LEVEL",
+        help="log at LEVEL (debug, info, warning, error) to the terminal and the log file "
+        "(default: warning on the terminal, info in the file; -v: info on both)",
+    )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the program's version and those of Python and Qt, and exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the keyring, the store, the listener, the sandbox portal and the window "
+        "without opening one; exit 0 only when every check passes",
+    )
+    parser.add_argument(
         "--json",
         dest="top_json",
         action="store_true",
@@ -272,8 +296,21 @@ def _run(argv: list[str]) -> int:
     args: argparse.Namespace = parsed
     if getattr(args, "top_json", False):
         args.json = True  # "b24-console --json events list" as "events list --json"
-    # Every log line goes through the redaction filter before it reaches the terminal.
-    configure_logging(logging.INFO if args.verbose else logging.WARNING)
+    if args.version:
+        from console.core.versions import version_text
+
+        print(version_text(), flush=True)
+        return ExitCode.OK
+    _configure_logging(args)
+    if args.self_test:
+        if args.command is not None or args.demo:
+            report_error(
+                wants_json(args), ExitCode.USAGE, "--self-test runs alone: give no command"
+            )
+            return ExitCode.USAGE
+        from console.cli.selftest import run_self_test
+
+        return run_self_test(args)
     if args.top_data_dir is not None and getattr(args, "data_dir", "absent") is None:
         args.data_dir = args.top_data_dir  # "b24-console --data-dir D events list"
     handler: Handler | None = getattr(args, "handler", None)
@@ -297,6 +334,21 @@ def _run(argv: list[str]) -> int:
         code, message = _translated(exc, verbose=args.verbose)
         report_error(wants_json(args), code, message)
         return code
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    """The terminal and the rotating log file, each record redacted on its way to either."""
+    chosen = LOG_LEVELS.get(args.log_level) if args.log_level else None
+    terminal_level = chosen or (logging.INFO if args.verbose else logging.WARNING)
+    configure_logging(terminal_level)
+    name = LISTENER_LOG_FILE_NAME if args.command == "listen" else LOG_FILE_NAME
+    try:
+        configure_file_logging(chosen or logging.INFO, name=name)
+    except OSError as exc:
+        # The command still runs: a log folder that cannot be written must not stop it.
+        logging.getLogger("console.cli").warning(
+            "no log file (%s): point B24_CONSOLE_LOG_DIR at a writable folder", exc
+        )
 
 
 def _translated(error: Exception, *, verbose: bool) -> tuple[ExitCode, str]:

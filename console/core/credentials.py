@@ -212,6 +212,16 @@ class SecretStore:
         username = self._INSTALLATION_USERNAME + name
         self._call(lambda b: b.set_password(self.service, username, value))
 
+    def delete_installation_secret(self, name: str) -> None:
+        """Remove an installation secret; nothing happens if it is absent."""
+        username = self._INSTALLATION_USERNAME + name
+
+        def remove(backend: KeyringBackend) -> None:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(self.service, username)
+
+        self._call(remove)
+
     def delete_all(self, profile: str) -> None:
         """Remove every kind of secret of ``profile``."""
         for kind in SecretKind:

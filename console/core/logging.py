@@ -9,12 +9,17 @@ stored, such as a token arriving in an event, is scrubbed too.
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import os
 import re
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from console.core.masking import MASK
+from console.core.paths import log_dir
+from console.core.private_files import FILE_MODE, make_private_dir
 
 # Shorter values would match ordinary words and shred every log line; no real secret the
 # console handles is this short.
@@ -115,7 +120,7 @@ class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def configure_logging(level: int = logging.INFO, *, stream: TextIO | None = None) -> None:
     """Send root logging to ``stream`` (stderr by default) through the redaction filter."""
     root = logging.getLogger()
-    root.setLevel(level)
+    root.setLevel(min([level, *(h.level for h in root.handlers if isinstance(h, LogFile))]))
     target = stream if stream is not None else sys.stderr
     for handler in root.handlers:
         if isinstance(handler, _ConsoleHandler):
@@ -127,3 +132,84 @@ def configure_logging(level: int = logging.INFO, *, stream: TextIO | None = None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
+
+
+# The window and one-shot commands write one file; `listen` (also the window's child
+# listener, a second process) its own, so two processes never rotate the same file.
+LOG_FILE_NAME = "b24-console.log"
+LISTENER_LOG_FILE_NAME = "listener.log"
+LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
+LOG_FILE_BACKUPS = 5
+LOG_LEVELS: dict[str, int] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
+
+
+def log_file_path(name: str = LOG_FILE_NAME) -> Path:
+    """Where the log file ``name`` lives: the platform log folder, or B24_CONSOLE_LOG_DIR."""
+    return log_dir() / name
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file: every record redacted on the way in, the files owner-only.
+
+    Log lines name portals, orders and customers' events, so the files are 0600 as the
+    store is, from the first byte (the umask could otherwise leave them readable).
+    """
+
+    def __init__(self, path: Path) -> None:
+        make_private_dir(path.parent)
+        _create_private(path)
+        super().__init__(
+            path,
+            maxBytes=LOG_FILE_MAX_BYTES,
+            backupCount=LOG_FILE_BACKUPS,
+            encoding="utf-8",
+            delay=False,
+        )
+        self.addFilter(RedactingFilter())
+        self.setFormatter(
+            logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+        )
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        os.chmod(self.baseFilename, FILE_MODE)
+
+
+def _create_private(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+    os.close(fd)
+    os.chmod(path, FILE_MODE)
+
+
+def configure_file_logging(level: int = logging.INFO, *, name: str = LOG_FILE_NAME) -> Path:
+    """Also write root logging at ``level`` to the rotating log file ``name``; its path.
+
+    A second call re-levels the file already open. Raises ``OSError`` when the folder or
+    the file cannot be made: the caller says so and carries on without a file.
+    """
+    root = logging.getLogger()
+    path = log_file_path(name)
+    for handler in root.handlers:
+        if isinstance(handler, LogFile) and Path(handler.baseFilename) == path.absolute():
+            break
+    else:
+        handler = LogFile(path)
+        root.addHandler(handler)
+    handler.setLevel(level)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+    return path
+
+
+def close_file_logging() -> None:
+    """Detach and close every log file handler (tests, and a process that is ending)."""
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        if isinstance(handler, LogFile):
+            root.removeHandler(handler)
+            handler.close()

@@ -1,7 +1,8 @@
 """Where the console keeps its files.
 
-Defaults come from platformdirs; ``B24_CONSOLE_CONFIG_DIR`` and ``B24_CONSOLE_DATA_DIR``
-override them so that tests and portable installs never touch the user's real files.
+Defaults come from platformdirs; ``B24_CONSOLE_CONFIG_DIR``, ``B24_CONSOLE_DATA_DIR`` and
+``B24_CONSOLE_LOG_DIR`` override them so that tests and portable installs never touch the
+user's real files.
 """
 
 from __future__ import annotations
@@ -24,3 +25,8 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     override = os.environ.get("B24_CONSOLE_DATA_DIR")
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def log_dir() -> Path:
+    override = os.environ.get("B24_CONSOLE_LOG_DIR")
+    return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME))
