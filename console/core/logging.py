@@ -33,6 +33,12 @@ _TOKEN_KEYS = r"access_token|refresh_token|application_token|client_secret"  # n
 _VALUE_STOP = r"&\s\"'<>,;)\]}"
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A password in a URL's user part: postgresql://user:password@host/db, and any other
+    # scheme's. The user name stays: it tells which account was used.
+    (
+        re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#\s@]*:)[^\s/?#]+(@)"),
+        rf"\g<1>{MASK}\g<2>",
+    ),
     # Inbound webhook code: https://portal/rest/<user id>/<code>/...
     (re.compile(r"(/rest/\d+/)[^/\s?#\"'<>]+"), rf"\g<1>{MASK}"),
     # Form-encoded event fields, also with percent-encoded brackets.
