@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.core.settings import Settings, load_settings
 from console.ui.context import ConsoleContext
+from console.ui.crash import CrashReporter
 from console.ui.jobs import JobContext
 from console.ui.settings import APPLICATION, ORGANIZATION
 from console.ui.theme import apply_theme, follow_os_scheme
@@ -265,6 +266,10 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
             print("\n".join(lines), file=sys.stderr, flush=True)
 
         model.live_inserted.connect(report_rows)
+    # Installed before the first paint: from here on an unhandled exception is logged and
+    # shown instead of printed to a terminal nobody reads.
+    crash_reporter = CrashReporter(window)
+    crash_reporter.install()
     window.show()
     if settings_problem:
         window.show_message(settings_problem)
@@ -283,5 +288,6 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
             signal.signal(sig, handler)
         wake.stop()
         controller.quit()
+        crash_reporter.uninstall()
         if lock is not None:
             lock.release()

@@ -344,6 +344,12 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action(
             tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
         )
+        self.about_action = self._action(
+            tr("About b24-console"), None, self.show_about, name="about"
+        )
+        self.open_log_folder_action = self._action(
+            tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
+        )
         self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit")
         self.change_status_action = self._action(
             tr("Change order status…"),
@@ -412,6 +418,9 @@ class MainWindow(QMainWindow):
             event_menu.addAction(action)
         help_menu = menu.addMenu(tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.open_log_folder_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
 
         self.feed.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.feed.customContextMenuRequested.connect(self._feed_menu)
@@ -926,6 +935,19 @@ class MainWindow(QMainWindow):
         dialog = ShortcutsDialog(self.shortcut_actions(), self)
         self._open_dialog(dialog)
         return dialog
+
+    def show_about(self) -> QDialog:
+        from console.ui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self.context.jobs, self)
+        self._open_dialog(dialog)
+        return dialog
+
+    def open_log_folder(self) -> None:
+        from console.core.paths import log_dir
+        from console.ui.folders import open_folder
+
+        open_folder(log_dir(), self)
 
     def _notify_toggled(self, checked: bool) -> None:
         settings = self.context.settings
