@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TextIO
 
 from console.core.masking import MASK
-from console.core.paths import log_dir
 from console.core.private_files import FILE_MODE, make_private_dir
 
 # Shorter values would match ordinary words and shred every log line; no real secret the
@@ -156,6 +155,9 @@ LOG_LEVELS: dict[str, int] = {
 
 def log_file_path(name: str = LOG_FILE_NAME) -> Path:
     """Where the log file ``name`` lives: the platform log folder, or B24_CONSOLE_LOG_DIR."""
+    # Imported here: platformdirs costs ~18 ms, and `--help` and `--version` log nothing.
+    from console.core.paths import log_dir
+
     return log_dir() / name
 
 
