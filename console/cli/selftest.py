@@ -8,8 +8,10 @@ a Qt that cannot be imported is a failed check, not a crash.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 
-from console.cli.output import emit_line
+from console.cli.output import json_text, wants_json
+from console.core.sanitize import printable
 from console.selftest import (
     Check,
     CheckFailed,
@@ -45,6 +47,13 @@ def all_checks() -> list[Check]:
     return [*core_checks(), _window_check()]
 
 
+def _print(args: argparse.Namespace, data: Mapping[str, object], human: str) -> None:
+    """One line, flushed at once so a slow check shows the ones before it. A reader that
+    goes away (``| head``) ends the run through BrokenPipeError, as for any command."""
+    text = json_text(data, indent=None) if wants_json(args) else printable(human, one_line=True)
+    print(text, flush=True)
+
+
 def run_self_test(args: argparse.Namespace) -> int:
     results: list[CheckResult] = []
     for result in run_checks(all_checks()):
@@ -55,8 +64,8 @@ def run_self_test(args: argparse.Namespace) -> int:
             "detail": result.detail,
             "seconds": round(result.seconds, 3),
         }
-        emit_line(args, data, result_line(result))
+        _print(args, data, result_line(result))
     passed = all(result.passed for result in results)
     summary = {"self_test": "passed" if passed else "failed", "checks": len(results)}
-    emit_line(args, summary, summary_line(results))
+    _print(args, summary, summary_line(results))
     return 0 if passed else 1

@@ -151,3 +151,22 @@ def test_self_test_as_a_process_without_a_display(tmp_path: Path) -> None:
     assert "offscreen" in lines_of(result.stdout)["window"]
     # Qt's offscreen warnings are kept out of the operator's terminal.
     assert "propagateSizeHints" not in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    """``b24-console --self-test | head -1``: no traceback, no SIGTERM."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "console", "--self-test"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read()
+    process.wait(timeout=120)
+    assert first.startswith(("ok   keyring:", "FAIL keyring:"))
+    # 1: the next line found the pipe closed (0 only if every line was written before).
+    assert process.returncode in (0, 1) and "Traceback" not in err
