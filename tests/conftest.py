@@ -31,6 +31,10 @@ def isolated_dirs(
     monkeypatch.setenv("B24_CONSOLE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("B24_CONSOLE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("B24_CONSOLE_LOG_DIR", str(tmp_path_factory.mktemp("log")))
+    # `--log-level` exports it for child processes: set, then removed, so the monkeypatch
+    # takes it away again after a test whose command set it.
+    monkeypatch.setenv("B24_CONSOLE_LOG_LEVEL", "")
+    monkeypatch.delenv("B24_CONSOLE_LOG_LEVEL")
     return tmp_path
 
 

@@ -183,7 +183,8 @@ def build_parser(
         choices=tuple(LOG_LEVELS),
         metavar="LEVEL",
         help="log at LEVEL (debug, info, warning, error) to the terminal and the log file "
-        "(default: warning on the terminal, info in the file; -v: info on both)",
+        "(default: warning on the terminal, -v info; the file keeps B24_CONSOLE_LOG_LEVEL "
+        "or info)",
     )
     parser.add_argument(
         "--version",
@@ -336,14 +337,31 @@ def _run(argv: list[str]) -> int:
         return code
 
 
+# The log file's level when --log-level is not given. --log-level sets it for the
+# processes this one starts (the window's listener), whose terminal is a pipe the window
+# reads for error messages: there the variable changes the file alone.
+LOG_LEVEL_ENV = "B24_CONSOLE_LOG_LEVEL"
+
+
 def _configure_logging(args: argparse.Namespace) -> None:
     """The terminal and the rotating log file, each record redacted on its way to either."""
     chosen = LOG_LEVELS.get(args.log_level) if args.log_level else None
     terminal_level = chosen or (logging.INFO if args.verbose else logging.WARNING)
     configure_logging(terminal_level)
+    inherited = os.environ.get(LOG_LEVEL_ENV, "").strip().lower()
+    if args.log_level:
+        os.environ[LOG_LEVEL_ENV] = args.log_level
+    elif inherited and inherited not in LOG_LEVELS:
+        logging.getLogger("console.cli").warning(
+            "%s=%s is not a log level (%s): the log file keeps info",
+            LOG_LEVEL_ENV,
+            inherited,
+            ", ".join(LOG_LEVELS),
+        )
+    file_level = chosen or LOG_LEVELS.get(inherited, logging.INFO)
     name = LISTENER_LOG_FILE_NAME if args.command == "listen" else LOG_FILE_NAME
     try:
-        configure_file_logging(chosen or logging.INFO, name=name)
+        configure_file_logging(file_level, name=name)
     except OSError as exc:
         # The command still runs: a log folder that cannot be written must not stop it.
         logging.getLogger("console.cli").warning(

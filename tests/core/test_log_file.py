@@ -162,3 +162,37 @@ def test_listen_writes_its_own_file_so_two_processes_never_rotate_one(tmp_path: 
     folder = Path(os.environ["B24_CONSOLE_LOG_DIR"])
     assert (folder / LISTENER_LOG_FILE_NAME).exists()
     assert not (folder / LOG_FILE_NAME).exists()
+
+
+def test_log_level_reaches_the_processes_the_console_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The window's listener is a child process: --log-level debug reaches its log file,
+    not its stderr (a pipe the window reads for error messages)."""
+    main(["--log-level", "debug", "--self-test"])
+    capsys.readouterr()
+    close_file_logging()
+    assert os.environ["B24_CONSOLE_LOG_LEVEL"] == "debug"
+    path = log_file_path()
+    path.unlink()
+    child = subprocess.run(
+        [sys.executable, "-m", "console", "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert " DEBUG " in path.read_text(encoding="utf-8")
+    assert " DEBUG " not in child.stderr
+
+
+def test_a_bad_inherited_level_is_said_and_the_file_keeps_info(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("B24_CONSOLE_LOG_LEVEL", "loud")
+    main(["--self-test"])
+    _, err = capsys.readouterr()
+    close_file_logging()
+    assert "B24_CONSOLE_LOG_LEVEL=loud is not a log level" in err
+    text = log_file_path().read_text(encoding="utf-8")
+    assert "HTTP Request: GET" in text and " DEBUG " not in text
