@@ -101,11 +101,10 @@ class CrashReporter(QObject):
         summary, details = crash_text(error)
         self.crashes += 1
         if self.dialog is None or self.crashes <= _LOGGED_WHILE_OPEN:
-            # Logged as text: the log's own filter redacts again, and the traceback is
-            # already formatted (the frames' objects may be gone by the time it writes).
-            log.critical(
-                "unhandled exception%s: %s\n%s", f" in {where}" if where else "", summary, details
-            )
+            # With exc_info the terminal keeps the traceback's lines; the log's filter
+            # redacts the traceback as it does every message.
+            place = f" in {where}" if where else ""
+            log.critical("unhandled exception%s: %s", place, summary, exc_info=error)
         self.crashed.emit(summary, details)
 
     @Slot(str, str)

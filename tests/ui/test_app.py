@@ -76,3 +76,66 @@ def test_demo_window_prints_addresses_and_quits_on_sigint(tmp_path: Path) -> Non
     assert process.returncode == 0, err
     assert "first-paint" in "".join(seen) + err
     assert "Traceback" not in err
+
+
+CRASHING_SCRIPT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from console.cli import main
+
+app = QApplication(sys.argv[:1])
+
+
+def crash():
+    raise RuntimeError("a slot failed")
+
+
+def report():
+    shown = [w for w in app.topLevelWidgets() if w.isVisible()]
+    dialogs = [w for w in shown if w.objectName() == "crashDialog"]
+    if dialogs and dialogs[0].later_crashes >= 1:  # both crashes have come
+        print("visible " + " ".join(sorted(w.objectName() for w in shown)), flush=True)
+        watch.stop()
+
+
+QTimer.singleShot(1000, crash)
+QTimer.singleShot(1200, crash)
+watch = QTimer()
+watch.timeout.connect(report)
+watch.start(500)
+sys.exit(main(["--demo"]))  # through the command line, which opens the log file
+"""
+
+
+def test_the_window_shows_a_crash_logs_it_and_keeps_running(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_SCRIPT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 60
+        visible = ""
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line or line.startswith("visible "):
+                visible = line
+                break
+        # Two crashes, one dialog, and the window still up beside it.
+        assert visible.split()[1:] == ["crashDialog", "mainWindow"], visible
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    log_file = Path(os.environ["B24_CONSOLE_LOG_DIR"]) / "b24-console.log"
+    written = log_file.read_text(encoding="utf-8")
+    assert written.count("unhandled exception: RuntimeError: a slot failed") == 2
