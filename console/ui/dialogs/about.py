@@ -25,10 +25,6 @@ from console.ui.folders import folder_url, open_folder
 from console.ui.jobs import JobContext, JobRunner
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AboutDialog", text)
-
-
 def keyring_backend_name() -> str:
     """The keyring backend in use, or why there is none (runs on a worker)."""
     from console.core.credentials import CredentialsError, SecretStore
@@ -36,7 +32,7 @@ def keyring_backend_name() -> str:
     try:
         return SecretStore().check_backend()
     except CredentialsError as exc:
-        return _tr("not usable: %1").replace("%1", str(exc))
+        return QCoreApplication.translate("AboutDialog", "not usable: %1").replace("%1", str(exc))
 
 
 class AboutDialog(QDialog):
@@ -45,10 +41,10 @@ class AboutDialog(QDialog):
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
-        self.setWindowTitle(_tr("About b24-console"))
-        title = QLabel(f"<b>b24-console {html.escape(program_version())}</b>")
+        self.setWindowTitle(self.tr("About b24-console"))
+        title = QLabel(f"<b>b24-console {html.escape(program_version())}</b>")  # notr
         description = QLabel(
-            _tr(
+            self.tr(
                 "The operator console for Bitrix24 online-store back offices that take "
                 "orders from Horoshop."
             )
@@ -57,21 +53,23 @@ class AboutDialog(QDialog):
 
         form = QFormLayout()
         self.qt_label = QLabel(
-            _tr("Qt %1 (PySide6 %2)").replace("%1", qVersion()).replace("%2", PySide6.__version__)
+            self.tr("Qt %1 (PySide6 %2)")
+            .replace("%1", qVersion())
+            .replace("%2", PySide6.__version__)
         )
         self.python_label = QLabel(python_version())
-        self.keyring_label = QLabel(_tr("checking…"))
+        self.keyring_label = QLabel(self.tr("checking…"))
         self.keyring_label.setObjectName("aboutKeyring")
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(_tr("Qt:"), self.qt_label)
-        form.addRow(_tr("Python:"), self.python_label)
-        form.addRow(_tr("Keyring:"), self.keyring_label)
+        form.addRow(self.tr("Qt:"), self.qt_label)
+        form.addRow(self.tr("Python:"), self.python_label)
+        form.addRow(self.tr("Keyring:"), self.keyring_label)
         self.folder_labels: dict[str, QLabel] = {}
         for key, label, path in (
-            ("data", _tr("Data folder:"), data_dir()),
-            ("config", _tr("Settings folder:"), config_dir()),
-            ("log", _tr("Log folder:"), log_dir()),
+            ("data", self.tr("Data folder:"), data_dir()),
+            ("config", self.tr("Settings folder:"), config_dir()),
+            ("log", self.tr("Log folder:"), log_dir()),
         ):
             link = self._folder_link(path)
             link.setObjectName(f"about_{key}")
@@ -97,9 +95,9 @@ class AboutDialog(QDialog):
 
     def _folder_link(self, path: Path) -> QLabel:
         url = folder_url(path).toString()
-        link = QLabel(f'<a href="{html.escape(url)}">{html.escape(str(path))}</a>')
+        link = QLabel(f'<a href="{html.escape(url)}">{html.escape(str(path))}</a>')  # notr
         link.setTextFormat(Qt.TextFormat.RichText)
-        link.setToolTip(_tr("Open in the file manager"))
+        link.setToolTip(self.tr("Open in the file manager"))
         link.linkActivated.connect(lambda _url, folder=path: open_folder(folder, self))
         return link
 
@@ -108,4 +106,4 @@ class AboutDialog(QDialog):
         self.adjustSize()  # a long explanation wraps onto lines the first layout had not
 
     def _show_backend_error(self, error: BaseException) -> None:
-        self._show_backend(_tr("not usable: %1").replace("%1", str(error)))
+        self._show_backend(self.tr("not usable: %1").replace("%1", str(error)))

@@ -6,7 +6,7 @@ shows it. While it is open, later crashes are counted on it instead of opening a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,22 +21,18 @@ from PySide6.QtWidgets import (
 from console.ui.folders import open_folder
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CrashDialog", text)
-
-
 class CrashDialog(QDialog):
     """Shows one crash; :meth:`add_later_crash` counts the ones that follow while open."""
 
     def __init__(self, summary: str, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
-        self.setWindowTitle(_tr("b24-console ran into a problem"))
+        self.setWindowTitle(self.tr("b24-console ran into a problem"))
         self.details = details
         self.later_crashes = 0
 
         headline = QLabel(
-            _tr(
+            self.tr(
                 "Something went wrong inside b24-console. The window keeps running; if it "
                 "behaves oddly, restart it. Events the listener has accepted are already "
                 "stored."
@@ -60,7 +56,7 @@ class CrashDialog(QDialog):
         self.later_label.setObjectName("crashLater")
         self.later_label.hide()
         hint = QLabel(
-            _tr(
+            self.tr(
                 "Secrets are masked in this text. The log file has it too; send it, or the "
                 "copied text, to whoever looks after this console."
             )
@@ -68,9 +64,9 @@ class CrashDialog(QDialog):
         hint.setWordWrap(True)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton(_tr("&Copy details"))
+        self.copy_button = QPushButton(self.tr("&Copy details"))
         self.copy_button.setObjectName("crashCopy")
-        self.open_logs_button = QPushButton(_tr("Open &log folder"))
+        self.open_logs_button = QPushButton(self.tr("Open &log folder"))
         self.open_logs_button.setObjectName("crashOpenLogs")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.open_logs_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -91,10 +87,9 @@ class CrashDialog(QDialog):
         """Another unhandled exception came while this dialog was open: count it here."""
         self.later_crashes += 1
         self.later_label.setText(
-            QCoreApplication.translate(
-                "CrashDialog",
-                "%n more error(s) happened after this one; the log file has each of them.",
-                None,
+            self.tr(
+                "%n more errors happened after this one; the log file has each of them.",
+                "",
                 self.later_crashes,
             )
         )
@@ -102,7 +97,7 @@ class CrashDialog(QDialog):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText(_tr("Copied"))
+        self.copy_button.setText(self.tr("Copied"))
 
     def open_log_folder(self) -> None:
         from console.core.paths import log_dir

@@ -345,10 +345,10 @@ class MainWindow(QMainWindow):
             tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
         )
         self.about_action = self._action(
-            tr("About b24-console"), None, self.show_about, name="about"
+            self.tr("About b24-console"), None, self.show_about, name="about"
         )
         self.open_log_folder_action = self._action(
-            tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
+            self.tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
         )
         self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit")
         self.change_status_action = self._action(
