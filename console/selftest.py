@@ -19,8 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.core.logging import redact
+
+if TYPE_CHECKING:
+    # The store (pydantic) is imported when its check runs, not with the command line.
+    from console.store import EventRecord
 
 
 class CheckFailed(Exception):
@@ -129,7 +134,7 @@ def check_keyring() -> str:
     return f"{backend}: wrote, read back and deleted a throwaway secret"
 
 
-def _probe_record() -> object:
+def _probe_record() -> EventRecord:
     from console.store import EventRecord, EventSource, Verification
 
     return EventRecord(
@@ -143,12 +148,11 @@ def _probe_record() -> object:
 
 def check_store() -> str:
     """Create and migrate a store in a temporary folder, write an event, reopen, read it."""
-    from console.store import SCHEMA_VERSION, EventRecord, SqliteEventStore
+    from console.store import SCHEMA_VERSION, SqliteEventStore
 
     with tempfile.TemporaryDirectory(prefix="b24-console-self-test-") as folder:
         path = Path(folder) / "events.sqlite3"
         record = _probe_record()
-        assert isinstance(record, EventRecord)
         with SqliteEventStore(path) as store:
             problem = store.probe_write()
             if problem is not None:

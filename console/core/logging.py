@@ -209,7 +209,7 @@ def configure_file_logging(level: int = logging.INFO, *, name: str = LOG_FILE_NA
         handler = LogFile(path)
         root.addHandler(handler)
     handler.setLevel(level)
-    if root.level == logging.NOTSET or root.level > level:
+    if root.level > level:  # NOTSET (0) already lets every record through
         root.setLevel(level)
     return path
 
