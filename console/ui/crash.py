@@ -54,6 +54,7 @@ class CrashReporter(QObject):
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
         self._installed = False
+        self._cannot_show = False
         self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     def install(self) -> None:
@@ -112,14 +113,23 @@ class CrashReporter(QObject):
         if self.dialog is not None:
             self.dialog.add_later_crash()
             return
-        dialog = CrashDialog(summary, details, self._window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(self._closed)
+        if self._cannot_show:
+            return
+        try:
+            dialog = CrashDialog(summary, details, self._window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.finished.connect(self._closed)
+            # Not exec(): a nested event loop would run the failing slot again inside it,
+            # and each failure would open its own dialog on top of the last.
+            dialog.show()
+        except Exception:
+            # Raised out of this slot it would come back here through the hook, forever:
+            # from now on the log alone has the crashes.
+            self._cannot_show = True
+            log.exception("the crash dialog cannot be shown; crashes are only logged")
+            return
         self.dialog = dialog
         self.crashes = 1
-        # Not exec(): a nested event loop would run the failing slot again inside it, and
-        # each failure would open its own dialog on top of the last.
-        dialog.show()
 
     def _closed(self) -> None:
         self.dialog = None

@@ -180,3 +180,29 @@ def test_uninstall_gives_the_hooks_back(qtbot: QtBot) -> None:
     assert sys.excepthook != before
     crash_reporter.uninstall()
     assert sys.excepthook == before and threading.excepthook == before_thread
+
+
+def test_a_dialog_that_cannot_be_made_leaves_the_crashes_to_the_log(qtbot: QtBot) -> None:
+    """The window it would sit on is gone: no loop through the hook, the log has it all."""
+    import shiboken6
+
+    window = QWidget()
+    crash_reporter = CrashReporter(window)
+    shiboken6.delete(window)
+    configure_file_logging(logging.INFO)
+    crash_reporter.install()
+    try:
+        QTimer.singleShot(0, failing_slot)
+        QTimer.singleShot(10, failing_slot)
+        log_file = log_dir() / "b24-console.log"
+        qtbot.waitUntil(
+            lambda: log_file.read_text(encoding="utf-8").count("unhandled exception") == 2
+        )
+        qtbot.wait(100)
+    finally:
+        crash_reporter.uninstall()
+        close_file_logging()
+    written = log_file.read_text(encoding="utf-8")
+    assert crash_reporter.dialog is None
+    assert written.count("the crash dialog cannot be shown") == 1
+    assert written.count("unhandled exception") == 2
