@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 PROPERTY_VALUE_EVENT = "ONPROPERTYVALUEENTITYSAVED"
 # Status names are asked in these languages, first found wins.
-_LANGUAGES = ("en", "uk", "ru", "de")
+# Bitrix24 language ids (lid): Ukrainian is "ua".
+_LANGUAGES = ("en", "ua", "ru", "de")
 
 
 class OrderViewError(Exception):
@@ -121,13 +122,19 @@ def _camel(item: dict[str, Any], *names: str) -> Any:
     return None
 
 
-def status_names(client: BitrixClient) -> dict[str, str]:
-    """Status id to a display name, from the first language the portal has names in."""
-    for lid in _LANGUAGES:
-        names = {key: value for key, value in client.status_langs.names(lid).items() if value}
-        if names:
-            return names
-    return {}
+def status_names(client: BitrixClient, lid: str = "en") -> dict[str, str]:
+    """Status id to a display name: the name in language ``lid`` where the portal has one,
+    else in the first of the usual languages that has it."""
+    preference = [lid, *(code for code in _LANGUAGES if code != lid)]
+    by_status: dict[str, dict[str, str]] = {}
+    for lang in client.status_langs.list():
+        if lang.name:
+            by_status.setdefault(lang.status_id, {})[lang.lid] = lang.name
+    names: dict[str, str] = {}
+    for status_id, named in by_status.items():
+        chosen = next((named[code] for code in preference if code in named), None)
+        names[status_id] = chosen or next(iter(named.values()))
+    return names
 
 
 def fetch_order_view(
@@ -135,10 +142,12 @@ def fetch_order_view(
     event: StoredEvent,
     *,
     check: Callable[[], None] | None = None,
+    lid: str = "en",
 ) -> OrderView:
     """Read the order ``event`` is about from the portal.
 
-    ``check`` is called between requests (a job's cancel check). Raises
+    ``check`` is called between requests (a job's cancel check); status names are in
+    language ``lid`` where the portal has them. Raises
     :class:`OrderViewError` when the event names no order, and the client's
     ``B24Error`` subclasses (``OrderNotFound``, ``AccessDenied``, ``NetworkError``...)
     when the portal refuses or cannot be reached.
@@ -166,7 +175,7 @@ def fetch_order_view(
     tick()
     statuses = {status.id: status for status in client.statuses.list()}
     tick()
-    names = status_names(client)
+    names = status_names(client, lid)
 
     def status_view(status_id: str | None) -> StatusView | None:
         if not status_id:

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -90,6 +91,10 @@ class WindowSettings(BaseModel):
         default=False, description="A desktop notification for each new verified order event."
     )
     saved_views: list[SavedView] = Field(default_factory=list)
+    # "system" follows the OS; B24_CONSOLE_LANGUAGE overrides both (tests, screenshots).
+    language: Literal["system", "en", "uk"] = Field(
+        default="system", description="Interface language (applies after a restart)."
+    )
 
 
 class Settings(BaseModel):

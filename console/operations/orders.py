@@ -67,13 +67,20 @@ class StatusChoices:
 
 
 def status_choices(ctx: OperationContext, lang: str) -> StatusChoices:
-    """Order and delivery statuses in the portal's order, named in ``lang``."""
+    """Order and delivery statuses in the portal's order, named in ``lang`` where the
+    portal has that name, else in English, else in any language, else by id."""
     client = ctx.client
     statuses: list[Status] = read(lambda: client.statuses.list())
-    names = read(lambda: client.status_langs.names(lang))
+    langs = read(lambda: client.status_langs.list())
+    names: dict[str, dict[str, str]] = {}
+    for item in langs:
+        if item.name:
+            names.setdefault(item.status_id, {})[item.lid] = item.name
 
     def choice(status: Status) -> StatusChoice:
-        return StatusChoice(status.id, names.get(status.id) or status.id, status.color)
+        named = names.get(status.id, {})
+        name = named.get(lang) or named.get("en") or next(iter(named.values()), status.id)
+        return StatusChoice(status.id, name, status.color)
 
     return StatusChoices(
         order=[choice(s) for s in statuses if s.type == "O"],

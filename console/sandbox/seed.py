@@ -19,23 +19,23 @@ SYSTEM_STATUS_TYPES = {"N": "O", "F": "O", "DN": "D", "DF": "D"}
 STATUS_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "N": {
         "en": ("Accepted, payment pending", "Order accepted, waiting for payment"),
-        "uk": ("Прийнято, очікується оплата", "Замовлення прийнято, очікується оплата"),
+        "ua": ("Прийнято, очікується оплата", "Замовлення прийнято, очікується оплата"),
     },
     "P": {
         "en": ("Paid, preparing for shipment", "Order paid"),
-        "uk": ("Оплачено, готується до відправлення", "Замовлення оплачено"),
+        "ua": ("Оплачено, готується до відправлення", "Замовлення оплачено"),
     },
-    "S": {"en": ("Shipped", "Order shipped"), "uk": ("Відправлено", "Замовлення відправлено")},
-    "D": {"en": ("Cancelled", "Order cancelled"), "uk": ("Скасовано", "Замовлення скасовано")},
-    "F": {"en": ("Completed", "Order completed"), "uk": ("Виконано", "Замовлення виконано")},
-    "DN": {"en": ("Awaiting processing", ""), "uk": ("Очікує обробки", "")},
-    "DD": {"en": ("Cancelled", ""), "uk": ("Скасовано", "")},
-    "DF": {"en": ("Shipped", ""), "uk": ("Відвантажено", "")},
+    "S": {"en": ("Shipped", "Order shipped"), "ua": ("Відправлено", "Замовлення відправлено")},
+    "D": {"en": ("Cancelled", "Order cancelled"), "ua": ("Скасовано", "Замовлення скасовано")},
+    "F": {"en": ("Completed", "Order completed"), "ua": ("Виконано", "Замовлення виконано")},
+    "DN": {"en": ("Awaiting processing", ""), "ua": ("Очікує обробки", "")},
+    "DD": {"en": ("Cancelled", ""), "ua": ("Скасовано", "")},
+    "DF": {"en": ("Shipped", ""), "ua": ("Відвантажено", "")},
 }
 
 LANGS: list[dict[str, str]] = [
     {"lid": "en", "name": "English", "active": "Y"},
-    {"lid": "uk", "name": "Українська", "active": "Y"},
+    {"lid": "ua", "name": "Українська", "active": "Y"},
     {"lid": "de", "name": "Deutsch", "active": "Y"},
 ]
 

@@ -24,6 +24,7 @@ from console.core.settings import Settings, load_settings
 from console.ui.context import ConsoleContext
 from console.ui.crash import CrashReporter
 from console.ui.jobs import JobContext
+from console.ui.language import choose_language, install_translators
 from console.ui.settings import APPLICATION, ORGANIZATION
 from console.ui.theme import apply_theme, follow_os_scheme
 from console.ui.views.main_window import FirstPaintProbe, MainWindow, default_factories
@@ -60,24 +61,27 @@ def start_error_text(exc: BaseException, store_path: Path | None) -> str:
     from console.core.credentials import KeyringUnavailable
     from console.store.schema import SchemaTooNewError
 
-    tr = QApplication.translate
-    where = str(store_path) if store_path is not None else tr("App", "the data folder")
+    where = (
+        str(store_path)
+        if store_path is not None
+        else QApplication.translate("App", "the data folder")
+    )
     if isinstance(exc, KeyringUnavailable):
-        return tr(
+        return QApplication.translate(
             "App",
             "The system keyring is locked or missing, so the portal credentials cannot be "
             "read. Unlock it (or install and start a Secret Service keyring such as "
             "gnome-keyring), then restart b24-console.",
         )
     if isinstance(exc, SchemaTooNewError):
-        return tr(
+        return QApplication.translate(
             "App",
             "The event store %1 was written by a newer b24-console. Update this one, or "
             "start it with --data-dir DIR for a separate store.",
         ).replace("%1", where)
     if isinstance(exc, OSError):
         return (
-            tr(
+            QApplication.translate(
                 "App",
                 "Cannot open the event store %1: %2. Check that the disk has free space and "
                 "the folder is writable, or start with --data-dir DIR.",
@@ -85,7 +89,7 @@ def start_error_text(exc: BaseException, store_path: Path | None) -> str:
             .replace("%1", where)
             .replace("%2", exc.strerror or str(exc))
         )
-    return tr("App", "The console could not start: %1").replace(
+    return QApplication.translate("App", "The console could not start: %1").replace(
         "%1", str(exc) or type(exc).__name__
     )
 
@@ -232,6 +236,7 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     follow_os_scheme(app)
 
     settings, settings_problem = _load_settings()
+    install_translators(app, choose_language(settings.window.language))
     store_path = data_dir / "events.sqlite3" if data_dir else settings.resolved_store_path()
     lock: InstanceLock | None = None
     if not demo:

@@ -42,7 +42,7 @@ def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
 def test_status_list_has_a_header_and_names(
     profile: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", "list", "--lang", "uk"]) == 0
+    assert main(["status", "list", "--lang", "ua"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["ID", "TYPE", "SORT", "NOTIFY", "COLOR", "XML_ID", "SYSTEM", "NAME"]
     assert any(line.startswith("P ") and "Оплачено" in line for line in lines)

@@ -20,13 +20,13 @@ from console.store import ChangeKind, SqliteEventStore
 
 
 def test_list_names_in_a_language_with_the_others(ctx: OperationContext) -> None:
-    dictionary = list_statuses(ctx, "uk")
+    dictionary = list_statuses(ctx, "ua")
     row = dictionary.by_id("P")
     assert row is not None and row.name == "Оплачено, готується до відправлення"
     assert row.names["en"] == "Paid, preparing for shipment" and not row.system
     assert dictionary.by_id("N").system  # type: ignore[union-attr]
     assert [r.id for r in list_statuses(ctx, "en", type="D").rows] == ["DN", "DD", "DF"]
-    assert {lang.lid for lang in dictionary.languages} == {"en", "uk", "de"}
+    assert {lang.lid for lang in dictionary.languages} == {"en", "ua", "de"}
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_every_bound_is_checked_locally(fields: dict[str, object], field: str) -
 def test_valid_fields_pass() -> None:
     assert (
         validate_status_fields(
-            id="MS", type="O", sort="500", color="#00ff00", xml_id="x" * 255, names={"uk": "Т"}
+            id="MS", type="O", sort="500", color="#00ff00", xml_id="x" * 255, names={"ua": "Т"}
         )
         == {}
     )
@@ -72,7 +72,7 @@ def test_update_with_name_diff_is_recorded(
         sort=25,
         color="#00FF00",
         xml_id="paid",
-        names={"en": "Paid", "uk": "", "de": "Bezahlt"},
+        names={"en": "Paid", "ua": "", "de": "Bezahlt"},
     )
     result = update_status(ctx, edit, current=current)
     assert result.value.name == "Paid" and result.value.names == {"en": "Paid", "de": "Bezahlt"}

@@ -185,15 +185,15 @@ def _everything() -> object:
 
 
 def test_small_models(qtmodeltester: object) -> None:
-    names = StatusNamesModel({"en": "English", "uk": "Українська"})
+    names = StatusNamesModel({"en": "English", "ua": "Українська"})
     names.set_names({"en": "Paid"})
     row = names.add_language()
-    assert names.index(row, 0).data() == "uk"
+    assert names.index(row, 0).data() == "ua"
     names.setData(names.index(row, 2), "Оплачено")
-    assert names.names() == {"en": "Paid", "uk": "Оплачено"}
+    assert names.names() == {"en": "Paid", "ua": "Оплачено"}
     qtmodeltester.check(names)  # type: ignore[attr-defined]
     names.remove_row(0)
-    assert names.names() == {"uk": "Оплачено"}
+    assert names.names() == {"ua": "Оплачено"}
     choices = ChoiceModel()
     choices.set_choices([Choice("Paid (P)", "P", "#C2EFBA"), Choice("New (N)", "N")])
     qtmodeltester.check(choices)  # type: ignore[attr-defined]

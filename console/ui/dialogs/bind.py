@@ -52,10 +52,6 @@ from console.ui.models.owners import OwnerTableModel
 from console.ui.views.pages import Confirm, ask
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BindDialog", text)
-
-
 def bind_error_text(error: BaseException) -> str:
     """Duplicate, not found and access denied each in their own words."""
     if isinstance(error, ExistingBinding) and error.same:
@@ -65,12 +61,17 @@ def bind_error_text(error: BaseException) -> str:
     if isinstance(error, PortalRefused):
         cause = error.error
         if isinstance(cause, e.DuplicateBinding):
-            return _tr("This order is already bound to that deal or invoice.")
+            return QCoreApplication.translate(
+                "BindDialog", "This order is already bound to that deal or invoice."
+            )
         if isinstance(cause, e.NotFound):
-            return _tr("Not found on the portal: {reason}").format(reason=error.message)
+            return QCoreApplication.translate(
+                "BindDialog", "Not found on the portal: {reason}"
+            ).format(reason=error.message)
         if isinstance(cause, e.AccessDenied):
-            return _tr(
-                "Access denied: the webhook's user may not bind orders here ({reason})."
+            return QCoreApplication.translate(
+                "BindDialog",
+                "Access denied: the webhook's user may not bind orders here ({reason}).",
             ).format(reason=error.message)
     return error_text(error)
 
@@ -294,7 +295,7 @@ class BindDialog(QDialog):
     def _found(self, candidates: list[OwnerCandidate]) -> None:
         self.results_model.set_candidates(candidates)
         self.search_status.setText(
-            self.tr("{n} found. Enter or double-click picks one.").format(n=len(candidates))
+            self.tr("%n found. Enter or double-click picks one.", "", len(candidates))
             if candidates
             else self.tr("Nothing found with that title.")
         )

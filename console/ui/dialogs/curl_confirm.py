@@ -9,18 +9,20 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 def confirm_include_secrets(parent: QWidget | None) -> bool:
     """Ask before copying a command that carries the profile's real secrets."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("CurlConfirm", text)
-
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(tr("Copy with secrets?"))
-    box.setText(tr("Put this profile's real secrets into the copied command?"))
+    box.setWindowTitle(QCoreApplication.translate("CurlConfirm", "Copy with secrets?"))
+    box.setText(
+        QCoreApplication.translate(
+            "CurlConfirm", "Put this profile's real secrets into the copied command?"
+        )
+    )
     box.setInformativeText(
-        tr(
+        QCoreApplication.translate(
+            "CurlConfirm",
             "The application token or the Horoshop URL secret goes back in only where the "
             "event carried that very secret (a forged event stays forged). Anyone who sees "
-            "the command can then post events as your portal. Clear the clipboard after use."
+            "the command can then post events as your portal. Clear the clipboard after use.",
         )
     )
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)

@@ -128,7 +128,7 @@ class DiffDialog(QDialog):
         counts = compared.counts
         if counts[Mark.CHANGED] + counts[Mark.ADDED] + counts[Mark.REMOVED] == 0:
             self.summary.setText(
-                self.tr("The payloads are the same ({n} keys).").format(n=counts[Mark.SAME])
+                self.tr("The payloads are the same (%n keys).", "", counts[Mark.SAME])
             )
         else:
             self.summary.setText(

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -125,10 +125,9 @@ class ExportDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
         self.label.setText(
-            self.tr("Writing %1: %2 of %3 events")
+            self.tr("Writing %1: %2 of %Ln events", "", total)
             .replace("%1", self._path.name)
-            .replace("%2", f"{done:,}")
-            .replace("%3", f"{total:,}")
+            .replace("%2", QLocale().toString(done))
         )
 
     def _done(self, written: int) -> None:

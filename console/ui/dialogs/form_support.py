@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
+from console.ui.language import bitrix_lid
 from console.ui.models.choices import Choice, ChoiceModel
 
 if TYPE_CHECKING:
@@ -35,14 +36,9 @@ ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Forms", text)
-
-
 def ui_language() -> str:
-    """The interface language as Bitrix24 names it (``en``, ``uk``, ``ru``...)."""
-    name = QLocale().name()[:2].lower()
-    return name if len(name) == 2 and name.isalpha() and name != "c" else "en"
+    """The interface language as Bitrix24 names it (``lid``: ``en``, ``ua``)."""
+    return bitrix_lid()
 
 
 def guarded(owner: QObject, fn: Callable[[T], None]) -> Callable[[T], None]:
@@ -72,7 +68,13 @@ def run_operation(
     """
     console = context.console
     if console is None:
-        on_error(RuntimeError(_tr("The console is still starting; try again in a moment.")))
+        on_error(
+            RuntimeError(
+                QCoreApplication.translate(
+                    "Forms", "The console is still starting; try again in a moment."
+                )
+            )
+        )
         return None
     operator = context.settings.operator
 

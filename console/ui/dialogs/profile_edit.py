@@ -109,7 +109,7 @@ class ProfileEditDialog(QDialog):
         self.name_edit = QLineEdit(profile.name if profile else "")
         self.name_edit.setReadOnly(profile is not None)
         self.portal_edit = QLineEdit(profile.portal_url if profile else "")
-        self.portal_edit.setPlaceholderText("https://example.bitrix24.com")
+        self.portal_edit.setPlaceholderText("https://example.bitrix24.com")  # notr
         self.modes = ChoiceModel(self)
         self.modes.set_choices(
             [

@@ -166,7 +166,7 @@ class ResendDialog(QDialog):
         self.to_listener = QRadioButton()
         self.to_url = QRadioButton(self.tr("Another URL:"))
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://…")
+        self.url_edit.setPlaceholderText("https://…")  # notr
         self.url_edit.textEdited.connect(lambda _text: self.to_url.setChecked(True))
         group = QButtonGroup(self)
         group.addButton(self.to_listener)

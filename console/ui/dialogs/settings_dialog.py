@@ -12,9 +12,10 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -47,6 +48,19 @@ INT_MAX = 2_147_483_647
 def _schema_tr(text: str) -> str:
     """The schema's names and descriptions are declared once in English; translated here."""
     return QCoreApplication.translate("Settings", text)
+
+
+# How a choice of a Literal setting reads; a language by its own name, in its own language.
+_CHOICE_LABELS: dict[str, str] = {
+    "system": str(QT_TRANSLATE_NOOP("Settings", "As in the system")),
+    "en": "English",  # notr
+    "uk": "Українська",  # notr
+}
+
+
+def _choice_label(choice: str) -> str:
+    label = _CHOICE_LABELS.get(choice, choice)
+    return _schema_tr(label) if choice == "system" else label
 
 
 def _optional(annotation: Any) -> tuple[Any, bool]:
@@ -107,6 +121,13 @@ class FieldEditor(QWidget):
             double.setValue(float(value if value is not None else default))
             double.valueChanged.connect(lambda _v: self.changed.emit())
             self.editor = double
+        elif typing.get_origin(kind) is typing.Literal:
+            combo = QComboBox()
+            for choice in typing.get_args(kind):
+                combo.addItem(_choice_label(str(choice)), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            self.editor = combo
         else:
             line = QLineEdit("" if value is None else str(value))
             line.textChanged.connect(lambda _t: self.changed.emit())
@@ -138,6 +159,8 @@ class FieldEditor(QWidget):
         if isinstance(editor, QDoubleSpinBox):
             value = editor.value()
             return value if math.isfinite(value) else None
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
         assert isinstance(editor, QLineEdit)
         text = editor.text().strip()
         return None if not text and self.optional else text
@@ -145,7 +168,7 @@ class FieldEditor(QWidget):
 
 def _simple(info: FieldInfo) -> bool:
     kind = _optional(info.annotation)[0]
-    return kind in (bool, int, float, str)
+    return kind in (bool, int, float, str) or typing.get_origin(kind) is typing.Literal
 
 
 class SettingsDialog(QDialog):

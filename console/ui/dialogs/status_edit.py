@@ -106,7 +106,7 @@ class StatusEditDialog(QDialog):
         self.notify_check.setChecked(row.notify if row else True)
         self.sort_edit = QLineEdit(str(row.sort) if row else "100")
         self.color_edit = QLineEdit(row.color or "" if row else "")
-        self.color_edit.setPlaceholderText("#RRGGBB")
+        self.color_edit.setPlaceholderText("#RRGGBB")  # notr
         self.color_edit.setMaxLength(7)
         self.swatch = QLabel()
         self.swatch.setFixedSize(22, 22)

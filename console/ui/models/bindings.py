@@ -21,16 +21,15 @@ _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BindingTableModel", text)
-
-
 def owner_type_name(owner_type_id: int) -> str:
     return {
-        2: _tr("Deal"),
-        5: _tr("Invoice (old)"),
-        31: _tr("Smart invoice"),
-    }.get(owner_type_id, _tr("CRM type {n}").format(n=owner_type_id))
+        2: QCoreApplication.translate("BindingTableModel", "Deal"),
+        5: QCoreApplication.translate("BindingTableModel", "Invoice (old)"),
+        31: QCoreApplication.translate("BindingTableModel", "Smart invoice"),
+    }.get(
+        owner_type_id,
+        QCoreApplication.translate("BindingTableModel", "CRM type {n}").format(n=owner_type_id),
+    )
 
 
 class BindingTableModel(HorizontalHeaders, QAbstractTableModel):
@@ -38,7 +37,11 @@ class BindingTableModel(HorizontalHeaders, QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Binding] = []
         self._cells: list[tuple[str, str, str]] = []
-        self._headers = (_tr("Order"), _tr("Bound to"), _tr("Id"))
+        self._headers = (
+            QCoreApplication.translate("BindingTableModel", "Order"),
+            QCoreApplication.translate("BindingTableModel", "Bound to"),
+            QCoreApplication.translate("BindingTableModel", "Id"),
+        )
 
     def set_bindings(self, bindings: Sequence[Binding]) -> None:
         self.beginResetModel()

@@ -63,22 +63,18 @@ class Column(enum.IntEnum):
     SUMMARY = 7
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EventFeedTableModel", text)
-
-
 def column_titles() -> list[str]:
     """The headers, in the order :data:`~console.store.columns.FEED_COLUMNS` declares."""
     # Literal strings, so the translation tools find them; keyed by the declared names.
     titles = {
-        "received_at": _tr("Received"),
-        "source": _tr("Source"),
-        "event": _tr("Event"),
-        "order_id": _tr("Order"),
-        "entity_id": _tr("Entity"),
-        "profile": _tr("Profile"),
-        "verification": _tr("Verification"),
-        "summary": _tr("Summary"),
+        "received_at": QCoreApplication.translate("EventFeedTableModel", "Received"),
+        "source": QCoreApplication.translate("EventFeedTableModel", "Source"),
+        "event": QCoreApplication.translate("EventFeedTableModel", "Event"),
+        "order_id": QCoreApplication.translate("EventFeedTableModel", "Order"),
+        "entity_id": QCoreApplication.translate("EventFeedTableModel", "Entity"),
+        "profile": QCoreApplication.translate("EventFeedTableModel", "Profile"),
+        "verification": QCoreApplication.translate("EventFeedTableModel", "Verification"),
+        "summary": QCoreApplication.translate("EventFeedTableModel", "Summary"),
     }
     return [titles[declared.name] for declared in FEED_COLUMNS]
 
@@ -117,13 +113,24 @@ def _received_text(received_s: int, today: date) -> str:
 def _make_row(row: FeedRow, today: date) -> _Row:
     if row.duplicate_of is not None:
         kind = RowKind.DUPLICATE
-        verification = _tr("duplicate of #%1").replace("%1", str(row.duplicate_of))
+        verification = QCoreApplication.translate(
+            "EventFeedTableModel", "duplicate of #%1"
+        ).replace("%1", str(row.duplicate_of))
     elif row.verification == "rejected":
-        kind, verification = RowKind.REJECTED, _tr("rejected")
+        kind, verification = (
+            RowKind.REJECTED,
+            QCoreApplication.translate("EventFeedTableModel", "rejected"),
+        )
     elif row.verification == "malformed":
-        kind, verification = RowKind.MALFORMED, _tr("malformed")
+        kind, verification = (
+            RowKind.MALFORMED,
+            QCoreApplication.translate("EventFeedTableModel", "malformed"),
+        )
     else:
-        kind, verification = RowKind.NORMAL, _tr("verified")
+        kind, verification = (
+            RowKind.NORMAL,
+            QCoreApplication.translate("EventFeedTableModel", "verified"),
+        )
     texts = (
         received_text(row.received_us, today),
         row.source,
@@ -235,7 +242,9 @@ class EventFeedTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._link = QFont()
         self._link.setUnderline(True)
-        self._link_tip = _tr("Double-click or press Ctrl+G to go to the original event")
+        self._link_tip = QCoreApplication.translate(
+            "EventFeedTableModel", "Double-click or press Ctrl+G to go to the original event"
+        )
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -377,7 +386,11 @@ class EventFeedTableModel(QAbstractTableModel):
     def _read_failed(self, exc: BaseException) -> None:
         self._loading = False
         self._fetching = False
-        self.failed.emit(_tr("Could not read the event store: %1").replace("%1", str(exc)))
+        self.failed.emit(
+            QCoreApplication.translate(
+                "EventFeedTableModel", "Could not read the event store: %1"
+            ).replace("%1", str(exc))
+        )
 
     # -- live events --------------------------------------------------------------------
 

@@ -21,16 +21,20 @@ _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OwnerTableModel", text)
-
-
 def _party(candidate: OwnerCandidate) -> str:
     parts = []
     if candidate.company_id:
-        parts.append(_tr("company {id}").format(id=candidate.company_id))
+        parts.append(
+            QCoreApplication.translate("OwnerTableModel", "company {id}").format(
+                id=candidate.company_id
+            )
+        )
     if candidate.contact_id:
-        parts.append(_tr("contact {id}").format(id=candidate.contact_id))
+        parts.append(
+            QCoreApplication.translate("OwnerTableModel", "contact {id}").format(
+                id=candidate.contact_id
+            )
+        )
     return ", ".join(parts)
 
 
@@ -41,7 +45,13 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[OwnerCandidate] = []
         self._cells: list[tuple[str, ...]] = []
-        self._headers = (_tr("Id"), _tr("Title"), _tr("Stage"), _tr("Sum"), _tr("Company/contact"))
+        self._headers = (
+            QCoreApplication.translate("OwnerTableModel", "Id"),
+            QCoreApplication.translate("OwnerTableModel", "Title"),
+            QCoreApplication.translate("OwnerTableModel", "Stage"),
+            QCoreApplication.translate("OwnerTableModel", "Sum"),
+            QCoreApplication.translate("OwnerTableModel", "Company/contact"),
+        )
 
     def set_candidates(self, candidates: Sequence[OwnerCandidate]) -> None:
         self.beginResetModel()

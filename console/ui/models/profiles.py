@@ -21,10 +21,6 @@ _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProfileTableModel", text)
-
-
 class ProfileTableModel(HorizontalHeaders, QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,11 +28,11 @@ class ProfileTableModel(HorizontalHeaders, QAbstractTableModel):
         self._cells: list[tuple[str, ...]] = []
         self._default: str | None = None
         self._headers = (
-            _tr("Default"),
-            _tr("Name"),
-            _tr("Portal"),
-            _tr("Sign-in"),
-            _tr("Other domains"),
+            QCoreApplication.translate("ProfileTableModel", "Default"),
+            QCoreApplication.translate("ProfileTableModel", "Name"),
+            QCoreApplication.translate("ProfileTableModel", "Portal"),
+            QCoreApplication.translate("ProfileTableModel", "Sign-in"),
+            QCoreApplication.translate("ProfileTableModel", "Other domains"),
         )
 
     def set_profiles(self, profiles: Sequence[Profile], default: str | None) -> None:
@@ -48,7 +44,9 @@ class ProfileTableModel(HorizontalHeaders, QAbstractTableModel):
                 "★" if p.name == default else "",
                 p.name,
                 p.portal_url,
-                _tr("inbound webhook") if p.auth_mode is AuthMode.WEBHOOK else _tr("OAuth app"),
+                QCoreApplication.translate("ProfileTableModel", "inbound webhook")
+                if p.auth_mode is AuthMode.WEBHOOK
+                else QCoreApplication.translate("ProfileTableModel", "OAuth app"),
                 ", ".join(p.extra_domains),
             )
             for p in self._rows

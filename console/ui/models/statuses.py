@@ -36,10 +36,6 @@ class StatusColumn(enum.IntEnum):
     SYSTEM = 7
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatusTableModel", text)
-
-
 def display_name(row: StatusRow) -> str:
     """The name in the interface language, else English, else any, else the id."""
     return row.name or row.names.get("en") or next(iter(row.names.values()), "") or row.id
@@ -56,14 +52,14 @@ class StatusTableModel(HorizontalHeaders, QAbstractTableModel):
         self._icons: list[QIcon] = []
         self._type: str | None = None
         self._headers = (
-            _tr("Id"),
-            _tr("Type"),
-            _tr("Name"),
-            _tr("Notify"),
-            _tr("Sort"),
-            _tr("Colour"),
-            _tr("xmlId"),
-            _tr("System"),
+            QCoreApplication.translate("StatusTableModel", "Id"),
+            QCoreApplication.translate("StatusTableModel", "Type"),
+            QCoreApplication.translate("StatusTableModel", "Name"),
+            QCoreApplication.translate("StatusTableModel", "Notify"),
+            QCoreApplication.translate("StatusTableModel", "Sort"),
+            QCoreApplication.translate("StatusTableModel", "Colour"),
+            QCoreApplication.translate("StatusTableModel", "xmlId"),
+            QCoreApplication.translate("StatusTableModel", "System"),
         )
 
     def set_rows(self, rows: Sequence[StatusRow]) -> None:
@@ -83,16 +79,21 @@ class StatusTableModel(HorizontalHeaders, QAbstractTableModel):
 
     @staticmethod
     def _texts(row: StatusRow) -> tuple[str, ...]:
-        kind = {"O": _tr("Order"), "D": _tr("Delivery")}.get(row.type, row.type)
+        kind = {
+            "O": QCoreApplication.translate("StatusTableModel", "Order"),
+            "D": QCoreApplication.translate("StatusTableModel", "Delivery"),
+        }.get(row.type, row.type)
         return (
             row.id,
             kind,
             display_name(row),
-            _tr("yes") if row.notify else _tr("no"),
+            QCoreApplication.translate("StatusTableModel", "yes")
+            if row.notify
+            else QCoreApplication.translate("StatusTableModel", "no"),
             str(row.sort),
             row.color or "",
             row.xml_id or "",
-            _tr("system") if row.system else "",
+            QCoreApplication.translate("StatusTableModel", "system") if row.system else "",
         )
 
     def all_rows(self) -> list[StatusRow]:
@@ -147,7 +148,11 @@ class StatusNamesModel(HorizontalHeaders, QAbstractTableModel):
         # lid -> the language's own name, from the portal's dictionary.
         self._languages = dict(languages)
         self._rows: list[list[str]] = []
-        self._headers = (_tr("Language id"), _tr("Language"), _tr("Name"))
+        self._headers = (
+            QCoreApplication.translate("StatusTableModel", "Language id"),
+            QCoreApplication.translate("StatusTableModel", "Language"),
+            QCoreApplication.translate("StatusTableModel", "Name"),
+        )
 
     def set_names(self, names: dict[str, str]) -> None:
         self.beginResetModel()

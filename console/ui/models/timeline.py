@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QObject,
@@ -174,18 +175,29 @@ def gap_text(micros: int) -> str:
     """A gap between two rows, short: "+400 ms", "+3 s", "+2 min 5 s", "+1 h 4 min", "+2 d 3 h"."""
     seconds = micros / 1_000_000
     if seconds < 1:
-        return f"+{micros // 1000} ms"
+        return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 ms"), micros // 1000)
     whole = int(seconds)
     if whole < 60:
-        return f"+{whole} s"
+        return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 s"), whole)
     if whole < 3600:
         minutes, rest = divmod(whole, 60)
-        return f"+{minutes} min {rest} s" if rest else f"+{minutes} min"
+        if rest:
+            return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 min %2 s"), minutes, rest)
+        return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 min"), minutes)
     if whole < 86400:
         hours, rest = divmod(whole, 3600)
-        return f"+{hours} h {rest // 60} min" if rest >= 60 else f"+{hours} h"
+        if rest >= 60:
+            return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 h %2 min"), hours, rest // 60)
+        return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 h"), hours)
     days, rest = divmod(whole, 86400)
-    return f"+{days} d {rest // 3600} h" if rest >= 3600 else f"+{days} d"
+    if rest >= 3600:
+        return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 d %2 h"), days, rest // 3600)
+    return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 d"), days)
+
+
+def _gap(template: object, first: int, second: int | None = None) -> str:
+    text = QCoreApplication.translate("Gap", str(template)).replace("%1", str(first))
+    return text if second is None else text.replace("%2", str(second))
 
 
 def local_time(micros: int) -> str:

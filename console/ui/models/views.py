@@ -31,16 +31,21 @@ class FeedView:
 def builtin_views() -> list[FeedView]:
     """All, Rejected, Malformed, Horoshop, Catch-up, Pinned: each is just a query."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("SavedViewListModel", text)
-
     return [
-        FeedView(tr("All"), "", True),
-        FeedView(tr("Rejected"), "state:rejected", True),
-        FeedView(tr("Malformed"), "state:malformed", True),
-        FeedView(tr("Horoshop"), "source:horoshop", True),
-        FeedView(tr("Catch-up"), "source:catch-up", True),
-        FeedView(tr("Pinned"), "pinned:yes", True),
+        FeedView(QCoreApplication.translate("SavedViewListModel", "All"), "", True),
+        FeedView(
+            QCoreApplication.translate("SavedViewListModel", "Rejected"), "state:rejected", True
+        ),
+        FeedView(
+            QCoreApplication.translate("SavedViewListModel", "Malformed"), "state:malformed", True
+        ),
+        FeedView(
+            QCoreApplication.translate("SavedViewListModel", "Horoshop"), "source:horoshop", True
+        ),
+        FeedView(
+            QCoreApplication.translate("SavedViewListModel", "Catch-up"), "source:catch-up", True
+        ),
+        FeedView(QCoreApplication.translate("SavedViewListModel", "Pinned"), "pinned:yes", True),
     ]
 
 

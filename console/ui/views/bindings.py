@@ -132,8 +132,8 @@ class BindingsPage(QWidget):
             lambda ctx: order_bindings(ctx, order_id),
             on_done=lambda found: self._shown(
                 found,
-                self.tr("Order {id} is bound to {n} deal(s) or invoice(s).").format(
-                    id=order_id, n=len(found)
+                self.tr("Order {id} is bound to %n deal(s) or invoice(s).", "", len(found)).format(
+                    id=order_id
                 )
                 if found
                 else self.tr("Order {id} is not bound.").format(id=order_id),
@@ -154,7 +154,7 @@ class BindingsPage(QWidget):
             lambda ctx: deal_bindings(ctx, deal_id),
             on_done=lambda found: self._shown(
                 found,
-                self.tr("{n} order(s) bound to deal {id}.").format(n=len(found), id=deal_id),
+                self.tr("%n order(s) bound to deal {id}.", "", len(found)).format(id=deal_id),
             ),
             on_error=self._failed,
             lane=f"bindings-{id(self)}",

@@ -287,8 +287,10 @@ class ConnectionsPage(QWidget):
                     ).format(backend=backend)
                 )
         self.status.say(
-            self.tr("{n} profile(s). The default is used when a command names none.").format(
-                n=len(snapshot.profiles)
+            self.tr(
+                "%n profile(s). The default is used when a command names none.",
+                "",
+                len(snapshot.profiles),
             )
         )
         self._selected()
@@ -325,8 +327,8 @@ class ConnectionsPage(QWidget):
             self.bitrix_url.setText("")
             self.horoshop_url.setText("")
         else:
-            self.bitrix_url.setText(f"{base}/bitrix/{profile.name}")
-            self.horoshop_url.setText(f"{base}/horoshop/{MASK}")
+            self.bitrix_url.setText(f"{base}/bitrix/{profile.name}")  # notr
+            self.horoshop_url.setText(f"{base}/horoshop/{MASK}")  # notr
         for widget in (self.bitrix_copy, self.horoshop_copy, self.horoshop_show):
             widget.setEnabled(profile is not None)
 
@@ -376,11 +378,11 @@ class ConnectionsPage(QWidget):
             return
         self.horoshop_show.setText(self.tr("Hide") if shown else self.tr("Show"))
         if not shown:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{MASK}")
+            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{MASK}")  # notr
             return
 
         def fill() -> None:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{self.horoshop_secret}")
+            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{self.horoshop_secret}")  # notr
 
         if self.horoshop_secret is None:
             self._read_horoshop(fill)
@@ -392,7 +394,7 @@ class ConnectionsPage(QWidget):
 
         def copy() -> None:
             QGuiApplication.clipboard().setText(
-                f"{self.base_url()}/horoshop/{self.horoshop_secret}"
+                f"{self.base_url()}/horoshop/{self.horoshop_secret}"  # notr
             )
             self.status.say(self.tr("Copied the Horoshop URL (it contains the secret)."))
 

@@ -145,11 +145,7 @@ class FeedTableView(QTableView):
 
     def _show_chip(self) -> None:
         count = self._new_rows
-        text = (
-            self.tr("↑ 1 new event")
-            if count == 1
-            else self.tr("↑ %1 new events").replace("%1", f"{count:,}")
-        )
+        text = self.tr("↑ %Ln new events", "", count)
         self._chip.setText(text)
         self._chip.adjustSize()
         self._place_chip()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,10 +37,10 @@ from console.ui.views.inspector_tabs import EntityTab, HeadersTab, PayloadTab, R
 
 LANE = "inspector"
 
-_SOURCE_NAMES = {
+_SOURCE_NAMES: dict[EventSource, str] = {
     EventSource.BITRIX: "Bitrix24",
     EventSource.HOROSHOP: "Horoshop",
-    EventSource.CATCH_UP: "Catch-up",
+    EventSource.CATCH_UP: str(QT_TRANSLATE_NOOP("InspectorPanel", "Catch-up")),
 }
 # Badge colours per verification state: (background, text).
 _BADGES = {
@@ -52,10 +52,6 @@ _NOTE_BACKGROUND = {
     Verification.REJECTED: "rgba(198, 40, 40, 40)",
     Verification.MALFORMED: "rgba(239, 143, 0, 45)",
 }
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("InspectorPanel", text)
 
 
 def _explanation_tr(text: str) -> str:
@@ -293,7 +289,9 @@ class InspectorPanel(QWidget):
             f"background:{background};color:{foreground};border-radius:3px;padding:1px 6px;"
         )
         parts = [
-            _tr(_SOURCE_NAMES.get(event.source, event.source.value)),
+            QCoreApplication.translate(
+                "InspectorPanel", _SOURCE_NAMES.get(event.source, event.source.value)
+            ),
             local_time(event.received_at),
             self.tr("profile {name}").format(name=event.profile)
             if event.profile

@@ -47,6 +47,7 @@ from console.core.credentials import CredentialsError
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
+from console.ui.language import bitrix_lid
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
 from console.ui.models.headers import HeadersTableModel
 from console.ui.models.payload import (
@@ -264,19 +265,17 @@ class HeadersTab(QWidget):
 def entity_error_text(error: BaseException, profile: str | None) -> str:
     """What went wrong fetching the order, and what to do, in one or two sentences."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("EntityTab", text)
-
     if isinstance(error, OrderViewError):
-        return tr(error.template).format_map(error.params)
+        return QCoreApplication.translate("EntityTab", error.template).format_map(error.params)
     if isinstance(error, CredentialsError):
-        return tr(
+        return QCoreApplication.translate(
+            "EntityTab",
             "No portal connection for profile {profile}: {detail} "
-            "Connect the portal in Connections."
+            "Connect the portal in Connections.",
         ).format(profile=profile or "?", detail=str(error).rstrip(".") + ".")
     if isinstance(error, B24Error):
-        return tr(user_message(error))
-    return tr("Could not fetch the order: {detail}").format(
+        return QCoreApplication.translate("EntityTab", user_message(error))
+    return QCoreApplication.translate("EntityTab", "Could not fetch the order: {detail}").format(
         detail=str(error) or type(error).__name__
     )
 
@@ -464,11 +463,13 @@ class EntityTab(QWidget):
             )
             return
 
+        lid = bitrix_lid()
+
         def work(job: JobContext) -> OrderView:
             client = console.client_for(profile)
             try:
                 job.check()
-                return fetch_order_view(client, event, check=job.check)
+                return fetch_order_view(client, event, check=job.check, lid=lid)
             finally:
                 client.close()
 

@@ -294,55 +294,57 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
         self.focus_query_action = self._action(
-            tr("Focus the query bar"),
+            self.tr("Focus the query bar"),
             [QKeySequence("Ctrl+L"), QKeySequence("Ctrl+F")],
             self.query_bar.focus,
             name="focusQuery",
         )
-        self.clear_filter_action = QAction(tr("Clear the filter"), self.query_bar)
+        self.clear_filter_action = QAction(self.tr("Clear the filter"), self.query_bar)
         self.clear_filter_action.setObjectName("clearFilter")
         self.clear_filter_action.setShortcut(QKeySequence("Esc"))
         self.clear_filter_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.clear_filter_action.triggered.connect(self.query_bar.clear)
         self.query_bar.addAction(self.clear_filter_action)
-        self.inspect_action = QAction(tr("Inspect the selected event"), self.feed)
+        self.inspect_action = QAction(self.tr("Inspect the selected event"), self.feed)
         self.inspect_action.setObjectName("inspect")
         self.inspect_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         self.inspect_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.inspect_action.triggered.connect(self.inspect_current)
         self.feed.addAction(self.inspect_action)
         self.go_to_original_action = self._action(
-            tr("Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
+            self.tr("Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
         )
-        self.pin_action = self._action(tr("Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
+        self.pin_action = self._action(self.tr("Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
         self.compare_action = self._action(
-            tr("Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
+            self.tr("Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
         )
         self.resend_action = self._action(
-            tr("Edit and resend…"), "Ctrl+R", self.resend_current, name="resend"
+            self.tr("Edit and resend…"), "Ctrl+R", self.resend_current, name="resend"
         )
         self.timeline_action = self._action(
-            tr("Order timeline"), "Ctrl+T", self.timeline_current, name="timeline"
+            self.tr("Order timeline"), "Ctrl+T", self.timeline_current, name="timeline"
         )
         self.export_action = self._action(
-            tr("Export the current filter…"), "Ctrl+E", self.export_current, name="export"
+            self.tr("Export the current filter…"), "Ctrl+E", self.export_current, name="export"
         )
-        self.refresh_action = self._action(tr("Refresh"), "F5", self.refresh, name="refresh")
+        self.refresh_action = self._action(self.tr("Refresh"), "F5", self.refresh, name="refresh")
         self.pause_action = self._action(
-            tr("Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
+            self.tr("Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
         )
         self.jump_top_action = self._action(
-            tr("Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
+            self.tr("Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
         )
-        self.notify_action = QAction(tr("Notify about new orders"), self)
+        self.notify_action = QAction(self.tr("Notify about new orders"), self)
         self.notify_action.setObjectName("notifyOrders")
         self.notify_action.setCheckable(True)
         self.notify_action.setChecked(self.context.settings.window.notify_new_orders)
         self.notify_action.toggled.connect(self._notify_toggled)
         self.shortcuts_action = self._action(
-            tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
+            self.tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
+        )
+        self.quit_action = self._action(
+            self.tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit"
         )
         self.about_action = self._action(
             self.tr("About b24-console"), None, self.show_about, name="about"
@@ -350,29 +352,28 @@ class MainWindow(QMainWindow):
         self.open_log_folder_action = self._action(
             self.tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
         )
-        self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit")
         self.change_status_action = self._action(
-            tr("Change order status…"),
+            self.tr("Change order status…"),
             "Ctrl+Shift+S",
             self.change_status_current,
             name="changeOrderStatus",
         )
         self.bind_action = self._action(
-            tr("Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
+            self.tr("Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
         )
         self.settings_action = self._action(
-            tr("Settings…"), "Ctrl+,", self.open_settings, name="settings"
+            self.tr("Settings…"), "Ctrl+,", self.open_settings, name="settings"
         )
         self.page_actions = [
             self._action(
-                tr("Show the %1 page").replace("%1", self.pages.tabText(index)),
+                self.tr("Show the %1 page").replace("%1", self.pages.tabText(index)),
                 f"Ctrl+{index + 1}",
                 lambda index=index: self.show_page(index),  # type: ignore[misc]
                 name=f"page{index + 1}",
             )
             for index in range(self.pages.count())
         ]
-        toolbar = QToolBar(tr("Actions"), self)
+        toolbar = QToolBar(self.tr("Actions"), self)
         toolbar.setObjectName("formsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -386,12 +387,12 @@ class MainWindow(QMainWindow):
         self.live_button.setCheckable(True)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu(tr("&File"))
+        file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        view_menu = menu.addMenu(tr("&View"))
+        view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.focus_query_action)
         view_menu.addAction(self.clear_filter_action)
         view_menu.addAction(self.sidebar.save_action)
@@ -404,7 +405,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.page_actions:
             view_menu.addAction(action)
-        event_menu = menu.addMenu(tr("&Event"))
+        event_menu = menu.addMenu(self.tr("&Event"))
         for action in (
             self.inspect_action,
             self.go_to_original_action,
@@ -416,7 +417,7 @@ class MainWindow(QMainWindow):
             self.bind_action,
         ):
             event_menu.addAction(action)
-        help_menu = menu.addMenu(tr("&Help"))
+        help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.open_log_folder_action)
         help_menu.addSeparator()
@@ -918,11 +919,7 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.context.jobs, store, self.feed_model.event_filter, path, self)
         dialog.finished_export.connect(
             lambda n: self.show_message(
-                (
-                    self.tr("Exported 1 event to %1")
-                    if n == 1
-                    else self.tr("Exported %2 events to %1").replace("%2", f"{n:,}")
-                ).replace("%1", str(path))
+                self.tr("Exported %Ln events to %1", "", n).replace("%1", str(path))
             )
         )
         self._open_dialog(dialog)

@@ -89,7 +89,9 @@ def listener_trouble(base_url: str) -> str | None:
     try:
         answer = httpx.get(f"{base_url}/healthz", timeout=2.0)
     except httpx.HTTPError as exc:
-        return _tr("the listener does not answer (%1)").replace("%1", type(exc).__name__)
+        return QCoreApplication.translate(
+            "ConsoleStatusBar", "the listener does not answer (%1)"
+        ).replace("%1", type(exc).__name__)
     if answer.status_code == 200:
         return None
     try:
@@ -97,7 +99,7 @@ def listener_trouble(base_url: str) -> str | None:
     except ValueError:
         state = None
     detail = state.get("last_error") if isinstance(state, dict) else None
-    return detail or _tr("its store cannot be written")
+    return detail or QCoreApplication.translate("ConsoleStatusBar", "its store cannot be written")
 
 
 def read_snapshot(context: ConsoleContext) -> StatusSnapshot:
@@ -136,16 +138,18 @@ def read_snapshot(context: ConsoleContext) -> StatusSnapshot:
     return snapshot
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConsoleStatusBar", text)
-
-
 def ago_text(seconds: float) -> str:
     if seconds < 60:
-        return _tr("%1 s ago").replace("%1", str(int(seconds)))
+        return QCoreApplication.translate("ConsoleStatusBar", "%1 s ago").replace(
+            "%1", str(int(seconds))
+        )
     if seconds < 3600:
-        return _tr("%1 min ago").replace("%1", str(int(seconds // 60)))
-    return _tr("%1 h ago").replace("%1", f"{seconds / 3600:.1f}")
+        return QCoreApplication.translate("ConsoleStatusBar", "%1 min ago").replace(
+            "%1", str(int(seconds // 60))
+        )
+    return QCoreApplication.translate("ConsoleStatusBar", "%1 h ago").replace(
+        "%1", f"{seconds / 3600:.1f}"
+    )
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -345,11 +349,7 @@ class ConsoleStatusBar(QStatusBar):
         if nxt:
             parts.append(self.tr("next %1").replace("%1", min(nxt).astimezone().strftime("%H:%M")))
         found = sum(p.recorded for p in portals)
-        parts.append(
-            self.tr("1 change found")
-            if found == 1
-            else self.tr("%1 changes found").replace("%1", str(found))
-        )
+        parts.append(self.tr("%n change(s) found", "", found))
         self.catch_up_label.setText(" · ".join(parts))
 
     def _show_portals(self) -> None:

@@ -145,8 +145,10 @@ class StatusesPage(QWidget):
 
     def _say_count(self) -> None:
         self.status.say(
-            self.tr("{n} statuses. Enter or double-click edits; Delete removes.").format(
-                n=self.model.rowCount()
+            self.tr(
+                "%n statuses. Enter or double-click edits; Delete removes.",
+                "",
+                self.model.rowCount(),
             )
         )
 
