@@ -1,0 +1,290 @@
+"""Translations: nothing on screen escapes tr(), the Ukrainian catalogue is complete and
+current, the compiled .qm is what the .ts gives, and the language is chosen as documented."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
+
+from console.core.settings import Settings
+from console.ui import language
+from console.ui.context import ConsoleContext
+from console.ui.settings import LayoutStore
+from console.ui.views.main_window import MainWindow
+from tests.support.untranslated import scan_source, scan_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "console" / "ui"
+TRANSLATIONS = UI / "resources" / "translations"
+PLURAL_FORMS = {"uk": 3, "en": 2}
+
+
+def load_updater() -> ModuleType:
+    path = ROOT / "packaging" / "update_translations.py"
+    spec = importlib.util.spec_from_file_location("update_translations", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("update_translations", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    found: dict[tuple[str, str], ET.Element] = {}
+    # Our own committed file, not untrusted input.
+    for context in ET.parse(ts).getroot().iter("context"):  # noqa: S314
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            found[(name, message.findtext("source") or "")] = message
+    return found
+
+
+# --- the scan for untranslated text, proved on snippets first ---------------------------
+
+
+def test_scan_reports_literals_on_screen_that_skip_tr() -> None:
+    source = """
+from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtGui import QAction
+
+class Page:
+    def build(self, name):
+        self.title.setText("Orders")
+        QLabel("Customer", self)
+        QAction(f"Open {name}", self)
+        self.menu.addMenu("&File")
+        self.button.setToolTip("Send " + name)
+        QMessageBox.warning(self, "Careful", "It is gone")
+        self.setWindowTitle("Done" if name else "Empty")
+"""
+    found = [(f.line, f.call) for f in scan_source(source)]
+    assert found == [
+        (7, "setText"),
+        (8, "QLabel"),
+        (9, "QAction"),
+        (10, "addMenu"),
+        (11, "setToolTip"),
+        (12, "warning"),
+        (12, "warning"),
+        (13, "setWindowTitle"),
+    ]
+
+
+def test_scan_reports_tr_that_lupdate_cannot_extract_or_place() -> None:
+    source = """
+def _tr(text):
+    return QCoreApplication.translate("Page", text)
+
+class Page:
+    def build(self, name):
+        tr = self.tr
+        self.title.setText(tr("Orders"))
+        self.label.setText(self.tr(f"Order {name}"))
+        self.other.setText(_tr("Customer"))
+        self.more.setText(QCoreApplication.translate("Page", "A " + name))
+"""
+    problems = [(f.line, f.problem.split(":")[0]) for f in scan_source(source)]
+    assert (8, "a bare tr()") in problems
+    assert (9, "tr() over a built string") in problems
+    assert (10, "a _tr() helper") in problems
+    assert (11, "tr() over a built string") in problems
+
+
+def test_scan_passes_translated_markup_waived_and_logged_text() -> None:
+    source = """
+import logging
+log = logging.getLogger(__name__)
+
+class Page:
+    def build(self, url, n):
+        self.title.setText(self.tr("Orders"))
+        self.count.setText(self.tr("%n events", "", n))
+        QLabel(QCoreApplication.translate("Page", "Customer"))
+        self.note.setText(f"<b>{self.tr('Careful')}</b>")
+        self.sep.setText("—")
+        self.url.setText(f"{url}/bitrix/")  # notr
+        log.warning("no lock at %s", url)
+        self.header.setText(self.tr("{n} of {m}").format(n=1, m=2))
+"""
+    assert scan_source(source) == []
+
+
+def test_every_string_in_console_ui_goes_through_tr() -> None:
+    findings = scan_tree(UI)
+    assert not findings, "\n".join(str(f) for f in findings)
+
+
+# --- the catalogues ---------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%L?n|%\d|\{\{|\}\}|\{\w*\}|<[^<>]+>")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(_PLACEHOLDER.findall(text))
+
+
+def test_ukrainian_catalogue_is_complete_with_every_placeholder() -> None:
+    problems: list[str] = []
+    for (context, source), message in messages(TRANSLATIONS / "b24console_uk.ts").items():
+        translation = message.find("translation")
+        assert translation is not None
+        if translation.get("type") in {"unfinished", "vanished", "obsolete"}:
+            problems.append(f"{context}: {source!r} is {translation.get('type')}")
+            continue
+        if message.get("numerus") == "yes":
+            forms = [form.text or "" for form in translation.iter("numerusform")]
+            if len(forms) != PLURAL_FORMS["uk"] or not all(f.strip() for f in forms):
+                problems.append(f"{context}: {source!r} needs 3 plural forms, has {forms}")
+        else:
+            forms = [translation.text or ""]
+            if not forms[0].strip():
+                problems.append(f"{context}: {source!r} has no translation")
+        for form in forms:
+            if _placeholders(form) != _placeholders(source):
+                problems.append(f"{context}: {source!r} -> {form!r}: placeholders differ")
+    assert not problems, "\n".join(problems)
+
+
+def test_english_catalogue_has_both_plural_forms_of_every_count() -> None:
+    ts = TRANSLATIONS / "b24console_en.ts"
+    plural_sources = {key for key, m in messages(ts).items() if m.get("numerus") == "yes"}
+    uk_plurals = {
+        key
+        for key, m in messages(TRANSLATIONS / "b24console_uk.ts").items()
+        if m.get("numerus") == "yes"
+    }
+    assert plural_sources == uk_plurals and plural_sources
+    for message in messages(ts).values():
+        translation = message.find("translation")
+        assert translation is not None and translation.get("type") is None
+        forms = [form.text or "" for form in translation.iter("numerusform")]
+        assert len(forms) == PLURAL_FORMS["en"] and all(forms)
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed .ts files after lupdate over today's sources, in a temporary copy."""
+    updater = load_updater()
+    scratch = tmp_path_factory.mktemp("ts")
+    copies = {}
+    for lang in updater.LANGUAGES:
+        copies[lang] = scratch / f"b24console_{lang}.ts"
+        shutil.copy(TRANSLATIONS / copies[lang].name, copies[lang])
+    updater.run_lupdate(copies)
+    return scratch
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_catalogue_is_up_to_date_with_the_sources(refreshed: Path, lang: str) -> None:
+    name = f"b24console_{lang}.ts"
+    committed = messages(TRANSLATIONS / name)
+    current = messages(refreshed / name)
+    new = sorted(set(current) - set(committed))
+    gone = sorted(set(committed) - set(current))
+    assert not new and not gone, (
+        f"run `uv run python packaging/update_translations.py`: new {new}, gone {gone}"
+    )
+    assert (refreshed / name).read_bytes() == (TRANSLATIONS / name).read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_compiled_catalogue_is_what_the_source_gives(tmp_path: Path, lang: str) -> None:
+    updater = load_updater()
+    rebuilt = tmp_path / f"b24console_{lang}.qm"
+    updater.run_lrelease(TRANSLATIONS / f"b24console_{lang}.ts", rebuilt)
+    assert rebuilt.read_bytes() == (TRANSLATIONS / f"b24console_{lang}.qm").read_bytes()
+
+
+def test_dynamic_messages_cover_the_settings_schema_and_explanations() -> None:
+    found = set(load_updater().dynamic_messages())
+    assert ("Settings", "Interface language (applies after a restart).") in found
+    assert ("Settings", "Listener: where events arrive") in found
+    assert ("Explanation", "The Raw tab shows what arrived.") in found
+    assert ("EntityTab", "This event names no order.") in found
+
+
+# --- choosing and installing the language -------------------------------------------------
+
+
+@pytest.fixture
+def english_afterwards(qapp: QApplication) -> Iterator[QApplication]:
+    """The test may install Ukrainian; the tests after it see the English they expect."""
+    before = QLocale()
+    yield qapp
+    language.install_translators(qapp, "en")
+    for translator in list(language._installed):
+        qapp.removeTranslator(translator)
+    language._installed.clear()
+    QLocale.setDefault(before)
+
+
+def test_language_follows_env_then_setting_then_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    ukrainian_os = QLocale("uk_UA")
+    german_os = QLocale("de_DE")
+    monkeypatch.delenv(language.LANGUAGE_ENV, raising=False)
+    assert language.choose_language("system", ukrainian_os) == "uk"
+    assert language.choose_language("system", german_os) == "en"
+    assert language.choose_language("en", ukrainian_os) == "en"
+    assert language.choose_language("uk", german_os) == "uk"
+    monkeypatch.setenv(language.LANGUAGE_ENV, "uk_UA")
+    assert language.choose_language("en", german_os) == "uk"
+    monkeypatch.setenv(language.LANGUAGE_ENV, "en")
+    assert language.choose_language("uk", ukrainian_os) == "en"
+
+
+def test_unknown_env_language_is_reported_and_ignored(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(language.LANGUAGE_ENV, "klingon")
+    ukrainian_os = QLocale("uk_UA")
+    assert language.choose_language("system", ukrainian_os) == "uk"
+    assert "klingon" in caplog.text and "not a language" in caplog.text
+
+
+def test_settings_reject_a_language_that_is_not_shipped() -> None:
+    with pytest.raises(ValueError, match="language"):
+        Settings.model_validate({"window": {"language": "fr"}})
+    assert Settings().window.language == "system"
+
+
+def test_ukrainian_window_shows_ukrainian_menus_plurals_and_qt_buttons(
+    qtbot: QtBot, english_afterwards: QApplication, tmp_path: Path
+) -> None:
+    assert language.install_translators(english_afterwards, "uk") == "uk"
+    assert language.bitrix_lid() == "ua"
+    layout = LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(ConsoleContext(Settings()), layout_store=layout)
+    qtbot.addWidget(window)
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus[:2] == ["&Файл", "&Вигляд"]
+    untranslated = []
+    for menu in window.menuBar().findChildren(QMenu):
+        for action in menu.actions():
+            text = action.text()
+            if text and not action.isSeparator() and re.search(r"[A-Za-z]{3}", text):
+                untranslated.append(text)
+    assert not untranslated
+    tr = QCoreApplication.translate
+    assert tr("FeedTableView", "↑ %Ln new events", "", 1) == "↑ 1 нова подія"
+    assert tr("FeedTableView", "↑ %Ln new events", "", 3) == "↑ 3 нові події"
+    assert tr("FeedTableView", "↑ %Ln new events", "", 11) == "↑ 11 нових подій"
+    assert tr("QPlatformTheme", "Cancel") == "Скасувати"
+
+
+def test_english_catalogue_gives_the_singular(english_afterwards: QApplication) -> None:
+    language.install_translators(english_afterwards, "en")
+    assert language.bitrix_lid() == "en"
+    tr = QCoreApplication.translate
+    assert tr("FeedTableView", "↑ %Ln new events", "", 1) == "↑ 1 new event"
+    assert tr("FeedTableView", "↑ %Ln new events", "", 2) == "↑ 2 new events"
