@@ -38,7 +38,10 @@ def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
 
 def grab(widget: QWidget, out: Path, name: str) -> None:
     settle(300)
-    path = out / f"{name}.png"
+    from console.ui.language import current_language
+
+    # B24_CONSOLE_LANGUAGE=uk: the Ukrainian shots sit beside the English ones.
+    path = out / f"{name}{'-uk' if current_language() == 'uk' else ''}.png"
     widget.grab().save(str(path))
     print(path)
 
@@ -72,6 +75,9 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from console.ui.language import choose_language, install_translators
+
+    install_translators(app, choose_language("en"))
     demo = DemoSession(activity_seconds=None, seed=3).start()
     try:
         order_id = sorted(demo.portal.state.orders)[5]

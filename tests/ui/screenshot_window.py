@@ -6,6 +6,8 @@ Run under a real display (Xvfb) so fonts and styles are those an operator sees::
     DISPLAY=:60 QT_QPA_PLATFORM=xcb uv run python -m tests.ui.screenshot_window \
         --out resources/screenshots [--dark]
 
+With B24_CONSOLE_LANGUAGE=uk the window is in Ukrainian and each file is named ``*-uk.png``.
+
 It starts the demo (sandbox portal, listener, store), makes the shop do one of each thing
 plus a few status changes of order 300, and saves the main window, a query, the diff of
 two saves of order 300, the order timeline and a rejected event.
@@ -28,6 +30,7 @@ from console.core.settings import Settings
 from console.demo import DEMO_ACTS, DemoSession
 from console.store.model import EventFilter, EventSource, Verification
 from console.ui.context import ConsoleContext
+from console.ui.language import choose_language, current_language, install_translators
 from console.ui.theme import apply_theme
 from console.ui.views.main_window import MainWindow, default_factories
 from tests.support.qt_loop import run_for, run_until
@@ -41,7 +44,8 @@ def settle(seconds: float = 0.6) -> None:
 
 def save(widget: QWidget, out: Path, name: str) -> None:
     settle()
-    path = out / f"{name}.png"
+    # B24_CONSOLE_LANGUAGE=uk: the Ukrainian shots sit beside the English ones.
+    path = out / f"{name}{'-uk' if current_language() == 'uk' else ''}.png"
     widget.grab().save(str(path))
     print(path, flush=True)
 
@@ -62,6 +66,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     app = QApplication([])
+    install_translators(app, choose_language("en"))
     apply_theme(app, dark=args.dark)
     context = ConsoleContext(Settings())
     window = MainWindow(context, factories=default_factories())

@@ -9,6 +9,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from console.core.credentials import SecretKind
@@ -176,3 +177,26 @@ def test_settings_dialog_round_trip(context: ConsoleContext, qtbot: QtBot) -> No
     qtbot.addWidget(again)
     assert again.editors[("listener", "port")].value() == 9321
     assert again.editors[("retention", "max_age_days")].value() is None
+
+
+def test_settings_dialog_chooses_the_language_by_its_own_name(
+    context: ConsoleContext, qtbot: QtBot
+) -> None:
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    editor = dialog.editors[("window", "language")]
+    combo = editor.editor
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "As in the system",
+        "English",
+        "Українська",
+    ]
+    assert editor.value() == "system"
+    combo.setCurrentIndex(combo.findData("uk"))
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.save()
+    assert load_settings().window.language == "uk"
+    again = SettingsDialog(context)
+    qtbot.addWidget(again)
+    assert again.editors[("window", "language")].value() == "uk"

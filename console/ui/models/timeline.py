@@ -195,6 +195,19 @@ def gap_text(micros: int) -> str:
     return _gap(QT_TRANSLATE_NOOP("Gap", "+%1 d"), days)
 
 
+# The feed's words for a verification state, so the timeline says the same.
+_VERIFICATION_WORDS = {
+    "verified": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "verified")),
+    "rejected": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "rejected")),
+    "malformed": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "malformed")),
+}
+
+
+def _verification_word(state: str) -> str:
+    word = _VERIFICATION_WORDS.get(state)
+    return QCoreApplication.translate("EventFeedTableModel", word) if word else state
+
+
 def _gap(template: object, first: int, second: int | None = None) -> str:
     text = QCoreApplication.translate("Gap", str(template)).replace("%1", str(first))
     return text if second is None else text.replace("%2", str(second))
@@ -245,7 +258,7 @@ class OrderTimelineTableModel(HorizontalHeaders, QAbstractTableModel):
                     gap,
                     source,
                     entry.event,
-                    entry.verification,
+                    _verification_word(entry.verification),
                     entry.summary,
                 )
             )

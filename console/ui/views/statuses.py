@@ -72,7 +72,11 @@ class StatusesPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(StatusColumn.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 50), (1, 90), (3, 70), (4, 70), (5, 100), (6, 120), (7, 70)):
-            header.resizeSection(column, width)
+            # Never narrower than the column's title: translated titles run longer.
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(
+                column, max(width, header.fontMetrics().horizontalAdvance(title) + 24)
+            )
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         shortcut("Return", self.table, self.edit_current, Qt.ShortcutContext.WidgetShortcut)
         shortcut("Delete", self.table, self.delete_current, Qt.ShortcutContext.WidgetShortcut)
