@@ -63,6 +63,23 @@ TEXT_METHODS = frozenset(
         "getItem",
     }
 )
+# The console's own calls that put a sentence on screen: which positional arguments are text.
+CONSOLE_TEXT_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "say": (0,),
+    "fail": (0,),
+    "_say": (0,),
+    "_set_message": (0,),
+    "show_message": (0,),
+    "show_start_error": (0,),
+    "set_listener_error": (0,),
+    "page_title": (0,),
+    "start": (0,),
+    "_action": (0,),
+    "ask": (1, 2),
+    "_shown": (1,),
+    "Choice": (0,),
+    "FeedView": (0,),
+}
 # Widgets and objects whose constructor's string arguments are shown.
 TEXT_CONSTRUCTORS = frozenset(
     {
@@ -176,10 +193,15 @@ class _Scanner(ast.NodeVisitor):
         if name in TEXT_METHODS or name in TEXT_CONSTRUCTORS:
             arguments: list[ast.AST] = list(node.args)
             arguments += [k.value for k in node.keywords if k.arg not in NOT_TEXT_KEYWORDS]
-            for argument in arguments:
-                text = _raw_text(argument)
-                if text is not None:
-                    self._report(argument, name, f"untranslated text {text!r}")
+        elif name in CONSOLE_TEXT_ARGUMENTS:
+            positions = CONSOLE_TEXT_ARGUMENTS[name]
+            arguments = [a for i, a in enumerate(node.args) if i in positions]
+        else:
+            arguments = []
+        for argument in arguments:
+            text = _raw_text(argument)
+            if text is not None:
+                self._report(argument, name, f"untranslated text {text!r}")
         if name in TRANSLATE_CALLS:
             source_index = 1 if name in {"translate", "QT_TRANSLATE_NOOP"} else 0
             if len(node.args) > source_index:

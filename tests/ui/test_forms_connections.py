@@ -194,6 +194,7 @@ def test_settings_dialog_chooses_the_language_by_its_own_name(
     ]
     assert editor.value() == "system"
     combo.setCurrentIndex(combo.findData("uk"))
+    assert dialog.restart_note.isVisibleTo(dialog) and "language" in dialog.restart_note.text()
     with qtbot.waitSignal(dialog.saved, timeout=10000):
         dialog.save()
     assert load_settings().window.language == "uk"

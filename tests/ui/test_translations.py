@@ -81,6 +81,19 @@ class Page:
     ]
 
 
+def test_scan_knows_the_consoles_own_ways_to_show_a_sentence() -> None:
+    source = """
+class Page:
+    def build(self, order):
+        self.status.say("Saved")
+        self._action("Refresh", "F5", self.refresh, name="refresh")
+        self.choices.set_choices([Choice("Order", "O"), Choice(self.tr("Delivery"), "D")])
+        ask(self, "Delete?", f"Delete {order}?")
+"""
+    found = [(f.line, f.call) for f in scan_source(source)]
+    assert found == [(4, "say"), (5, "_action"), (6, "Choice"), (7, "ask"), (7, "ask")]
+
+
 def test_scan_reports_tr_that_lupdate_cannot_extract_or_place() -> None:
     source = """
 def _tr(text):

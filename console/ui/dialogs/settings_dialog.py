@@ -275,12 +275,16 @@ class SettingsDialog(QDialog):
         return Settings.model_validate(data)
 
     def restart_needed(self, settings: Settings) -> list[str]:
-        """The changed sections that apply only after a restart."""
-        return [
+        """The changed sections that apply only after a restart (and the language, which
+        the window takes once, when it starts)."""
+        changed = [
             name
             for name in sorted(RESTART_SECTIONS)
             if getattr(settings, name) != getattr(self._original, name)
         ]
+        if settings.window.language != self._original.window.language:
+            changed.append("language")
+        return changed
 
     def _changed(self) -> None:
         try:
