@@ -44,7 +44,8 @@ def _checked(check: Callable[[str], Any], what: str) -> Callable[[str], Any]:
 positive_id = _checked(validate_id, "a positive whole number")
 status_id = _checked(validate_status_id, "a status id (one or two letters or digits)")
 language_id = _checked(
-    pydantic.TypeAdapter(LanguageId).validate_python, "a two-letter language id such as en or uk"
+    pydantic.TypeAdapter(LanguageId).validate_python,
+    "a two-letter language id such as en or ua (Ukrainian)",
 )
 
 
