@@ -208,7 +208,9 @@ def test_catalogue_is_up_to_date_with_the_sources(refreshed: Path, lang: str) ->
     assert not new and not gone, (
         f"run `uv run python packaging/update_translations.py`: new {new}, gone {gone}"
     )
-    assert (refreshed / name).read_bytes() == (TRANSLATIONS / name).read_bytes()
+    assert (refreshed / name).read_bytes() == (TRANSLATIONS / name).read_bytes(), (
+        "the .ts is not as lupdate writes it: run `uv run python packaging/update_translations.py`"
+    )
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -216,7 +218,9 @@ def test_compiled_catalogue_is_what_the_source_gives(tmp_path: Path, lang: str) 
     updater = load_updater()
     rebuilt = tmp_path / f"b24console_{lang}.qm"
     updater.run_lrelease(TRANSLATIONS / f"b24console_{lang}.ts", rebuilt)
-    assert rebuilt.read_bytes() == (TRANSLATIONS / f"b24console_{lang}.qm").read_bytes()
+    assert rebuilt.read_bytes() == (TRANSLATIONS / f"b24console_{lang}.qm").read_bytes(), (
+        "the .qm is stale: run `uv run python packaging/update_translations.py --release`"
+    )
 
 
 def test_dynamic_messages_cover_the_settings_schema_and_explanations() -> None:
