@@ -18,8 +18,11 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from console.core.settings import Settings
+from console.store.model import EventSource
+from console.store.summary import summarize
 from console.ui import language
 from console.ui.context import ConsoleContext
+from console.ui.models.summaries import translated_summary
 from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow
 from tests.support.untranslated import scan_source, scan_tree
@@ -305,3 +308,28 @@ def test_english_catalogue_gives_the_singular(english_afterwards: QApplication) 
     tr = QCoreApplication.translate
     assert tr("FeedTableView", "↑ %Ln new events", "", 1) == "↑ 1 new event"
     assert tr("FeedTableView", "↑ %Ln new events", "", 2) == "↑ 2 new events"
+
+
+def test_stored_summaries_show_their_words_in_the_interface_language(
+    english_afterwards: QApplication,
+) -> None:
+    catch_up = summarize(
+        EventSource.CATCH_UP,
+        "ONSALEORDERSAVED",
+        {"order": {"statusId": "F", "price": "5897.0", "currency": "UAH"}},
+    )
+    property_value = summarize(
+        EventSource.BITRIX, "ONPROPERTYVALUEENTITYSAVED", {"data": {"FIELDS": {"ID": "575"}}}
+    )
+    save = summarize(
+        EventSource.BITRIX,
+        "ONSALEORDERSAVED",
+        {"data": {"FIELDS": {"ACTION": "save", "XML_ID": "horoshop_4300"}}},
+    )
+    assert translated_summary(catch_up) == catch_up
+    language.install_translators(english_afterwards, "uk")
+    assert translated_summary(catch_up) == (
+        "змінено на порталі, подія не надійшла · статус F · 5897.0 UAH"
+    )
+    assert translated_summary(property_value) == "значення властивості 575 збережено"
+    assert translated_summary(save) == save

@@ -36,6 +36,7 @@ from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 from console.ui.models.indexes import Index
+from console.ui.models.summaries import translated_summary
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
 PAGE = 200
@@ -142,7 +143,7 @@ def _make_row(row: FeedRow, today: date) -> _Row:
         # A refused event has no business summary worth reading; why it was refused is.
         f"⚠ {row.verification_reason}"
         if kind in (RowKind.REJECTED, RowKind.MALFORMED) and row.verification_reason
-        else row.summary,
+        else translated_summary(row.summary),
     )
     tooltip = f"#{row.id}"
     if row.verification_reason:

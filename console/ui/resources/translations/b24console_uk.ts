@@ -1062,6 +1062,25 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>EventSummary</name>
+    <message>
+        <source>changed on the portal, no event received</source>
+        <translation>змінено на порталі, подія не надійшла</translation>
+    </message>
+    <message>
+        <source>property value saved</source>
+        <translation>значення властивості збережено</translation>
+    </message>
+    <message>
+        <source>status %1</source>
+        <translation>статус %1</translation>
+    </message>
+    <message>
+        <source>property value %1 saved</source>
+        <translation>значення властивості %1 збережено</translation>
+    </message>
+</context>
+<context>
     <name>Explanation</name>
     <message>
         <source>Profile {profile} has no application token, so no Bitrix24 event can be verified.</source>
