@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from console.core.settings import Settings
+from console.operations.statuses import validate_status_fields
 from console.store.model import EventSource
 from console.store.summary import summarize
 from console.ui import language
 from console.ui.context import ConsoleContext
-from console.ui.models.summaries import translated_summary
 from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow
+from console.ui.wording import translated_status_problem, translated_summary
 from tests.support.untranslated import scan_source, scan_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -333,3 +335,35 @@ def test_stored_summaries_show_their_words_in_the_interface_language(
     )
     assert translated_summary(property_value) == "значення властивості 575 збережено"
     assert translated_summary(save) == save
+
+
+STATUS_FIELD_CASES: list[dict[str, Any]] = [
+    {"id": ""},
+    {"id": "ABCDEFGHI"},
+    {"id": "Ж"},
+    {"type": "X"},
+    {"sort": "ten"},
+    {"sort": -1},
+    {"color": "red"},
+    {"xml_id": "x" * 300},
+    {"names": {"x1!": "Paid"}},
+    {"names": {"ua": "x" * 300}},
+    {"id": "N", "type": "D", "current_type": "O"},
+    {"id": "DF", "type": "O", "current_type": "D"},
+]
+
+
+def test_every_status_problem_the_core_words_is_shown_in_ukrainian(
+    english_afterwards: QApplication,
+) -> None:
+    problems = [
+        problem
+        for fields in STATUS_FIELD_CASES
+        for problem in validate_status_fields(**fields).values()
+    ]
+    assert len(problems) >= len(STATUS_FIELD_CASES)
+    assert [translated_status_problem(p) for p in problems] == problems
+    language.install_translators(english_afterwards, "uk")
+    untranslated = [p for p in problems if translated_status_problem(p) == p]
+    assert not untranslated, "console/ui/wording.py does not know these: " + repr(untranslated)
+    assert translated_status_problem("Between 0 and 2147483647.") == "Від 0 до 2147483647."

@@ -36,7 +36,7 @@ from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 from console.ui.models.indexes import Index
-from console.ui.models.summaries import translated_summary
+from console.ui.wording import translated_summary
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
 PAGE = 200

@@ -33,7 +33,7 @@ from PySide6.QtGui import QBrush, QColor
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
 from console.store.model import EventFilter, EventStore, FeedRow
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
-from console.ui.models.summaries import translated_summary
+from console.ui.wording import translated_summary
 
 # An order with more events than this is an attack or a bug; the timeline says it stopped.
 MAX_EVENTS = 5000

@@ -2571,6 +2571,49 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>StatusProblems</name>
+    <message>
+        <source>Enter an id.</source>
+        <translation>Введіть id.</translation>
+    </message>
+    <message>
+        <source>Only Latin letters and digits.</source>
+        <translation>Лише латинські літери та цифри.</translation>
+    </message>
+    <message>
+        <source>Choose Order (O) or Delivery (D).</source>
+        <translation>Оберіть «Замовлення» (O) або «Доставка» (D).</translation>
+    </message>
+    <message>
+        <source>A whole number.</source>
+        <translation>Ціле число.</translation>
+    </message>
+    <message>
+        <source>A colour like #1A2B3C.</source>
+        <translation>Колір у вигляді #1A2B3C.</translation>
+    </message>
+    <message>
+        <source>Unknown language id.</source>
+        <translation>Невідомий id мови.</translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation>Не більше ніж %1 симв.</translation>
+    </message>
+    <message>
+        <source>Between %1 and %2.</source>
+        <translation>Від %1 до %2.</translation>
+    </message>
+    <message>
+        <source>%1 is a system status: Bitrix24 keeps it an order status and refuses to change its type or delete it.</source>
+        <translation>%1 — системний статус: Bitrix24 лишає його статусом замовлення і не дає змінити його тип чи видалити.</translation>
+    </message>
+    <message>
+        <source>%1 is a system status: Bitrix24 keeps it a delivery status and refuses to change its type or delete it.</source>
+        <translation>%1 — системний статус: Bitrix24 лишає його статусом доставки і не дає змінити його тип чи видалити.</translation>
+    </message>
+</context>
+<context>
     <name>StatusTableModel</name>
     <message>
         <source>Id</source>

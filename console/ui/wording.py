@@ -1,0 +1,112 @@
+"""English wording the core keeps (stored summaries, form checks), in the interface language.
+
+The core words some sentences once, in English, and the window shows them as they are:
+an event's stored summary (:mod:`console.store.summary`), the status form's field checks
+(:func:`console.operations.statuses.validate_status_fields`). Their fixed wording is
+matched here, whole, and put through ``tr()``; the values in it (ids, bounds, sums) are
+carried over. Wording this module does not know is shown as it came, so a new or changed
+sentence in the core is untranslated, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+
+class KnownWording:
+    """Fixed phrases and ``(pattern, template)`` pairs of one translation context; each
+    template has ``%1``, ``%2``... for the pattern's groups."""
+
+    def __init__(
+        self,
+        context: str,
+        phrases: Sequence[str],
+        patterns: Mapping[str, str],
+    ) -> None:
+        self.context = context
+        self._phrases = frozenset(phrases)
+        self._patterns = [(re.compile(key), template) for key, template in patterns.items()]
+
+    def translate(self, text: str) -> str:
+        """``text`` in the interface language when its wording is known, else as it is."""
+        if text in self._phrases:
+            return QCoreApplication.translate(self.context, text)
+        for pattern, template in self._patterns:
+            match = pattern.fullmatch(text)
+            if match is not None:
+                result = QCoreApplication.translate(self.context, template)
+                for number, value in enumerate(match.groups(), start=1):
+                    result = result.replace(f"%{number}", value)
+                return result
+        return text
+
+
+SUMMARY_SEPARATOR = " · "
+
+# As console.store.summary words the parts that are words rather than data.
+SUMMARY_WORDING = KnownWording(
+    "EventSummary",
+    [
+        str(QT_TRANSLATE_NOOP("EventSummary", "changed on the portal, no event received")),
+        str(QT_TRANSLATE_NOOP("EventSummary", "property value saved")),
+    ],
+    {
+        r"status (\S+)": str(QT_TRANSLATE_NOOP("EventSummary", "status %1")),
+        r"property value (\S+) saved": str(
+            QT_TRANSLATE_NOOP("EventSummary", "property value %1 saved")
+        ),
+    },
+)
+
+# As console.operations.statuses words a field's problem.
+STATUS_PROBLEM_WORDING = KnownWording(
+    "StatusProblems",
+    [
+        str(QT_TRANSLATE_NOOP("StatusProblems", "Enter an id.")),
+        str(QT_TRANSLATE_NOOP("StatusProblems", "Only Latin letters and digits.")),
+        str(QT_TRANSLATE_NOOP("StatusProblems", "Choose Order (O) or Delivery (D).")),
+        str(QT_TRANSLATE_NOOP("StatusProblems", "A whole number.")),
+        str(QT_TRANSLATE_NOOP("StatusProblems", "A colour like #1A2B3C.")),
+        str(QT_TRANSLATE_NOOP("StatusProblems", "Unknown language id.")),
+    ],
+    {
+        r"At most (\d+) characters\.": str(
+            QT_TRANSLATE_NOOP("StatusProblems", "At most %1 characters.")
+        ),
+        r"Between (-?\d+) and (-?\d+)\.": str(
+            QT_TRANSLATE_NOOP("StatusProblems", "Between %1 and %2.")
+        ),
+        r"(\S+) is a system status: Bitrix24 keeps it an order status and refuses to change "
+        r"its type or delete it\.": str(
+            QT_TRANSLATE_NOOP(
+                "StatusProblems",
+                "%1 is a system status: Bitrix24 keeps it an order status and refuses to "
+                "change its type or delete it.",
+            )
+        ),
+        r"(\S+) is a system status: Bitrix24 keeps it a delivery status and refuses to "
+        r"change its type or delete it\.": str(
+            QT_TRANSLATE_NOOP(
+                "StatusProblems",
+                "%1 is a system status: Bitrix24 keeps it a delivery status and refuses to "
+                "change its type or delete it.",
+            )
+        ),
+    },
+)
+
+
+def translated_summary(summary: str) -> str:
+    """An event's stored summary with its known wording in the interface language."""
+    if not summary:
+        return summary
+    parts = summary.split(SUMMARY_SEPARATOR)
+    return SUMMARY_SEPARATOR.join(SUMMARY_WORDING.translate(part) for part in parts)
+
+
+def translated_status_problem(problem: str) -> str:
+    """One of the status form's field problems in the interface language."""
+    return STATUS_PROBLEM_WORDING.translate(problem)
