@@ -367,3 +367,25 @@ def test_every_status_problem_the_core_words_is_shown_in_ukrainian(
     untranslated = [p for p in problems if translated_status_problem(p) == p]
     assert not untranslated, "console/ui/wording.py does not know these: " + repr(untranslated)
     assert translated_status_problem("Between 0 and 2147483647.") == "Від 0 до 2147483647."
+
+
+def test_inspector_names_a_refused_state_in_the_interface_language(
+    english_afterwards: QApplication,
+) -> None:
+    from console.listener.explain import Explanation, Finding
+    from console.ui.views.inspector import _explanation_tr, _localized
+
+    finding = Finding(
+        "unknown",
+        "The event was {state}, with no reason recorded.",
+        "The Raw and Headers tabs show exactly what arrived.",
+        {"state": "rejected"},
+    )
+    explanation = Explanation((finding,))
+    assert _localized(explanation).render(_explanation_tr)[0] == (
+        "The event was rejected, with no reason recorded."
+    )
+    language.install_translators(english_afterwards, "uk")
+    title, advice = _localized(explanation).render(_explanation_tr)
+    assert title == "Подія відхилена, причину не записано."
+    assert advice == "Вкладки «Сирі дані» і «Заголовки» показують, що саме надійшло."

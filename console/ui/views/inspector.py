@@ -8,6 +8,7 @@ The panel talks to the window only through its signals.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from html import escape
 
@@ -56,6 +57,25 @@ _NOTE_BACKGROUND = {
 
 def _explanation_tr(text: str) -> str:
     return QCoreApplication.translate("Explanation", text)
+
+
+# The state a finding names ("The event was {state}..."), in the feed's words.
+_STATE_WORDS = {
+    "rejected": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "rejected")),
+    "malformed": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "malformed")),
+}
+
+
+def _localized(explanation: Explanation) -> Explanation:
+    """``explanation`` with the state word it names put through ``tr()`` too."""
+    findings = []
+    for finding in explanation.findings:
+        word = _STATE_WORDS.get(finding.params.get("state", ""))
+        if word is not None:
+            state = QCoreApplication.translate("EventFeedTableModel", word)
+            finding = replace(finding, params={**finding.params, "state": state})
+        findings.append(finding)
+    return Explanation(tuple(findings))
 
 
 def local_time(moment: datetime) -> str:
@@ -325,7 +345,7 @@ class InspectorPanel(QWidget):
     def _fill_note(self, event: StoredEvent) -> None:
         explanation = self.explanation or explain(event)
         self.explanation = explanation
-        title, advice = explanation.render(_explanation_tr)
+        title, advice = _localized(explanation).render(_explanation_tr)
         if event.verification is Verification.VERIFIED:
             text = title if explanation.kind != "verified" else ""
             self.note.setText(text)
