@@ -1,7 +1,8 @@
 """English wording the core keeps (stored summaries, form checks), in the interface language.
 
 The core words some sentences once, in English, and the window shows them as they are:
-an event's stored summary (:mod:`console.store.summary`), the status form's field checks
+an event's stored summary (:mod:`console.store.summary`), the change log's status changes,
+the status form's field checks
 (:func:`console.operations.statuses.validate_status_fields`). Their fixed wording is
 matched here, whole, and put through ``tr()``; the values in it (ids, bounds, sums) are
 carried over. Wording this module does not know is shown as it came, so a new or changed
@@ -61,6 +62,20 @@ SUMMARY_WORDING = KnownWording(
     },
 )
 
+# As console.operations.orders words a change it records (the timeline shows them).
+CHANGE_WORDING = KnownWording(
+    "ChangeSummary",
+    [],
+    {
+        r"order (\S+): status (\S+) → (\S+)": str(
+            QT_TRANSLATE_NOOP("ChangeSummary", "order %1: status %2 → %3")
+        ),
+        r"order (\S+), shipment (\S+): delivery status (\S+) → (\S+)": str(
+            QT_TRANSLATE_NOOP("ChangeSummary", "order %1, shipment %2: delivery status %3 → %4")
+        ),
+    },
+)
+
 # As console.operations.statuses words a field's problem.
 STATUS_PROBLEM_WORDING = KnownWording(
     "StatusProblems",
@@ -105,6 +120,11 @@ def translated_summary(summary: str) -> str:
         return summary
     parts = summary.split(SUMMARY_SEPARATOR)
     return SUMMARY_SEPARATOR.join(SUMMARY_WORDING.translate(part) for part in parts)
+
+
+def translated_change(summary: str) -> str:
+    """A recorded change's summary in the interface language."""
+    return CHANGE_WORDING.translate(summary)
 
 
 def translated_status_problem(problem: str) -> str:

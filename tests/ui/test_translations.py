@@ -26,7 +26,7 @@ from console.ui import language
 from console.ui.context import ConsoleContext
 from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow
-from console.ui.wording import translated_status_problem, translated_summary
+from console.ui.wording import translated_change, translated_status_problem, translated_summary
 from tests.support.untranslated import scan_source, scan_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -389,3 +389,18 @@ def test_inspector_names_a_refused_state_in_the_interface_language(
     title, advice = _localized(explanation).render(_explanation_tr)
     assert title == "Подія відхилена, причину не записано."
     assert advice == "Вкладки «Сирі дані» і «Заголовки» показують, що саме надійшло."
+
+
+def test_timeline_shows_recorded_status_changes_in_the_interface_language(
+    english_afterwards: QApplication,
+) -> None:
+    order = "order 300: status P → S"
+    shipment = "order 300, shipment 200: delivery status DN → DF"
+    binding = "order 300 bound to deal 12"
+    assert [translated_change(s) for s in (order, shipment, binding)] == [order, shipment, binding]
+    language.install_translators(english_afterwards, "uk")
+    assert translated_change(order) == "замовлення 300: статус P → S"
+    assert translated_change(shipment) == (
+        "замовлення 300, відвантаження 200: статус доставки DN → DF"
+    )
+    assert translated_change(binding) == binding

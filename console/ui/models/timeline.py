@@ -33,7 +33,7 @@ from PySide6.QtGui import QBrush, QColor
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
 from console.store.model import EventFilter, EventStore, FeedRow
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
-from console.ui.wording import translated_summary
+from console.ui.wording import translated_change, translated_summary
 
 # An order with more events than this is an attack or a bug; the timeline says it stopped.
 MAX_EVENTS = 5000
@@ -140,7 +140,7 @@ class ChangeLogTimeline:
         entries = []
         for entry in order_changes(self._store, profile, order_id):
             change = entry.change
-            summary = entry.summary
+            summary = translated_change(entry.summary)
             if change.before is not None or change.after is not None:
                 summary += f"  [{_brief(change.before)} → {_brief(change.after)}]"
             if entry.following_event_id is not None:

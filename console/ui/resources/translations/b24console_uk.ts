@@ -297,6 +297,17 @@
     </message>
 </context>
 <context>
+    <name>ChangeSummary</name>
+    <message>
+        <source>order %1: status %2 → %3</source>
+        <translation>замовлення %1: статус %2 → %3</translation>
+    </message>
+    <message>
+        <source>order %1, shipment %2: delivery status %3 → %4</source>
+        <translation>замовлення %1, відвантаження %2: статус доставки %3 → %4</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionsPage</name>
     <message>
         <source>&amp;Add…</source>
