@@ -49,6 +49,16 @@
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message numerus="yes">
+        <source>%n more errors happened after this one; the log file has each of them.</source>
+        <translation>
+            <numerusform>%n more error happened after this one; the log file has each of them.</numerusform>
+            <numerusform>%n more errors happened after this one; the log file has each of them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DiffDialog</name>
     <message numerus="yes">
         <source>The payloads are the same (%n keys).</source>

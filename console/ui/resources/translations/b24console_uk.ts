@@ -2,6 +2,57 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="uk" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>not usable: %1</source>
+        <translation>не працює: %1</translation>
+    </message>
+    <message>
+        <source>About b24-console</source>
+        <translation>Про b24-console</translation>
+    </message>
+    <message>
+        <source>The operator console for Bitrix24 online-store back offices that take orders from Horoshop.</source>
+        <translation>Консоль оператора для бек-офісу інтернет-магазинів на Bitrix24, що приймають замовлення з Horoshop.</translation>
+    </message>
+    <message>
+        <source>Qt %1 (PySide6 %2)</source>
+        <translation>Qt %1 (PySide6 %2)</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>перевірка…</translation>
+    </message>
+    <message>
+        <source>Qt:</source>
+        <translation>Qt:</translation>
+    </message>
+    <message>
+        <source>Python:</source>
+        <translation>Python:</translation>
+    </message>
+    <message>
+        <source>Keyring:</source>
+        <translation>Сховище паролів:</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>Тека даних:</translation>
+    </message>
+    <message>
+        <source>Settings folder:</source>
+        <translation>Тека налаштувань:</translation>
+    </message>
+    <message>
+        <source>Log folder:</source>
+        <translation>Тека журналу:</translation>
+    </message>
+    <message>
+        <source>Open in the file manager</source>
+        <translation>Відкрити у файловому менеджері</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>the data folder</source>
@@ -562,6 +613,41 @@
     <message>
         <source>%1 · order %2 · %3</source>
         <translation>%1 · замовлення %2 · %3</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>b24-console ran into a problem</source>
+        <translation>У b24-console сталася помилка</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside b24-console. The window keeps running; if it behaves oddly, restart it. Events the listener has accepted are already stored.</source>
+        <translation>Усередині b24-console щось пішло не так. Вікно працює далі; якщо воно поводиться дивно, перезапустіть його. Події, які прийняв приймач, уже збережено.</translation>
+    </message>
+    <message>
+        <source>Secrets are masked in this text. The log file has it too; send it, or the copied text, to whoever looks after this console.</source>
+        <translation>Секрети в цьому тексті приховано. Він є й у файлі журналу; надішліть його або скопійований текст тому, хто обслуговує цю консоль.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>&amp;Копіювати подробиці</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>Відкрити теку &amp;журналу</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more errors happened after this one; the log file has each of them.</source>
+        <translation>
+            <numerusform>Після цієї сталася ще %n помилка; у файлі журналу є кожна.</numerusform>
+            <numerusform>Після цієї сталися ще %n помилки; у файлі журналу є кожна.</numerusform>
+            <numerusform>Після цієї сталося ще %n помилок; у файлі журналу є кожна.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Скопійовано</translation>
     </message>
 </context>
 <context>
@@ -1328,6 +1414,21 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>Folders</name>
+    <message>
+        <source>no file manager answered</source>
+        <translation>жоден файловий менеджер не відповів</translation>
+    </message>
+    <message>
+        <source>Cannot open the folder</source>
+        <translation>Не вдається відкрити теку</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened (%2). Open it by hand.</source>
+        <translation>Не вдалося відкрити %1 (%2). Відкрийте її вручну.</translation>
+    </message>
+</context>
+<context>
     <name>Forms</name>
     <message>
         <source>The console is still starting; try again in a moment.</source>
@@ -1632,6 +1733,14 @@ Right: {right}</source>
     <message>
         <source>Quit</source>
         <translation>Вийти</translation>
+    </message>
+    <message>
+        <source>About b24-console</source>
+        <translation>Про b24-console</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>Відкрити теку журналу</translation>
     </message>
     <message>
         <source>Change order status…</source>
@@ -2277,6 +2386,13 @@ Right: {right}</source>
     <message>
         <source>Hide</source>
         <translation>Сховати</translation>
+    </message>
+</context>
+<context>
+    <name>SelfTest</name>
+    <message>
+        <source>b24-console self-test</source>
+        <translation>Самоперевірка b24-console</translation>
     </message>
 </context>
 <context>
