@@ -294,7 +294,8 @@ def test_ukrainian_window_shows_ukrainian_menus_plurals_and_qt_buttons(
     for menu in window.menuBar().findChildren(QMenu):
         for action in menu.actions():
             text = action.text()
-            if text and not action.isSeparator() and re.search(r"[A-Za-z]{3}", text):
+            words = re.sub(r"b24-console|Bitrix24|Horoshop|cURL|JSON", "", text)
+            if not action.isSeparator() and re.search(r"[A-Za-z]{3}", words):
                 untranslated.append(text)
     assert not untranslated
     tr = QCoreApplication.translate
