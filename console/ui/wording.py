@@ -2,7 +2,7 @@
 
 The core words some sentences once, in English, and the window shows them as they are:
 an event's stored summary (:mod:`console.store.summary`), the change log's status changes,
-the status form's field checks
+the status and profile forms' field checks
 (:func:`console.operations.statuses.validate_status_fields`). Their fixed wording is
 matched here, whole, and put through ``tr()``; the values in it (ids, bounds, sums) are
 carried over. Wording this module does not know is shown as it came, so a new or changed
@@ -19,7 +19,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 class KnownWording:
     """Fixed phrases and ``(pattern, template)`` pairs of one translation context; each
-    template has ``%1``, ``%2``... for the pattern's groups."""
+    template has ``%1``, ``%2``... for the pattern's groups, and a group that is itself a
+    known phrase (a hint after "bad host: ") is translated too."""
 
     def __init__(
         self,
@@ -40,7 +41,7 @@ class KnownWording:
             if match is not None:
                 result = QCoreApplication.translate(self.context, template)
                 for number, value in enumerate(match.groups(), start=1):
-                    result = result.replace(f"%{number}", value)
+                    result = result.replace(f"%{number}", self.translate(value))
                 return result
         return text
 
@@ -112,6 +113,77 @@ STATUS_PROBLEM_WORDING = KnownWording(
         ),
     },
 )
+
+
+# As console.core.profiles and console.core.profile_setup word a profile field's problem.
+PROFILE_PROBLEM_WORDING = KnownWording(
+    "ProfileProblems",
+    [
+        str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems",
+                "must be https://<portal host>[:port] (plain http only for loopback)",
+            )
+        ),
+        str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems",
+                "must look like https://<portal host>/rest/<user id>/<code>/ "
+                "(http only for loopback)",
+            )
+        ),
+        str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems",
+                "must be https://<OAuth server host>[:port]/rest/ (plain http only for loopback)",
+            )
+        ),
+        str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems", "profile name must be 1-64 letters, digits, '_' or '-'"
+            )
+        ),
+        str(QT_TRANSLATE_NOOP("ProfileProblems", "only for OAuth profiles")),
+        str(QT_TRANSLATE_NOOP("ProfileProblems", "must not be empty")),
+        str(QT_TRANSLATE_NOOP("ProfileProblems", "is required")),
+        str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems", "give both the access and the refresh token, or neither"
+            )
+        ),
+    ],
+    {
+        r"bad port: (.+)": str(QT_TRANSLATE_NOOP("ProfileProblems", "bad port: %1")),
+        r"bad host: (.+)": str(QT_TRANSLATE_NOOP("ProfileProblems", "bad host: %1")),
+        r"no user or password in the URL: (.+)": str(
+            QT_TRANSLATE_NOOP("ProfileProblems", "no user or password in the URL: %1")
+        ),
+        r"plain http is refused for non-loopback hosts: (.+)": str(
+            QT_TRANSLATE_NOOP("ProfileProblems", "plain http is refused for non-loopback hosts: %1")
+        ),
+        r"no path, query or fragment allowed: (.+)": str(
+            QT_TRANSLATE_NOOP("ProfileProblems", "no path, query or fragment allowed: %1")
+        ),
+        r"no other path, query or fragment allowed: (.+)": str(
+            QT_TRANSLATE_NOOP("ProfileProblems", "no other path, query or fragment allowed: %1")
+        ),
+        r"not an inbound webhook URL: (.+)": str(
+            QT_TRANSLATE_NOOP("ProfileProblems", "not an inbound webhook URL: %1")
+        ),
+        r"the webhook is for (\S+), not the portal (\S+); use the webhook created on that "
+        r"portal": str(
+            QT_TRANSLATE_NOOP(
+                "ProfileProblems",
+                "the webhook is for %1, not the portal %2; use the webhook created on that portal",
+            )
+        ),
+    },
+)
+
+
+def translated_profile_problem(problem: str) -> str:
+    """A profile field's problem in the interface language."""
+    return PROFILE_PROBLEM_WORDING.translate(problem)
 
 
 def translated_summary(summary: str) -> str:

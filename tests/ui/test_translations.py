@@ -8,7 +8,7 @@ import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +18,14 @@ from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
+from console.core.profiles import (
+    ProfileError,
+    WebhookPortalMismatch,
+    normalise_portal_url,
+    normalise_server_endpoint,
+    parse_webhook_url,
+    validate_profile_name,
+)
 from console.core.settings import Settings
 from console.operations.statuses import validate_status_fields
 from console.store.model import EventSource
@@ -26,7 +34,12 @@ from console.ui import language
 from console.ui.context import ConsoleContext
 from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow
-from console.ui.wording import translated_change, translated_status_problem, translated_summary
+from console.ui.wording import (
+    translated_change,
+    translated_profile_problem,
+    translated_status_problem,
+    translated_summary,
+)
 from tests.support.untranslated import scan_source, scan_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -405,3 +418,33 @@ def test_timeline_shows_recorded_status_changes_in_the_interface_language(
         "замовлення 300, відвантаження 200: статус доставки DN → DF"
     )
     assert translated_change(binding) == binding
+
+
+def _profile_problem(check: Callable[[str], object], value: str) -> str:
+    with pytest.raises(ProfileError) as raised:
+        check(value)
+    return str(raised.value)
+
+
+def test_every_profile_problem_the_core_words_is_shown_in_ukrainian(
+    english_afterwards: QApplication,
+) -> None:
+    problems = [
+        _profile_problem(validate_profile_name, "second shop"),
+        _profile_problem(normalise_portal_url, "ftp://shop.bitrix24.ua"),
+        _profile_problem(normalise_portal_url, "https://shop.bitrix24.ua:99999"),
+        _profile_problem(normalise_portal_url, "https://user:pw@shop.bitrix24.ua"),
+        _profile_problem(normalise_portal_url, "not a url"),
+        _profile_problem(normalise_portal_url, "http://shop.bitrix24.ua"),
+        _profile_problem(normalise_portal_url, "https://shop.bitrix24.ua/crm/"),
+        _profile_problem(normalise_server_endpoint, "https://oauth.bitrix.info/other/"),
+        _profile_problem(parse_webhook_url, "https://shop.bitrix24.ua/rest/"),
+        str(WebhookPortalMismatch("https://a.bitrix24.ua", "https://b.bitrix24.ua").reason),
+    ]
+    assert [translated_profile_problem(p) for p in problems] == problems
+    language.install_translators(english_afterwards, "uk")
+    untranslated = [p for p in problems if translated_profile_problem(p) == p]
+    assert not untranslated, "console/ui/wording.py does not know these: " + repr(untranslated)
+    assert translated_profile_problem(problems[4]) == (
+        "неправильний хост: має бути https://<portal host>[:port] (простий http лише для loopback)"
+    )

@@ -47,6 +47,7 @@ from console.ui.dialogs.form_support import (
     show_problem,
 )
 from console.ui.models.choices import Choice, ChoiceModel
+from console.ui.wording import translated_profile_problem
 
 CHECK_DEBOUNCE_MS = 300
 
@@ -281,6 +282,7 @@ class ProfileEditDialog(QDialog):
     # -- checking and saving ------------------------------------------------------------
 
     def _show(self, problems: dict[str, str], general: str | None) -> None:
+        problems = {key: translated_profile_problem(text) for key, text in problems.items()}
         self.problems = problems
         for field, label in self.field_problems.items():
             show_problem(label, problems.get(field.value))

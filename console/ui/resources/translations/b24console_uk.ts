@@ -2152,6 +2152,73 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>ProfileProblems</name>
+    <message>
+        <source>must be https://&lt;portal host&gt;[:port] (plain http only for loopback)</source>
+        <translation>має бути https://&lt;portal host&gt;[:port] (простий http лише для loopback)</translation>
+    </message>
+    <message>
+        <source>must look like https://&lt;portal host&gt;/rest/&lt;user id&gt;/&lt;code&gt;/ (http only for loopback)</source>
+        <translation>має мати вигляд https://&lt;portal host&gt;/rest/&lt;user id&gt;/&lt;code&gt;/ (http лише для loopback)</translation>
+    </message>
+    <message>
+        <source>must be https://&lt;OAuth server host&gt;[:port]/rest/ (plain http only for loopback)</source>
+        <translation>має бути https://&lt;OAuth server host&gt;[:port]/rest/ (простий http лише для loopback)</translation>
+    </message>
+    <message>
+        <source>profile name must be 1-64 letters, digits, &apos;_&apos; or &apos;-&apos;</source>
+        <translation>назва профілю — від 1 до 64 літер, цифр, &apos;_&apos; або &apos;-&apos;</translation>
+    </message>
+    <message>
+        <source>only for OAuth profiles</source>
+        <translation>лише для профілів OAuth</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>не може бути порожнім</translation>
+    </message>
+    <message>
+        <source>is required</source>
+        <translation>обов’язкове поле</translation>
+    </message>
+    <message>
+        <source>give both the access and the refresh token, or neither</source>
+        <translation>вкажіть і токен доступу, і токен оновлення, або жодного</translation>
+    </message>
+    <message>
+        <source>bad port: %1</source>
+        <translation>неправильний порт: %1</translation>
+    </message>
+    <message>
+        <source>bad host: %1</source>
+        <translation>неправильний хост: %1</translation>
+    </message>
+    <message>
+        <source>no user or password in the URL: %1</source>
+        <translation>без користувача чи пароля в URL: %1</translation>
+    </message>
+    <message>
+        <source>plain http is refused for non-loopback hosts: %1</source>
+        <translation>простий http не дозволено для хостів поза loopback: %1</translation>
+    </message>
+    <message>
+        <source>no path, query or fragment allowed: %1</source>
+        <translation>шлях, запит чи фрагмент не дозволено: %1</translation>
+    </message>
+    <message>
+        <source>no other path, query or fragment allowed: %1</source>
+        <translation>інший шлях, запит чи фрагмент не дозволено: %1</translation>
+    </message>
+    <message>
+        <source>not an inbound webhook URL: %1</source>
+        <translation>це не URL вхідного вебхука: %1</translation>
+    </message>
+    <message>
+        <source>the webhook is for %1, not the portal %2; use the webhook created on that portal</source>
+        <translation>вебхук належить порталу %1, а не %2; використайте вебхук, створений на тому порталі</translation>
+    </message>
+</context>
+<context>
     <name>ProfileTableModel</name>
     <message>
         <source>Default</source>
