@@ -108,8 +108,8 @@ def dynamic_messages() -> list[tuple[str, str]]:
     messages += [("Explanation", text) for text in templates]
     order_view = ROOT / "console" / "bitrix" / "order_view.py"
     messages += [("EntityTab", text) for text in _literal_args(order_view, "OrderViewError", (0,))]
-    messages += [("EntityTab", text) for _cls, text in errors._MESSAGES]
-    messages.append(("EntityTab", errors.user_message(Exception())))
+    messages += [("PortalErrors", text) for _cls, text in errors._MESSAGES]
+    messages.append(("PortalErrors", errors.user_message(Exception())))
     unique: dict[tuple[str, str], None] = dict.fromkeys(messages)
     return list(unique)
 

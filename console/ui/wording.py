@@ -2,7 +2,7 @@
 
 The core words some sentences once, in English, and the window shows them as they are:
 an event's stored summary (:mod:`console.store.summary`), the change log's status changes,
-the status and profile forms' field checks
+the forms' field checks
 (:func:`console.operations.statuses.validate_status_fields`). Their fixed wording is
 matched here, whole, and put through ``tr()``; the values in it (ids, bounds, sums) are
 carried over. Wording this module does not know is shown as it came, so a new or changed
@@ -77,28 +77,30 @@ CHANGE_WORDING = KnownWording(
     },
 )
 
-# As console.operations.statuses words a field's problem.
-STATUS_PROBLEM_WORDING = KnownWording(
-    "StatusProblems",
+# As console.operations words a field's problem (the status and order forms).
+FORM_PROBLEM_WORDING = KnownWording(
+    "FormProblems",
     [
-        str(QT_TRANSLATE_NOOP("StatusProblems", "Enter an id.")),
-        str(QT_TRANSLATE_NOOP("StatusProblems", "Only Latin letters and digits.")),
-        str(QT_TRANSLATE_NOOP("StatusProblems", "Choose Order (O) or Delivery (D).")),
-        str(QT_TRANSLATE_NOOP("StatusProblems", "A whole number.")),
-        str(QT_TRANSLATE_NOOP("StatusProblems", "A colour like #1A2B3C.")),
-        str(QT_TRANSLATE_NOOP("StatusProblems", "Unknown language id.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "Enter an id.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "Only Latin letters and digits.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "Choose Order (O) or Delivery (D).")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "A whole number.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "A colour like #1A2B3C.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "Unknown language id.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "A positive whole number.")),
+        str(QT_TRANSLATE_NOOP("FormProblems", "One or two Latin letters or digits.")),
     ],
     {
         r"At most (\d+) characters\.": str(
-            QT_TRANSLATE_NOOP("StatusProblems", "At most %1 characters.")
+            QT_TRANSLATE_NOOP("FormProblems", "At most %1 characters.")
         ),
         r"Between (-?\d+) and (-?\d+)\.": str(
-            QT_TRANSLATE_NOOP("StatusProblems", "Between %1 and %2.")
+            QT_TRANSLATE_NOOP("FormProblems", "Between %1 and %2.")
         ),
         r"(\S+) is a system status: Bitrix24 keeps it an order status and refuses to change "
         r"its type or delete it\.": str(
             QT_TRANSLATE_NOOP(
-                "StatusProblems",
+                "FormProblems",
                 "%1 is a system status: Bitrix24 keeps it an order status and refuses to "
                 "change its type or delete it.",
             )
@@ -106,7 +108,7 @@ STATUS_PROBLEM_WORDING = KnownWording(
         r"(\S+) is a system status: Bitrix24 keeps it a delivery status and refuses to "
         r"change its type or delete it\.": str(
             QT_TRANSLATE_NOOP(
-                "StatusProblems",
+                "FormProblems",
                 "%1 is a system status: Bitrix24 keeps it a delivery status and refuses to "
                 "change its type or delete it.",
             )
@@ -199,6 +201,6 @@ def translated_change(summary: str) -> str:
     return CHANGE_WORDING.translate(summary)
 
 
-def translated_status_problem(problem: str) -> str:
-    """One of the status form's field problems in the interface language."""
-    return STATUS_PROBLEM_WORDING.translate(problem)
+def translated_form_problem(problem: str) -> str:
+    """A form field's problem, as the operations word it, in the interface language."""
+    return FORM_PROBLEM_WORDING.translate(problem)

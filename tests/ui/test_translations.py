@@ -36,8 +36,8 @@ from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow
 from console.ui.wording import (
     translated_change,
+    translated_form_problem,
     translated_profile_problem,
-    translated_status_problem,
     translated_summary,
 )
 from tests.support.untranslated import scan_source, scan_tree
@@ -376,11 +376,11 @@ def test_every_status_problem_the_core_words_is_shown_in_ukrainian(
         for problem in validate_status_fields(**fields).values()
     ]
     assert len(problems) >= len(STATUS_FIELD_CASES)
-    assert [translated_status_problem(p) for p in problems] == problems
+    assert [translated_form_problem(p) for p in problems] == problems
     language.install_translators(english_afterwards, "uk")
-    untranslated = [p for p in problems if translated_status_problem(p) == p]
+    untranslated = [p for p in problems if translated_form_problem(p) == p]
     assert not untranslated, "console/ui/wording.py does not know these: " + repr(untranslated)
-    assert translated_status_problem("Between 0 and 2147483647.") == "Від 0 до 2147483647."
+    assert translated_form_problem("Between 0 and 2147483647.") == "Від 0 до 2147483647."
 
 
 def test_inspector_names_a_refused_state_in_the_interface_language(
@@ -448,3 +448,18 @@ def test_every_profile_problem_the_core_words_is_shown_in_ukrainian(
     assert translated_profile_problem(problems[4]) == (
         "неправильний хост: має бути https://<portal host>[:port] (простий http лише для loopback)"
     )
+
+
+def test_forms_say_the_portals_refusal_and_field_problems_in_ukrainian(
+    english_afterwards: QApplication,
+) -> None:
+    from console.bitrix.errors import OrderNotFound
+    from console.operations import InvalidInput, PortalRefused
+    from console.ui.dialogs.form_support import error_text
+
+    refused = PortalRefused(OrderNotFound(code="ERROR_ORDER_NOT_EXISTS"))
+    invalid = InvalidInput({"order_id": "A positive whole number."})
+    assert error_text(refused) == "That order does not exist. Check the order number."
+    language.install_translators(english_afterwards, "uk")
+    assert error_text(refused) == "Такого замовлення немає. Перевірте номер замовлення."
+    assert error_text(invalid) == "Додатне ціле число."

@@ -26,6 +26,7 @@ from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
 from console.ui.language import bitrix_lid
 from console.ui.models.choices import Choice, ChoiceModel
+from console.ui.wording import translated_form_problem
 
 if TYPE_CHECKING:
     from console.operations.base import OperationContext
@@ -109,9 +110,10 @@ def error_text(error: BaseException) -> str:
     from console.operations.base import InvalidInput, OperationError
 
     if isinstance(error, InvalidInput):
-        return " ".join(error.problems.values())
+        return " ".join(translated_form_problem(text) for text in error.problems.values())
     if isinstance(error, OperationError):
-        return error.message
+        # The portal's refusals are worded by console.bitrix.errors.user_message.
+        return QCoreApplication.translate("PortalErrors", error.message)
     text = str(error).strip()
     return text or type(error).__name__
 

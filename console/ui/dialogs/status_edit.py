@@ -53,7 +53,7 @@ from console.ui.dialogs.form_support import (
 )
 from console.ui.models.choices import Choice, ChoiceModel, swatch_icon
 from console.ui.models.statuses import StatusNamesModel
-from console.ui.wording import translated_status_problem
+from console.ui.wording import translated_form_problem
 
 
 class StatusEditDialog(QDialog):
@@ -260,7 +260,7 @@ class StatusEditDialog(QDialog):
         return not problems
 
     def _show_problems(self, problems: dict[str, str]) -> None:
-        problems = {key: translated_status_problem(text) for key, text in problems.items()}
+        problems = {key: translated_form_problem(text) for key, text in problems.items()}
         self.problems = problems
         show_problem(self.id_problem, problems.get("id"))
         show_problem(self.type_problem, problems.get("type"))

@@ -274,7 +274,7 @@ def entity_error_text(error: BaseException, profile: str | None) -> str:
             "Connect the portal in Connections.",
         ).format(profile=profile or "?", detail=str(error).rstrip(".") + ".")
     if isinstance(error, B24Error):
-        return QCoreApplication.translate("EntityTab", user_message(error))
+        return QCoreApplication.translate("PortalErrors", user_message(error))
     return QCoreApplication.translate("EntityTab", "Could not fetch the order: {detail}").format(
         detail=str(error) or type(error).__name__
     )

@@ -879,214 +879,6 @@ Right: {right}</source>
         <source>Property value {id} no longer exists on the portal, so its order cannot be found.</source>
         <translation>Значення властивості {id} більше немає на порталі, тож його замовлення не знайти.</translation>
     </message>
-    <message>
-        <source>The change was sent but no answer came. Check the portal before retrying.</source>
-        <translation>Зміну надіслано, але відповіді не було. Перевірте портал, перш ніж повторювати.</translation>
-    </message>
-    <message>
-        <source>The portal could not be reached. Check the address and the connection.</source>
-        <translation>Портал недоступний. Перевірте адресу і з’єднання.</translation>
-    </message>
-    <message>
-        <source>The portal address is not valid: use https://your-portal.bitrix24.com.</source>
-        <translation>Неправильна адреса порталу: використовуйте https://your-portal.bitrix24.com.</translation>
-    </message>
-    <message>
-        <source>The portal redirected the request. Check the portal address.</source>
-        <translation>Портал переспрямував запит. Перевірте адресу порталу.</translation>
-    </message>
-    <message>
-        <source>The sign-in has expired. Sign in to the portal again.</source>
-        <translation>Вхід застарів. Увійдіть на портал знову.</translation>
-    </message>
-    <message>
-        <source>The application id or secret is wrong, or the app is not installed.</source>
-        <translation>Неправильний id або секрет застосунку, або застосунок не встановлено.</translation>
-    </message>
-    <message>
-        <source>The application subscription has expired. Renew it in Bitrix24.</source>
-        <translation>Підписка на застосунок закінчилася. Поновіть її в Bitrix24.</translation>
-    </message>
-    <message>
-        <source>The Bitrix24 sign-in server refused the request. Sign in again.</source>
-        <translation>Сервер входу Bitrix24 відхилив запит. Увійдіть знову.</translation>
-    </message>
-    <message>
-        <source>The webhook code or access token is wrong. Check the profile credentials.</source>
-        <translation>Неправильний код вебхука або токен доступу. Перевірте облікові дані профілю.</translation>
-    </message>
-    <message>
-        <source>The access token expired and could not be renewed. Sign in again.</source>
-        <translation>Токен доступу застарів, і його не вдалося оновити. Увійдіть знову.</translation>
-    </message>
-    <message>
-        <source>The portal did not accept the credentials. Check the profile.</source>
-        <translation>Портал не прийняв облікові дані. Перевірте профіль.</translation>
-    </message>
-    <message>
-        <source>The webhook lacks a permission (scope). Add it in Bitrix24.</source>
-        <translation>Вебхуку бракує дозволу (scope). Додайте його в Bitrix24.</translation>
-    </message>
-    <message>
-        <source>This action needs an application (OAuth) profile, not a webhook.</source>
-        <translation>Для цієї дії потрібен профіль застосунку (OAuth), а не вебхук.</translation>
-    </message>
-    <message>
-        <source>A portal administrator must confirm this action for the app.</source>
-        <translation>Адміністратор порталу має підтвердити цю дію для застосунку.</translation>
-    </message>
-    <message>
-        <source>REST is available only on commercial Bitrix24 plans. Upgrade the portal&apos;s plan.</source>
-        <translation>REST доступний лише на комерційних тарифах Bitrix24. Змініть тариф порталу.</translation>
-    </message>
-    <message>
-        <source>The webhook&apos;s user needs online-store rights. Make them a store administrator.</source>
-        <translation>Користувачеві вебхука потрібні права інтернет-магазину. Зробіть його адміністратором магазину.</translation>
-    </message>
-    <message>
-        <source>The webhook&apos;s user lacks permissions for this. Check their rights.</source>
-        <translation>Користувачеві вебхука бракує прав на це. Перевірте його права.</translation>
-    </message>
-    <message>
-        <source>Access denied. Check the permissions of the webhook&apos;s user.</source>
-        <translation>Доступ заборонено. Перевірте права користувача вебхука.</translation>
-    </message>
-    <message>
-        <source>That order does not exist. Check the order number.</source>
-        <translation>Такого замовлення немає. Перевірте номер замовлення.</translation>
-    </message>
-    <message>
-        <source>That status does not exist. Reload the status list.</source>
-        <translation>Такого статусу немає. Оновіть список статусів.</translation>
-    </message>
-    <message>
-        <source>That status has no name in this language.</source>
-        <translation>Цей статус не має назви цією мовою.</translation>
-    </message>
-    <message>
-        <source>That order property value does not exist.</source>
-        <translation>Такого значення властивості замовлення немає.</translation>
-    </message>
-    <message>
-        <source>That shipment does not exist. Reload the order.</source>
-        <translation>Такого відвантаження немає. Оновіть замовлення.</translation>
-    </message>
-    <message>
-        <source>The order is not bound to that deal or invoice.</source>
-        <translation>Замовлення не прив’язане до цієї угоди чи рахунку.</translation>
-    </message>
-    <message>
-        <source>That deal does not exist. Check the deal number.</source>
-        <translation>Такої угоди немає. Перевірте номер угоди.</translation>
-    </message>
-    <message>
-        <source>The portal does not know this method. Check the address and scopes.</source>
-        <translation>Портал не знає цього методу. Перевірте адресу і дозволи (scopes).</translation>
-    </message>
-    <message>
-        <source>The online store module is not installed on this portal.</source>
-        <translation>На цьому порталі не встановлено модуль інтернет-магазину.</translation>
-    </message>
-    <message>
-        <source>The requested item does not exist.</source>
-        <translation>Запитаного елемента не існує.</translation>
-    </message>
-    <message>
-        <source>Choose the status type: O for orders or D for deliveries.</source>
-        <translation>Оберіть тип статусу: O для замовлень або D для доставок.</translation>
-    </message>
-    <message>
-        <source>System statuses N and F stay order statuses; DN, DF delivery.</source>
-        <translation>Системні статуси N і F лишаються статусами замовлень; DN, DF — доставки.</translation>
-    </message>
-    <message>
-        <source>System statuses N, F, DN and DF cannot be deleted.</source>
-        <translation>Системні статуси N, F, DN і DF не можна видалити.</translation>
-    </message>
-    <message>
-        <source>Orders or deliveries use this status, so its type cannot change.</source>
-        <translation>Цей статус використовують замовлення чи доставки, тож його тип не можна змінити.</translation>
-    </message>
-    <message>
-        <source>A status with this id already exists. Pick another id.</source>
-        <translation>Статус з таким id вже існує. Оберіть інший id.</translation>
-    </message>
-    <message>
-        <source>The status id must be one or two letters or digits.</source>
-        <translation>Id статусу — одна чи дві літери або цифри.</translation>
-    </message>
-    <message>
-        <source>This status already has a name in that language.</source>
-        <translation>Цей статус уже має назву цією мовою.</translation>
-    </message>
-    <message>
-        <source>The portal does not know this language.</source>
-        <translation>Портал не знає цієї мови.</translation>
-    </message>
-    <message>
-        <source>Fill in the required fields.</source>
-        <translation>Заповніть обов’язкові поля.</translation>
-    </message>
-    <message>
-        <source>A required value is missing.</source>
-        <translation>Бракує обов’язкового значення.</translation>
-    </message>
-    <message>
-        <source>The portal requires HTTPS. Use an https:// address.</source>
-        <translation>Портал вимагає HTTPS. Використовуйте адресу https://.</translation>
-    </message>
-    <message>
-        <source>The portal rejected the values. Correct them and try again.</source>
-        <translation>Портал відхилив значення. Виправте їх і спробуйте знову.</translation>
-    </message>
-    <message>
-        <source>The order already has a link. Remove or replace it first.</source>
-        <translation>Замовлення вже має прив’язку. Спершу видаліть або замініть її.</translation>
-    </message>
-    <message>
-        <source>The portal is busy (request limit). Try again in a minute.</source>
-        <translation>Портал зайнятий (ліміт запитів). Спробуйте за хвилину.</translation>
-    </message>
-    <message>
-        <source>This action used up its time budget. Try again in a few minutes.</source>
-        <translation>Ця дія вичерпала свій ліміт часу. Спробуйте за кілька хвилин.</translation>
-    </message>
-    <message>
-        <source>Bitrix24 blocked the REST API of this portal. Contact Bitrix24 support.</source>
-        <translation>Bitrix24 заблокував REST API цього порталу. Зверніться до підтримки Bitrix24.</translation>
-    </message>
-    <message>
-        <source>Too many commands in one batch.</source>
-        <translation>Забагато команд в одному пакеті (batch).</translation>
-    </message>
-    <message>
-        <source>This action cannot run inside a batch.</source>
-        <translation>Цю дію не можна виконати в пакеті (batch).</translation>
-    </message>
-    <message>
-        <source>Some of the changes failed. See the details.</source>
-        <translation>Частина змін не вдалася. Дивіться подробиці.</translation>
-    </message>
-    <message>
-        <source>This change was not sent because an earlier part failed. Try again.</source>
-        <translation>Цю зміну не надіслано, бо попередня частина не вдалася. Спробуйте знову.</translation>
-    </message>
-    <message>
-        <source>The portal was deleted or closed.</source>
-        <translation>Портал видалено або закрито.</translation>
-    </message>
-    <message>
-        <source>The portal sent an unreadable answer. Try again later.</source>
-        <translation>Портал надіслав нечитабельну відповідь. Спробуйте пізніше.</translation>
-    </message>
-    <message>
-        <source>The portal had an internal error. Try again later.</source>
-        <translation>На порталі сталася внутрішня помилка. Спробуйте пізніше.</translation>
-    </message>
-    <message>
-        <source>Something went wrong. See the log for details.</source>
-        <translation>Щось пішло не так. Подробиці в журналі.</translation>
-    </message>
 </context>
 <context>
     <name>EventFeedTableModel</name>
@@ -1426,6 +1218,57 @@ Right: {right}</source>
     <message>
         <source>%1 could not be opened (%2). Open it by hand.</source>
         <translation>Не вдалося відкрити %1 (%2). Відкрийте її вручну.</translation>
+    </message>
+</context>
+<context>
+    <name>FormProblems</name>
+    <message>
+        <source>Enter an id.</source>
+        <translation>Введіть id.</translation>
+    </message>
+    <message>
+        <source>Only Latin letters and digits.</source>
+        <translation>Лише латинські літери та цифри.</translation>
+    </message>
+    <message>
+        <source>Choose Order (O) or Delivery (D).</source>
+        <translation>Оберіть «Замовлення» (O) або «Доставка» (D).</translation>
+    </message>
+    <message>
+        <source>A whole number.</source>
+        <translation>Ціле число.</translation>
+    </message>
+    <message>
+        <source>A colour like #1A2B3C.</source>
+        <translation>Колір у вигляді #1A2B3C.</translation>
+    </message>
+    <message>
+        <source>Unknown language id.</source>
+        <translation>Невідомий id мови.</translation>
+    </message>
+    <message>
+        <source>A positive whole number.</source>
+        <translation>Додатне ціле число.</translation>
+    </message>
+    <message>
+        <source>One or two Latin letters or digits.</source>
+        <translation>Одна чи дві латинські літери або цифри.</translation>
+    </message>
+    <message>
+        <source>At most %1 characters.</source>
+        <translation>Не більше ніж %1 симв.</translation>
+    </message>
+    <message>
+        <source>Between %1 and %2.</source>
+        <translation>Від %1 до %2.</translation>
+    </message>
+    <message>
+        <source>%1 is a system status: Bitrix24 keeps it an order status and refuses to change its type or delete it.</source>
+        <translation>%1 — системний статус: Bitrix24 лишає його статусом замовлення і не дає змінити його тип чи видалити.</translation>
+    </message>
+    <message>
+        <source>%1 is a system status: Bitrix24 keeps it a delivery status and refuses to change its type or delete it.</source>
+        <translation>%1 — системний статус: Bitrix24 лишає його статусом доставки і не дає змінити його тип чи видалити.</translation>
     </message>
 </context>
 <context>
@@ -2062,6 +1905,217 @@ Right: {right}</source>
     <message>
         <source>Type</source>
         <translation>Тип</translation>
+    </message>
+</context>
+<context>
+    <name>PortalErrors</name>
+    <message>
+        <source>The change was sent but no answer came. Check the portal before retrying.</source>
+        <translation>Зміну надіслано, але відповіді не було. Перевірте портал, перш ніж повторювати.</translation>
+    </message>
+    <message>
+        <source>The portal could not be reached. Check the address and the connection.</source>
+        <translation>Портал недоступний. Перевірте адресу і з’єднання.</translation>
+    </message>
+    <message>
+        <source>The portal address is not valid: use https://your-portal.bitrix24.com.</source>
+        <translation>Неправильна адреса порталу: використовуйте https://your-portal.bitrix24.com.</translation>
+    </message>
+    <message>
+        <source>The portal redirected the request. Check the portal address.</source>
+        <translation>Портал переспрямував запит. Перевірте адресу порталу.</translation>
+    </message>
+    <message>
+        <source>The sign-in has expired. Sign in to the portal again.</source>
+        <translation>Вхід застарів. Увійдіть на портал знову.</translation>
+    </message>
+    <message>
+        <source>The application id or secret is wrong, or the app is not installed.</source>
+        <translation>Неправильний id або секрет застосунку, або застосунок не встановлено.</translation>
+    </message>
+    <message>
+        <source>The application subscription has expired. Renew it in Bitrix24.</source>
+        <translation>Підписка на застосунок закінчилася. Поновіть її в Bitrix24.</translation>
+    </message>
+    <message>
+        <source>The Bitrix24 sign-in server refused the request. Sign in again.</source>
+        <translation>Сервер входу Bitrix24 відхилив запит. Увійдіть знову.</translation>
+    </message>
+    <message>
+        <source>The webhook code or access token is wrong. Check the profile credentials.</source>
+        <translation>Неправильний код вебхука або токен доступу. Перевірте облікові дані профілю.</translation>
+    </message>
+    <message>
+        <source>The access token expired and could not be renewed. Sign in again.</source>
+        <translation>Токен доступу застарів, і його не вдалося оновити. Увійдіть знову.</translation>
+    </message>
+    <message>
+        <source>The portal did not accept the credentials. Check the profile.</source>
+        <translation>Портал не прийняв облікові дані. Перевірте профіль.</translation>
+    </message>
+    <message>
+        <source>The webhook lacks a permission (scope). Add it in Bitrix24.</source>
+        <translation>Вебхуку бракує дозволу (scope). Додайте його в Bitrix24.</translation>
+    </message>
+    <message>
+        <source>This action needs an application (OAuth) profile, not a webhook.</source>
+        <translation>Для цієї дії потрібен профіль застосунку (OAuth), а не вебхук.</translation>
+    </message>
+    <message>
+        <source>A portal administrator must confirm this action for the app.</source>
+        <translation>Адміністратор порталу має підтвердити цю дію для застосунку.</translation>
+    </message>
+    <message>
+        <source>REST is available only on commercial Bitrix24 plans. Upgrade the portal&apos;s plan.</source>
+        <translation>REST доступний лише на комерційних тарифах Bitrix24. Змініть тариф порталу.</translation>
+    </message>
+    <message>
+        <source>The webhook&apos;s user needs online-store rights. Make them a store administrator.</source>
+        <translation>Користувачеві вебхука потрібні права інтернет-магазину. Зробіть його адміністратором магазину.</translation>
+    </message>
+    <message>
+        <source>The webhook&apos;s user lacks permissions for this. Check their rights.</source>
+        <translation>Користувачеві вебхука бракує прав на це. Перевірте його права.</translation>
+    </message>
+    <message>
+        <source>Access denied. Check the permissions of the webhook&apos;s user.</source>
+        <translation>Доступ заборонено. Перевірте права користувача вебхука.</translation>
+    </message>
+    <message>
+        <source>That order does not exist. Check the order number.</source>
+        <translation>Такого замовлення немає. Перевірте номер замовлення.</translation>
+    </message>
+    <message>
+        <source>That status does not exist. Reload the status list.</source>
+        <translation>Такого статусу немає. Оновіть список статусів.</translation>
+    </message>
+    <message>
+        <source>That status has no name in this language.</source>
+        <translation>Цей статус не має назви цією мовою.</translation>
+    </message>
+    <message>
+        <source>That order property value does not exist.</source>
+        <translation>Такого значення властивості замовлення немає.</translation>
+    </message>
+    <message>
+        <source>That shipment does not exist. Reload the order.</source>
+        <translation>Такого відвантаження немає. Оновіть замовлення.</translation>
+    </message>
+    <message>
+        <source>The order is not bound to that deal or invoice.</source>
+        <translation>Замовлення не прив’язане до цієї угоди чи рахунку.</translation>
+    </message>
+    <message>
+        <source>That deal does not exist. Check the deal number.</source>
+        <translation>Такої угоди немає. Перевірте номер угоди.</translation>
+    </message>
+    <message>
+        <source>The portal does not know this method. Check the address and scopes.</source>
+        <translation>Портал не знає цього методу. Перевірте адресу і дозволи (scopes).</translation>
+    </message>
+    <message>
+        <source>The online store module is not installed on this portal.</source>
+        <translation>На цьому порталі не встановлено модуль інтернет-магазину.</translation>
+    </message>
+    <message>
+        <source>The requested item does not exist.</source>
+        <translation>Запитаного елемента не існує.</translation>
+    </message>
+    <message>
+        <source>Choose the status type: O for orders or D for deliveries.</source>
+        <translation>Оберіть тип статусу: O для замовлень або D для доставок.</translation>
+    </message>
+    <message>
+        <source>System statuses N and F stay order statuses; DN, DF delivery.</source>
+        <translation>Системні статуси N і F лишаються статусами замовлень; DN, DF — доставки.</translation>
+    </message>
+    <message>
+        <source>System statuses N, F, DN and DF cannot be deleted.</source>
+        <translation>Системні статуси N, F, DN і DF не можна видалити.</translation>
+    </message>
+    <message>
+        <source>Orders or deliveries use this status, so its type cannot change.</source>
+        <translation>Цей статус використовують замовлення чи доставки, тож його тип не можна змінити.</translation>
+    </message>
+    <message>
+        <source>A status with this id already exists. Pick another id.</source>
+        <translation>Статус з таким id вже існує. Оберіть інший id.</translation>
+    </message>
+    <message>
+        <source>The status id must be one or two letters or digits.</source>
+        <translation>Id статусу — одна чи дві літери або цифри.</translation>
+    </message>
+    <message>
+        <source>This status already has a name in that language.</source>
+        <translation>Цей статус уже має назву цією мовою.</translation>
+    </message>
+    <message>
+        <source>The portal does not know this language.</source>
+        <translation>Портал не знає цієї мови.</translation>
+    </message>
+    <message>
+        <source>Fill in the required fields.</source>
+        <translation>Заповніть обов’язкові поля.</translation>
+    </message>
+    <message>
+        <source>A required value is missing.</source>
+        <translation>Бракує обов’язкового значення.</translation>
+    </message>
+    <message>
+        <source>The portal requires HTTPS. Use an https:// address.</source>
+        <translation>Портал вимагає HTTPS. Використовуйте адресу https://.</translation>
+    </message>
+    <message>
+        <source>The portal rejected the values. Correct them and try again.</source>
+        <translation>Портал відхилив значення. Виправте їх і спробуйте знову.</translation>
+    </message>
+    <message>
+        <source>The order already has a link. Remove or replace it first.</source>
+        <translation>Замовлення вже має прив’язку. Спершу видаліть або замініть її.</translation>
+    </message>
+    <message>
+        <source>The portal is busy (request limit). Try again in a minute.</source>
+        <translation>Портал зайнятий (ліміт запитів). Спробуйте за хвилину.</translation>
+    </message>
+    <message>
+        <source>This action used up its time budget. Try again in a few minutes.</source>
+        <translation>Ця дія вичерпала свій ліміт часу. Спробуйте за кілька хвилин.</translation>
+    </message>
+    <message>
+        <source>Bitrix24 blocked the REST API of this portal. Contact Bitrix24 support.</source>
+        <translation>Bitrix24 заблокував REST API цього порталу. Зверніться до підтримки Bitrix24.</translation>
+    </message>
+    <message>
+        <source>Too many commands in one batch.</source>
+        <translation>Забагато команд в одному пакеті (batch).</translation>
+    </message>
+    <message>
+        <source>This action cannot run inside a batch.</source>
+        <translation>Цю дію не можна виконати в пакеті (batch).</translation>
+    </message>
+    <message>
+        <source>Some of the changes failed. See the details.</source>
+        <translation>Частина змін не вдалася. Дивіться подробиці.</translation>
+    </message>
+    <message>
+        <source>This change was not sent because an earlier part failed. Try again.</source>
+        <translation>Цю зміну не надіслано, бо попередня частина не вдалася. Спробуйте знову.</translation>
+    </message>
+    <message>
+        <source>The portal was deleted or closed.</source>
+        <translation>Портал видалено або закрито.</translation>
+    </message>
+    <message>
+        <source>The portal sent an unreadable answer. Try again later.</source>
+        <translation>Портал надіслав нечитабельну відповідь. Спробуйте пізніше.</translation>
+    </message>
+    <message>
+        <source>The portal had an internal error. Try again later.</source>
+        <translation>На порталі сталася внутрішня помилка. Спробуйте пізніше.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. See the log for details.</source>
+        <translation>Щось пішло не так. Подробиці в журналі.</translation>
     </message>
 </context>
 <context>
@@ -2762,49 +2816,6 @@ Right: {right}</source>
     <message>
         <source>Saving…</source>
         <translation>Збереження…</translation>
-    </message>
-</context>
-<context>
-    <name>StatusProblems</name>
-    <message>
-        <source>Enter an id.</source>
-        <translation>Введіть id.</translation>
-    </message>
-    <message>
-        <source>Only Latin letters and digits.</source>
-        <translation>Лише латинські літери та цифри.</translation>
-    </message>
-    <message>
-        <source>Choose Order (O) or Delivery (D).</source>
-        <translation>Оберіть «Замовлення» (O) або «Доставка» (D).</translation>
-    </message>
-    <message>
-        <source>A whole number.</source>
-        <translation>Ціле число.</translation>
-    </message>
-    <message>
-        <source>A colour like #1A2B3C.</source>
-        <translation>Колір у вигляді #1A2B3C.</translation>
-    </message>
-    <message>
-        <source>Unknown language id.</source>
-        <translation>Невідомий id мови.</translation>
-    </message>
-    <message>
-        <source>At most %1 characters.</source>
-        <translation>Не більше ніж %1 симв.</translation>
-    </message>
-    <message>
-        <source>Between %1 and %2.</source>
-        <translation>Від %1 до %2.</translation>
-    </message>
-    <message>
-        <source>%1 is a system status: Bitrix24 keeps it an order status and refuses to change its type or delete it.</source>
-        <translation>%1 — системний статус: Bitrix24 лишає його статусом замовлення і не дає змінити його тип чи видалити.</translation>
-    </message>
-    <message>
-        <source>%1 is a system status: Bitrix24 keeps it a delivery status and refuses to change its type or delete it.</source>
-        <translation>%1 — системний статус: Bitrix24 лишає його статусом доставки і не дає змінити його тип чи видалити.</translation>
     </message>
 </context>
 <context>
