@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console.core.settings import Settings, load_settings
 from console.ui.context import ConsoleContext
 from console.ui.crash import CrashReporter
+from console.ui.icons import APP_ID, application_icon
 from console.ui.jobs import JobContext
 from console.ui.language import choose_language, install_translators
 from console.ui.settings import APPLICATION, ORGANIZATION
@@ -232,6 +233,10 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    # Dialogs and message boxes take the application's icon; on Wayland the desktop file
+    # name is the app id that ties the window to its .desktop entry and icon.
+    app.setWindowIcon(application_icon())
+    app.setDesktopFileName(APP_ID)
     apply_theme(app)
     follow_os_scheme(app)
 

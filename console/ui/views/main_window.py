@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
-    QStyle,
     QSystemTrayIcon,
     QTabWidget,
     QToolBar,
@@ -40,6 +39,7 @@ from console.store.model import EventFilter, FeedRow
 from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
+from console.ui.icons import application_icon
 from console.ui.models.feed import EventFeedTableModel
 from console.ui.settings import LayoutStore, WindowLayout
 from console.ui.views.feed import FeedTableView
@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self._dialogs: list[QDialog] = []
         self.tray: QSystemTrayIcon | None = None
         self.setWindowTitle(self.tr("b24-console"))
+        self.setWindowIcon(application_icon())
         self.setObjectName("mainWindow")
 
         # -- parts --------------------------------------------------------------------
@@ -964,11 +965,7 @@ class MainWindow(QMainWindow):
             return
         from console.ui.tray import ConsoleTrayIcon
 
-        icon = self.windowIcon()
-        if icon.isNull():
-            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
-            self.setWindowIcon(icon)
-        self.tray = ConsoleTrayIcon(self, QIcon(icon), self.notify_action, self.quit_action)
+        self.tray = ConsoleTrayIcon(self, application_icon(), self.notify_action, self.quit_action)
         self.tray.show()
 
     # -- layout -------------------------------------------------------------------------

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-
 from PySide6.QtCore import QProcess, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from console.core.program import own_command
 
 CONNECT_COMMAND = "b24-console profile add NAME --portal https://YOUR-PORTAL.bitrix24.ua"
 
 
 def demo_command() -> tuple[str, list[str]]:
     """The program and arguments that start the window demo in a new process."""
-    code = "import sys; from console.cli import main; sys.exit(main(['--demo']))"
-    return sys.executable, ["-c", code]
+    program, *arguments = own_command()
+    return program, [*arguments, "--demo"]
 
 
 class WelcomePanel(QFrame):
