@@ -18,13 +18,13 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from console.core.program import own_command
 from console.listener.catchup import CatchUpReport
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class ListenerChild:
     _stderr_tail: list[str] = field(default_factory=list)
 
     def command(self) -> list[str]:
-        command = [sys.executable, "-m", "console", "listen", "--json", "--child-of-window"]
+        command = [*own_command(), "listen", "--json", "--child-of-window"]
         if self.data_dir is not None:
             command += ["--data-dir", str(self.data_dir)]
         return command + self.extra_args
