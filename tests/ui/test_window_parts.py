@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,8 +54,13 @@ def test_welcome_shows_without_profiles_and_explains_connecting(
 
 def test_demo_command_runs_the_cli_with_demo() -> None:
     program, arguments = demo_command()
-    assert Path(program).name.startswith("python")
-    assert "main(['--demo'])" in arguments[-1]
+    assert arguments[-1] == "--demo"
+    # The same prefix with --help instead: it must reach the command line, not Python's.
+    result = subprocess.run(
+        [program, *arguments[:-1], "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: b24-console" in result.stdout
 
 
 def test_sparkline_counts_per_minute(qtbot: QtBot) -> None:
