@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +17,7 @@ from console.session import ListenSession
 from console.store.model import EventFilter, EventSource, FeedRow, StoredEvent, Verification
 from console.store.sqlite import feed_row
 from console.ui.context import ConsoleContext
+from console.ui.icons import ICON_SIZES, icon_png_path
 from console.ui.models.feed import PAGE, Column, RowKind
 from console.ui.settings import LayoutStore
 from console.ui.theme import apply_theme
@@ -49,6 +50,22 @@ def test_welcome_shows_without_profiles_and_explains_connecting(
     panel.connect_button.click()
     assert "b24-console profile add" in panel.help_label.text()
     assert "not built yet" in panel.help_label.text()
+    window.detach()
+
+
+def test_the_window_carries_every_rendered_icon_size(
+    qtbot: QtBot, context: ConsoleContext, tmp_path: Path
+) -> None:
+    layout = LayoutStore(QSettings(str(tmp_path / "l.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    icon = window.windowIcon()
+    assert {size.width() for size in icon.availableSizes()} == set(ICON_SIZES)
+    # Each size draws from its own file, not a scaled neighbour.
+    assert not icon.pixmap(48, 48).isNull()
+    assert icon.pixmap(48, 48).toImage() == QImage(str(icon_png_path(48))).convertToFormat(
+        icon.pixmap(48, 48).toImage().format()
+    )
     window.detach()
 
 
