@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from console.core.versions import program_version
 from console.ui.icons import APP_ID, ICON_SIZES
 from tests.packaging.conftest import ROOT, BuiltBundle
 
@@ -53,3 +54,29 @@ def test_the_bundle_runs_its_command_line(built_bundle: BuiltBundle, tmp_path: P
         capture_output=True, text=True, timeout=60, check=False, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert bad.returncode == 2, bad.stderr
+
+
+def test_the_bundle_names_its_versions(built_bundle: BuiltBundle, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(built_bundle.program), "--version"], capture_output=True, text=True, timeout=60,
+        check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"b24-console {program_version()}"
+    assert lines[2].startswith("PySide6 6."), lines
+
+
+@pytest.mark.real_keyring
+def test_the_bundle_passes_its_self_test(built_bundle: BuiltBundle, tmp_path: Path) -> None:
+    # The real keyring of the suite's D-Bus session, a store, the listener, the sandbox and
+    # an offscreen window, all from the bundle's own files.
+    result = subprocess.run(
+        [str(built_bundle.program), "--self-test"], capture_output=True, text=True,
+        timeout=120, check=False, cwd=tmp_path,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+             "B24_CONSOLE_LOG_DIR": str(tmp_path / "log")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "keyring.backends.SecretService" in result.stdout
+    assert "self-test passed" in result.stdout

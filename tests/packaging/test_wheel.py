@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from console.core.versions import program_version
 from console.ui.icons import APP_ID, ICON_SIZES
 from tests.packaging.conftest import ROOT
 from tests.support.first_paint import (
@@ -56,6 +57,7 @@ def test_the_wheel_carries_icons_and_translations(wheel: Path) -> None:
     assert not {name for name in names if name.startswith("tests/")}
 
 
+@pytest.mark.real_keyring  # the self-test writes to the keyring of the suite's session
 def test_uv_tool_install_of_the_wheel_runs_the_window(wheel: Path, tmp_path: Path) -> None:
     tools, bin_dir = tmp_path / "tools", tmp_path / "bin"
     env = {
@@ -72,11 +74,18 @@ def test_uv_tool_install_of_the_wheel_runs_the_window(wheel: Path, tmp_path: Pat
     program = bin_dir / "b24-console"
     assert program.is_file()
 
-    located = subprocess.run(
-        [str(program), "--help"], capture_output=True, text=True, timeout=60, check=False,
+    version = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, timeout=60, check=False,
         env=env, cwd=tmp_path,
     )  # fmt: skip
-    assert located.returncode == 0 and "usage: b24-console" in located.stdout
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.splitlines()[0] == f"b24-console {program_version()}"
+    self_test = subprocess.run(
+        [str(program), "--self-test"], capture_output=True, text=True, timeout=120,
+        check=False, cwd=tmp_path,
+        env={**env, "QT_QPA_PLATFORM": "offscreen", "B24_CONSOLE_LOG_DIR": str(tmp_path / "log")},
+    )  # fmt: skip
+    assert self_test.returncode == 0, self_test.stdout + self_test.stderr
     tool_python = next(tools.glob("b24-console/bin/python"))
     where = subprocess.run(
         [str(tool_python), "-c", "import console.ui.icons as m; print(m.icon_svg_path())"],
