@@ -84,6 +84,10 @@ undo() {
   echo "install.sh: failed; undoing what was installed" >&2
   if [[ -f "$manifest" ]]; then
     "$here/uninstall.sh" --prefix "$prefix" --quiet || true
+  else
+    # Failed before the list existed: only the folders made for it so far.
+    local i
+    for ((i = ${#created_dirs[@]} - 1; i >= 0; i--)); do rmdir -- "${created_dirs[i]}" 2>/dev/null || true; done
   fi
 }
 trap undo ERR
