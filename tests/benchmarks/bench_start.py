@@ -102,7 +102,13 @@ def in_keyring_session() -> None:
     )
     command = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, *sys.argv[1:]]
     try:
-        raise SystemExit(subprocess.call(command, env=env, cwd=ROOT))
+        # dbus-daemon's harmless "Failed to set fd limit" line is left out, as in tests/run.
+        session = subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        assert session.stderr is not None
+        for line in session.stderr:
+            if "Failed to set fd limit" not in line:
+                sys.stderr.write(line)
+        raise SystemExit(session.wait())
     finally:
         shutil.rmtree(keyring_home, ignore_errors=True)
 
