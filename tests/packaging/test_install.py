@@ -85,7 +85,7 @@ def test_the_installed_program_opens_its_window(unpacked: Path, tmp_path: Path) 
     env = empty_console_env({**os.environ, "HOME": str(home)}, tmp_path / "config")
     window = run_window_until_painted(
         [str(home / ".local" / "bin" / "b24-console"), "--data-dir", str(data)],
-        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        env={**env, "QT_QPA_PLATFORM": "offscreen", "B24_CONSOLE_LANGUAGE": "uk"},
         cwd=tmp_path,
         ready_file=data / "listener.json",
     )
@@ -93,6 +93,8 @@ def test_the_installed_program_opens_its_window(unpacked: Path, tmp_path: Path) 
     # The listener child is the bundle's own binary again (console/core/program.py).
     assert window.ready, window.stderr
     assert window.exit_code == 0, window.stderr
+    # The Ukrainian catalogue came along (console/ui/language.py warns when it is missing).
+    assert not [line for line in window.stderr if "no translation catalogue" in line]
 
 
 def test_uninstall_keeps_what_others_put_in_folders_install_made(

@@ -98,10 +98,16 @@ def test_uv_tool_install_of_the_wheel_runs_the_window(wheel: Path, tmp_path: Pat
     data = tmp_path / "data"
     window = run_window_until_painted(
         [str(program), "--data-dir", str(data)],
-        env={**empty_console_env(env, tmp_path / "config"), "QT_QPA_PLATFORM": "offscreen"},
+        env={
+            **empty_console_env(env, tmp_path / "config"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "B24_CONSOLE_LANGUAGE": "uk",
+        },
         cwd=tmp_path,
         ready_file=data / "listener.json",
     )
     assert window.launch_to_paint is not None, window.stderr
     assert window.ready, window.stderr  # the listener child runs too
     assert window.exit_code == 0, window.stderr
+    # The Ukrainian catalogue came along (console/ui/language.py warns when it is missing).
+    assert not [line for line in window.stderr if "no translation catalogue" in line]
