@@ -258,3 +258,26 @@ def test_a_transaction_holding_a_lower_id_makes_later_writers_wait(
     finally:
         listener.close()
         console.close()
+
+
+def test_an_unreadable_row_is_skipped_and_the_feed_goes_on(
+    pg_cluster: PgCluster, pg_database: str
+) -> None:
+    dbname = parse_store_url(pg_database).dbname
+    console, listener = _open(pg_cluster, dbname), _open(pg_cluster, dbname)
+    seen: list[int] = []
+    console.subscribe(lambda event: seen.append(event.id))
+    try:
+        # Written by some other client, with headers that are not JSON.
+        pg_cluster.psql(
+            "INSERT INTO events (received_us, source, event, verification, method, path, "
+            "headers, raw_body, search) VALUES (0, 'bitrix', 'BROKEN', 'verified', 'POST', "
+            "'/', 'not json', '', '')",
+            dbname,
+        )
+        after = listener.append(record()).id
+        _wait_until(lambda: after in seen)
+        assert seen == [after]
+    finally:
+        listener.close()
+        console.close()

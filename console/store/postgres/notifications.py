@@ -173,8 +173,12 @@ class NotificationFeed:
         while True:
             rows = conn.execute(_AFTER_SQL, (self._last, CATCH_UP_PAGE)).fetchall()
             for row in rows:
-                event = decode_row(row)
-                self._last = event.id
+                self._last = int(row[0])
+                try:
+                    event = decode_row(row)
+                except Exception:  # one unreadable row must not stop the feed for good
+                    log.exception("event store: cannot read event %s for subscribers", row[0])
+                    continue
                 self._deliver(event)
             if len(rows) < CATCH_UP_PAGE:
                 return
