@@ -185,8 +185,12 @@ class PostgresEventStore:
             )
             self._retention_thread.start()
 
-    def _connect(self) -> Conn:
-        return psycopg.connect(**self._params, autocommit=True, prepare_threshold=PREPARE_THRESHOLD)
+    def _connect(self, purpose: str | None = None) -> Conn:
+        params = dict(self._params)
+        if purpose:
+            # Tells the connections apart in pg_stat_activity.
+            params["application_name"] = f"{params['application_name']} {purpose}"
+        return psycopg.connect(**params, autocommit=True, prepare_threshold=PREPARE_THRESHOLD)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -312,7 +316,10 @@ class PostgresEventStore:
             with self._lock:
                 if self._feed is None and not self._closing:
                     self._feed = NotificationFeed(
-                        self._connect, self._deliver, self._connectivity, start_after=start_after
+                        lambda: self._connect("notifications"),
+                        self._deliver,
+                        self._connectivity,
+                        start_after=start_after,
                     )
 
         def unsubscribe() -> None:
@@ -530,8 +537,18 @@ class PostgresEventStore:
             if conn is not None:
                 conn.close()
             self._write_conn = None
-            conn = self._write_conn = self._connect()
+            conn = self._write_conn = self._connect("writer")
         return conn
+
+    def _drop_broken_writer_conn(self, exc: Exception) -> None:
+        # After a connection-level failure (mid-pipeline, too) the connection may look
+        # alive but be unusable: start the next transaction on a new one.
+        conn = self._write_conn
+        if conn is not None and (
+            isinstance(exc, psycopg.OperationalError) or conn.broken or conn.closed
+        ):
+            self._write_conn = None
+            conn.close()
 
     def _commit_appends(self, appends: list[_Append]) -> None:
         # A caller that cancelled its future before we got to it does not want it stored.
@@ -547,6 +564,7 @@ class PostgresEventStore:
                     results = _insert_group(conn, rows)
                     committing = True
             except Exception as exc:
+                self._drop_broken_writer_conn(exc)
                 # Only a failure before COMMIT was sent is safe to repeat: after it, the
                 # group may be stored, and repeating would store its copies as duplicates.
                 again = not committing and attempt < 3 and _retryable(exc)
@@ -579,6 +597,7 @@ class PostgresEventStore:
             with conn.transaction():
                 result = job.run(conn)
         except Exception as exc:
+            self._drop_broken_writer_conn(exc)
             if isinstance(exc, psycopg.OperationalError):
                 self._connectivity.lost(exc)
             job.future.set_exception(exc)
