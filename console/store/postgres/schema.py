@@ -35,7 +35,13 @@ class SchemaOutdatedError(RuntimeError):
 
 def applied_version(conn: psycopg.Connection[tuple[Any, ...]]) -> int | None:
     """The newest migration applied to the database, or None when it has no store."""
-    found = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+    # A plain query of pg_class, not to_regclass(): that reads the catalog cache, which
+    # may still miss a table another session created while this one waited for the lock.
+    found = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = 'schema_migrations' AND n.nspname = current_schema())"
+    ).fetchone()
     if not found or not found[0]:
         return None
     row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
