@@ -30,10 +30,11 @@ _TYPES = (
     "bigint",
     "text",
 )
-_ARRAYS = ", ".join(f"%s::{kind}[]" for kind in _TYPES)
+_ARRAYS = ", ".join(f"%b::{kind}[]" for kind in _TYPES)
 _NAMES = ", ".join(INSERT_COLUMNS)
 _SELECTED = ", ".join(name if name != "search" else "search::tsvector" for name in INSERT_COLUMNS)
 # One statement whatever the group's size: arrays in, rows out, so it is prepared once.
+# Binary parameters (%b): no quoting of every element into array literals, on either side.
 # A row whose delivery another transaction stored first is skipped, never an error;
 # the writer then sees fewer ids come back and tries the group again.
 INSERT_SQL = (
