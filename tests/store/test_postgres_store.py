@@ -165,3 +165,17 @@ def test_search_vector_and_query_forms() -> None:
     assert search_query("421-42-14 x") == "('421' <-> '42' <-> '14':*) & ('x':*)"
     assert search_query("  * ( ") is None
     assert search_query("", ["будь ласка"]) == "('будь' <-> 'ласка')"
+
+
+def test_payloads_beyond_what_a_tsvector_holds_are_stored_and_found(
+    pg_store: PostgresEventStore,
+) -> None:
+    repeated = {"note": " ".join(["again"] * 20_000) + " tail"}
+    # About 1.2 MB of distinct words: more than one tsvector may hold.
+    distinct = {"words": " ".join(f"w{n:07d}" for n in range(150_000)), "first": "needle"}
+    ids = [pg_store.append(record(payload=payload)).id for payload in (repeated, distinct)]
+    assert [row.id for row in pg_store.query_rows(EventFilter(text="again"))] == [ids[0]]
+    assert [row.id for row in pg_store.query_rows(EventFilter(text="tail"))] == [ids[0]]
+    assert [row.id for row in pg_store.query_rows(EventFilter(text="w0000001"))] == [ids[1]]
+    stored = pg_store.get(ids[1])
+    assert stored is not None and stored.payload == distinct

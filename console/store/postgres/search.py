@@ -31,9 +31,13 @@ MAX_POSITIONS_PER_LEXEME = 256
 MAX_VECTOR_BYTES = 900_000
 
 
+# Letters unicode61 (remove_diacritics 2) folds to their base: Latin ones only, so
+# Cyrillic й and ї stay as they are.
+_FOLDED_RANGES = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _fold_char(char: str) -> str:
-    # unicode61 (remove_diacritics 2) folds Latin letters only; Cyrillic й and ї stay.
-    if char.isascii() or not ("\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"):
+    if not _FOLDED_RANGES.match(char):
         return char
     base = unicodedata.normalize("NFD", char)
     return "".join(part for part in base if not unicodedata.combining(part)) or char
@@ -42,45 +46,62 @@ def _fold_char(char: str) -> str:
 def fold(word: str) -> str:
     """One word as it is indexed: lower case, Latin diacritics removed."""
     lowered = word.lower()
-    if lowered.isascii():
+    if _FOLDED_RANGES.search(lowered) is None:
         return lowered
     return "".join(_fold_char(char) for char in lowered)
 
 
 def words(text: str) -> list[str]:
     """The indexed words of ``text``, in order."""
-    found = []
-    for match in _WORD.finditer(text):
-        word = fold(match.group())
-        encoded = word.encode("utf-8", "replace")
-        if len(encoded) > MAX_LEXEME_BYTES:
-            word = encoded[:MAX_LEXEME_BYTES].decode("utf-8", "ignore")
-        found.append(word)
+    # Lower-cased once for the whole text: a payload has hundreds of words.
+    found = _WORD.findall(text.lower())
+    if _FOLDED_RANGES.search(text.lower()) is not None:
+        found = [fold(word) for word in found]
+    for index, word in enumerate(found):
+        if len(word) * 4 > MAX_LEXEME_BYTES:  # only then can it be too long in UTF-8
+            encoded = word.encode("utf-8")
+            if len(encoded) > MAX_LEXEME_BYTES:
+                found[index] = encoded[:MAX_LEXEME_BYTES].decode("utf-8", "ignore")
     return found
 
 
+def _escaped(word: str) -> str:
+    # Words are letters and digits only; escaping still guards the syntax on principle.
+    if "'" in word or "\\" in word:
+        return word.replace("\\", "\\\\").replace("'", "''")
+    return word
+
+
 def _quoted(word: str) -> str:
-    # Words are letters and digits only; quoting still guards the syntax on principle.
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + _escaped(word) + "'"
 
 
 def search_vector(text: str) -> str:
     """``text`` as the input form of a ``tsvector`` (``'word':1,4 'other':2``)."""
+    found = words(text)
+    if len(found) > MAX_POSITION:
+        # Positions stop there: the words beyond are indexed at the last one.
+        found = found[:MAX_POSITION] + sorted(set(found[MAX_POSITION:]))
     positions: dict[str, list[int]] = {}
-    size = 0
-    for position, word in enumerate(words(text), start=1):
-        kept = positions.get(word)
-        if kept is None:
-            size += len(word.encode("utf-8")) + 8
-            if size > MAX_VECTOR_BYTES:
-                break
-            positions[word] = [min(position, MAX_POSITION)]
-        elif len(kept) < MAX_POSITIONS_PER_LEXEME:
-            kept.append(min(position, MAX_POSITION))
+    for position, word in enumerate(found, start=1):
+        positions.setdefault(word, []).append(min(position, MAX_POSITION))
+    if len(text) * 4 + 16 * len(positions) > MAX_VECTOR_BYTES:
+        positions = _within_limits(positions)
     return " ".join(
-        _quoted(word) + ":" + ",".join(map(str, sorted(set(places))))
-        for word, places in positions.items()
+        f"'{_escaped(word)}':{','.join(map(str, places))}" for word, places in positions.items()
     )
+
+
+def _within_limits(positions: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The first words that fit in a ``tsvector``, each with at most 256 positions."""
+    kept: dict[str, list[int]] = {}
+    size = 0
+    for word, places in positions.items():
+        size += len(word.encode("utf-8")) + 8 + 2 * min(len(places), MAX_POSITIONS_PER_LEXEME)
+        if size > MAX_VECTOR_BYTES:
+            break
+        kept[word] = places[:MAX_POSITIONS_PER_LEXEME]
+    return kept
 
 
 def _clean(text: str) -> str:
