@@ -11,6 +11,13 @@ the statements a connection runs repeatedly on the server.
 
 Subscribers are fed through LISTEN/NOTIFY from the database, so a console sees what every
 listener of the team stores (see :mod:`console.store.postgres.notifications`).
+
+A future resolves only after COMMIT returned. When the database goes away, a group is
+tried again on a new connection as long as its COMMIT was never sent (twice at most);
+then its futures fail with the error: nothing is acknowledged that is not committed, and
+the listener answers with an error so the portal delivers again. A group whose COMMIT was
+sent but not answered fails too, though it may be stored: a delivery repeated after that
+is then kept as a duplicate of it, never lost.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from types import TracebackType
 from typing import Any, Generic, TextIO, TypeVar
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolClosed
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from console.store.export import write_events
 from console.store.location import StoreLocation
@@ -138,6 +145,13 @@ class PostgresEventStore:
         self.location = location
         self._params: dict[str, Any] = {
             "application_name": application_name,
+            # An unreachable host fails a call in seconds, not after TCP's minutes, and a
+            # peer that vanished (no FIN: a cable, a VM) is noticed on an idle LISTEN.
+            "connect_timeout": "10",
+            "keepalives": "1",
+            "keepalives_idle": "10",
+            "keepalives_interval": "5",
+            "keepalives_count": "3",
             **location.conninfo_params(password),
         }
         self._max_group = max_group
@@ -271,7 +285,9 @@ class PostgresEventStore:
                 "entity_id, before, after, outcome, summary) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 row,
-            ).fetchone()
+            ).fetchone(),
+            # Its answer may be lost after the row was stored: never record a change twice.
+            retry=False,
         )
         assert found is not None
         return int(found[0])
@@ -405,12 +421,13 @@ class PostgresEventStore:
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return self._with_conn(lambda conn: conn.execute(sql, params).fetchall())
 
-    def _with_conn(self, run: Callable[[Conn], T]) -> T:
+    def _with_conn(self, run: Callable[[Conn], T], *, retry: bool = True) -> T:
         """``run`` on a pooled connection (autocommit: one statement, one transaction).
 
-        A connection the database dropped (a restart) fails once and is replaced; the
-        call is tried once more on a fresh one, which only a statement that did not
-        reach the server can need, as a broken connection fails before sending.
+        After a restart of the database every pooled connection is dead, and only using
+        one shows it: a call that failed because its connection broke is tried once more
+        on a fresh one. Reads, and writes that mean the same when done twice (a pin, a
+        cursor), may be; ``retry=False`` for the rest.
         """
         if self._closed:
             raise StoreClosedError("the event store is closed")
@@ -418,14 +435,19 @@ class PostgresEventStore:
             try:
                 with self._pool.connection() as conn:
                     result = run(conn)
+            except PoolClosed as exc:
+                raise StoreClosedError("the event store is closed") from exc
+            except PoolTimeout as exc:
+                # No connection within POOL_TIMEOUT: the database is down; waiting
+                # that long once more would only double the caller's wait.
+                self._connectivity.lost(exc)
+                raise
             except psycopg.OperationalError as exc:
                 self._connectivity.lost(exc)
-                if attempt == 2 or not _connection_failed(exc):
+                if not retry or attempt == 2 or not _connection_failed(exc):
                     raise
                 self._pool.check()
                 continue
-            except PoolClosed as exc:
-                raise StoreClosedError("the event store is closed") from exc
             self._connectivity.ok()
             return result
         raise AssertionError("unreachable")
