@@ -24,9 +24,11 @@ import psycopg
 from console.store import SqliteEventStore
 from console.store.location import parse_store_url
 from console.store.postgres import PostgresEventStore
+from console.store.postgres.filters import select_sql
 from console.store.postgres.rows import safe_text
 from console.store.postgres.search import search_vector
-from console.store.rows import RECORD_COLUMNS
+from console.store.querylang import parse_query
+from console.store.rows import FEED_SELECT, RECORD_COLUMNS
 from tests.benchmarks.bench_feed_store import _cases, _time
 from tests.benchmarks.build_store import DEFAULT_EVENTS, build_store
 from tests.support.postgres import PgCluster, throwaway_cluster
@@ -80,6 +82,13 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--events", type=int, default=DEFAULT_EVENTS)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--explain",
+        action="append",
+        default=[],
+        metavar="QUERY",
+        help="also print PostgreSQL's plan of this query bar text's first page (repeatable)",
+    )
     args = parser.parse_args()
     built = build_store(args.path, args.events)
     if built:
@@ -106,6 +115,12 @@ def main() -> None:
                     f"{name:<62} {median:>10.2f} {p95:>8.2f} {pg_median:>9.2f} {pg_p95:>8.2f} "
                     f"{size:>8} {pg_size:>8}"
                 )
+        with psycopg.connect(**cluster.admin_params(dbname), autocommit=True) as conn:
+            for text in args.explain:
+                sql, params = select_sql(FEED_SELECT, parse_query(text).filter, limit=100)
+                plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).fetchall()
+                print(f"\n{text}:")
+                print("\n".join(f"  {row[0]}" for row in plan))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,12 @@ def conditions(
     params: list[Any] = []
 
     def one_of(column: str, values: list[str]) -> None:
-        if values:
+        if len(values) == 1:
+            # Plain equality: the (column, id) index then yields rows newest first, which
+            # PostgreSQL (before 17) does not do for = ANY(array).
+            where.append(f"{column} = %s")
+            params.append(values[0])
+        elif values:
             where.append(f"{column} = ANY(%s)")
             params.append(values)
 

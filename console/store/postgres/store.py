@@ -173,6 +173,7 @@ class PostgresEventStore:
             min_size=1,
             max_size=POOL_MAX_SIZE,
             timeout=POOL_TIMEOUT,
+            configure=_configure_reader,
             name=f"b24-store-{location.display}",
             open=True,
         )
@@ -683,6 +684,13 @@ class PostgresEventStore:
             if deleted < PURGE_BATCH:
                 break
         return removed
+
+
+def _configure_reader(conn: Conn) -> None:
+    # Statements stay prepared (parsed once), but each run is planned for its values: a
+    # generic plan for "profile = $1 AND received_us >= $2" cannot know that one profile
+    # is rare and another is most of the store, and a wrong guess costs a full scan.
+    conn.execute("SET plan_cache_mode = force_custom_plan")
 
 
 def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
