@@ -76,18 +76,22 @@ def delivered(store: SqliteEventStore | PostgresEventStore, timeout: float = 10.
     notification thread, later: either way, subscribers are called in id order, so once
     the marker arrived, everything committed before it has been delivered too.
     """
-    arrived = threading.Event()
-    marker: list[int] = []
+    markers: set[int] = set()
+    arrived = threading.Condition()
 
     def watch(event: StoredEvent) -> None:
-        if marker and event.id == marker[0]:
-            arrived.set()
+        # By id, not by "the" marker: SQLite may call this before append() returns.
+        if event.event == "MARKER":
+            with arrived:
+                markers.add(event.id)
+                arrived.notify_all()
 
     unsubscribe = store.subscribe(watch)
     try:
-        marker.append(-1)
-        marker[0] = store.append(record(event="MARKER")).id
-        assert arrived.wait(timeout), "subscribers were not handed the marker event"
+        marker = store.append(record(event="MARKER")).id
+        with arrived:
+            found = arrived.wait_for(lambda: marker in markers, timeout)
+        assert found, "subscribers were not handed the marker event"
     finally:
         unsubscribe()
-    return marker[0]
+    return marker
