@@ -192,3 +192,69 @@ def test_events_from_another_store_reach_subscribers(
     finally:
         listener.close()
         console.close()
+
+
+def test_a_subscriber_sees_every_event_of_concurrent_writers_in_order(
+    pg_cluster: PgCluster, pg_database: str
+) -> None:
+    """Ids from two writers' concurrent transactions: none is skipped by "id > last"."""
+    dbname = parse_store_url(pg_database).dbname
+    console = _open(pg_cluster, dbname)
+    writers = [_open(pg_cluster, dbname) for _ in range(3)]
+    seen: list[int] = []
+    console.subscribe(lambda event: seen.append(event.id))
+    written: list[int] = []
+    lock = threading.Lock()
+
+    def write(store: PostgresEventStore) -> None:
+        for _ in range(10):
+            futures = [store.submit(record()) for _ in range(40)]
+            ids = [future.result(timeout=30).id for future in futures]
+            with lock:
+                written.extend(ids)
+
+    threads = [threading.Thread(target=write, args=(store,)) for store in writers]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        _wait_until(lambda: len(seen) >= len(written))
+    finally:
+        for store in writers:
+            store.close()
+        console.close()
+    assert seen == sorted(written)
+
+
+def test_a_transaction_holding_a_lower_id_makes_later_writers_wait(
+    pg_cluster: PgCluster, pg_database: str
+) -> None:
+    """Ids commit in the order they were drawn, so "id > last seen" never skips one.
+
+    Another client's transaction draws an id and stays open; a store's append drawn after
+    it must not commit first, or a subscriber reading in between would move past the
+    lower id before it became visible, and never deliver it.
+    """
+    dbname = parse_store_url(pg_database).dbname
+    console, listener = _open(pg_cluster, dbname), _open(pg_cluster, dbname)
+    seen: list[int] = []
+    console.subscribe(lambda event: seen.append(event.id))
+    try:
+        with psycopg.connect(**pg_cluster.admin_params(dbname)) as other:
+            early = other.execute(
+                "INSERT INTO events (received_us, source, event, verification, method, path, "
+                "headers, raw_body, search) VALUES (0, 'bitrix', 'EARLY', 'verified', 'POST', "
+                "'/', '[]', '', '') RETURNING id"
+            ).fetchone()
+            assert early is not None
+            later = listener.submit(record())
+            time.sleep(0.5)  # ample time to commit, were it not made to wait
+            assert not later.done()
+            other.commit()
+        later_id = later.result(timeout=30).id
+        _wait_until(lambda: len(seen) >= 2)
+        assert seen == [early[0], later_id]
+    finally:
+        listener.close()
+        console.close()
