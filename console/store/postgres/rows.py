@@ -49,6 +49,8 @@ def safe_text(value: str) -> str:
     """``value`` as PostgreSQL ``text`` can hold it: NUL and lone surrogates replaced."""
     if "\x00" in value:
         value = value.replace("\x00", "\ufffd")
+    if value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
