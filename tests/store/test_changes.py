@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from console.store import (
     EventFilter,
     SqliteEventStore,
 )
+from tests.store.conftest import AnyStore
 from tests.store.records import record
 
 AT = datetime(2025, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
@@ -35,7 +37,7 @@ def _change(**overrides: object) -> ChangeRecord:
     return ChangeRecord.model_validate(fields)
 
 
-def test_record_and_read_back(store: SqliteEventStore) -> None:
+def test_record_and_read_back(store: AnyStore) -> None:
     first = store.record_change(_change())
     second = store.record_change(
         _change(
@@ -58,14 +60,14 @@ def test_record_and_read_back(store: SqliteEventStore) -> None:
     assert len(store.changes(limit=1)) == 1
 
 
-def test_changes_survive_reopen(store_path: Path) -> None:
-    with SqliteEventStore(store_path) as store:
+def test_changes_survive_reopen(open_store_again: Callable[[], AnyStore]) -> None:
+    with open_store_again() as store:
         store.record_change(_change())
-    with SqliteEventStore(store_path) as store:
+    with open_store_again() as store:
         assert store.changes()[0].summary == "order 300: N → P"
 
 
-def test_set_order_id_only_fills_a_missing_one(store: SqliteEventStore) -> None:
+def test_set_order_id_only_fills_a_missing_one(store: AnyStore) -> None:
     counted_before = store.count(EventFilter())
     value = store.append(record(event="ONPROPERTYVALUEENTITYSAVED", entity_id="900", order_id=None))
     order = store.append(record(order_id="301"))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
-from console.store import FeedRow, SqliteEventStore
+from console.store import FeedRow
 from console.store.columns import (
     EVENT_COLUMNS,
     EXPORTED_COLUMNS,
@@ -15,6 +12,7 @@ from console.store.columns import (
 )
 from console.store.export import CSV_COLUMNS, event_to_json
 from console.store.rows import RECORD_COLUMNS
+from tests.store.conftest import AnyStore, StoreBacking
 from tests.store.records import record
 
 # The export's header as shipped: a change here breaks every operator's spreadsheet.
@@ -57,15 +55,21 @@ def test_feed_columns_name_feed_row_fields() -> None:
     assert [column.name for column in FEED_COLUMNS][-1] == "summary"
 
 
-def test_plain_columns_are_table_columns_holding_the_json_value(store: SqliteEventStore) -> None:
-    with closing(sqlite3.connect(store.path)) as conn:
-        table = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+_TABLE_COLUMNS = {
+    "sqlite": "SELECT name FROM pragma_table_info('events')",
+    "postgres": "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'",
+}
+
+
+def test_plain_columns_are_table_columns_holding_the_json_value(
+    store: AnyStore, backing: StoreBacking
+) -> None:
+    table = {row[0] for row in backing.peek(_TABLE_COLUMNS[backing.kind])}
     assert set(PLAIN_COLUMNS) <= table
     assert set(RECORD_COLUMNS) <= table
     event = store.get(store.append(record(profile=None, verification_reason="why")).id)
     assert event is not None
     data = event_to_json(event)
     names = ", ".join(PLAIN_COLUMNS)
-    with closing(sqlite3.connect(store.path)) as conn:
-        stored = conn.execute(f"SELECT {names} FROM events WHERE id = ?", (event.id,)).fetchone()  # noqa: S608
+    [stored] = backing.peek(f"SELECT {names} FROM events WHERE id = ?", event.id)  # noqa: S608
     assert dict(zip(PLAIN_COLUMNS, stored, strict=True)) == {n: data[n] for n in PLAIN_COLUMNS}

@@ -7,25 +7,24 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from console.store import EventFilter, EventSource, ExportFormat, SqliteEventStore, StoredEvent
-from console.store import sqlite as sqlite_module
+from console.store import EventFilter, EventSource, ExportFormat, StoredEvent
 from console.store.export import CSV_COLUMNS
+from tests.store.conftest import AnyStore, StoreBacking
 from tests.store.records import record
 
 
 @pytest.fixture
-def filled(store: SqliteEventStore) -> SqliteEventStore:
+def filled(store: AnyStore) -> AnyStore:
     for n in range(7):
         store.append(record(source=EventSource.HOROSHOP if n % 2 else EventSource.BITRIX))
     store.append(record(raw_body=b"\xff\x00binary", payload={"cell": "=HYPERLINK(1)"}))
     return store
 
 
-def test_jsonl_round_trips_fields(filled: SqliteEventStore) -> None:
+def test_jsonl_round_trips_fields(filled: AnyStore) -> None:
     out = io.StringIO()
     written = filled.export(None, ExportFormat.JSONL, out)
     lines = out.getvalue().splitlines()
@@ -46,14 +45,14 @@ def test_jsonl_round_trips_fields(filled: SqliteEventStore) -> None:
     assert rows[1]["raw_body_encoding"] == "utf-8"
 
 
-def test_export_applies_the_filter(filled: SqliteEventStore) -> None:
+def test_export_applies_the_filter(filled: AnyStore) -> None:
     out = io.StringIO()
     flt = EventFilter(sources=frozenset({EventSource.HOROSHOP}))
     assert filled.export(flt, ExportFormat.JSONL, out) == 3
     assert {json.loads(line)["source"] for line in out.getvalue().splitlines()} == {"horoshop"}
 
 
-def test_csv_has_a_header_and_one_row_per_event(filled: SqliteEventStore) -> None:
+def test_csv_has_a_header_and_one_row_per_event(filled: AnyStore) -> None:
     out = io.StringIO()
     assert filled.export(None, ExportFormat.CSV, out) == 8
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -67,9 +66,9 @@ def test_csv_has_a_header_and_one_row_per_event(filled: SqliteEventStore) -> Non
 
 
 def test_export_streams_page_by_page(
-    store: SqliteEventStore, monkeypatch: pytest.MonkeyPatch
+    store: AnyStore, backing: StoreBacking, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_module, "PAGE_SIZE", 3)
+    monkeypatch.setattr(backing.module, "PAGE_SIZE", 3)
     for _ in range(10):
         store.append(record())
     fetched: list[int] = []
@@ -102,7 +101,7 @@ def test_export_streams_page_by_page(
     assert out.pages_at_line[-1] == 4
 
 
-def test_iter_events_is_lazy(store: SqliteEventStore) -> None:
+def test_iter_events_is_lazy(store: AnyStore) -> None:
     store.append(record())
     events: Iterator[StoredEvent] = store.iter_events()
     store.append(record())
@@ -110,24 +109,23 @@ def test_iter_events_is_lazy(store: SqliteEventStore) -> None:
     assert len(list(events)) == 2
 
 
-def test_non_finite_numbers_stored_earlier_export_as_strict_json(tmp_path: Path) -> None:
+def test_non_finite_numbers_stored_earlier_export_as_strict_json(store: AnyStore) -> None:
     """Stores from before the listener refused NaN can hold one; the export stays JSON."""
     from datetime import UTC, datetime
 
     from console.store.model import EventRecord, Verification
 
-    with SqliteEventStore(tmp_path / "events.sqlite3") as store:
-        store.append(
-            EventRecord(
-                received_at=datetime.now(UTC),
-                source=EventSource.HOROSHOP,
-                event="order_created",
-                verification=Verification.VERIFIED,
-                payload={"total_sum": float("nan"), "items": [float("inf"), -float("inf")]},
-            )
+    store.append(
+        EventRecord(
+            received_at=datetime.now(UTC),
+            source=EventSource.HOROSHOP,
+            event="order_created",
+            verification=Verification.VERIFIED,
+            payload={"total_sum": float("nan"), "items": [float("inf"), -float("inf")]},
         )
-        out = io.StringIO()
-        store.export(None, ExportFormat.JSONL, out)
+    )
+    out = io.StringIO()
+    store.export(None, ExportFormat.JSONL, out)
     line = out.getvalue().strip()
     exported = json.loads(line, parse_constant=lambda token: pytest.fail(token))
     assert exported["payload"] == {"total_sum": "NaN", "items": ["Infinity", "-Infinity"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from console.store import sqlite as sqlite_module
 from console.store.filters import count_sql, fts_query, select_sql
 from console.store.schema import connect
 from console.store.sqlite import feed_row
+from tests.store.conftest import AnyStore
 from tests.store.records import BASE_TIME, record
 
 
@@ -59,7 +61,7 @@ def _pins(ids: list[int]) -> list[int]:
     return ids[7::7]
 
 
-def _fill(store: SqliteEventStore) -> list[int]:
+def _fill(store: AnyStore) -> list[int]:
     ids = [store.append(rec).id for rec in _records()]
     for event_id in ids[::7]:
         store.set_pinned(event_id, True)
@@ -89,14 +91,12 @@ FILTERS = [
 ]
 
 
-def _every(store: SqliteEventStore, flt: EventFilter) -> list[int]:
+def _every(store: AnyStore, flt: EventFilter) -> list[int]:
     return [event.id for event in store.iter_events(flt)]
 
 
 @pytest.mark.parametrize("flt", FILTERS)
-def test_counts_match_the_events_after_pins_and_purges(
-    store: SqliteEventStore, flt: EventFilter
-) -> None:
+def test_counts_match_the_events_after_pins_and_purges(store: AnyStore, flt: EventFilter) -> None:
     ids = _fill(store)
     assert store.count(flt) == len(_every(store, flt))
     store.set_pinned(ids[3], True)
@@ -106,7 +106,10 @@ def test_counts_match_the_events_after_pins_and_purges(
     assert store.count(flt) == len(_every(store, flt))
 
 
-def test_counts_for_the_sidebar_views_never_scan_the_events(store: SqliteEventStore) -> None:
+def test_counts_for_the_sidebar_views_never_scan_the_events(
+    sqlite_store: SqliteEventStore,
+) -> None:
+    store = sqlite_store
     _fill(store)
     with closing(sqlite3.connect(store.path)) as conn:
         for flt in FILTERS[:15]:
@@ -115,7 +118,7 @@ def test_counts_for_the_sidebar_views_never_scan_the_events(store: SqliteEventSt
             assert [str(step[-1]).split()[1] for step in plan] == ["event_counts"]
 
 
-def test_feed_rows_are_the_events_as_the_live_feed_shows_them(store: SqliteEventStore) -> None:
+def test_feed_rows_are_the_events_as_the_live_feed_shows_them(store: AnyStore) -> None:
     ids = _fill(store)
     rows = store.query_rows(EventFilter(include_duplicates=True), limit=1000)
     assert [row.id for row in rows] == sorted(ids, reverse=True)
@@ -127,7 +130,7 @@ def test_feed_rows_are_the_events_as_the_live_feed_shows_them(store: SqliteEvent
     assert any(row.summary for row in rows)
 
 
-def test_after_id_keeps_the_newer_matching_rows(store: SqliteEventStore) -> None:
+def test_after_id_keeps_the_newer_matching_rows(store: AnyStore) -> None:
     ids = _fill(store)
     middle = ids[30]
     for flt in FILTERS:
@@ -138,7 +141,7 @@ def test_after_id_keeps_the_newer_matching_rows(store: SqliteEventStore) -> None
 
 
 @pytest.mark.parametrize("text", ["common", "олена", "ONSALE", "rare"])
-def test_search_pages_walk_back_newest_first(store: SqliteEventStore, text: str) -> None:
+def test_search_pages_walk_back_newest_first(store: AnyStore, text: str) -> None:
     _fill(store)
     flt = EventFilter(text=text, include_duplicates=True)
     expected = _every(store, flt)
@@ -156,8 +159,9 @@ def test_search_pages_walk_back_newest_first(store: SqliteEventStore, text: str)
     assert (text == "rare") == (len(expected) == 1)
 
 
-def test_search_is_driven_by_the_full_text_index(store: SqliteEventStore) -> None:
+def test_search_is_driven_by_the_full_text_index(sqlite_store: SqliteEventStore) -> None:
     """The plan must not collect every match before the first page (``id IN (...)``)."""
+    store = sqlite_store
     _fill(store)
     sql, params = select_sql("id", EventFilter(text="common"), limit=100)
     with closing(sqlite3.connect(store.path)) as conn:
@@ -168,7 +172,7 @@ def test_search_is_driven_by_the_full_text_index(store: SqliteEventStore) -> Non
     assert plan.index("events_fts") < plan.index("events USING INTEGER PRIMARY KEY"), plan
 
 
-def test_phrases_match_words_in_a_row(store: SqliteEventStore) -> None:
+def test_phrases_match_words_in_a_row(store: AnyStore) -> None:
     both = store.append(record(payload={"comment": "передзвоніть будь ласка"})).id
     store.append(record(payload={"comment": "ласка, будь ... передзвоніть"}))
     assert [r.id for r in store.query_rows(EventFilter(phrases=frozenset({"будь ласка"})))] == [
@@ -228,9 +232,11 @@ def test_version_one_store_migrates_counts_and_summarises_old_rows_on_read(
         assert store.query_rows(limit=1)[0].summary == "5"
 
 
-def test_store_closed_error_is_one_class_from_the_interface(store_path: Path) -> None:
+def test_store_closed_error_is_one_class_from_the_interface(
+    open_store_again: Callable[[], AnyStore],
+) -> None:
     assert sqlite_module.StoreClosedError is model.StoreClosedError is StoreClosedError
-    store = SqliteEventStore(store_path)
+    store = open_store_again()
     store.close()
     with pytest.raises(model.StoreClosedError):
         store.query_rows()
@@ -253,8 +259,9 @@ def _by_prefix_query(store: SqliteEventStore, flt: EventFilter) -> list[int]:
 )
 @pytest.mark.parametrize("order_id", [None, "1"])
 def test_spelled_out_prefixes_find_what_prefix_queries_find(
-    store: SqliteEventStore, text: str, order_id: str | None
+    sqlite_store: SqliteEventStore, text: str, order_id: str | None
 ) -> None:
+    store = sqlite_store
     words = ["save", "saved", "saveorder", "київ", "київська", "Straße", "cafe", "кав'ярня"]
     words += [f"w{n}" for n in range(40)]  # more words under "w" than are spelled out
     for n, word in enumerate(words * 2):

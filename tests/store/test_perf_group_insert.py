@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 
-from console.store import AppendResult, EventFilter, SqliteEventStore, Verification
+from console.store import AppendResult, EventFilter, Verification
 from console.store.rows import MAX_ROWS_PER_INSERT
+from tests.store.conftest import AnyStore
 from tests.store.records import hold_writer, record
 
 
 def test_a_group_larger_than_one_insert_keeps_order_and_duplicates(
-    store: SqliteEventStore,
+    store: AnyStore,
 ) -> None:
     stored_before = store.append(record(entity_id="old", ts="1"))
     gate = hold_writer(store)
@@ -56,7 +57,7 @@ def test_a_group_larger_than_one_insert_keeps_order_and_duplicates(
     assert store.count(EventFilter(include_duplicates=True)) == count + 2
 
 
-def test_group_stats_count_events_and_transactions(store: SqliteEventStore) -> None:
+def test_group_stats_count_events_and_transactions(store: AnyStore) -> None:
     assert store.group_stats() == (0, 0)
     store.append(record())
     store.append(record())

@@ -8,18 +8,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.store import EventFilter, SqliteEventStore, Verification
+from console.store import EventFilter, Verification
 from console.store.filters import FtsQuery, build_fts_query, fts_query
+from tests.store.conftest import AnyStore
 from tests.store.records import record
 
 
-def _search(store: SqliteEventStore, text: str, **kwargs: object) -> list[int]:
+def _search(store: AnyStore, text: str, **kwargs: object) -> list[int]:
     flt = EventFilter.model_validate({"text": text, **kwargs})
     return [event.id for event in store.query(flt, limit=1000)]
 
 
 @pytest.fixture
-def corpus(store: SqliteEventStore) -> dict[str, int]:
+def corpus(store: AnyStore) -> dict[str, int]:
     return {
         "cyrillic": store.append(
             record(payload={"delivery_city": "Київ", "comment": "Привіт, передзвоніть"})
@@ -37,7 +38,7 @@ def corpus(store: SqliteEventStore) -> dict[str, int]:
     }
 
 
-def test_finds_words_prefixes_and_cyrillic(store: SqliteEventStore, corpus: dict[str, int]) -> None:
+def test_finds_words_prefixes_and_cyrillic(store: AnyStore, corpus: dict[str, int]) -> None:
     assert _search(store, "передзвоніть") == [corpus["cyrillic"]]
     assert _search(store, "ПРИВІТ") == [corpus["cyrillic"]]
     assert _search(store, "ONSALE") == [corpus["sale"]]
@@ -48,9 +49,7 @@ def test_finds_words_prefixes_and_cyrillic(store: SqliteEventStore, corpus: dict
     assert _search(store, "nothing-like-this") == []
 
 
-def test_search_combines_with_filters_and_count(
-    store: SqliteEventStore, corpus: dict[str, int]
-) -> None:
+def test_search_combines_with_filters_and_count(store: AnyStore, corpus: dict[str, int]) -> None:
     assert _search(store, "secretword", verification={"verified"}) == []
     assert store.count(EventFilter(text="ONSALE")) == 1
     assert store.count(EventFilter(text="   ")) == len(corpus)
@@ -77,13 +76,13 @@ def test_search_combines_with_filters_and_count(
     ],
 )
 def test_hostile_queries_do_not_raise(
-    store: SqliteEventStore, corpus: dict[str, int], hostile: str
+    store: AnyStore, corpus: dict[str, int], hostile: str
 ) -> None:
     found = _search(store, hostile)
     assert set(found) <= set(corpus.values())
 
 
-def test_quoted_operators_are_plain_words(store: SqliteEventStore) -> None:
+def test_quoted_operators_are_plain_words(store: AnyStore) -> None:
     with_and = store.append(record(payload={"note": "salt AND pepper"})).id
     store.append(record(payload={"note": "salt only"}))
     assert _search(store, "AND pepper") == [with_and]
@@ -99,7 +98,7 @@ def test_fts_query_quotes_every_term() -> None:
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(string.punctuation)))
-def test_any_text_is_a_valid_query(store: SqliteEventStore, text: str) -> None:
+def test_any_text_is_a_valid_query(store: AnyStore, text: str) -> None:
     store.query(EventFilter(text=text), limit=5)
 
 

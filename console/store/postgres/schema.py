@@ -1,0 +1,96 @@
+"""Bringing a PostgreSQL database up to the store's schema.
+
+Applied versions are rows of ``schema_migrations``. Migrating runs in one transaction under
+an advisory lock, so two listeners that start together migrate once: the second waits,
+then finds nothing left to do. A database migrated by a newer console is refused with the
+same :class:`~console.store.schema.SchemaTooNewError` the SQLite store raises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from console.store.postgres import locks
+from console.store.postgres.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
+from console.store.schema import SchemaTooNewError
+
+_CREATE_VERSIONS = """
+CREATE TABLE schema_migrations (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+class SchemaMissingError(LookupError):
+    """The database has no event store yet, and the caller asked not to create one."""
+
+
+class SchemaOutdatedError(RuntimeError):
+    """The schema is older than this console and this login may not upgrade it."""
+
+
+def applied_version(conn: psycopg.Connection[tuple[Any, ...]]) -> int | None:
+    """The newest migration applied to the database, or None when it has no store."""
+    # A plain query of pg_class, not to_regclass(): that reads the catalog cache, which
+    # may still miss a table another session created while this one waited for the lock.
+    found = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = 'schema_migrations' AND n.nspname = current_schema())"
+    ).fetchone()
+    if not found or not found[0]:
+        return None
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def pending(version: int | None) -> tuple[Migration, ...]:
+    return tuple(m for m in MIGRATIONS if m.version > (version or 0))
+
+
+def migrate(conn: psycopg.Connection[tuple[Any, ...]], *, create: bool = True) -> int | None:
+    """Apply every pending migration; returns the version found before (None: no store).
+
+    ``conn`` must be in autocommit mode. ``create=False`` refuses to create a store where
+    there is none (:class:`SchemaMissingError`). A login without the right to change the
+    schema gets :class:`SchemaOutdatedError` when there is something to apply.
+    """
+    found = applied_version(conn)
+    _refuse_newer(found)
+    if found == SCHEMA_VERSION:
+        # Nothing to do: no lock, no DDL, so a role without CREATE may open the store.
+        return found
+    if found is None and not create:
+        raise SchemaMissingError("the database has no event store")
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.MIGRATE))
+            # Read again under the lock: another process may have migrated meanwhile.
+            version = applied_version(conn)
+            _refuse_newer(version)
+            if version is None:
+                conn.execute(_CREATE_VERSIONS)
+            for migration in pending(version):
+                conn.execute(migration.sql)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                    (migration.version, migration.name),
+                )
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise SchemaOutdatedError(
+            f"the event store's schema is at version {found or 0}, this console needs "
+            f"{SCHEMA_VERSION}, and this login may not upgrade it: run "
+            "`b24-console store migrate URL` as the database's owner"
+        ) from exc
+    return found
+
+
+def _refuse_newer(version: int | None) -> None:
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"event store schema version {version} is newer than this console ({SCHEMA_VERSION})"
+        )
