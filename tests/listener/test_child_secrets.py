@@ -51,3 +51,37 @@ def test_a_team_store_url_goes_to_the_child_as_it_is() -> None:
     child = ListenerChild(store_url=url, env={"PGPASSWORD": "x-secret", "HOME": "/h"})
     assert child.command()[-2:] == ["--store", url]
     assert child.environment() == {"HOME": "/h", "PYTHONUNBUFFERED": "1"}
+
+
+def test_a_team_store_has_its_own_lock_and_listener_file_on_this_computer(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from console.core.instance import AlreadyRunning, acquire_instance_lock
+    from console.session import (
+        listener_file,
+        local_store_anchor,
+        publish_listener,
+        running_listener,
+    )
+    from console.store.location import parse_store_url
+
+    team = parse_store_url("postgresql://alice@db.example:5432/shop")
+    other = parse_store_url("postgresql://alice@db.example:5432/other")
+    data = Path(os.environ["B24_CONSOLE_DATA_DIR"])
+    assert local_store_anchor(team).parent == data
+    assert local_store_anchor(team) != local_store_anchor(other)
+    assert listener_file(team) != listener_file(other)
+    assert listener_file(team).name != "listener.json"  # the local store's stays its own
+    publish_listener(team, "http://127.0.0.1:9999")
+    assert running_listener(team) == "http://127.0.0.1:9999"
+    assert running_listener(other) is None
+    with acquire_instance_lock(local_store_anchor(team)):
+        try:
+            acquire_instance_lock(local_store_anchor(team))
+        except AlreadyRunning as exc:
+            assert exc.pid == os.getpid()
+        else:
+            raise AssertionError("a second console on the same team store was not refused")
+        acquire_instance_lock(local_store_anchor(other)).release()

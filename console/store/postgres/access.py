@@ -155,6 +155,12 @@ def check_schema(
     return found
 
 
+def may_delete_events(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """Whether this login may delete events (the owner may; the team's roles may not)."""
+    row = conn.execute("SELECT has_table_privilege('events', 'DELETE')").fetchone()
+    return bool(row and row[0])
+
+
 def expected_schema_version() -> int:
     """The newest migration this program knows: what a store it opens must have."""
     from console.store.postgres.migrations import MIGRATIONS
@@ -177,6 +183,14 @@ def open_postgres_store(
     password = find_password(location, interactive=interactive)
     with connect(location, password) as conn:
         check_schema(conn, location, expected_schema_version())
+        if retention is not None and not may_delete_events(conn):
+            # The listener and console roles may not delete events (store init): retention
+            # is the owner's, run by `events purge` or a process that logs in as the owner.
+            log.info(
+                "retention is not applied from this login (%s may not delete events)",
+                location.user or "the default user",
+            )
+            retention = None
     problem = remember_password(location, password)
     if problem is not None:
         log.warning("%s", problem)
