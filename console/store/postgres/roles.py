@@ -59,6 +59,15 @@ TABLE_GRANTS: tuple[TableGrant, ...] = (
     TableGrant("cursors", listener=("SELECT", "INSERT", "UPDATE")),
     TableGrant("changes", console=("SELECT", "INSERT")),
     TableGrant("schema_migrations", listener=("SELECT",), console=("SELECT",)),
+    # Migration 2 (the team in the window): every process of the team draws REST calls
+    # from one bucket row per portal; consoles say they are present and see who else is
+    # (and forget sessions silent for a day).
+    TableGrant(
+        "rest_buckets",
+        listener=("SELECT", "INSERT", "UPDATE"),
+        console=("SELECT", "INSERT", "UPDATE"),
+    ),
+    TableGrant("presence", listener=("SELECT",), console=("SELECT", "INSERT", "UPDATE", "DELETE")),
 )
 
 
