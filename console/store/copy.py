@@ -46,8 +46,6 @@ EVENT_COLUMNS = ("id", "duplicate_of", "pinned", *RECORD_COLUMNS)
 _DEDUP = EVENT_COLUMNS.index("dedup_key")
 _DUPLICATE_OF = EVENT_COLUMNS.index("duplicate_of")
 _PINNED = EVENT_COLUMNS.index("pinned")
-_PAYLOAD = EVENT_COLUMNS.index("payload")
-_RAW_BODY = EVENT_COLUMNS.index("raw_body")
 CHANGE_COLUMNS = (
     "at_us",
     "operator",
@@ -63,6 +61,14 @@ CHANGE_COLUMNS = (
 )
 # Written into events: the record's columns, then what the copy decides per row.
 _WRITTEN = (*RECORD_COLUMNS, "duplicate_of", "pinned")
+_WRITTEN_DEDUP = _WRITTEN.index("dedup_key")
+_WRITTEN_DUPLICATE_OF = _WRITTEN.index("duplicate_of")
+_WRITTEN_PINNED = _WRITTEN.index("pinned")
+_WRITTEN_PAYLOAD = _WRITTEN.index("payload")
+_WRITTEN_RAW_BODY = _WRITTEN.index("raw_body")
+# Text COPY: the search vector goes in as tsvector's input form, which has no binary dumper.
+_PG_COPY = f"COPY events (id, {', '.join(_WRITTEN)}, search) FROM STDIN"
+_RACE_ATTEMPTS = 3
 
 Row = tuple[Any, ...]
 
@@ -149,33 +155,43 @@ class SqliteSide:
             (after_id, limit),
         ).fetchall()
 
-    def _original(self, key: str) -> int | None:
-        row = self._conn.execute(
-            "SELECT id FROM events WHERE dedup_key = ? AND duplicate_of IS NULL", (key,)
-        ).fetchone()
-        return None if row is None else int(row[0])
+    def _originals(self, keys: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._conn.execute(
+                f"SELECT dedup_key, id FROM events WHERE dedup_key IN ({marks}) "  # noqa: S608
+                "AND duplicate_of IS NULL",
+                chunk,
+            ).fetchall()
+            found.update((str(key), int(event_id)) for key, event_id in rows)
+        return found
 
-    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+    def _insert(self, values: list[Row]) -> dict[str, int]:
         insert = (
             f"INSERT INTO events ({', '.join(_WRITTEN)}) "  # noqa: S608
             f"VALUES ({', '.join('?' for _ in _WRITTEN)})"
         )
-        written = skipped = 0
+        originals: dict[str, int] = {}
+        for row in values:
+            cursor = self._conn.execute(insert, row)
+            key = row[_WRITTEN_DEDUP]
+            if key is not None and row[_WRITTEN_DUPLICATE_OF] is None:
+                assert cursor.lastrowid is not None
+                originals[key] = cursor.lastrowid
+        return originals
+
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            for row in rows:
-                values = _target_values(row, self._original)
-                if values is None:
-                    skipped += 1
-                    continue
-                self._conn.execute(insert, values)
-                written += 1
+            result = _write_planned(rows, self._originals, lambda v: (self._insert(v), len(v)))
             self.set_cursor(cursor, str(last_id))
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
-        return written, skipped
+        return result
 
     def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None:
         insert = (
@@ -255,46 +271,72 @@ class PostgresSide:
             (after_id, limit),
         ).fetchall()
 
-    def _original(self, key: str) -> int | None:
-        row = self._conn.execute(
-            "SELECT id FROM events WHERE dedup_key = %s AND duplicate_of IS NULL", (key,)
-        ).fetchone()
-        return None if row is None else int(str(row[0]))
-
     def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+        import psycopg.errors
+
+        for attempt in range(_RACE_ATTEMPTS):
+            try:
+                with self._conn.transaction():
+                    result = self._copy_batch(rows)
+                    self.set_cursor(cursor, str(last_id))
+                return result
+            except psycopg.errors.UniqueViolation:
+                # A listener stored one of these deliveries after the look-up: the batch
+                # is rolled back whole and planned again, and then finds that original.
+                if attempt == _RACE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _copy_batch(self, rows: Sequence[Row]) -> tuple[int, int]:
+        """One batch by COPY, with ids drawn first under the store's insert-order lock.
+
+        Knowing every id before writing lets a duplicate point at an original of the same
+        batch, so the batch is one COPY (the counting triggers run once), and ids are
+        handed out and committed in one order with every listener's inserts.
+        """
+        from console.store.postgres import locks
         from console.store.postgres.rows import safe_text
         from console.store.postgres.search import search_vector
 
-        # ON CONFLICT: a listener may store the same delivery between the look-up and the
-        # insert; the unique index decides, and the row counts as already there.
-        insert = (
-            f"INSERT INTO events ({', '.join(_WRITTEN)}, search) "  # noqa: S608
-            f"VALUES ({', '.join('%s' for _ in _WRITTEN)}, %s::tsvector) "
-            "ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND duplicate_of IS NULL "
-            "DO NOTHING"
-        )
-        written = skipped = 0
-        with self._conn.transaction():
-            for row in rows:
-                values = _target_values(row, self._original)
-                if values is None:
-                    skipped += 1
-                    continue
-                texts = [safe_text(v) if isinstance(v, str) else v for v in values]
-                payload = row[_PAYLOAD]
+        conn = self._conn
+        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
+        originals: dict[str, int] = {}
+        if keys:
+            found = conn.execute(
+                "SELECT dedup_key, id FROM events WHERE dedup_key = ANY(%s) "
+                "AND duplicate_of IS NULL",
+                (keys,),
+            ).fetchall()
+            originals = {str(key): int(str(event_id)) for key, event_id in found}
+        planned, skipped = _plan(rows, originals)
+        if not planned:
+            return 0, skipped
+        drawn = conn.execute(
+            "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (len(planned),)
+        ).fetchall()
+        ids = [int(str(row[0])) for row in drawn]
+        by_key: dict[str, int] = {}
+        with conn.cursor() as cur, cur.copy(_PG_COPY) as copy:
+            for event_id, (values, original_key) in zip(ids, planned, strict=True):
+                duplicate_of = values[_WRITTEN_DUPLICATE_OF]
+                if original_key is not None:
+                    # A duplicate of an original written earlier in this batch.
+                    duplicate_of = by_key[original_key]
+                key = values[_WRITTEN_DEDUP]
+                if key is not None and duplicate_of is None:
+                    by_key[key] = event_id
+                payload = values[_WRITTEN_PAYLOAD]
                 indexed = (
                     payload
                     if payload is not None
-                    else bytes(row[_RAW_BODY]).decode("utf-8", "replace")
+                    else bytes(values[_WRITTEN_RAW_BODY]).decode("utf-8", "replace")
                 )
-                texts[-1] = bool(texts[-1])  # pinned: SQLite keeps 0/1
-                result = self._conn.execute(insert, (*texts, search_vector(indexed)))
-                if result.rowcount == 1:
-                    written += 1
-                else:
-                    skipped += 1
-            self.set_cursor(cursor, str(last_id))
-        return written, skipped
+                texts = [safe_text(v) if isinstance(v, str) else v for v in values]
+                texts[_WRITTEN_DUPLICATE_OF] = duplicate_of
+                texts[_WRITTEN_PINNED] = bool(values[_WRITTEN_PINNED])
+                copy.write_row((event_id, *texts, search_vector(indexed)))
+        return len(planned), skipped
 
     def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None:
         insert = (
@@ -317,19 +359,81 @@ class PostgresSide:
         self._context.__exit__(None, None, None)
 
 
-def _target_values(row: Row, original_of: Callable[[str], int | None]) -> Row | None:
-    """The values to write for one source row, or None when the target already holds it."""
-    key = row[_DEDUP]
-    duplicate_of: int | None = None
-    if key is not None:
-        original = original_of(key)
-        if row[_DUPLICATE_OF] is None:
-            if original is not None:
-                return None  # the same delivery, stored there already
-        else:
-            # Its original, by the target's id; without one there, it becomes the original.
+def _write_planned(
+    rows: Sequence[Row],
+    find_originals: Callable[[Sequence[str]], dict[str, int]],
+    insert: Callable[[list[Row]], tuple[dict[str, int], int]],
+) -> tuple[int, int]:
+    """Write source ``rows`` in as few inserts as the duplicates among them allow.
+
+    An original whose delivery the target holds is left out; a duplicate points at its
+    original by the target's id (one without an original there becomes the original). A
+    duplicate whose original is in the same pending insert waits for it: the insert is
+    sent first, so its id is known. ``insert`` returns the originals it wrote (by key)
+    and how many rows it wrote (a listener may store a delivery between the look-up and
+    the insert: the unique index then drops the row, and it counts as already there).
+    """
+    keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
+    originals = find_originals(keys) if keys else {}
+    pending: list[Row] = []
+    pending_keys: set[str] = set()
+    written = skipped = 0
+
+    def flush() -> None:
+        nonlocal written, skipped
+        if not pending:
+            return
+        found, count = insert(pending)
+        originals.update(found)
+        written += count
+        skipped += len(pending) - count
+        pending.clear()
+        pending_keys.clear()
+
+    for row in rows:
+        key = row[_DEDUP]
+        duplicate_of: int | None = None
+        if key is not None:
+            if key in pending_keys:
+                flush()
+            original = originals.get(key)
+            if row[_DUPLICATE_OF] is None and original is not None:
+                skipped += 1  # the same delivery, stored there already
+                continue
             duplicate_of = original
-    return (*row[3:], duplicate_of, int(bool(row[_PINNED])))
+            if duplicate_of is None:
+                pending_keys.add(key)
+        pending.append((*row[3:], duplicate_of, int(bool(row[_PINNED]))))
+    flush()
+    return written, skipped
+
+
+def _plan(
+    rows: Sequence[Row], originals: dict[str, int]
+) -> tuple[list[tuple[Row, str | None]], int]:
+    """The rows to write, each with the key of its original when that original is written
+    in the same batch (its id is known only then), and how many the target already holds."""
+    planned: list[tuple[Row, str | None]] = []
+    new_keys: set[str] = set()
+    skipped = 0
+    for row in rows:
+        key = row[_DEDUP]
+        duplicate_of: int | None = None
+        original_in_batch: str | None = None
+        if key is not None:
+            original = originals.get(key)
+            if row[_DUPLICATE_OF] is None and (original is not None or key in new_keys):
+                skipped += 1  # the same delivery, stored there already
+                continue
+            if original is not None:
+                duplicate_of = original
+            elif key in new_keys:
+                original_in_batch = key
+            else:
+                new_keys.add(key)  # the first of its delivery there: the original
+        values = (*row[3:], duplicate_of, int(bool(row[_PINNED])))
+        planned.append((values, original_in_batch))
+    return planned, skipped
 
 
 @dataclass
