@@ -100,6 +100,11 @@ def translate_store_error(error: BaseException) -> tuple[ExitCode, str] | None:
 
         if isinstance(error, StoreUrlError):
             return ExitCode.USAGE, f"store URL: {error}"
+    if _loaded("console.store.schema"):
+        from console.store.schema import SchemaTooNewError
+
+        if isinstance(error, SchemaTooNewError):
+            return ExitCode.USAGE, f"{error}: upgrade b24-console to use this store"
     if not _loaded("console.store.postgres.access"):
         return None
     from console.store.postgres.access import (

@@ -279,3 +279,43 @@ def test_a_saved_password_is_used_without_the_environment(
     monkeypatch.delenv("B24_STORE_PASSWORD")
     assert main(["store", "migrate", admin_url]) == 2  # reached the database: no schema yet
     assert "store init" in capsys.readouterr().err
+
+
+def test_an_older_schema_is_named_and_migrate_upgrades_it(
+    admin_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.store.postgres import migrations, schema
+
+    assert main(["store", "init", admin_url]) == 0
+    capsys.readouterr()
+    # This program now knows one migration more than the database has.
+    current = migrations.SCHEMA_VERSION
+    newer = migrations.Migration(
+        current + 1, "test index", "CREATE INDEX events_test_member ON events (member_id)"
+    )
+    known = (*migrations.MIGRATIONS, newer)
+    for module in (migrations, schema):
+        monkeypatch.setattr(module, "MIGRATIONS", known)
+        monkeypatch.setattr(module, "SCHEMA_VERSION", current + 1)
+    assert main(["events", "list", "--store", admin_url]) == 2
+    err = capsys.readouterr().err
+    assert f"schema version {current}" in err and f"store migrate {admin_url}" in err
+    assert main(["store", "migrate", admin_url]) == 0
+    assert f"from version {current} to {current + 1}" in capsys.readouterr().out
+    assert main(["events", "list", "--store", admin_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_schema_from_a_newer_console_is_refused_not_touched(
+    admin_url: str, pg_cluster: PgCluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["store", "init", admin_url]) == 0
+    capsys.readouterr()
+    pg_cluster.psql(
+        "INSERT INTO schema_migrations (version, name) VALUES (99, 'future')", _dbname(admin_url)
+    )
+    assert main(["events", "list", "--store", admin_url]) == 2
+    assert "newer b24-console" in capsys.readouterr().err
+    assert main(["store", "migrate", admin_url]) == 2
+    err = capsys.readouterr().err
+    assert "newer" in err and "internal error" not in err
