@@ -319,3 +319,34 @@ def test_a_schema_from_a_newer_console_is_refused_not_touched(
     assert main(["store", "migrate", admin_url]) == 2
     err = capsys.readouterr().err
     assert "newer" in err and "internal error" not in err
+
+
+def test_the_settings_choose_the_store_and_a_bad_url_there_is_named(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from console.core.settings import Settings, save_settings, settings_path
+    from console.store import SqliteEventStore
+    from tests.store.records import record
+
+    path = Path(str(tmp_path)) / "team-less" / "events.sqlite3"
+    with SqliteEventStore(path) as store:
+        event_id = store.append(record()).id
+    save_settings(Settings(store_url=f"sqlite://{path}"))
+    assert main(["events", "list", "--json"]) == 0
+    assert [row["id"] for row in json.loads(capsys.readouterr().out)] == [event_id]
+    save_settings(Settings(store_url="postgres://db.example"))
+    assert main(["events", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "store_url" in err and str(settings_path()) in err and "database name" in err
+
+
+def test_settings_refuse_a_password_in_the_store_url() -> None:
+    import pydantic
+
+    from console.core.settings import Settings
+
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Settings(store_url="postgresql://alice:hunter2@db.example/shop")
+    assert "password" in str(caught.value)

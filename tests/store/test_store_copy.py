@@ -209,3 +209,47 @@ def test_copy_refuses_the_same_store_and_a_missing_source(
     assert main(["store", "copy", f"sqlite://{path}", f"sqlite://{tmp_path}/b.sqlite3"]) == 2
     assert "no event store" in capsys.readouterr().err
     assert not path.exists()
+
+
+def test_on_a_terminal_the_copy_draws_a_progress_bar(tmp_path: Path) -> None:
+    import pty
+
+    source, target = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    _fill(source, count=50)
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "console",
+                "store",
+                "copy",
+                f"sqlite://{source}",
+                f"sqlite://{target}",
+                "--batch",
+                "10",
+            ],
+            stderr=follower,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        os.close(follower)
+        follower = -1
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+    assert b"copying events [" in drawn and b"56/56 (100%)" in drawn
+    assert result.stdout.startswith("copied 56 events")
