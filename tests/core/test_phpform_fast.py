@@ -142,9 +142,16 @@ def test_a_bad_key_fails_every_time() -> None:
 
 
 def reference_redact_form_body(raw: bytes) -> bytes:
-    """Raw form-body redaction as first written: split every pair, re-join."""
+    """Raw form-body redaction as first written: split every pair, re-join.
+
+    One change since: the line break that ends many bodies stays outside the last value,
+    as the form parser drops it (the value's fingerprint must be the token's).
+    """
     if b"token" not in raw.lower():
         return raw
+    body = raw.rstrip(b"\r\n")
+    if len(body) != len(raw):
+        return reference_redact_form_body(body) + raw[len(body) :]
     pieces = raw.split(b"&")
     changed = False
     for index, piece in enumerate(pieces):
@@ -178,5 +185,6 @@ form_bodies = st.lists(form_pieces | st.text(max_size=4), max_size=30).map("".jo
 @given(form_bodies.map(lambda text: text.encode("utf-8")) | st.binary(max_size=60))
 @example(b"auth%5Baccess_token%5D=abc&auth%5Brefresh_token%5D=def&auth%5Bapplication_token%5D=x")
 @example(b"token&access_token=1&&access_token=&x=token&application_token=sha256:0123abcd")
+@example(b"auth[access_token]=\n")
 def test_form_body_redaction_matches_the_first_version(raw: bytes) -> None:
     assert redact_form_body(raw) == reference_redact_form_body(raw)
