@@ -29,7 +29,7 @@ from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.session import ListenerBindError, RowsReceiver, RunningConsole, watch_store
-from console.store import EventStore, EventSubscriber, open_store
+from console.store import EventStore, EventSubscriber, StoreLocation, open_store
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +201,10 @@ class DemoSession:
     @property
     def store_path(self) -> Path:
         return self.data_dir / "events.sqlite3"
+
+    @property
+    def store_location(self) -> StoreLocation:
+        return StoreLocation.sqlite(self.store_path)
 
     @property
     def temporary(self) -> bool:

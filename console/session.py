@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
     from console.store import EventStore, FeedRow, RetentionPolicy
+    from console.store.location import StoreLocation
     from console.store.tail import StoreTail
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,43 @@ def bind_error_from(exc: OSError, settings: ListenerSettings) -> ListenerBindErr
 LISTENER_FILE = "listener.json"
 
 
-def listener_file(store_path: Path) -> Path:
-    return Path(store_path).parent / LISTENER_FILE
+def _location(store: Path | StoreLocation) -> StoreLocation:
+    from console.store.location import StoreLocation
+
+    return store if isinstance(store, StoreLocation) else StoreLocation.sqlite(store)
 
 
-def publish_listener(store_path: Path, base_url: str) -> Path:
+def local_store_anchor(store: Path | StoreLocation) -> Path:
+    """The file that stands for ``store`` on this computer: the SQLite file itself, or,
+    for a PostgreSQL store, a name in the data directory made from its URL.
+
+    The single-instance lock (``<anchor>.lock``) and the listener file hang off it, so two
+    consoles on one computer and one store still find each other when the store is a
+    database on another machine.
+    """
+    import hashlib
+
+    from console.core.paths import data_dir
+
+    location = _location(store)
+    if not location.is_postgres:
+        assert location.path is not None
+        return location.path
+    digest = hashlib.sha256(location.url.encode("utf-8")).hexdigest()[:16]
+    return data_dir() / f"team-{digest}.store"
+
+
+def listener_file(store: Path | StoreLocation) -> Path:
+    """Where the listener of ``store`` on this computer publishes its address."""
+    location = _location(store)
+    if not location.is_postgres:
+        assert location.path is not None
+        return location.path.parent / LISTENER_FILE
+    anchor = local_store_anchor(location)
+    return anchor.with_name(f"listener-{anchor.stem}.json")
+
+
+def publish_listener(store_path: Path | StoreLocation, base_url: str) -> Path:
     """Write ``listener.json`` beside the store: base URL, host, port and this process's pid.
 
     Written whole (temporary file, then rename), readable only by the owner. The window
@@ -75,7 +108,10 @@ def publish_listener(store_path: Path, base_url: str) -> Path:
     import tempfile
     from urllib.parse import urlsplit
 
+    from console.core.private_files import make_private_dir
+
     target = listener_file(store_path)
+    make_private_dir(target.parent)
     parts = urlsplit(base_url)
     data = {"base_url": base_url, "host": parts.hostname, "port": parts.port, "pid": os.getpid()}
     fd, tmp = tempfile.mkstemp(prefix=".listener-", suffix=".json", dir=target.parent)
@@ -90,7 +126,7 @@ def publish_listener(store_path: Path, base_url: str) -> Path:
     return target
 
 
-def withdraw_listener(store_path: Path) -> None:
+def withdraw_listener(store_path: Path | StoreLocation) -> None:
     """Remove ``listener.json`` if this process wrote it (another console may own it now)."""
     import os
 
@@ -130,7 +166,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def running_listener(store_path: Path) -> str | None:
+def running_listener(store_path: Path | StoreLocation) -> str | None:
     """The base URL of the listener serving this store, if its process is still alive."""
     found = _read_listener_file(listener_file(store_path))
     if found is None or not _pid_alive(found[1]):
@@ -185,7 +221,12 @@ class RunningConsole(Protocol):
     def store(self) -> EventStore: ...
 
     @property
-    def store_path(self) -> Path: ...
+    def store_path(self) -> Path:
+        """The SQLite file, or for a PostgreSQL store its anchor on this computer."""
+
+    @property
+    def store_location(self) -> StoreLocation:
+        """Which store: a local file, or a team database (``.display`` says which)."""
 
     @property
     def listener(self) -> ListenerEndpoint | None:
@@ -239,7 +280,7 @@ class ListenSession(_ProfilesConsole):
     """
 
     store: EventStore
-    store_path: Path
+    store_location: StoreLocation
     credentials: KeyringCredentialSource
     server: ListenerServer | None
     profiles: ProfileRepository
@@ -250,6 +291,10 @@ class ListenSession(_ProfilesConsole):
     # Property-value events -> their orders (issue 7); None until started.
     resolver: OrderResolver | None = None
     _stopped: bool = False
+
+    @property
+    def store_path(self) -> Path:
+        return local_store_anchor(self.store_location)
 
     @property
     def listener(self) -> ListenerServer | None:
@@ -277,7 +322,7 @@ class ListenSession(_ProfilesConsole):
             self.resolver.stop()
         if self.server is not None:
             self.server.stop()
-            withdraw_listener(self.store_path)
+            withdraw_listener(self.store_location)
         self.store.close()
 
 
@@ -323,14 +368,18 @@ def start_catch_up(
 def start_listen_session(
     settings: ListenerSettings,
     *,
-    store_path: Path,
+    store_path: Path | StoreLocation,
     retention: RetentionPolicy | None = None,
     profile: str | None = None,
     public: bool = False,
     profiles: ProfileRepository | None = None,
     keep_running_without_listener: bool = False,
+    interactive: bool = False,
 ) -> ListenSession:
     """Open the store, load credentials from the keyring and start the listener.
+
+    ``store_path``: a SQLite file or any store location; ``interactive``: the store's
+    password may be asked on the terminal (``listen`` run by a person).
 
     Raises ``ValueError`` for a non-loopback host without ``public``, ``ProfileNotFound``
     for an unknown ``profile`` and ``KeyringUnavailable``. A port that cannot be bound
@@ -348,7 +397,8 @@ def start_listen_session(
         log.warning("%s", warning)
     repo = profiles or ProfileRepository()
     credentials = KeyringCredentialSource(repo, only=[profile] if profile else None)
-    store = open_store(store_path, retention=retention)
+    location = _location(store_path)
+    store = open_store(location, retention=retention, interactive=interactive)
     server: ListenerServer | None = None
     bind_error: ListenerBindError | None = None
     try:
@@ -366,12 +416,12 @@ def start_listen_session(
         raise
     if server is not None:
         try:
-            publish_listener(store_path, server.base_url)
+            publish_listener(location, server.base_url)
         except OSError as exc:
-            log.warning("cannot write %s: %s", listener_file(store_path), exc)
+            log.warning("cannot write %s: %s", listener_file(location), exc)
     session = ListenSession(
         store=store,
-        store_path=Path(store_path),
+        store_location=location,
         credentials=credentials,
         server=server,
         profiles=repo,
@@ -407,13 +457,17 @@ class WindowSession(_ProfilesConsole):
     """
 
     store: EventStore
-    store_path: Path
+    store_location: StoreLocation
     profiles: ProfileRepository
     child: ListenerChild
     listener_settings: ListenerSettings
     bind_error: ListenerBindError | None = None
     _tails: list[StoreTail] = field(default_factory=list)
     _stopped: bool = False
+
+    @property
+    def store_path(self) -> Path:
+        return local_store_anchor(self.store_location)
 
     @property
     def listener(self) -> ListenerChild | None:
@@ -455,23 +509,27 @@ class WindowSession(_ProfilesConsole):
 def start_window_session(
     listener_settings: ListenerSettings,
     *,
-    store_path: Path,
+    store_path: Path | StoreLocation,
     data_dir: Path | None,
     profiles: ProfileRepository | None = None,
+    store_url: str | None = None,
 ) -> WindowSession:
     """Open the store and start ``b24-console listen`` beside the window.
 
-    ``data_dir`` goes to the child as ``--data-dir`` (None: the settings' store, as the
-    window's own). A child that cannot listen (the port is taken, the keyring is locked)
-    leaves the session running without a listener, with the reason in ``bind_error``.
+    ``data_dir`` goes to the child as ``--data-dir``, ``store_url`` as ``--store`` (None:
+    the settings' store, as the window's own). The child is never handed the store's
+    password: it reads the keyring itself. A child that cannot listen (the port is taken,
+    the keyring is locked) leaves the session running without a listener, with the
+    reason in ``bind_error``.
     """
     from console.core.profiles import ProfileRepository
     from console.listener.child import NETWORK_EXIT, ListenerChild, ListenerChildFailed
     from console.store import open_store
 
     repo = profiles or ProfileRepository()
-    store = open_store(store_path)
-    child = ListenerChild(data_dir=data_dir)
+    location = _location(store_path)
+    store = open_store(location)
+    child = ListenerChild(data_dir=data_dir, store_url=store_url)
     bind_error: ListenerBindError | None = None
     try:
         child.start()
@@ -488,7 +546,7 @@ def start_window_session(
         raise
     return WindowSession(
         store=store,
-        store_path=Path(store_path),
+        store_location=location,
         profiles=repo,
         child=child,
         listener_settings=listener_settings,

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("sandbox", "run the emulated Bitrix24 portal on loopback"),
     "listen": ("listen", "receive Bitrix24 and Horoshop events and store them"),
     "events": ("events", "inspect and manage stored events"),
+    "store": ("store", "create, upgrade and copy event stores (team mode: PostgreSQL)"),
 }
 COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
@@ -174,6 +175,13 @@ def build_parser(
         type=Path,
         metavar="DIR",
         help="keep the event store in DIR (as listen --data-dir does)",
+    )
+    parser.add_argument(
+        "--store",
+        dest="top_store",
+        metavar="URL",
+        help="the event store: sqlite:///path or postgresql://user@host:5432/db (as "
+        "listen --store takes it); never put the password in the URL",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log progress, not only warnings"
@@ -314,6 +322,8 @@ def _run(argv: list[str]) -> int:
         return run_self_test(args)
     if args.top_data_dir is not None and getattr(args, "data_dir", "absent") is None:
         args.data_dir = args.top_data_dir  # "b24-console --data-dir D events list"
+    if args.top_store is not None and getattr(args, "store", None) is None:
+        args.store = args.top_store  # "b24-console --store URL events list", the forms too
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         if args.headless and not args.demo:
@@ -430,5 +440,20 @@ def _open_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitCode.USAGE
-    code: int = run_window(demo=args.demo, data_dir=args.top_data_dir)
+    if args.top_store is not None and args.top_data_dir is not None:
+        print(
+            "b24-console: --store and --data-dir both choose the event store: give only one",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    store = None
+    if args.top_store is not None:
+        from console.store.location import StoreUrlError, parse_store_url
+
+        try:
+            store = parse_store_url(args.top_store)
+        except StoreUrlError as exc:
+            print(f"b24-console: --store: {exc}", file=sys.stderr)
+            return ExitCode.USAGE
+    code: int = run_window(demo=args.demo, data_dir=args.top_data_dir, store=store)
     return code

@@ -91,6 +91,60 @@ def translate_client_error(error: BaseException) -> tuple[ExitCode, str] | None:
     return None
 
 
+def translate_store_error(error: BaseException) -> tuple[ExitCode, str] | None:
+    """A store that cannot be opened, with the ``store`` command that fixes it."""
+    from console.cli.app import ExitCode
+
+    if _loaded("console.store.location"):
+        from console.store.location import StoreUrlError
+
+        if isinstance(error, StoreUrlError):
+            return ExitCode.USAGE, f"store URL: {error}"
+    if _loaded("console.store.schema"):
+        from console.store.schema import SchemaTooNewError
+
+        if isinstance(error, SchemaTooNewError):
+            return ExitCode.USAGE, f"{error}: upgrade b24-console to use this store"
+    if not _loaded("console.store.postgres.access"):
+        return None
+    from console.store.postgres.access import (
+        StoreAccessError,
+        StoreAuthFailed,
+        StoreDatabaseMissing,
+        StoreSchemaMissing,
+        StoreSchemaOutdated,
+        StoreUnreachable,
+    )
+
+    if not isinstance(error, StoreAccessError):
+        return None
+    url = error.location.url
+    if isinstance(error, StoreAuthFailed):
+        return ExitCode.CREDENTIALS, (
+            f"{error}: save the right password with `b24-console store password {url}` "
+            "(or set B24_STORE_PASSWORD), or check the user name in the URL"
+        )
+    if isinstance(error, StoreUnreachable):
+        return ExitCode.NETWORK, (
+            f"{error}: check the host and port in the URL, that PostgreSQL runs there and "
+            "that a firewall lets this computer in"
+        )
+    if isinstance(error, StoreDatabaseMissing):
+        return ExitCode.USAGE, (
+            f"{error}: create it (createdb {error.location.dbname}) and run "
+            f"`b24-console store init {url}`"
+        )
+    if isinstance(error, StoreSchemaMissing):
+        return ExitCode.USAGE, f"{error}: run `b24-console store init {url}`"
+    if isinstance(error, StoreSchemaOutdated):
+        return ExitCode.USAGE, f"{error}: run `b24-console store migrate {url}`"
+    return ExitCode.USAGE, str(error)
+
+
 def translate_error(error: BaseException) -> tuple[ExitCode, str] | None:
     """Every typed error the command line knows, or None."""
-    return translate_profile_error(error) or translate_client_error(error)
+    return (
+        translate_profile_error(error)
+        or translate_client_error(error)
+        or translate_store_error(error)
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from console.cli.app import CliError, ExitCode, emit, wants_json
+from console.cli.store_choice import add_store_argument, chosen_location
 from console.core.sanitize import printable
 from console.store import (
     EventFilter,
@@ -30,8 +31,22 @@ from console.store.columns import EVENT_COLUMNS, LISTED_COLUMNS
 from console.store.export import event_to_json
 from console.store.querylang import parse_moment, parse_span
 
-STORE_FILE = "events.sqlite3"
-# SQLite integers are signed 64-bit: a larger id or limit cannot even be asked for.
+
+def is_store_access_error(error: BaseException) -> bool:
+    """A typed error of reaching a store (password, server, schema): not to be re-worded."""
+    from console.store.location import StoreUrlError
+
+    if isinstance(error, StoreUrlError):
+        return True
+    if "console.store.postgres.access" not in sys.modules:
+        return False
+    from console.store.postgres.access import StoreAccessError
+
+    return isinstance(error, StoreAccessError)
+
+
+# SQLite integers (and PostgreSQL bigints) are signed 64-bit: a larger id or limit
+# cannot even be asked for.
 MAX_SQLITE_INT = 2**63 - 1
 
 
@@ -40,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     common.add_argument(
         "--data-dir", type=Path, help="use D/events.sqlite3 instead of the configured store"
     )
+    add_store_argument(common)
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument(
         "--source", action="append", choices=[source.value for source in EventSource]
@@ -141,27 +157,28 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
-        return Path(args.data_dir) / STORE_FILE
-    from console.core.settings import load_settings
-
-    return load_settings().resolved_store_path()
+def _where(args: argparse.Namespace) -> str:
+    """The chosen store in words: its file, or user@host:port/db."""
+    return chosen_location(args).display
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> EventStore:
-    """The store of ``--data-dir`` (or the settings). Only a command that records events
-    may ``create`` it: reading a mistyped directory must not leave an empty store there."""
-    path = _store_path(args)
+    """The store of ``--store``, ``--data-dir`` or the settings. Only a command that
+    records events may ``create`` it: reading a mistyped directory must not leave an empty
+    store there (a PostgreSQL store is only ever created by ``store init``)."""
+    location = chosen_location(args)
     try:
-        return open_store(path, create=create)
+        return open_store(location, create=create, interactive=True)
     except StoreNotFound:
         raise CliError(
-            f"no event store at {path}: check --data-dir (`b24-console listen` creates "
-            "the store when it first runs)"
+            f"no event store at {location.display}: check --data-dir or --store "
+            "(`b24-console listen` creates the store when it first runs)"
         ) from None
-    except Exception as exc:  # sqlite3 errors, a newer schema, an unwritable directory
-        raise CliError(f"cannot open the event store {path}: {exc}") from None
+    except Exception as exc:
+        if is_store_access_error(exc):
+            raise  # typed: the command line words it with the command that fixes it
+        # sqlite3 errors, a newer schema, an unwritable directory
+        raise CliError(f"cannot open the event store {location.display}: {exc}") from None
 
 
 def _limit(text: str) -> int:
@@ -212,11 +229,11 @@ def _event_id(value: str) -> int:
     return event_id
 
 
-def _load(store: EventStore, value: str, path: Path) -> StoredEvent:
+def _load(store: EventStore, value: str, where: str) -> StoredEvent:
     event_id = _event_id(value)
     event = store.get(event_id)
     if event is None:
-        raise CliError(f"ID: no event {event_id} in {path}")
+        raise CliError(f"ID: no event {event_id} in {where}")
     return event
 
 
@@ -290,7 +307,7 @@ def _show(args: argparse.Namespace) -> int:
     _event_id(args.id)  # a bad ID is the error to report, whatever the store
 
     def work(store: EventStore) -> int:
-        event = _load(store, args.id, _store_path(args))
+        event = _load(store, args.id, _where(args))
         data = event_to_json(event)
         if not args.raw:
             data.pop("raw_body")
@@ -396,7 +413,7 @@ def _pin(args: argparse.Namespace) -> int:
 
     def work(store: EventStore) -> int:
         if not store.set_pinned(event_id, args.pinned):
-            raise CliError(f"ID: no event {event_id} in {_store_path(args)}")
+            raise CliError(f"ID: no event {event_id} in {_where(args)}")
         emit(
             args,
             {"id": event_id, "pinned": args.pinned},
@@ -499,12 +516,12 @@ def _replay_target(args: argparse.Namespace) -> str:
         return text.rstrip("/")
     from console.session import listener_file, running_listener
 
-    path = _store_path(args)
-    found = running_listener(path)
+    location = chosen_location(args)
+    found = running_listener(location)
     if found is None:
         raise CliError(
-            f"no running listener for {path} (no live {listener_file(path).name} beside it): "
-            "start `b24-console listen` or pass --to URL",
+            f"no running listener on this computer for {location.display} (no live "
+            f"{listener_file(location).name}): start `b24-console listen` or pass --to URL",
             ExitCode.NETWORK,
         )
     return found
@@ -538,7 +555,7 @@ def _replay(args: argparse.Namespace) -> int:
     base_url = _replay_target(args)
     store = _open(args)
     try:
-        event = _load(store, args.id, _store_path(args))
+        event = _load(store, args.id, _where(args))
     finally:
         store.close()
     profiles, unavailable = _replay_secrets()

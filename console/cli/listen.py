@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.cli.app import CliError, ExitCode, emit_line, foreground_run, wants_json
+from console.cli.store_choice import add_store_argument, chosen_location
 from console.core.net import is_loopback_host
 from console.core.sanitize import printable
 
@@ -70,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--host", help="address to bind (default from settings: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to bind (0 = any free port)")
     parser.add_argument("--data-dir", type=Path, help="keep the event store in this directory")
+    add_store_argument(parser)
     parser.add_argument("--profile", help="accept events for this profile only")
     parser.add_argument(
         "--public", action="store_true", help="allow binding an address other machines can reach"
@@ -145,9 +147,7 @@ def _listen(args: argparse.Namespace) -> int:
             "the listener to other machines",
             ExitCode.USAGE,
         )
-    store_path = (
-        args.data_dir / "events.sqlite3" if args.data_dir else settings.resolved_store_path()
-    )
+    location = chosen_location(args)
     retention = retention_policy(settings.retention)
     if args.public and not is_loopback_host(listener_settings.host):
         print(
@@ -157,10 +157,11 @@ def _listen(args: argparse.Namespace) -> int:
     try:
         session = start_listen_session(
             listener_settings,
-            store_path=store_path,
+            store_path=location,
             retention=retention,
             profile=args.profile,
             public=args.public,
+            interactive=not getattr(args, "child_of_window", False),
         )
     except OSError as exc:
         where = f"{listener_settings.host}:{listener_settings.port}"
@@ -174,7 +175,7 @@ def _listen(args: argparse.Namespace) -> int:
             f"cannot listen on {where}: {exc.strerror or exc}", ExitCode.NETWORK
         ) from None
     except StoreNotWritable as exc:
-        raise CliError(f"{exc} ({store_path})") from None
+        raise CliError(f"{exc} ({location.display})") from None
 
     server = session.server
     assert server is not None  # binding failures raise here; only the window runs without
@@ -207,13 +208,13 @@ def _listen(args: argparse.Namespace) -> int:
                     {
                         "type": "listening",
                         "url": server.base_url,
-                        "store": str(store_path),
+                        "store": location.display,
                         "handlers": urls,
                     },
                     "",
                 )
             else:
-                print(f"listening on {server.base_url}  (store: {store_path})", flush=True)
+                print(f"listening on {server.base_url}  (store: {location.display})", flush=True)
                 if not urls:
                     print("no profiles: add one with 'b24-console profile add'", flush=True)
                 for name, url in urls.items():

@@ -105,14 +105,18 @@ def _dump(model: pydantic.BaseModel) -> dict[str, Any]:
 def operation(args: argparse.Namespace) -> Iterator[OperationContext]:
     """A client for the chosen profile and the change log's store, closed afterwards;
     the operations' errors become the command line's exit codes."""
+    from console.cli.store_choice import chosen_location
     from console.core.settings import load_settings
     from console.operations import OperationContext, current_operator
     from console.store import open_store
 
     settings = load_settings()
     name = profile_name(args)
+    # The change log goes to the chosen store: with a team database, the whole team's
+    # order timelines show this change.
+    location = chosen_location(args)
     with open_client(args) as client:
-        store = open_store(settings.resolved_store_path())
+        store = open_store(location, interactive=True)
         try:
             ctx = OperationContext(client, name, store, current_operator(settings.operator))
             with _operation_errors():

@@ -11,8 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from console.core.paths import config_dir, data_dir
 from console.core.private_files import make_private_dir
@@ -112,12 +113,36 @@ class Settings(BaseModel):
     )
     # None: events.sqlite3 in the platform data directory.
     store_path: Path | None = None
+    # Which store to use, as a URL: sqlite:///path or postgresql://user@host:5432/db (never
+    # with a password). Set, it wins over store_path; None: the SQLite file of store_path.
+    store_url: str | None = Field(
+        default=None,
+        description="The event store: sqlite:///path (none: the local file) or "
+        "postgresql://user@host:5432/db for a team's shared database.",
+    )
     # The profile commands use when several exist and none is named (`profile default`).
     default_profile: str | None = None
     # Who the change log names as the operator; None: the OS user name.
     operator: str | None = Field(
         default=None, description="Who the change log names as the operator (none: OS user)."
     )
+
+    @field_validator("store_url")
+    @classmethod
+    def _no_password_in_store_url(cls, value: str | None) -> str | None:
+        # The full check is the store's (console.store.location); this one only keeps a
+        # password from ever being written into the settings file.
+        if value is not None and "://" in value:
+            try:
+                has_password = urlsplit(value.strip()).password is not None
+            except ValueError:
+                return value
+            if has_password:
+                raise ValueError(
+                    "the store URL carries a password: remove it; the password is kept in "
+                    "the OS keyring"
+                )
+        return value
 
     def resolved_store_path(self) -> Path:
         return self.store_path or data_dir() / "events.sqlite3"

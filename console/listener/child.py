@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # `listen`'s exit code when it cannot take its address (ExitCode.NETWORK).
 NETWORK_EXIT = 4
+# Where a store password may sit in our environment (console.store.postgres.password).
+_PASSWORD_VARIABLES = ("B24_STORE_PASSWORD", "PGPASSWORD")
 
 
 class ListenerChildFailed(RuntimeError):
@@ -57,6 +59,9 @@ class ListenerChild:
     """Starts, watches and stops ``b24-console listen`` in a child process."""
 
     data_dir: Path | None = None
+    # The store's URL (never with a password: a URL with one cannot be parsed); the child
+    # finds the password in the keyring itself, as the window did.
+    store_url: str | None = None
     extra_args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
     base_url: str = ""
@@ -73,13 +78,26 @@ class ListenerChild:
         command = [*own_command(), "listen", "--json", "--child-of-window"]
         if self.data_dir is not None:
             command += ["--data-dir", str(self.data_dir)]
+        if self.store_url is not None:
+            command += ["--store", self.store_url]
         return command + self.extra_args
+
+    def environment(self) -> dict[str, str]:
+        """The child's environment: ours, without a store password in it.
+
+        A password in the environment of a process can be read by others (``ps e``,
+        /proc/PID/environ of the same user): the child reads the keyring instead.
+        """
+        env = dict(os.environ if self.env is None else self.env)
+        for name in _PASSWORD_VARIABLES:
+            env.pop(name, None)
+        # The child's lines must arrive as they are written, not when a buffer fills.
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the child and return once it listens; ListenerChildFailed if it cannot."""
-        env = dict(os.environ if self.env is None else self.env)
-        # The child's lines must arrive as they are written, not when a buffer fills.
-        env["PYTHONUNBUFFERED"] = "1"
+        env = self.environment()
         self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
             self.command(),
             stdin=subprocess.DEVNULL,

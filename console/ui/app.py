@@ -33,6 +33,7 @@ from console.ui.views.main_window import FirstPaintProbe, MainWindow, default_fa
 if TYPE_CHECKING:
     from console.core.instance import InstanceLock
     from console.session import RunningConsole
+    from console.store.location import StoreLocation
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,21 @@ def seconds_since_process_start() -> float:
         return time.monotonic() - _IMPORTED_AT
 
 
-def start_error_text(exc: BaseException, store_path: Path | None) -> str:
+def start_error_text(exc: BaseException, store_path: Path | StoreLocation | None) -> str:
     """What the operator reads when the console could not start: the cause and what to do."""
     from console.core.credentials import KeyringUnavailable
+    from console.store.location import StoreLocation
     from console.store.schema import SchemaTooNewError
 
-    where = (
-        str(store_path)
-        if store_path is not None
-        else QApplication.translate("App", "the data folder")
-    )
+    if isinstance(store_path, StoreLocation):
+        where = store_path.display
+    elif store_path is not None:
+        where = str(store_path)
+    else:
+        where = QApplication.translate("App", "the data folder")
+    team_problem = _team_store_error_text(exc)
+    if team_problem is not None:
+        return team_problem
     if isinstance(exc, KeyringUnavailable):
         return QApplication.translate(
             "App",
@@ -95,6 +101,48 @@ def start_error_text(exc: BaseException, store_path: Path | None) -> str:
     )
 
 
+def _team_store_error_text(exc: BaseException) -> str | None:
+    """A team database that cannot be used, in words for the operator; None otherwise."""
+    if "console.store.postgres.access" not in sys.modules:
+        return None
+    from console.store.postgres.access import (
+        StoreAccessError,
+        StoreAuthFailed,
+        StoreSchemaMissing,
+        StoreSchemaOutdated,
+        StoreUnreachable,
+    )
+
+    if not isinstance(exc, StoreAccessError):
+        return None
+    url = exc.location.url
+    if isinstance(exc, StoreAuthFailed):
+        text = QApplication.translate(
+            "App",
+            "%1. Save the right password in the keyring by running "
+            '"b24-console store password %2" in a terminal, then restart b24-console.',
+        )
+    elif isinstance(exc, StoreUnreachable):
+        text = QApplication.translate(
+            "App",
+            "%1. Check the network and that the database server runs; b24-console "
+            "must be restarted once it is back (%2).",
+        )
+    elif isinstance(exc, StoreSchemaMissing):
+        text = QApplication.translate(
+            "App",
+            '%1. Whoever runs the team database creates it with "b24-console store init %2".',
+        )
+    elif isinstance(exc, StoreSchemaOutdated):
+        text = QApplication.translate(
+            "App",
+            '%1. Whoever runs the team database upgrades it with "b24-console store migrate %2".',
+        )
+    else:
+        text = QApplication.translate("App", "%1 (%2).")
+    return text.replace("%1", str(exc)).replace("%2", url)
+
+
 class WindowController:
     """Owns the start and the orderly stop of the console behind one window."""
 
@@ -105,8 +153,9 @@ class WindowController:
         context: ConsoleContext,
         *,
         demo: bool,
-        store_path: Path,
+        store_path: Path | StoreLocation,
         data_dir: Path | None = None,
+        store_url: str | None = None,
     ) -> None:
         self.app = app
         self.window = window
@@ -115,6 +164,8 @@ class WindowController:
         self.store_path = store_path
         # --data-dir as given (None: the settings' store), passed on to the listener.
         self.data_dir = data_dir
+        # --store as given (None: --data-dir or the settings' store), passed on likewise.
+        self.store_url = store_url
         self._lock = threading.Lock()
         # Set by the start job itself, so a quit during start-up can still stop it.
         self._started: RunningConsole | None = None
@@ -124,6 +175,7 @@ class WindowController:
     def start_console(self) -> None:
         settings = self.context.settings
         demo, store_path, data_dir = self.demo, self.store_path, self.data_dir
+        store_url = self.store_url
 
         def start(_context: JobContext) -> RunningConsole:
             console: RunningConsole
@@ -137,7 +189,10 @@ class WindowController:
                 # The listener runs as a child process: intake then never competes with
                 # painting and typing for this interpreter (see console.listener.child).
                 console = start_window_session(
-                    settings.listener, store_path=store_path, data_dir=data_dir
+                    settings.listener,
+                    store_path=store_path,
+                    data_dir=data_dir,
+                    store_url=store_url,
                 )
             with self._lock:
                 self._started = console
@@ -185,12 +240,13 @@ class WindowController:
         self.app.quit()
 
 
-def _instance_lock(location: Path) -> tuple[InstanceLock | None, int | None]:
+def _instance_lock(location: Path | StoreLocation) -> tuple[InstanceLock | None, int | None]:
     """(the lock, None), or (None, the other console's pid; -1 when it is not known)."""
     from console.core.instance import AlreadyRunning, acquire_instance_lock
+    from console.session import local_store_anchor
 
     try:
-        return acquire_instance_lock(location), None
+        return acquire_instance_lock(local_store_anchor(location)), None
     except AlreadyRunning as exc:
         return None, exc.pid if exc.pid is not None else -1
     except OSError as exc:
@@ -227,8 +283,35 @@ def _load_settings() -> tuple[Settings, str | None]:
         return Settings(), message
 
 
-def run_window(*, demo: bool, data_dir: Path | None) -> int:
-    """Open the window; with ``demo`` wire it to the sandbox. Returns the exit code."""
+def _chosen_store(
+    settings: Settings, data_dir: Path | None, store: StoreLocation | None
+) -> tuple[Path | StoreLocation, str | None]:
+    """``--store``, else ``--data-dir``, else the settings' store_url, else its store_path.
+
+    A store_url the settings cannot use falls back to the local file, with the reason to
+    show: the window then still opens, and the settings page is where the URL is fixed.
+    """
+    from console.store import configured_location
+    from console.store.location import StoreUrlError
+
+    if store is not None:
+        return store, None
+    if data_dir is not None:
+        return data_dir / "events.sqlite3", None
+    try:
+        return configured_location(settings), None
+    except StoreUrlError as exc:
+        message = QApplication.translate(
+            "App", "%1; the local event store is used until it is fixed."
+        ).replace("%1", str(exc))
+        return settings.resolved_store_path(), message
+
+
+def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None = None) -> int:
+    """Open the window; with ``demo`` wire it to the sandbox. Returns the exit code.
+
+    ``store`` (``--store URL``) or ``data_dir`` choose the store; neither: the settings'.
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -242,7 +325,7 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
 
     settings, settings_problem = _load_settings()
     install_translators(app, choose_language(settings.window.language))
-    store_path = data_dir / "events.sqlite3" if data_dir else settings.resolved_store_path()
+    store_path, store_problem = _chosen_store(settings, data_dir, store)
     lock: InstanceLock | None = None
     if not demo:
         lock, other_pid = _instance_lock(store_path)
@@ -253,7 +336,13 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     context = ConsoleContext(settings)
     window = MainWindow(context, factories=default_factories(), defer_inspector=True)
     controller = WindowController(
-        app, window, context, demo=demo, store_path=store_path, data_dir=data_dir
+        app,
+        window,
+        context,
+        demo=demo,
+        store_path=store_path,
+        data_dir=data_dir,
+        store_url=store.url if store is not None else None,
     )
     probe = os.environ.get(PAINT_PROBE_ENV) == "1"
 
@@ -283,6 +372,8 @@ def run_window(*, demo: bool, data_dir: Path | None) -> int:
     window.show()
     if settings_problem:
         window.show_message(settings_problem)
+    if store_problem:
+        window.show_message(store_problem)
 
     # Ctrl+C in the terminal, or SIGTERM from a session manager or a script, quits cleanly;
     # the timer lets Python see the signal while Qt's loop runs.

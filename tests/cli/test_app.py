@@ -17,7 +17,7 @@ import pytest
 from console.cli import main
 from console.cli.app import COMMANDS, build_parser
 from console.core.profiles import Profile, ProfileRepository
-from console.store import EventRecord, EventSource, Verification, open_store
+from console.store import EventRecord, EventSource, StoreLocation, Verification, open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("aiohttp", "httpx", "keyring", "PySide6", "shiboken6", "pydantic", "console.sandbox")
@@ -125,12 +125,20 @@ def test_a_build_without_the_window_says_so(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        ([], {"demo": False, "data_dir": None}),
-        (["--demo"], {"demo": True, "data_dir": None}),
-        (["--data-dir", "/tmp/x"], {"demo": False, "data_dir": Path("/tmp/x")}),
+        ([], {"demo": False, "data_dir": None, "store": None}),
+        (["--demo"], {"demo": True, "data_dir": None, "store": None}),
+        (["--data-dir", "/tmp/x"], {"demo": False, "data_dir": Path("/tmp/x"), "store": None}),
+        (
+            ["--store", "postgresql://alice@db.example/shop"],
+            {
+                "demo": False,
+                "data_dir": None,
+                "store": "postgresql://alice@db.example:5432/shop",
+            },
+        ),
     ],
 )
-def test_the_window_is_started_with_the_demo_and_data_dir_switches(
+def test_the_window_is_started_with_the_demo_data_dir_and_store_switches(
     monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: dict[str, Any]
 ) -> None:
     # The window itself belongs to console.ui; this stands in for its entry point only
@@ -138,14 +146,33 @@ def test_the_window_is_started_with_the_demo_and_data_dir_switches(
     calls: list[dict[str, Any]] = []
     entry = types.ModuleType("console.ui.app")
 
-    def run_window(*, demo: bool, data_dir: Path | None) -> int:
-        calls.append({"demo": demo, "data_dir": data_dir})
+    def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None) -> int:
+        url = store.url if store is not None else None
+        calls.append({"demo": demo, "data_dir": data_dir, "store": url})
         return 7
 
     entry.run_window = run_window  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "console.ui.app", entry)
     assert main(argv) == 7
     assert calls == [expected]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--store", "postgresql://alice:pw@db.example/shop"], "carries a password"),
+        (["--store", "sqlite:///a.sqlite3", "--data-dir", "/tmp/x"], "only one"),
+    ],
+)
+def test_the_window_refuses_a_bad_store_choice_before_it_opens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    entry = types.ModuleType("console.ui.app")
+    entry.run_window = lambda **_kwargs: 7  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "console.ui.app", entry)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and ":pw@" not in err
 
 
 def test_top_level_data_dir_reaches_the_events_commands(

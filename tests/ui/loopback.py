@@ -20,7 +20,7 @@ from console.listener.catchup import CatchUpPoller
 from console.listener.server import ListenerServer
 from console.sandbox import SandboxPortal
 from console.session import ListenerBindError, RowsReceiver, watch_store
-from console.store import EventFilter, SqliteEventStore, StoredEvent
+from console.store import EventFilter, SqliteEventStore, StoredEvent, StoreLocation
 from console.ui.context import ConsoleContext
 from tests.listener.conftest import APP_TOKEN as APP_TOKEN
 from tests.listener.conftest import HOROSHOP_SECRET, PROFILE, credentials, sample
@@ -51,6 +51,10 @@ class LoopbackConsole:
     @property
     def store_path(self) -> Path:
         return self._store_path
+
+    @property
+    def store_location(self) -> StoreLocation:
+        return StoreLocation.sqlite(self._store_path)
 
     @property
     def listener(self) -> ListenerServer | None:

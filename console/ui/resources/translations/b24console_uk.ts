@@ -75,6 +75,26 @@
         <translation>Консоль не змогла запуститися: %1</translation>
     </message>
     <message>
+        <source>%1. Save the right password in the keyring by running &quot;b24-console store password %2&quot; in a terminal, then restart b24-console.</source>
+        <translation>%1. Збережіть правильний пароль у сховищі ключів командою «b24-console store password %2» у терміналі, потім перезапустіть b24-console.</translation>
+    </message>
+    <message>
+        <source>%1. Check the network and that the database server runs; b24-console must be restarted once it is back (%2).</source>
+        <translation>%1. Перевірте мережу і чи працює сервер бази даних; коли він знову доступний, перезапустіть b24-console (%2).</translation>
+    </message>
+    <message>
+        <source>%1. Whoever runs the team database creates it with &quot;b24-console store init %2&quot;.</source>
+        <translation>%1. Той, хто обслуговує базу даних команди, створює її командою «b24-console store init %2».</translation>
+    </message>
+    <message>
+        <source>%1. Whoever runs the team database upgrades it with &quot;b24-console store migrate %2&quot;.</source>
+        <translation>%1. Той, хто обслуговує базу даних команди, оновлює її командою «b24-console store migrate %2».</translation>
+    </message>
+    <message>
+        <source>%1 (%2).</source>
+        <translation>%1 (%2).</translation>
+    </message>
+    <message>
         <source>b24-console is already running (pid %1); switch to that window, or start this one with --data-dir DIR for a separate store.</source>
         <translation>b24-console вже запущено (pid %1); перейдіть до того вікна або запустіть цю копію з --data-dir DIR, щоб мати окреме сховище.</translation>
     </message>
@@ -89,6 +109,10 @@
     <message>
         <source>The settings file could not be read (%1); defaults are used until it is fixed.</source>
         <translation>Не вдалося прочитати файл налаштувань (%1); доки його не виправлено, діють типові значення.</translation>
+    </message>
+    <message>
+        <source>%1; the local event store is used until it is fixed.</source>
+        <translation>%1; доки це не виправлено, використовується локальне сховище подій.</translation>
     </message>
 </context>
 <context>
@@ -2665,6 +2689,14 @@ Right: {right}</source>
     <message>
         <source>Interface language (applies after a restart).</source>
         <translation>Мова інтерфейсу (діє після перезапуску).</translation>
+    </message>
+    <message>
+        <source>Store url</source>
+        <translation>Сховище подій (URL)</translation>
+    </message>
+    <message>
+        <source>The event store: sqlite:///path (none: the local file) or postgresql://user@host:5432/db for a team&apos;s shared database.</source>
+        <translation>Сховище подій: sqlite:///шлях (порожньо: локальний файл) або postgresql://user@host:5432/db для спільної бази даних команди.</translation>
     </message>
     <message>
         <source>Default profile</source>

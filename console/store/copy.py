@@ -1,0 +1,524 @@
+"""Copying a store's history into another store: a desktop's SQLite file into the team's
+PostgreSQL database, and back.
+
+Rows are copied as they are kept (the record's columns, ``pinned``, the raw body's bytes,
+microsecond timestamps), never rebuilt from parsed events, so a round trip changes no byte
+of them. Ids are the target's own: a team database already holds other events.
+
+Resumable and never duplicating, however often it runs or wherever it is killed:
+
+- every batch of events is written in one transaction together with a cursor in the
+  target, ``copy:<source identity>:events``, holding the last source id copied; a killed
+  copy loses the batch and the cursor alike, and the next run starts after the cursor;
+- the source's identity is a random id kept in the source's own cursors
+  (``store_identity``), so two desktops whose files have the same path stay apart;
+- an original whose delivery the target already holds (the team's listener stored it
+  too) is not written again: the dedup key's unique index is the judge, and the copy
+  looks the original up through it. Duplicates keep pointing at their original, by
+  the target's id.
+
+The change log follows with its own cursor; the source's other cursors (catch-up
+positions) are set in the target where it has none of its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from console.store.location import StoreLocation
+from console.store.model import StoreNotFound
+from console.store.rows import RECORD_COLUMNS
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from console.store.postgres.password import StorePassword
+
+IDENTITY_CURSOR = "store_identity"
+COPY_CURSOR_PREFIX = "copy:"
+DEFAULT_BATCH = 500
+EVENT_COLUMNS = ("id", "duplicate_of", "pinned", *RECORD_COLUMNS)
+_DEDUP = EVENT_COLUMNS.index("dedup_key")
+_DUPLICATE_OF = EVENT_COLUMNS.index("duplicate_of")
+_PINNED = EVENT_COLUMNS.index("pinned")
+CHANGE_COLUMNS = (
+    "at_us",
+    "operator",
+    "profile",
+    "kind",
+    "action",
+    "order_id",
+    "entity_id",
+    "before",
+    "after",
+    "outcome",
+    "summary",
+)
+# Written into events: the record's columns, then what the copy decides per row.
+_WRITTEN = (*RECORD_COLUMNS, "duplicate_of", "pinned")
+_WRITTEN_DEDUP = _WRITTEN.index("dedup_key")
+_WRITTEN_DUPLICATE_OF = _WRITTEN.index("duplicate_of")
+_WRITTEN_PINNED = _WRITTEN.index("pinned")
+_WRITTEN_PAYLOAD = _WRITTEN.index("payload")
+_WRITTEN_RAW_BODY = _WRITTEN.index("raw_body")
+# Text COPY: the search vector goes in as tsvector's input form, which has no binary dumper.
+_PG_COPY = f"COPY events (id, {', '.join(_WRITTEN)}, search) FROM STDIN"
+_RACE_ATTEMPTS = 3
+
+Row = tuple[Any, ...]
+
+
+class CopyError(Exception):
+    """The copy cannot go on; the message says why."""
+
+
+class StoreSide(Protocol):
+    """One end of a copy: the same few reads and writes on SQLite and PostgreSQL."""
+
+    location: StoreLocation
+
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+    def cursors(self) -> list[tuple[str, str]]: ...
+
+    def count_events_after(self, after_id: int) -> int: ...
+
+    def events_after(self, after_id: int, limit: int) -> list[Row]: ...
+
+    def changes_after(self, after_id: int, limit: int) -> list[Row]: ...
+
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+        """Write a batch and the cursor in one transaction: (written, already there)."""
+
+    def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None: ...
+
+    def set_cursor_if_absent(self, name: str, value: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteSide:
+    """A SQLite store file, read and written with the store's own pragmas and schema."""
+
+    def __init__(self, location: StoreLocation, *, create: bool) -> None:
+        from console.store import schema
+
+        assert location.path is not None
+        path = Path(location.path)
+        self.location = location
+        if not path.exists():
+            if not create:
+                raise StoreNotFound(path)
+            from console.core.private_files import make_private_dir
+
+            make_private_dir(path.parent)
+        self._conn = schema.connect(path)
+        schema.migrate(self._conn)
+
+    def get_cursor(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO cursors (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def cursors(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute("SELECT name, value FROM cursors ORDER BY name").fetchall()
+        return [(str(name), str(value)) for name, value in rows]
+
+    def count_events_after(self, after_id: int) -> int:
+        row = self._conn.execute("SELECT count(*) FROM events WHERE id > ?", (after_id,))
+        return int(row.fetchone()[0])
+
+    def events_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._conn.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 (our names)
+            "WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+
+    def changes_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._conn.execute(
+            f"SELECT id, {', '.join(CHANGE_COLUMNS)} FROM changes "  # noqa: S608
+            "WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+
+    def _originals(self, keys: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._conn.execute(
+                f"SELECT dedup_key, id FROM events WHERE dedup_key IN ({marks}) "  # noqa: S608
+                "AND duplicate_of IS NULL",
+                chunk,
+            ).fetchall()
+            found.update((str(key), int(event_id)) for key, event_id in rows)
+        return found
+
+    def _insert(self, values: list[Row]) -> dict[str, int]:
+        insert = (
+            f"INSERT INTO events ({', '.join(_WRITTEN)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' for _ in _WRITTEN)})"
+        )
+        originals: dict[str, int] = {}
+        for row in values:
+            cursor = self._conn.execute(insert, row)
+            key = row[_WRITTEN_DEDUP]
+            if key is not None and row[_WRITTEN_DUPLICATE_OF] is None:
+                assert cursor.lastrowid is not None
+                originals[key] = cursor.lastrowid
+        return originals
+
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = _write_planned(rows, self._originals, lambda v: (self._insert(v), len(v)))
+            self.set_cursor(cursor, str(last_id))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None:
+        insert = (
+            f"INSERT INTO changes ({', '.join(CHANGE_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' for _ in CHANGE_COLUMNS)})"
+        )
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(insert, [row[1:] for row in rows])
+            self.set_cursor(cursor, str(last_id))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def set_cursor_if_absent(self, name: str, value: str) -> bool:
+        cursor = self._conn.execute(
+            "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
+        return cursor.rowcount == 1
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresSide:
+    """A team database whose schema ``store init`` created."""
+
+    def __init__(self, location: StoreLocation, password: StorePassword) -> None:
+        from console.store.postgres.access import (
+            check_schema,
+            connect,
+            expected_schema_version,
+        )
+
+        self.location = location
+        self._context = connect(location, password)
+        self._conn: psycopg.Connection[tuple[Any, ...]] = self._context.__enter__()
+        try:
+            check_schema(self._conn, location, expected_schema_version())
+        except BaseException:
+            self.close()
+            raise
+
+    def get_cursor(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM cursors WHERE name = %s", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO cursors (name, value) VALUES (%s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def cursors(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute("SELECT name, value FROM cursors ORDER BY name").fetchall()
+        return [(str(name), str(value)) for name, value in rows]
+
+    def count_events_after(self, after_id: int) -> int:
+        row = self._conn.execute("SELECT count(*) FROM events WHERE id > %s", (after_id,))
+        found = row.fetchone()
+        return int(found[0]) if found is not None else 0
+
+    def events_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._conn.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 (our names)
+            "WHERE id > %s ORDER BY id LIMIT %s",
+            (after_id, limit),
+        ).fetchall()
+
+    def changes_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._conn.execute(
+            f"SELECT id, {', '.join(CHANGE_COLUMNS)} FROM changes "  # noqa: S608
+            "WHERE id > %s ORDER BY id LIMIT %s",
+            (after_id, limit),
+        ).fetchall()
+
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+        import psycopg.errors
+
+        for attempt in range(_RACE_ATTEMPTS):
+            try:
+                with self._conn.transaction():
+                    result = self._copy_batch(rows)
+                    self.set_cursor(cursor, str(last_id))
+                return result
+            except psycopg.errors.UniqueViolation:
+                # A listener stored one of these deliveries after the look-up: the batch
+                # is rolled back whole and planned again, and then finds that original.
+                if attempt == _RACE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _copy_batch(self, rows: Sequence[Row]) -> tuple[int, int]:
+        """One batch by COPY, with ids drawn first under the store's insert-order lock.
+
+        Knowing every id before writing lets a duplicate point at an original of the same
+        batch, so the batch is one COPY (the counting triggers run once), and ids are
+        handed out and committed in one order with every listener's inserts.
+        """
+        from console.store.postgres import locks
+        from console.store.postgres.rows import safe_text
+        from console.store.postgres.search import search_vector
+
+        conn = self._conn
+        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
+        originals: dict[str, int] = {}
+        if keys:
+            found = conn.execute(
+                "SELECT dedup_key, id FROM events WHERE dedup_key = ANY(%s) "
+                "AND duplicate_of IS NULL",
+                (keys,),
+            ).fetchall()
+            originals = {str(key): int(str(event_id)) for key, event_id in found}
+        planned, skipped = _plan(rows, originals)
+        if not planned:
+            return 0, skipped
+        drawn = conn.execute(
+            "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (len(planned),)
+        ).fetchall()
+        ids = [int(str(row[0])) for row in drawn]
+        by_key: dict[str, int] = {}
+        with conn.cursor() as cur, cur.copy(_PG_COPY) as copy:
+            for event_id, (values, original_key) in zip(ids, planned, strict=True):
+                duplicate_of = values[_WRITTEN_DUPLICATE_OF]
+                if original_key is not None:
+                    # A duplicate of an original written earlier in this batch.
+                    duplicate_of = by_key[original_key]
+                key = values[_WRITTEN_DEDUP]
+                if key is not None and duplicate_of is None:
+                    by_key[key] = event_id
+                payload = values[_WRITTEN_PAYLOAD]
+                indexed = (
+                    payload
+                    if payload is not None
+                    else bytes(values[_WRITTEN_RAW_BODY]).decode("utf-8", "replace")
+                )
+                texts = [safe_text(v) if isinstance(v, str) else v for v in values]
+                texts[_WRITTEN_DUPLICATE_OF] = duplicate_of
+                texts[_WRITTEN_PINNED] = bool(values[_WRITTEN_PINNED])
+                copy.write_row((event_id, *texts, search_vector(indexed)))
+        return len(planned), skipped
+
+    def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None:
+        insert = (
+            f"INSERT INTO changes ({', '.join(CHANGE_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join('%s' for _ in CHANGE_COLUMNS)})"
+        )
+        with self._conn.transaction():
+            with self._conn.cursor() as cur:
+                cur.executemany(insert, [row[1:] for row in rows])
+            self.set_cursor(cursor, str(last_id))
+
+    def set_cursor_if_absent(self, name: str, value: str) -> bool:
+        result = self._conn.execute(
+            "INSERT INTO cursors (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
+        return result.rowcount == 1
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+
+
+def _write_planned(
+    rows: Sequence[Row],
+    find_originals: Callable[[Sequence[str]], dict[str, int]],
+    insert: Callable[[list[Row]], tuple[dict[str, int], int]],
+) -> tuple[int, int]:
+    """Write source ``rows`` in as few inserts as the duplicates among them allow.
+
+    An original whose delivery the target holds is left out; a duplicate points at its
+    original by the target's id (one without an original there becomes the original). A
+    duplicate whose original is in the same pending insert waits for it: the insert is
+    sent first, so its id is known. ``insert`` returns the originals it wrote (by key)
+    and how many rows it wrote (a listener may store a delivery between the look-up and
+    the insert: the unique index then drops the row, and it counts as already there).
+    """
+    keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
+    originals = find_originals(keys) if keys else {}
+    pending: list[Row] = []
+    pending_keys: set[str] = set()
+    written = skipped = 0
+
+    def flush() -> None:
+        nonlocal written, skipped
+        if not pending:
+            return
+        found, count = insert(pending)
+        originals.update(found)
+        written += count
+        skipped += len(pending) - count
+        pending.clear()
+        pending_keys.clear()
+
+    for row in rows:
+        key = row[_DEDUP]
+        duplicate_of: int | None = None
+        if key is not None:
+            if key in pending_keys:
+                flush()
+            original = originals.get(key)
+            if row[_DUPLICATE_OF] is None and original is not None:
+                skipped += 1  # the same delivery, stored there already
+                continue
+            duplicate_of = original
+            if duplicate_of is None:
+                pending_keys.add(key)
+        pending.append((*row[3:], duplicate_of, int(bool(row[_PINNED]))))
+    flush()
+    return written, skipped
+
+
+def _plan(
+    rows: Sequence[Row], originals: dict[str, int]
+) -> tuple[list[tuple[Row, str | None]], int]:
+    """The rows to write, each with the key of its original when that original is written
+    in the same batch (its id is known only then), and how many the target already holds."""
+    planned: list[tuple[Row, str | None]] = []
+    new_keys: set[str] = set()
+    skipped = 0
+    for row in rows:
+        key = row[_DEDUP]
+        duplicate_of: int | None = None
+        original_in_batch: str | None = None
+        if key is not None:
+            original = originals.get(key)
+            if row[_DUPLICATE_OF] is None and (original is not None or key in new_keys):
+                skipped += 1  # the same delivery, stored there already
+                continue
+            if original is not None:
+                duplicate_of = original
+            elif key in new_keys:
+                original_in_batch = key
+            else:
+                new_keys.add(key)  # the first of its delivery there: the original
+        values = (*row[3:], duplicate_of, int(bool(row[_PINNED])))
+        planned.append((values, original_in_batch))
+    return planned, skipped
+
+
+@dataclass
+class CopyProgress:
+    """Where a copy stands; handed to the progress callback after every batch."""
+
+    total: int
+    copied: int = 0
+    already_there: int = 0
+    changes: int = 0
+    cursors: list[str] = field(default_factory=list)
+    resumed_after: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.copied + self.already_there
+
+
+def source_identity(source: StoreSide) -> str:
+    """The source's own id (created on its first copy): what the target's cursors key on."""
+    identity = source.get_cursor(IDENTITY_CURSOR)
+    if identity is None:
+        source.set_cursor_if_absent(IDENTITY_CURSOR, uuid.uuid4().hex)
+        identity = source.get_cursor(IDENTITY_CURSOR)
+    assert identity is not None
+    return identity
+
+
+def copy_store(
+    source: StoreSide,
+    target: StoreSide,
+    *,
+    batch: int = DEFAULT_BATCH,
+    on_progress: Callable[[CopyProgress], None] | None = None,
+) -> CopyProgress:
+    """Copy events, the change log and cursors from ``source`` to ``target``; see above."""
+    if source.location == target.location:
+        raise CopyError("the source and the target are the same store")
+    identity = source_identity(source)
+    if target.get_cursor(IDENTITY_CURSOR) == identity:
+        raise CopyError("the target is the source (it carries the same store identity)")
+    events_cursor = f"{COPY_CURSOR_PREFIX}{identity}:events"
+    changes_cursor = f"{COPY_CURSOR_PREFIX}{identity}:changes"
+    last = int(target.get_cursor(events_cursor) or 0)
+    progress = CopyProgress(total=source.count_events_after(last), resumed_after=last)
+    if on_progress is not None:
+        on_progress(progress)
+    while True:
+        rows = source.events_after(last, batch)
+        if not rows:
+            break
+        last = int(rows[-1][0])
+        written, skipped = target.write_events(rows, events_cursor, last)
+        progress.copied += written
+        progress.already_there += skipped
+        if on_progress is not None:
+            on_progress(progress)
+    last_change = int(target.get_cursor(changes_cursor) or 0)
+    while True:
+        changes = source.changes_after(last_change, batch)
+        if not changes:
+            break
+        last_change = int(changes[-1][0])
+        target.write_changes(changes, changes_cursor, last_change)
+        progress.changes += len(changes)
+    for name, value in source.cursors():
+        if name == IDENTITY_CURSOR or name.startswith(COPY_CURSOR_PREFIX):
+            continue
+        if target.set_cursor_if_absent(name, value):
+            progress.cursors.append(name)
+    if on_progress is not None:
+        on_progress(progress)
+    return progress
+
+
+def open_side(location: StoreLocation, *, create: bool, interactive: bool = False) -> StoreSide:
+    """One end of a copy; a SQLite target is created if missing, a PostgreSQL one never."""
+    if not location.is_postgres:
+        try:
+            return SqliteSide(location, create=create)
+        except sqlite3.DatabaseError as exc:
+            raise CopyError(f"cannot open {location.display}: {exc}") from None
+    from console.store.postgres.password import find_password, remember_password
+
+    password = find_password(location, interactive=interactive)
+    side = PostgresSide(location, password)
+    remember_password(location, password)
+    return side
