@@ -27,6 +27,7 @@ from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
 from console.listener.connections import ConnectionGuard, GuardedSite, default_max_connections
 from console.listener.failures import FailureLog, FoldingFilter
+from console.listener.forwarding import ClientAddress, TrustedProxies
 from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
 from console.listener.parsing import (
     UNKNOWN_EVENT,
@@ -53,6 +54,7 @@ from console.store.model import (
     EventRecord,
     EventSource,
     EventStore,
+    StoreUnavailableError,
     Verification,
 )
 from console.store.sqlite import StoreHealth
@@ -64,6 +66,10 @@ log = logging.getLogger(__name__)
 _OFFLOAD_PARSE_BYTES = 128 * 1024
 # In-flight handlers get this long to finish on stop() before connections are cut.
 _SHUTDOWN_GRACE_SECONDS = 5.0
+# /healthz waits this long for the database to answer before it says it is unreachable.
+_PING_TIMEOUT_SECONDS = 3.0
+# What a 503 asks the sender to wait before trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 def _json_response(body: bytes) -> web.Response:
@@ -110,11 +116,14 @@ def _judge(
 def _error(status: int, reason: str) -> web.Response:
     # One line, whatever part of the request ended up in it.
     reason = " ".join(reason.split())
-    return web.Response(
+    response = web.Response(
         status=status,
         body=json.dumps({"error": reason}).encode("utf-8"),
         content_type="application/json",
     )
+    if status in (429, 503):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _horoshop_path(request: web.Request, secret: str) -> str:
@@ -221,6 +230,13 @@ class _ReportsHealth(Protocol):
     def probe_write(self, timeout: float = ...) -> str | None: ...
 
 
+@runtime_checkable
+class _Pings(Protocol):
+    """A store on a database server: whether the server answers now (``None``) or why not."""
+
+    def ping(self, timeout: float) -> str | None: ...
+
+
 class StoreNotWritable(RuntimeError):
     """The listener will not start on a store that cannot keep events."""
 
@@ -252,6 +268,9 @@ class _Routes:
         self.committed = 0
         self.failures = failures or FailureLog()
         self.last_store_error: str | None = None
+        # The last failure was the store being out of reach (not a refused write): a
+        # successful ping is then enough to call it recovered.
+        self._last_error_unreachable = False
         self._relay: _CommitRelay | None = None
         self._scrubbed_values: frozenset[str] | None = None
         self._scrubber = SecretScrubber(())
@@ -311,12 +330,22 @@ class _Routes:
             return None
         try:
             future = self.store.submit(record)
-            result = await self._relay_for(asyncio.get_running_loop()).wait(future)
+            async with asyncio.timeout(self.settings.commit_timeout_seconds):
+                result = await self._relay_for(asyncio.get_running_loop()).wait(future)
+        except TimeoutError:
+            # Not acknowledged: if it commits after all, the sender's retry is a duplicate.
+            seconds = f"{self.settings.commit_timeout_seconds:g}"
+            self.failures.note("event store too slow; answering 503", f"no commit in {seconds} s")
+            self.last_store_error = f"no commit within {seconds} s"
+            self._last_error_unreachable = True
+            return None
         except Exception as exc:
             self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
             self.last_store_error = f"{type(exc).__name__}: {exc}"
+            self._last_error_unreachable = isinstance(exc, StoreUnavailableError)
             return None
         self.last_store_error = None
+        self._last_error_unreachable = False
         self.committed += 1
         return result
 
@@ -340,6 +369,11 @@ class _Routes:
         truncated = isinstance(refused, BodyTooLarge)
         raw = redact_unparsed_body(raw, truncated=truncated)
         return self._current_scrubber().cut_partial_tail(raw) if truncated else raw
+
+    @staticmethod
+    def _client(request: web.Request) -> str | None:
+        client = request.get(_CLIENT)
+        return client.address if client is not None else request.remote
 
     def _record(self, **fields: Any) -> EventRecord:
         """The record to store, with every known secret value scrubbed from every field."""
@@ -378,7 +412,7 @@ class _Routes:
             ts=fields.ts,
             verification=outcome.verification,
             verification_reason=outcome.reason,
-            remote_addr=request.remote,
+            remote_addr=self._client(request),
             method=request.method,
             path=storable_text(request.path_qs),
             content_type=storable_text(request.headers.get("Content-Type", "")) or None,
@@ -420,7 +454,7 @@ class _Routes:
             ts=None,
             verification=outcome.verification,
             verification_reason=outcome.reason,
-            remote_addr=request.remote,
+            remote_addr=self._client(request),
             method=request.method,
             path=_horoshop_path(request, secret),
             content_type=storable_text(request.headers.get("Content-Type", "")) or None,
@@ -444,18 +478,77 @@ class _Routes:
         ok = state.get("writable", True) and state.get("writer_alive", True)
         return bool(ok and state["last_error"] is None), state
 
+    async def ping_database(self) -> str | None:
+        """``None`` when the store's database answers (or there is none), else why not.
+
+        A store that was out of reach and answers again is taken as recovered: no event
+        may have arrived since to prove it, and /healthz must not stay 503 for that.
+        """
+        if not isinstance(self.store, _Pings):
+            return None
+        loop = asyncio.get_running_loop()
+        problem = await loop.run_in_executor(None, self.store.ping, _PING_TIMEOUT_SECONDS)
+        if problem is None and self._last_error_unreachable:
+            self.last_store_error = None
+            self._last_error_unreachable = False
+        return problem
+
     async def healthz(self, request: web.Request) -> web.Response:
         del request
+        database = await self.ping_database()
         ok, state = self.can_keep_events()
+        if isinstance(self.store, _Pings):
+            state["database"] = "ok" if database is None else database
+            ok = ok and database is None
         body = {"status": "ok" if ok else "unavailable", "events": self.committed, "store": state}
-        return web.Response(
+        response = web.Response(
             status=200 if ok else 503,
             body=json.dumps(body).encode("utf-8"),
             content_type="application/json",
         )
+        if not ok:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 _CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
+_CLIENT = web.RequestKey("b24_client", ClientAddress)
+
+
+def _client_addresses(proxies: TrustedProxies, failures: FailureLog, per_client: int | None) -> Any:
+    """Which client sent each request: the peer, or behind a trusted proxy its
+    X-Forwarded-For. Through a proxy, ``per_client`` requests at once from one client
+    stand in for the per-address connection cap (the proxy holds every connection)."""
+    in_flight: dict[str, int] = {}
+
+    @web.middleware
+    async def resolve_client(request: web.Request, handler: Any) -> web.StreamResponse:
+        client = proxies.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+        request[_CLIENT] = client
+        if client.problem is not None:
+            failures.note("X-Forwarded-For not used", client.problem, level=logging.INFO)
+        address = client.address
+        if not client.forwarded or per_client is None or address is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        if in_flight.get(address, 0) >= per_client:
+            failures.note(
+                "request refused: too many at once from one client",
+                f"{address} (through {request.remote}) already has {per_client}",
+            )
+            return _error(429, f"more than {per_client} requests at once from {address}")
+        in_flight[address] = in_flight.get(address, 0) + 1
+        try:
+            response = await handler(request)
+            return response
+        finally:
+            left = in_flight[address] - 1
+            if left:
+                in_flight[address] = left
+            else:
+                del in_flight[address]
+
+    return resolve_client
 
 
 @web.middleware
@@ -502,7 +595,12 @@ def build_app(
 ) -> web.Application:
     """The aiohttp application with the listener's routes (no thread, no socket)."""
     routes = _Routes(store, credentials, settings, failures)
-    middlewares = [_one_line_errors] if guard is None else [_busy_marker(guard), _one_line_errors]
+    proxies = TrustedProxies.parse(settings.trusted_proxies)
+    per_client = guard.per_address if guard is not None else None
+    clients = _client_addresses(proxies, routes.failures, per_client)
+    middlewares = [_one_line_errors, clients]
+    if guard is not None:
+        middlewares.insert(0, _busy_marker(guard))
     app = web.Application(middlewares=middlewares, client_max_size=settings.max_body_bytes)
     app.router.add_post("/bitrix/{profile}", routes.bitrix)
     app.router.add_put("/horoshop/{secret}", routes.horoshop)
@@ -644,6 +742,7 @@ class ListenerServer:
             self.failures,
             max_connections=settings.max_connections or default_max_connections(),
             per_address=settings.max_connections_per_address if self.public else None,
+            unlimited_peer=TrustedProxies.parse(settings.trusted_proxies).trusts,
         )
         app = build_app(
             self.store, self.credentials, self.settings, guard=self.guard, failures=self.failures

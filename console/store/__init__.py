@@ -23,6 +23,7 @@ from console.store.model import (
     StoredChange,
     StoredEvent,
     StoreNotFound,
+    StoreUnavailableError,
     Verification,
 )
 from console.store.schema import SCHEMA_VERSION, SchemaTooNewError
@@ -52,6 +53,7 @@ __all__ = [
     "StoreLocation",
     "StoreNotFound",
     "StoreUrlError",
+    "StoreUnavailableError",
     "StoredChange",
     "StoredEvent",
     "Verification",
