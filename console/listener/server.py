@@ -54,7 +54,6 @@ from console.store.model import (
     EventRecord,
     EventSource,
     EventStore,
-    StoreUnavailableError,
     Verification,
 )
 from console.store.sqlite import StoreHealth
@@ -268,9 +267,6 @@ class _Routes:
         self.committed = 0
         self.failures = failures or FailureLog()
         self.last_store_error: str | None = None
-        # The last failure was the store being out of reach (not a refused write): a
-        # successful ping is then enough to call it recovered.
-        self._last_error_unreachable = False
         self._relay: _CommitRelay | None = None
         self._scrubbed_values: frozenset[str] | None = None
         self._scrubber = SecretScrubber(())
@@ -337,15 +333,12 @@ class _Routes:
             seconds = f"{self.settings.commit_timeout_seconds:g}"
             self.failures.note("event store too slow; answering 503", f"no commit in {seconds} s")
             self.last_store_error = f"no commit within {seconds} s"
-            self._last_error_unreachable = True
             return None
         except Exception as exc:
             self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
             self.last_store_error = f"{type(exc).__name__}: {exc}"
-            self._last_error_unreachable = isinstance(exc, StoreUnavailableError)
             return None
         self.last_store_error = None
-        self._last_error_unreachable = False
         self.committed += 1
         return result
 
@@ -481,16 +474,21 @@ class _Routes:
     async def ping_database(self) -> str | None:
         """``None`` when the store's database answers (or there is none), else why not.
 
-        A store that was out of reach and answers again is taken as recovered: no event
-        may have arrived since to prove it, and /healthz must not stay 503 for that.
+        When it answers and the store itself reports healthy again, the listener's own
+        memory of a failed commit is dropped too: no event may have arrived since to
+        prove the store works, and /healthz must not stay 503 until one does.
         """
         if not isinstance(self.store, _Pings):
             return None
         loop = asyncio.get_running_loop()
         problem = await loop.run_in_executor(None, self.store.ping, _PING_TIMEOUT_SECONDS)
-        if problem is None and self._last_error_unreachable:
+        if (
+            problem is None
+            and self.last_store_error is not None
+            and isinstance(self.store, _ReportsHealth)
+            and self.store.health().ok
+        ):
             self.last_store_error = None
-            self._last_error_unreachable = False
         return problem
 
     async def healthz(self, request: web.Request) -> web.Response:

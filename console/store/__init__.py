@@ -26,7 +26,6 @@ from console.store.model import (
     StoredChange,
     StoredEvent,
     StoreNotFound,
-    StoreUnavailableError,
     Verification,
 )
 from console.store.schema import SCHEMA_VERSION, SchemaTooNewError
@@ -59,7 +58,6 @@ __all__ = [
     "StoreLocation",
     "StoreNotFound",
     "StoreUrlError",
-    "StoreUnavailableError",
     "StoredChange",
     "StoredEvent",
     "Verification",

@@ -22,14 +22,6 @@ class StoreClosedError(RuntimeError):
     """The store was closed; nothing more can be written or read through it."""
 
 
-class StoreUnavailableError(RuntimeError):
-    """The store's database cannot be reached now (down, restarting, network cut).
-
-    Nothing was committed; the same call may succeed once it is back. A listener answers
-    503 for it and calls the store recovered as soon as it answers a ping again.
-    """
-
-
 class StoreNotFound(FileNotFoundError):
     """There is no event store at ``path``, and the caller asked not to create one."""
 

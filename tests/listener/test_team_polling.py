@@ -1,7 +1,7 @@
 """Catch-up polling once per team: a PostgreSQL advisory lock per portal picks the poller.
 
-Real parts throughout: a throwaway PostgreSQL cluster holds the locks, the sandbox portal
-answers over loopback HTTP, and each listener's events go to a real store.
+Real parts throughout: a throwaway PostgreSQL cluster holds the team store and its locks,
+and the sandbox portal answers over loopback HTTP.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import pytest
 
 from console.listener.catchup import CatchUpPoller, CatchUpReport, lease_name, poller_lease
 from console.sandbox import SandboxConfig, SandboxPortal
-from console.store import LocalLease, PollerLease, SqliteEventStore
+from console.store import EventFilter, EventSource, EventStore, LocalLease, SqliteEventStore
+from console.store.location import parse_store_url
+from console.store.postgres import PostgresEventStore
 from console.store.postgres.leases import AdvisoryLease, lease_key
 from tests.intake.test_catchup import PROFILE, change_orders, client_for
 from tests.support.postgres import PgCluster
@@ -26,21 +28,6 @@ INTERVAL = 1.0
 
 def lease_params(cluster: PgCluster, dbname: str) -> dict[str, str]:
     return cluster.admin_params(dbname)
-
-
-class TeamListenerStore(SqliteEventStore):
-    """A listener's own store whose team-wide jobs are decided by the team database.
-
-    Stands in for the store class only in which rows it writes; the lease is the real
-    PostgreSQL one every team store hands out.
-    """
-
-    def __init__(self, path: Path, conninfo: dict[str, str]) -> None:
-        super().__init__(path)
-        self.conninfo = conninfo
-
-    def poller_lock(self, name: str) -> PollerLease:
-        return AdvisoryLease(self.conninfo, name)
 
 
 @pytest.fixture
@@ -76,7 +63,7 @@ class Reports:
             return [r for _, r in self.items if r.standby]
 
 
-def start_poller(store: SqliteEventStore, portal: SandboxPortal) -> tuple[CatchUpPoller, Reports]:
+def start_poller(store: EventStore, portal: SandboxPortal) -> tuple[CatchUpPoller, Reports]:
     poller = CatchUpPoller(
         store,
         PROFILE,
@@ -162,10 +149,11 @@ def test_a_store_of_one_process_needs_no_lease(tmp_path: Path) -> None:
 
 
 def test_one_listener_of_the_team_polls_and_another_takes_over_within_an_interval(
-    tmp_path: Path, team_db: dict[str, str], portal: SandboxPortal
+    pg_cluster: PgCluster, pg_database: str, portal: SandboxPortal
 ) -> None:
-    first_store = TeamListenerStore(tmp_path / "first.sqlite3", team_db)
-    second_store = TeamListenerStore(tmp_path / "second.sqlite3", team_db)
+    location = parse_store_url(pg_database)
+    first_store = PostgresEventStore(location, pg_cluster.password)
+    second_store = PostgresEventStore(location, pg_cluster.password)
     first, first_reports = start_poller(first_store, portal)
     assert wait_for(lambda: first_reports.passes(), 15), "the first listener never polled"
     second, second_reports = start_poller(second_store, portal)
@@ -186,12 +174,15 @@ def test_one_listener_of_the_team_polls_and_another_takes_over_within_an_interva
         # Within one interval (plus the pass itself and a loaded machine's slack).
         assert took_over_at - stopped_at < INTERVAL + 2.0
         assert not second.standing_by
-        # It resumes from its own cursor and records the change as well: the first
-        # listener's store is its own here, as each process's view is in this test.
+        # It goes on from the team's cursor: what the first one recorded is not news.
         change_orders(portal, [117])
         assert wait_for(
             lambda: any(117 in r.recorded_ids for r in second_reports.passes(stopped_at)), 15
         )
+        recorded_after = [r.recorded_ids for r in second_reports.passes() if r.recorded_ids]
+        assert recorded_after == [[117]]
+        found = second_store.query(EventFilter(sources=frozenset({EventSource.CATCH_UP})))
+        assert sorted(event.order_id or "" for event in found) == ["103", "117"]
     finally:
         first.stop()
         second.stop()

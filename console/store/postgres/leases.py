@@ -16,11 +16,10 @@ from collections.abc import Mapping
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from console.store.postgres.locks import LEASE_NAMESPACE
+
 log = logging.getLogger(__name__)
 
-# "b24p": the key space of these leases (pg_advisory_lock(int, int)), apart from the
-# store's own locks and from single-bigint keys other software on the database may use.
-LEASE_NAMESPACE = 1647460464
 # A lease that cannot reach the database within this long is simply not held this time.
 CONNECT_TIMEOUT_SECONDS = 5
 
