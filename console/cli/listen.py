@@ -84,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "X-Forwarded-For names the sender; repeat for several (default from settings: none)",
     )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the public HTTPS address of the reverse proxy in front "
+        "(https://events.example.com): the handler URLs are printed with it",
+    )
+    parser.add_argument(
         "--no-catch-up",
         action="store_true",
         help="do not poll the portal for changes that no event covered",
@@ -135,6 +141,15 @@ def _trusted_proxies(entries: list[str]) -> list[str]:
         raise CliError(f"--trusted-proxy: {exc}", ExitCode.USAGE) from None
 
 
+def _public_url(text: str) -> str:
+    from console.core.net import parse_public_base_url
+
+    try:
+        return parse_public_base_url(text)
+    except ValueError as exc:
+        raise CliError(f"--public-url: {exc}", ExitCode.USAGE) from None
+
+
 def _listen(args: argparse.Namespace) -> int:
     from console.cli.catch_up_lines import CatchUpAnnouncer, catch_up_json
     from console.core.settings import load_settings
@@ -151,6 +166,8 @@ def _listen(args: argparse.Namespace) -> int:
         updates["port"] = args.port
     if args.trusted_proxy:
         updates["trusted_proxies"] = _trusted_proxies(args.trusted_proxy)
+    if args.public_url is not None:
+        updates["public_url"] = _public_url(args.public_url)
     listener_settings = settings.listener.model_copy(update=updates)
     catch_up = settings.catch_up
     if args.catch_up_interval is not None:

@@ -33,3 +33,22 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         raise ValueError(
             f"{text!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24, ::1)"
         ) from None
+
+
+def parse_public_base_url(text: str) -> str:
+    """``https://host[:port][/prefix]`` without a trailing slash, query or fragment.
+
+    HTTPS only: a cloud Bitrix24 portal does not deliver to plain HTTP. Raises
+    ``ValueError`` saying what to write instead.
+    """
+    from urllib.parse import urlsplit
+
+    cleaned = text.strip().rstrip("/")
+    parts = urlsplit(cleaned)
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise ValueError(
+            f"{text!r} is not a public HTTPS address: write it as https://events.example.com"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{text!r}: give only https://host[:port][/path], nothing after it")
+    return cleaned

@@ -65,6 +65,20 @@ class ListenerSettings(BaseModel):
         default=20.0, gt=0, description="Seconds an event may wait for its commit before 503."
     )
 
+    # Behind a reverse proxy the address senders use is not the one bound here.
+    public_url: str | None = Field(
+        default=None,
+        description="The public HTTPS address a reverse proxy serves the listener at "
+        "(https://events.example.com): the handler URLs to register are shown with it.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_https(cls, value: str | None) -> str | None:
+        from console.core.net import parse_public_base_url
+
+        return None if value is None else parse_public_base_url(value)
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_addresses(cls, value: list[str]) -> list[str]:

@@ -682,16 +682,18 @@ class ListenerServer:
         return self._thread is not None and self._thread.is_alive()
 
     def handler_urls(self) -> dict[str, str]:
-        """``bitrix/<profile>`` and ``horoshop/<profile>`` to the URL to register.
+        """``bitrix/<profile>`` and ``horoshop/<profile>`` to the URL to register: on the
+        public address of the reverse proxy when one is set, else where this one listens.
 
         The Horoshop secret is masked: it is the credential, and this list gets printed.
         """
+        base = self.settings.public_url or self.base_url
         urls: dict[str, str] = {}
         for profile in self.credentials.profiles():
-            urls[f"bitrix/{profile}"] = f"{self.base_url}/bitrix/{profile}"
+            urls[f"bitrix/{profile}"] = f"{base}/bitrix/{profile}"
             hint = self.credentials.horoshop_hint(profile)
             if hint:
-                urls[f"horoshop/{profile}"] = f"{self.base_url}/horoshop/{hint}"
+                urls[f"horoshop/{profile}"] = f"{base}/horoshop/{hint}"
         return urls
 
     def start(self) -> None:

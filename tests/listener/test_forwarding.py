@@ -203,3 +203,29 @@ def test_a_trusted_proxy_must_be_an_address_or_network() -> None:
     )
     assert done.returncode == 2, done.stderr
     assert "--trusted-proxy" in done.stderr and "proxy.local" in done.stderr
+
+
+def test_behind_a_proxy_the_handler_urls_are_the_public_ones(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "events.sqlite3")
+    settings = ListenerSettings(port=0, public_url="https://events.example.com/b24/")
+    try:
+        with ListenerServer(store, credentials(), settings) as server:
+            urls = server.handler_urls()
+            assert urls["bitrix/shop"] == "https://events.example.com/b24/bitrix/shop"
+            assert urls["horoshop/shop"].startswith("https://events.example.com/b24/horoshop/")
+            # Replays and the window's curl lines still go to where it listens.
+            assert server.base_url.startswith("http://127.0.0.1:")
+    finally:
+        store.close()
+    with pytest.raises(ValueError, match="public HTTPS address"):
+        ListenerSettings(public_url="http://events.example.com")
+    done = subprocess.run(
+        [*CLI, "listen", "--port", "0", "--public-url", "events.example.com"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--public-url" in done.stderr

@@ -157,6 +157,7 @@ def test_the_units_command_runs_confined_with_its_own_keyring(tmp_path: Path) ->
 
     env = _service_environment(tmp_path, invocation=True)
     listen = [*CLI, "listen", "--port", "0", "--no-catch-up", "--trusted-proxy", "127.0.0.1"]
+    listen += ["--public-url", "https://events.example.com"]
     proc = subprocess.Popen(
         [*RUNNER, str(KEYRING_SESSION), *listen],
         env=env,
@@ -172,6 +173,11 @@ def test_the_units_command_runs_confined_with_its_own_keyring(tmp_path: Path) ->
             pytest.skip("this kernel cannot confine a process as the unit does (PR_SET_MDWE)")
         assert first.startswith("listening on http://127.0.0.1:"), first + proc.stderr.read()
         base_url = first.split()[2]
+        shown = ""
+        while "bitrix/shop" not in shown:
+            shown = proc.stdout.readline()
+            assert shown, "the listener exited before listing its handler URLs"
+        assert "https://events.example.com/bitrix/shop" in shown
         answer = httpx.post(
             f"{base_url}/bitrix/shop",
             content=sample("bitrix-onsaleordersaved-app.form"),
