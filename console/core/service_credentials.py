@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from console.core.credentials import CredentialsError
 from console.core.logging import register_secret
 
 CREDENTIALS_DIRECTORY_ENV = "CREDENTIALS_DIRECTORY"
@@ -21,7 +22,7 @@ STORE_PASSWORD_CREDENTIAL = "b24-store-password"  # noqa: S105 (a name, not a pa
 _MAX_CREDENTIAL_BYTES = 64 * 1024
 
 
-class ServiceCredentialError(ValueError):
+class ServiceCredentialError(CredentialsError):
     """A credential systemd handed over that cannot be used; the message says why."""
 
 

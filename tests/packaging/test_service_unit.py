@@ -24,8 +24,11 @@ from console.core.service_credentials import (
     ServiceCredentialError,
     service_credential,
 )
+from console.store.location import parse_store_url
+from console.store.postgres import PostgresEventStore
 from tests.listener.conftest import APP_TOKEN, DOMAIN, FORM, sample
 from tests.listener.crash_harness import REPO_ROOT
+from tests.support.postgres import PgCluster
 
 PACKAGING = REPO_ROOT / "packaging"
 UNIT = PACKAGING / "b24-console-listener.service"
@@ -140,7 +143,9 @@ def test_the_keyring_session_refuses_to_run_without_a_password(tmp_path: Path) -
     shutil.which("dbus-daemon") is None or shutil.which("gnome-keyring-daemon") is None,
     reason="dbus and gnome-keyring are not installed",
 )
-def test_the_units_command_runs_confined_with_its_own_keyring(tmp_path: Path) -> None:
+def test_the_units_command_runs_confined_with_its_own_keyring(
+    tmp_path: Path, pg_cluster: PgCluster, pg_database: str
+) -> None:
     # Set-up as TEAM.md says, through the same wrapper: the profile's token goes into the
     # service's keyring, unlocked by the credential.
     setup = _service_environment(tmp_path, invocation=False)
@@ -156,7 +161,13 @@ def test_the_units_command_runs_confined_with_its_own_keyring(tmp_path: Path) ->
     assert (tmp_path / "state" / "share" / "keyrings").is_dir()
 
     env = _service_environment(tmp_path, invocation=True)
-    listen = [*CLI, "listen", "--port", "0", "--no-catch-up", "--trusted-proxy", "127.0.0.1"]
+    # The schema, as `store init` makes it before the service first starts.
+    PostgresEventStore(parse_store_url(pg_database), pg_cluster.password).close()
+    # The store password comes only from the credential systemd would load.
+    (tmp_path / "credentials" / STORE_PASSWORD_CREDENTIAL).write_text(pg_cluster.password + "\n")
+    env.pop("PGPASSWORD", None)
+    listen = [*CLI, "listen", "--store", pg_database, "--port", "0", "--no-catch-up"]
+    listen += ["--trusted-proxy", "127.0.0.1"]
     listen += ["--public-url", "https://events.example.com"]
     proc = subprocess.Popen(
         [*RUNNER, str(KEYRING_SESSION), *listen],
@@ -194,6 +205,11 @@ def test_the_units_command_runs_confined_with_its_own_keyring(tmp_path: Path) ->
         rest = proc.stdout.read()
         assert proc.wait(timeout=30) == 0, proc.stderr.read()
         assert "listener stopped" in rest
+        # In the team database, with the address the proxy named.
+        stored = pg_cluster.psql(
+            "SELECT remote_addr FROM events", parse_store_url(pg_database).dbname
+        )
+        assert stored.split() == ["203.0.113.9"]
     finally:
         if proc.poll() is None:
             proc.kill()
