@@ -194,6 +194,8 @@ class CatchUpPoller:
             if self._lease is None or self._lease.held():
                 self._take_over()
                 self._pass(raise_errors=False, background=True)
+            elif self._lease.trouble is not None:
+                self._cannot_ask(self._lease.trouble)
             else:
                 self._stand_by()
             if self._stopping.is_set():
@@ -211,6 +213,25 @@ class CatchUpPoller:
             "catch-up for %s: another listener of the team polls it; standing by", self.profile
         )
         report = CatchUpReport(profile=self.profile, finished_at=self._now(), standby=True)
+        self.last_report = report
+        if self.on_report is not None:
+            self.on_report(report)
+
+    def _cannot_ask(self, trouble: str) -> None:
+        """The team database cannot say who polls: no pass (another listener may be
+        polling), and the failure is shown as one, not as standing by."""
+        report = CatchUpReport(
+            profile=self.profile,
+            finished_at=self._now(),
+            error=f"the team database cannot be reached: {trouble}",
+        )
+        if report.error != self._logged_error:
+            log.warning("catch-up for %s: %s", self.profile, report.error)
+            self._logged_error = report.error
+        if self.interval_seconds is not None:
+            self.next_pass_at = self._now() + timedelta(seconds=self.interval_seconds)
+        # Whoever holds the lease when the database is back is not known yet.
+        self.standing_by = False
         self.last_report = report
         if self.on_report is not None:
             self.on_report(report)

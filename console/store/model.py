@@ -235,8 +235,12 @@ class PollerLease(Protocol):
         """Whether this process may run the job now; takes the lease when it is free.
 
         Called before each run, so it must be cheap (one round trip at most). Never raises:
-        a database out of reach means "not held".
+        a database out of reach means "not held", with the reason in :attr:`trouble`.
         """
+
+    @property
+    def trouble(self) -> str | None:
+        """Why the last :meth:`held` could not ask (``None``: it asked, and has its answer)."""
 
     def release(self) -> None:
         """Give the lease up (on stop); harmless when not held or called twice."""
@@ -247,6 +251,10 @@ class LocalLease:
 
     def held(self) -> bool:
         return True
+
+    @property
+    def trouble(self) -> str | None:
+        return None
 
     def release(self) -> None:
         pass

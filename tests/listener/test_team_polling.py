@@ -21,7 +21,7 @@ from console.store.location import parse_store_url
 from console.store.postgres import PostgresEventStore
 from console.store.postgres.leases import AdvisoryLease, lease_key
 from tests.intake.test_catchup import PROFILE, change_orders, client_for
-from tests.support.postgres import PgCluster
+from tests.support.postgres import PgCluster, throwaway_cluster
 
 INTERVAL = 1.0
 
@@ -128,6 +128,7 @@ def test_a_lease_on_an_unreachable_database_is_not_held() -> None:
     params = {"host": "127.0.0.1", "port": "1", "dbname": "none", "user": "nobody"}
     lease = AdvisoryLease(params, "catch-up:shop.example")
     assert not lease.held()
+    assert lease.trouble is not None and "OperationalError" in lease.trouble
     lease.release()
 
 
@@ -188,3 +189,35 @@ def test_one_listener_of_the_team_polls_and_another_takes_over_within_an_interva
         second.stop()
         first_store.close()
         second_store.close()
+
+
+def test_while_the_team_database_is_away_nobody_is_said_to_poll_and_polling_resumes(
+    portal: SandboxPortal,
+) -> None:
+    with throwaway_cluster() as cluster:
+        location = parse_store_url(cluster.url(cluster.create_database()))
+        store = PostgresEventStore(location, cluster.password)
+        poller, reports = start_poller(store, portal)
+        try:
+            assert wait_for(lambda: reports.passes(), 15)
+            cluster.stop()
+            stopped_at = time.monotonic()
+            assert wait_for(
+                lambda: any(
+                    "team database cannot be reached" in (r.error or "")
+                    for t, r in reports.items
+                    if t >= stopped_at
+                ),
+                INTERVAL * 3 + 10,
+            )
+            # Not "another listener polls it": nobody can know while the database is away.
+            assert reports.standbys() == []
+            assert not poller.standing_by
+            cluster.start()
+            back_at = time.monotonic()
+            assert wait_for(
+                lambda: any(r.error is None for r in reports.passes(back_at)), INTERVAL * 3 + 20
+            )
+        finally:
+            poller.stop()
+            store.close()

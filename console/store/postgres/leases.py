@@ -50,18 +50,22 @@ class AdvisoryLease:
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._holding = False
         self._released = False
+        self.trouble: str | None = None
 
     def held(self) -> bool:
         with self._lock:
             if self._released:
                 return False
             try:
-                return self._ask()
+                holding = self._ask()
             except psycopg.Error as exc:
                 # The session (and with it any lock) is gone; the next call starts over.
                 log.info("lease %s: the database cannot be asked: %s", self.name, exc)
+                self.trouble = " ".join(f"{type(exc).__name__}: {exc}".split())
                 self._drop()
                 return False
+            self.trouble = None
+            return holding
 
     def _ask(self) -> bool:
         conn = self._conn
