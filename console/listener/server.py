@@ -524,7 +524,9 @@ def _client_addresses(proxies: TrustedProxies, failures: FailureLog, per_client:
         client = proxies.client(request.remote, request.headers.getall("X-Forwarded-For", []))
         request[_CLIENT] = client
         if client.problem is not None:
-            failures.note("X-Forwarded-For not used", client.problem, level=logging.INFO)
+            # A warning: a proxy left out of --trusted-proxy makes every event look as if
+            # the proxy sent it. Folded to one line a minute, whoever sends the header.
+            failures.note("X-Forwarded-For not used", client.problem)
         address = client.address
         if not client.forwarded or per_client is None or address is None:
             response: web.StreamResponse = await handler(request)
