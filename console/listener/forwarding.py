@@ -16,8 +16,13 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
 
 from console.core.net import parse_network
+from console.listener.failures import FailureLog
+from console.listener.limits import error_response
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -99,3 +104,45 @@ class TrustedProxies:
                 return ClientAddress(nearest, forwarded=True)
         # Every hop is a proxy of ours: the left-most is as far back as anyone says.
         return ClientAddress(nearest, forwarded=True)
+
+
+# The client of a request, as :func:`client_addresses` decided it.
+CLIENT = web.RequestKey("b24_client", ClientAddress)
+
+
+def client_addresses(proxies: TrustedProxies, failures: FailureLog, per_client: int | None) -> Any:
+    """Which client sent each request: the peer, or behind a trusted proxy its
+    X-Forwarded-For. Through a proxy, ``per_client`` requests at once from one client
+    stand in for the per-address connection cap (the proxy holds every connection)."""
+    in_flight: dict[str, int] = {}
+
+    @web.middleware
+    async def resolve_client(request: web.Request, handler: Any) -> web.StreamResponse:
+        client = proxies.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+        request[CLIENT] = client
+        if client.problem is not None:
+            # A warning: a proxy left out of --trusted-proxy makes every event look as if
+            # the proxy sent it. Folded to one line a minute, whoever sends the header.
+            failures.note("X-Forwarded-For not used", client.problem)
+        address = client.address
+        if not client.forwarded or per_client is None or address is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        if in_flight.get(address, 0) >= per_client:
+            failures.note(
+                "request refused: too many at once from one client",
+                f"{address} (through {request.remote}) already has {per_client}",
+            )
+            return error_response(429, f"more than {per_client} requests at once from {address}")
+        in_flight[address] = in_flight.get(address, 0) + 1
+        try:
+            response = await handler(request)
+            return response
+        finally:
+            left = in_flight[address] - 1
+            if left:
+                in_flight[address] = left
+            else:
+                del in_flight[address]
+
+    return resolve_client

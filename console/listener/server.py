@@ -27,8 +27,15 @@ from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
 from console.listener.connections import ConnectionGuard, GuardedSite, default_max_connections
 from console.listener.failures import FailureLog, FoldingFilter
-from console.listener.forwarding import ClientAddress, TrustedProxies
-from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
+from console.listener.forwarding import CLIENT, TrustedProxies, client_addresses
+from console.listener.limits import (
+    RETRY_AFTER_SECONDS,
+    BodyTooLarge,
+    RequestRefused,
+    error_response,
+    read_bounded_body,
+    storable_text,
+)
 from console.listener.parsing import (
     UNKNOWN_EVENT,
     BitrixFields,
@@ -67,8 +74,6 @@ _OFFLOAD_PARSE_BYTES = 128 * 1024
 _SHUTDOWN_GRACE_SECONDS = 5.0
 # /healthz waits this long for the database to answer before it says it is unreachable.
 _PING_TIMEOUT_SECONDS = 3.0
-# What a 503 asks the sender to wait before trying again.
-RETRY_AFTER_SECONDS = 30
 
 
 def _json_response(body: bytes) -> web.Response:
@@ -110,19 +115,6 @@ def _judge(
     if problem is not None:
         return _Outcome(400, Verification.MALFORMED, problem)
     return _Outcome(200, Verification.VERIFIED, None)
-
-
-def _error(status: int, reason: str) -> web.Response:
-    # One line, whatever part of the request ended up in it.
-    reason = " ".join(reason.split())
-    response = web.Response(
-        status=status,
-        body=json.dumps({"error": reason}).encode("utf-8"),
-        content_type="application/json",
-    )
-    if status in (429, 503):
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
 
 
 def _horoshop_path(request: web.Request, secret: str) -> str:
@@ -346,9 +338,9 @@ class _Routes:
         result = await self._commit(record)
         if outcome.status != 200:
             # The sender's input was the problem: say so even if keeping a copy failed.
-            return _error(outcome.status, outcome.answer or outcome.reason or "refused")
+            return error_response(outcome.status, outcome.answer or outcome.reason or "refused")
         if result is None:
-            return _error(503, "event store unavailable; event not stored")
+            return error_response(503, "event store unavailable; event not stored")
         return _stored_response(result)
 
     def _current_scrubber(self) -> SecretScrubber:
@@ -365,7 +357,7 @@ class _Routes:
 
     @staticmethod
     def _client(request: web.Request) -> str | None:
-        client = request.get(_CLIENT)
+        client = request.get(CLIENT)
         return client.address if client is not None else request.remote
 
     def _record(self, **fields: Any) -> EventRecord:
@@ -510,45 +502,6 @@ class _Routes:
 
 
 _CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
-_CLIENT = web.RequestKey("b24_client", ClientAddress)
-
-
-def _client_addresses(proxies: TrustedProxies, failures: FailureLog, per_client: int | None) -> Any:
-    """Which client sent each request: the peer, or behind a trusted proxy its
-    X-Forwarded-For. Through a proxy, ``per_client`` requests at once from one client
-    stand in for the per-address connection cap (the proxy holds every connection)."""
-    in_flight: dict[str, int] = {}
-
-    @web.middleware
-    async def resolve_client(request: web.Request, handler: Any) -> web.StreamResponse:
-        client = proxies.client(request.remote, request.headers.getall("X-Forwarded-For", []))
-        request[_CLIENT] = client
-        if client.problem is not None:
-            # A warning: a proxy left out of --trusted-proxy makes every event look as if
-            # the proxy sent it. Folded to one line a minute, whoever sends the header.
-            failures.note("X-Forwarded-For not used", client.problem)
-        address = client.address
-        if not client.forwarded or per_client is None or address is None:
-            response: web.StreamResponse = await handler(request)
-            return response
-        if in_flight.get(address, 0) >= per_client:
-            failures.note(
-                "request refused: too many at once from one client",
-                f"{address} (through {request.remote}) already has {per_client}",
-            )
-            return _error(429, f"more than {per_client} requests at once from {address}")
-        in_flight[address] = in_flight.get(address, 0) + 1
-        try:
-            response = await handler(request)
-            return response
-        finally:
-            left = in_flight[address] - 1
-            if left:
-                in_flight[address] = left
-            else:
-                del in_flight[address]
-
-    return resolve_client
 
 
 @web.middleware
@@ -561,7 +514,7 @@ async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResp
             reason = exc.reason
             if exc.status == 404:
                 reason = f"no route for {request.method} {storable_text(request.path)}"
-            response = _error(exc.status, reason)
+            response = error_response(exc.status, reason)
             if exc.status == 405 and "Allow" in exc.headers:
                 response.headers["Allow"] = exc.headers["Allow"]
             return response
@@ -597,7 +550,7 @@ def build_app(
     routes = _Routes(store, credentials, settings, failures)
     proxies = TrustedProxies.parse(settings.trusted_proxies)
     per_client = guard.per_address if guard is not None else None
-    clients = _client_addresses(proxies, routes.failures, per_client)
+    clients = client_addresses(proxies, routes.failures, per_client)
     middlewares = [_one_line_errors, clients]
     if guard is not None:
         middlewares.insert(0, _busy_marker(guard))
