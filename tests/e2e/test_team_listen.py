@@ -32,11 +32,14 @@ def portal() -> Iterator[SandboxPortal]:
         yield started
 
 
-def _listen(store_url: str, env: dict[str, str]) -> tuple[subprocess.Popen[str], LineReader]:
+def _listen(
+    store_url: str, env: dict[str, str], *where: str
+) -> tuple[subprocess.Popen[str], LineReader]:
     proc = subprocess.Popen(
         [
             *CLI,
             "listen",
+            *where,
             "--store",
             store_url,
             "--port",
@@ -81,7 +84,8 @@ def test_the_polling_listener_stops_and_another_takes_over_within_an_interval(
     second: subprocess.Popen[str] | None = None
     try:
         first_out.wait_for(f"catch-up {PROFILE}:", "changes")
-        second, second_out = _listen(pg_database, env)
+        # The second as the issue runs a team's listener: on every interface, unattended.
+        second, second_out = _listen(pg_database, env, "--host", "0.0.0.0", "--public")
         second_out.wait_for("listening on")
         second_out.wait_for(f"catch-up {PROFILE}:", "standing by")
 
