@@ -51,6 +51,7 @@ def _listen(
         ],
         cwd=REPO_ROOT,
         env=env,
+        stdin=subprocess.DEVNULL,  # unattended: nobody to answer a prompt
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
