@@ -16,6 +16,11 @@ def format_catch_up_line(report: CatchUpReport) -> str:
     """One line for ``report``."""
     if report.error == STOPPED:
         return f"catch-up {report.profile}: stopped"
+    if report.standby:
+        return (
+            f"catch-up {report.profile}: another listener of the team polls this portal; "
+            "standing by to take over"
+        )
     if report.error:
         return f"catch-up {report.profile}: failed: {report.error}"
     return (
@@ -35,6 +40,7 @@ def catch_up_json(report: CatchUpReport) -> dict[str, Any]:
         "recorded_orders": report.recorded_ids,
         "error": report.error,
         "stopped": report.error == STOPPED,
+        "standby": report.standby,
     }
 
 
@@ -44,10 +50,16 @@ class CatchUpAnnouncer:
     def __init__(self) -> None:
         self._seen: set[str] = set()
         self._last_error: dict[str, str | None] = {}
+        self._standby: dict[str, bool] = {}
 
     def worth_showing(self, report: CatchUpReport) -> bool:
         first = report.profile not in self._seen
         self._seen.add(report.profile)
+        was_standing_by = self._standby.get(report.profile, False)
+        self._standby[report.profile] = report.standby
+        if report.standby or was_standing_by:
+            # Standing by is said once; the first pass after taking over is always shown.
+            return report.standby != was_standing_by
         previous = self._last_error.get(report.profile)
         self._last_error[report.profile] = report.error
         if first or report.error == STOPPED:

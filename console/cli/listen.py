@@ -77,6 +77,19 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--public", action="store_true", help="allow binding an address other machines can reach"
     )
     parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy (IP address or network, e.g. 127.0.0.1 or 10.0.0.0/24) whose "
+        "X-Forwarded-For names the sender; repeat for several (default from settings: none)",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the public HTTPS address of the reverse proxy in front "
+        "(https://events.example.com): the handler URLs are printed with it",
+    )
+    parser.add_argument(
         "--no-catch-up",
         action="store_true",
         help="do not poll the portal for changes that no event covered",
@@ -119,6 +132,24 @@ def _stop_with_parent(stop: threading.Event) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _trusted_proxies(entries: list[str]) -> list[str]:
+    from console.core.net import parse_network
+
+    try:
+        return [str(parse_network(entry)) for entry in entries]
+    except ValueError as exc:
+        raise CliError(f"--trusted-proxy: {exc}", ExitCode.USAGE) from None
+
+
+def _public_url(text: str) -> str:
+    from console.core.net import parse_public_base_url
+
+    try:
+        return parse_public_base_url(text)
+    except ValueError as exc:
+        raise CliError(f"--public-url: {exc}", ExitCode.USAGE) from None
+
+
 def _listen(args: argparse.Namespace) -> int:
     from console.cli.catch_up_lines import CatchUpAnnouncer, catch_up_json
     from console.core.settings import load_settings
@@ -133,6 +164,10 @@ def _listen(args: argparse.Namespace) -> int:
         if not 0 <= args.port <= 65535:
             raise CliError(f"port {args.port} out of range")
         updates["port"] = args.port
+    if args.trusted_proxy:
+        updates["trusted_proxies"] = _trusted_proxies(args.trusted_proxy)
+    if args.public_url is not None:
+        updates["public_url"] = _public_url(args.public_url)
     listener_settings = settings.listener.model_copy(update=updates)
     catch_up = settings.catch_up
     if args.catch_up_interval is not None:
@@ -215,6 +250,9 @@ def _listen(args: argparse.Namespace) -> int:
                 )
             else:
                 print(f"listening on {server.base_url}  (store: {location.display})", flush=True)
+                if listener_settings.trusted_proxies:
+                    proxies = ", ".join(listener_settings.trusted_proxies)
+                    print(f"  X-Forwarded-For believed from {proxies} only", flush=True)
                 if not urls:
                     print("no profiles: add one with 'b24-console profile add'", flush=True)
                 for name, url in urls.items():

@@ -52,6 +52,39 @@ class ListenerSettings(BaseModel):
     max_connections_per_address: int = Field(
         default=32, gt=0, description="Connections at once from one address when public."
     )
+    # Behind a reverse proxy every connection comes from the proxy: its X-Forwarded-For
+    # names the sender, and is believed only from these addresses.
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is "
+        "believed (e.g. 127.0.0.1, 10.0.0.0/24); none: the header is ignored.",
+    )
+    # How long a delivery waits for its commit before it is answered 503 (Retry-After):
+    # a database that stopped answering must not hold every sender's connection open.
+    commit_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="Seconds an event may wait for its commit before 503."
+    )
+
+    # Behind a reverse proxy the address senders use is not the one bound here.
+    public_url: str | None = Field(
+        default=None,
+        description="The public HTTPS address a reverse proxy serves the listener at "
+        "(https://events.example.com): the handler URLs to register are shown with it.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_https(cls, value: str | None) -> str | None:
+        from console.core.net import parse_public_base_url
+
+        return None if value is None else parse_public_base_url(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        from console.core.net import parse_network
+
+        return [str(parse_network(entry)) for entry in value]
 
 
 class CatchUpSettings(BaseModel):

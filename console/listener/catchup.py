@@ -5,6 +5,10 @@ receive events from a cloud portal at all (PROTOCOL.md §1, §2). The poller rea
 ``sale.order.list`` through the profile's inbound webhook, ordered by ``dateUpdate``,
 and records every change without a matching received ``ONSALEORDERSAVED`` as a
 ``catch-up`` event. Its position lives in the store, so it survives restarts.
+
+On a store shared by a team, one listener polls each portal: the store hands out a lease
+per portal (a PostgreSQL advisory lock), and the others stand by, asking for it again
+every interval, so that stopping the polling listener hands the job on within one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from console.store import (
     EventRecord,
     EventSource,
     EventStore,
+    LocalLease,
+    PollerLease,
+    PollerLocking,
     StoreClosedError,
     Verification,
 )
@@ -73,10 +80,25 @@ class CatchUpReport:
     finished_at: datetime | None = None
     error: str | None = None
     recorded_ids: list[int] = field(default_factory=list)
+    # No pass ran: another listener of the team polls this portal.
+    standby: bool = False
 
 
 def cursor_name(profile: str) -> str:
     return f"catch-up:{profile}"
+
+
+def lease_name(profile: str, portal_domain: str | None) -> str:
+    """The team-wide job of polling one portal: by its domain, so that listeners that
+    call the same portal by different profile names still take turns."""
+    return f"catch-up:{(portal_domain or '').lower() or 'profile:' + profile}"
+
+
+def poller_lease(store: EventStore, name: str) -> PollerLease:
+    """The store's lease on ``name``; a store only this process writes needs none."""
+    if isinstance(store, PollerLocking):
+        return store.poller_lock(name)
+    return LocalLease()
 
 
 class CatchUpPoller:
@@ -115,6 +137,10 @@ class CatchUpPoller:
         self.on_report: Callable[[CatchUpReport], None] | None = None
         # The failure last logged, so a portal that stays down is logged once.
         self._logged_error: str | None = None
+        # Taken when the background polling starts; one-off passes (poll_once) need none.
+        self._lease: PollerLease | None = None
+        # True while another listener of the team holds this portal's polling.
+        self.standing_by = False
 
     # -- running in the background -------------------------------------------------
 
@@ -128,6 +154,8 @@ class CatchUpPoller:
             self._thread = None
         self._stopping.clear()
         self.next_pass_at = self._now()
+        if self._lease is None:
+            self._lease = poller_lease(self._store, lease_name(self.profile, self._portal_domain))
         self._thread = threading.Thread(
             target=self._run, name=f"catch-up-{self.profile}", daemon=True
         )
@@ -149,6 +177,10 @@ class CatchUpPoller:
             self._thread.join(timeout)
             if not self._thread.is_alive():
                 self._thread = None
+        if self._lease is not None and self._thread is None:
+            # After the last pass: another listener may take over from here.
+            self._lease.release()
+            self._lease = None
 
     @property
     def busy(self) -> bool:
@@ -159,11 +191,55 @@ class CatchUpPoller:
         while not self._stopping.is_set():
             self._wake.clear()
             self.next_pass_at = None
-            self._pass(raise_errors=False, background=True)
+            if self._lease is None or self._lease.held():
+                self._take_over()
+                self._pass(raise_errors=False, background=True)
+            elif self._lease.trouble is not None:
+                self._cannot_ask(self._lease.trouble)
+            else:
+                self._stand_by()
             if self._stopping.is_set():
                 return
             # With no interval only poll_now() wakes it.
             self._wake.wait(self.interval_seconds)
+
+    def _stand_by(self) -> None:
+        if self.interval_seconds is not None:
+            self.next_pass_at = self._now() + timedelta(seconds=self.interval_seconds)
+        if self.standing_by:
+            return
+        self.standing_by = True
+        log.info(
+            "catch-up for %s: another listener of the team polls it; standing by", self.profile
+        )
+        report = CatchUpReport(profile=self.profile, finished_at=self._now(), standby=True)
+        self.last_report = report
+        if self.on_report is not None:
+            self.on_report(report)
+
+    def _cannot_ask(self, trouble: str) -> None:
+        """The team database cannot say who polls: no pass (another listener may be
+        polling), and the failure is shown as one, not as standing by."""
+        report = CatchUpReport(
+            profile=self.profile,
+            finished_at=self._now(),
+            error=f"the team database cannot be reached: {trouble}",
+        )
+        if report.error != self._logged_error:
+            log.warning("catch-up for %s: %s", self.profile, report.error)
+            self._logged_error = report.error
+        if self.interval_seconds is not None:
+            self.next_pass_at = self._now() + timedelta(seconds=self.interval_seconds)
+        # Whoever holds the lease when the database is back is not known yet.
+        self.standing_by = False
+        self.last_report = report
+        if self.on_report is not None:
+            self.on_report(report)
+
+    def _take_over(self) -> None:
+        if self.standing_by:
+            self.standing_by = False
+            log.info("catch-up for %s: taking over the polling", self.profile)
 
     # -- one pass -------------------------------------------------------------------
 

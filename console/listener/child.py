@@ -202,5 +202,6 @@ class ListenerChild:
             covered=int(message.get("covered") or 0),
             finished_at=now,
             error=message.get("error"),
+            standby=bool(message.get("standby")),
         )
         poller.next_pass_at = now + timedelta(seconds=poller.interval_seconds)

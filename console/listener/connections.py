@@ -90,10 +90,14 @@ class ConnectionGuard:
         *,
         max_connections: int,
         per_address: int | None,
+        unlimited_peer: Callable[[str], bool] = lambda peer: False,
     ) -> None:
         self.failures = failures
         self.max_connections = max_connections
         self.per_address = per_address
+        # A trusted reverse proxy carries every sender's connections: its senders are
+        # limited one by one after X-Forwarded-For is read, not here as one address.
+        self._unlimited_peer = unlimited_peer
         # Insertion order is age: the first idle one found is the oldest.
         self._open: dict[_Guarded, asyncio.BaseTransport] = {}
         self._by_transport: dict[asyncio.BaseTransport, _Guarded] = {}
@@ -107,7 +111,11 @@ class ConnectionGuard:
         return lambda: _Guarded(self, make_inner())
 
     def admit(self, conn: _Guarded, transport: asyncio.BaseTransport) -> bool:
-        if self.per_address is not None and self._per_peer.get(conn.peer, 0) >= self.per_address:
+        if (
+            self.per_address is not None
+            and self._per_peer.get(conn.peer, 0) >= self.per_address
+            and not self._unlimited_peer(conn.peer)
+        ):
             self.failures.note(
                 "connection refused: too many from one address",
                 f"{conn.peer} already has {self.per_address}",

@@ -6,10 +6,13 @@ sender clearly and the stored copy says the same thing the sender was told.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
 
+# What a 429 or 503 asks the sender to wait before trying again, in seconds.
+RETRY_AFTER_SECONDS = 30
 # Read the body in pieces this large: a lying or absent Content-Length never makes us
 # buffer more than the limit plus one chunk.
 READ_CHUNK_BYTES = 64 * 1024
@@ -100,3 +103,18 @@ def storable_text(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
+
+
+def error_response(status: int, reason: str) -> web.Response:
+    """The JSON ``{"error": reason}`` every refusal answers with, on one line; a 429 or
+    503 says when to try again."""
+    # One line, whatever part of the request ended up in it.
+    reason = " ".join(reason.split())
+    response = web.Response(
+        status=status,
+        body=json.dumps({"error": reason}).encode("utf-8"),
+        content_type="application/json",
+    )
+    if status in (429, 503):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -27,7 +27,15 @@ from console.core.net import is_loopback_host
 from console.core.settings import ListenerSettings
 from console.listener.connections import ConnectionGuard, GuardedSite, default_max_connections
 from console.listener.failures import FailureLog, FoldingFilter
-from console.listener.limits import BodyTooLarge, RequestRefused, read_bounded_body, storable_text
+from console.listener.forwarding import CLIENT, TrustedProxies, client_addresses
+from console.listener.limits import (
+    RETRY_AFTER_SECONDS,
+    BodyTooLarge,
+    RequestRefused,
+    error_response,
+    read_bounded_body,
+    storable_text,
+)
 from console.listener.parsing import (
     UNKNOWN_EVENT,
     BitrixFields,
@@ -64,6 +72,8 @@ log = logging.getLogger(__name__)
 _OFFLOAD_PARSE_BYTES = 128 * 1024
 # In-flight handlers get this long to finish on stop() before connections are cut.
 _SHUTDOWN_GRACE_SECONDS = 5.0
+# /healthz waits this long for the database to answer before it says it is unreachable.
+_PING_TIMEOUT_SECONDS = 3.0
 
 
 def _json_response(body: bytes) -> web.Response:
@@ -105,16 +115,6 @@ def _judge(
     if problem is not None:
         return _Outcome(400, Verification.MALFORMED, problem)
     return _Outcome(200, Verification.VERIFIED, None)
-
-
-def _error(status: int, reason: str) -> web.Response:
-    # One line, whatever part of the request ended up in it.
-    reason = " ".join(reason.split())
-    return web.Response(
-        status=status,
-        body=json.dumps({"error": reason}).encode("utf-8"),
-        content_type="application/json",
-    )
 
 
 def _horoshop_path(request: web.Request, secret: str) -> str:
@@ -221,6 +221,13 @@ class _ReportsHealth(Protocol):
     def probe_write(self, timeout: float = ...) -> str | None: ...
 
 
+@runtime_checkable
+class _Pings(Protocol):
+    """A store on a database server: whether the server answers now (``None``) or why not."""
+
+    def ping(self, timeout: float) -> str | None: ...
+
+
 class StoreNotWritable(RuntimeError):
     """The listener will not start on a store that cannot keep events."""
 
@@ -311,7 +318,14 @@ class _Routes:
             return None
         try:
             future = self.store.submit(record)
-            result = await self._relay_for(asyncio.get_running_loop()).wait(future)
+            async with asyncio.timeout(self.settings.commit_timeout_seconds):
+                result = await self._relay_for(asyncio.get_running_loop()).wait(future)
+        except TimeoutError:
+            # Not acknowledged: if it commits after all, the sender's retry is a duplicate.
+            seconds = f"{self.settings.commit_timeout_seconds:g}"
+            self.failures.note("event store too slow; answering 503", f"no commit in {seconds} s")
+            self.last_store_error = f"no commit within {seconds} s"
+            return None
         except Exception as exc:
             self.failures.note("event store failed; answering 503", f"{type(exc).__name__}: {exc}")
             self.last_store_error = f"{type(exc).__name__}: {exc}"
@@ -324,9 +338,9 @@ class _Routes:
         result = await self._commit(record)
         if outcome.status != 200:
             # The sender's input was the problem: say so even if keeping a copy failed.
-            return _error(outcome.status, outcome.answer or outcome.reason or "refused")
+            return error_response(outcome.status, outcome.answer or outcome.reason or "refused")
         if result is None:
-            return _error(503, "event store unavailable; event not stored")
+            return error_response(503, "event store unavailable; event not stored")
         return _stored_response(result)
 
     def _current_scrubber(self) -> SecretScrubber:
@@ -340,6 +354,11 @@ class _Routes:
         truncated = isinstance(refused, BodyTooLarge)
         raw = redact_unparsed_body(raw, truncated=truncated)
         return self._current_scrubber().cut_partial_tail(raw) if truncated else raw
+
+    @staticmethod
+    def _client(request: web.Request) -> str | None:
+        client = request.get(CLIENT)
+        return client.address if client is not None else request.remote
 
     def _record(self, **fields: Any) -> EventRecord:
         """The record to store, with every known secret value scrubbed from every field."""
@@ -378,7 +397,7 @@ class _Routes:
             ts=fields.ts,
             verification=outcome.verification,
             verification_reason=outcome.reason,
-            remote_addr=request.remote,
+            remote_addr=self._client(request),
             method=request.method,
             path=storable_text(request.path_qs),
             content_type=storable_text(request.headers.get("Content-Type", "")) or None,
@@ -420,7 +439,7 @@ class _Routes:
             ts=None,
             verification=outcome.verification,
             verification_reason=outcome.reason,
-            remote_addr=request.remote,
+            remote_addr=self._client(request),
             method=request.method,
             path=_horoshop_path(request, secret),
             content_type=storable_text(request.headers.get("Content-Type", "")) or None,
@@ -444,15 +463,42 @@ class _Routes:
         ok = state.get("writable", True) and state.get("writer_alive", True)
         return bool(ok and state["last_error"] is None), state
 
+    async def ping_database(self) -> str | None:
+        """``None`` when the store's database answers (or there is none), else why not.
+
+        When it answers and the store itself reports healthy again, the listener's own
+        memory of a failed commit is dropped too: no event may have arrived since to
+        prove the store works, and /healthz must not stay 503 until one does.
+        """
+        if not isinstance(self.store, _Pings):
+            return None
+        loop = asyncio.get_running_loop()
+        problem = await loop.run_in_executor(None, self.store.ping, _PING_TIMEOUT_SECONDS)
+        if (
+            problem is None
+            and self.last_store_error is not None
+            and isinstance(self.store, _ReportsHealth)
+            and self.store.health().ok
+        ):
+            self.last_store_error = None
+        return problem
+
     async def healthz(self, request: web.Request) -> web.Response:
         del request
+        database = await self.ping_database()
         ok, state = self.can_keep_events()
+        if isinstance(self.store, _Pings):
+            state["database"] = "ok" if database is None else database
+            ok = ok and database is None
         body = {"status": "ok" if ok else "unavailable", "events": self.committed, "store": state}
-        return web.Response(
+        response = web.Response(
             status=200 if ok else 503,
             body=json.dumps(body).encode("utf-8"),
             content_type="application/json",
         )
+        if not ok:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 _CLOSE_AFTER = web.RequestKey("b24_close_after", bool)
@@ -468,7 +514,7 @@ async def _one_line_errors(request: web.Request, handler: Any) -> web.StreamResp
             reason = exc.reason
             if exc.status == 404:
                 reason = f"no route for {request.method} {storable_text(request.path)}"
-            response = _error(exc.status, reason)
+            response = error_response(exc.status, reason)
             if exc.status == 405 and "Allow" in exc.headers:
                 response.headers["Allow"] = exc.headers["Allow"]
             return response
@@ -502,7 +548,12 @@ def build_app(
 ) -> web.Application:
     """The aiohttp application with the listener's routes (no thread, no socket)."""
     routes = _Routes(store, credentials, settings, failures)
-    middlewares = [_one_line_errors] if guard is None else [_busy_marker(guard), _one_line_errors]
+    proxies = TrustedProxies.parse(settings.trusted_proxies)
+    per_client = guard.per_address if guard is not None else None
+    clients = client_addresses(proxies, routes.failures, per_client)
+    middlewares = [_one_line_errors, clients]
+    if guard is not None:
+        middlewares.insert(0, _busy_marker(guard))
     app = web.Application(middlewares=middlewares, client_max_size=settings.max_body_bytes)
     app.router.add_post("/bitrix/{profile}", routes.bitrix)
     app.router.add_put("/horoshop/{secret}", routes.horoshop)
@@ -586,16 +637,18 @@ class ListenerServer:
         return self._thread is not None and self._thread.is_alive()
 
     def handler_urls(self) -> dict[str, str]:
-        """``bitrix/<profile>`` and ``horoshop/<profile>`` to the URL to register.
+        """``bitrix/<profile>`` and ``horoshop/<profile>`` to the URL to register: on the
+        public address of the reverse proxy when one is set, else where this one listens.
 
         The Horoshop secret is masked: it is the credential, and this list gets printed.
         """
+        base = self.settings.public_url or self.base_url
         urls: dict[str, str] = {}
         for profile in self.credentials.profiles():
-            urls[f"bitrix/{profile}"] = f"{self.base_url}/bitrix/{profile}"
+            urls[f"bitrix/{profile}"] = f"{base}/bitrix/{profile}"
             hint = self.credentials.horoshop_hint(profile)
             if hint:
-                urls[f"horoshop/{profile}"] = f"{self.base_url}/horoshop/{hint}"
+                urls[f"horoshop/{profile}"] = f"{base}/horoshop/{hint}"
         return urls
 
     def start(self) -> None:
@@ -644,6 +697,7 @@ class ListenerServer:
             self.failures,
             max_connections=settings.max_connections or default_max_connections(),
             per_address=settings.max_connections_per_address if self.public else None,
+            unlimited_peer=TrustedProxies.parse(settings.trusted_proxies).trusts,
         )
         app = build_app(
             self.store, self.credentials, self.settings, guard=self.guard, failures=self.failures

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TextIO
+from typing import Any, NamedTuple, Protocol, TextIO, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -222,6 +222,50 @@ class StoredChange(ChangeRecord):
 
 
 EventSubscriber = Callable[[StoredEvent], None]
+
+
+class PollerLease(Protocol):
+    """The right to run one team-wide job (catch-up polling of one portal).
+
+    Held by one process of a team at a time; a process that stops (or loses its
+    database session) lets it go, and another one's next :meth:`held` takes it.
+    """
+
+    def held(self) -> bool:
+        """Whether this process may run the job now; takes the lease when it is free.
+
+        Called before each run, so it must be cheap (one round trip at most). Never raises:
+        a database out of reach means "not held", with the reason in :attr:`trouble`.
+        """
+
+    @property
+    def trouble(self) -> str | None:
+        """Why the last :meth:`held` could not ask (``None``: it asked, and has its answer)."""
+
+    def release(self) -> None:
+        """Give the lease up (on stop); harmless when not held or called twice."""
+
+
+class LocalLease:
+    """The lease of a store that only this process writes: always held."""
+
+    def held(self) -> bool:
+        return True
+
+    @property
+    def trouble(self) -> str | None:
+        return None
+
+    def release(self) -> None:
+        pass
+
+
+@runtime_checkable
+class PollerLocking(Protocol):
+    """A store shared by several processes: it decides which one runs a team-wide job."""
+
+    def poller_lock(self, name: str) -> PollerLease:
+        """A lease on the job called ``name`` (not yet taken: :meth:`PollerLease.held`)."""
 
 
 class EventStore(Protocol):

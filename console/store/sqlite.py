@@ -35,6 +35,8 @@ from console.store.model import (
     EventSubscriber,
     ExportFormat,
     FeedRow,
+    LocalLease,
+    PollerLease,
     RetentionPolicy,
     StoredChange,
     StoredEvent,
@@ -439,6 +441,13 @@ class SqliteEventStore:
         if not self._on_writer_thread():
             self._writer.join()
         self._readers.close()
+
+    # --- team capabilities --------------------------------------------------------------
+
+    def poller_lock(self, name: str) -> PollerLease:
+        """Only this process writes a SQLite store: every team-wide job is its own."""
+        del name
+        return LocalLease()
 
     # --- health --------------------------------------------------------------------------
 

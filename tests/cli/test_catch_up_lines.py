@@ -39,6 +39,18 @@ def test_only_news_is_announced() -> None:
     assert announcer.worth_showing(CatchUpReport("other"))  # each profile's first pass
 
 
+def test_standing_by_for_the_team_is_said_once_and_taking_over_too() -> None:
+    announcer = CatchUpAnnouncer()
+    standby = CatchUpReport("shop", standby=True)
+    shown = [
+        announcer.worth_showing(report)
+        for report in (standby, standby, standby, CatchUpReport("shop"), CatchUpReport("shop"))
+    ]
+    assert shown == [True, False, False, True, False]
+    line = format_catch_up_line(standby)
+    assert "another listener of the team" in line and "failed" not in line
+
+
 def test_stopped_is_said_only_for_a_stop() -> None:
     assert format_catch_up_line(CatchUpReport("shop", error=STOPPED)) == "catch-up shop: stopped"
     failed = format_catch_up_line(CatchUpReport("shop", error="NO_AUTH_FOUND"))

@@ -13,6 +13,7 @@ from console.core.settings import ListenerSettings
 from console.listener.server import ListenerServer, StoreNotWritable
 from console.store import SqliteEventStore
 from tests.listener.conftest import Running, credentials, sample
+from tests.store.records import hold_writer
 
 GENUINE = sample("bitrix-onsaleordersaved-app.form")
 
@@ -97,3 +98,23 @@ def test_refuses_to_start_on_a_store_that_refuses_writes(tmp_path: Path) -> None
     finally:
         store._write_conn.execute("PRAGMA query_only = 0")
         store.close()
+
+
+def test_a_commit_that_does_not_come_in_time_is_503_with_retry_after(tmp_path: Path) -> None:
+    running = Running(tmp_path, ListenerSettings(port=0, commit_timeout_seconds=0.5))
+    try:
+        gate = hold_writer(running.store)
+        try:
+            answer = running.post_form("/bitrix/shop", GENUINE)
+            assert answer.status_code == 503
+            assert answer.headers["Retry-After"]
+            assert "not stored" in answer.json()["error"]
+            assert running.client.get("/healthz").status_code == 503
+        finally:
+            gate.set()
+        # The sender's retry is kept (the first copy, if it was committed after all,
+        # makes this one a duplicate of it) and the listener is healthy again.
+        assert running.post_form("/bitrix/shop", GENUINE).status_code == 200
+        running.assert_serving()
+    finally:
+        running.close()

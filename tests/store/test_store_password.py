@@ -39,6 +39,25 @@ def test_the_keyring_comes_first(tmp_path: Path) -> None:
     assert (found.value, found.source) == ("from-the-keyring", PasswordSource.KEYRING)
 
 
+def test_in_a_service_the_credential_systemd_loaded_comes_before_all(tmp_path: Path) -> None:
+    save_password(TEAM, "from-the-keyring")
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "b24-store-password").write_text("from-the-unit\n")
+    found = find_password(
+        TEAM,
+        environ={"CREDENTIALS_DIRECTORY": str(credentials), "B24_STORE_PASSWORD": "env-one"},
+        ask=_never_asked,
+    )
+    assert (found.value, found.source) == ("from-the-unit", PasswordSource.SERVICE_CREDENTIAL)
+    assert "b24-store-password" in found.described
+    assert "from-the-unit" not in redact("connecting with from-the-unit")
+    # A unit that loads no such credential: the usual order.
+    (credentials / "b24-store-password").unlink()
+    usual = find_password(TEAM, environ={"CREDENTIALS_DIRECTORY": str(credentials)})
+    assert usual.source is PasswordSource.KEYRING
+
+
 def test_then_our_variable_then_libpqs(tmp_path: Path) -> None:
     home = {"HOME": str(tmp_path)}
     ours = find_password(

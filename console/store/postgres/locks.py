@@ -16,3 +16,8 @@ MIGRATE = 2
 # Held while retention trims to its count cap: two stores would both cut the same excess.
 RETENTION = 3
 # Numbers from 100 on are free for other parts of the team store (the poller, presence).
+
+# "b24p": a namespace of its own for the leases on team-wide jobs (catch-up polling of a
+# portal): ``(LEASE_NAMESPACE, hash of the job's name)``, see leases.py. Hashed keys
+# could land on any number, so they stay out of the store's own namespace above.
+LEASE_NAMESPACE = 1647460464

@@ -1,5 +1,7 @@
 """Where the password of a PostgreSQL store comes from, in the order the other secrets do.
 
+0. in a systemd service, the credential ``b24-store-password`` (``LoadCredential=``), which
+   the unit names explicitly for this one service;
 1. the OS keyring: one installation-level entry per store location (``user@host:port/db``),
    so the window, its child listener and every command find it without being told;
 2. ``B24_STORE_PASSWORD``, for a service or a script without a keyring;
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from console.core.credentials import CredentialsError, SecretStore
 from console.core.logging import register_secret
+from console.core.service_credentials import STORE_PASSWORD_CREDENTIAL, service_credential
 from console.store.location import StoreLocation
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ LIBPQ_PASSFILE_ENV = "PGPASSFILE"
 
 
 class PasswordSource(enum.StrEnum):
+    SERVICE_CREDENTIAL = "systemd credential"
     KEYRING = "keyring"
     ENVIRONMENT = PASSWORD_ENV
     LIBPQ_ENVIRONMENT = LIBPQ_PASSWORD_ENV
@@ -61,6 +65,8 @@ class StorePassword:
         """Where the password came from, in words for an error message."""
         if self.source is PasswordSource.KEYRING:
             return "the password saved in the OS keyring"
+        if self.source is PasswordSource.SERVICE_CREDENTIAL:
+            return f"the password in the service's credential {STORE_PASSWORD_CREDENTIAL}"
         if self.source is PasswordSource.PROMPT:
             return "the password typed"
         if self.source is PasswordSource.LIBPQ:
@@ -107,6 +113,9 @@ def find_password(
     the window, the listener and anything without a terminal never do.
     """
     environ = os.environ if environ is None else environ
+    from_service = service_credential(STORE_PASSWORD_CREDENTIAL, environ)
+    if from_service is not None:
+        return StorePassword(from_service, PasswordSource.SERVICE_CREDENTIAL)
     keyring_problem: str | None = None
     try:
         stored = (secrets or SecretStore()).get_installation_secret(keyring_name(location))

@@ -47,6 +47,7 @@ from console.store.model import (
     EventSubscriber,
     ExportFormat,
     FeedRow,
+    PollerLease,
     RetentionPolicy,
     StoreClosedError,
     StoredChange,
@@ -499,6 +500,28 @@ class PostgresEventStore:
             last_error=self._last_error or (None if state.connected else state.reason),
             queue_depth=self._queue.qsize(),
         )
+
+    def ping(self, timeout: float) -> str | None:
+        """Whether the server answers now, through the writer: ``None`` when it does.
+
+        A store that had lost the server and reaches it again counts as recovered at once,
+        without waiting for the next commit to prove it (a listener's /healthz asks this).
+        """
+        problem = self.probe_write(timeout)
+        if problem is None and not self._connectivity.state.connected:
+            # Lost connections are what made it unhealthy (_fail_group records them as
+            # such); a failure of another kind is left for the next commit to clear.
+            self._connectivity.ok()
+            self._last_error = None
+        return problem
+
+    def poller_lock(self, name: str) -> PollerLease:
+        """A lease on the team-wide job ``name``: a session advisory lock held on a
+        connection of its own, so that it ends with this process."""
+        from console.store.postgres.leases import AdvisoryLease
+
+        params = {k: str(v) for k, v in self._params.items() if k != "application_name"}
+        return AdvisoryLease(params, name)
 
     def probe_write(self, timeout: float = 15.0) -> str | None:
         """One round trip on the writer's connection: ``None`` when it works, else why not."""

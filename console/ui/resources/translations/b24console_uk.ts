@@ -2623,6 +2623,22 @@ Right: {right}</source>
         <translation>З’єднань одночасно з однієї адреси в публічному режимі.</translation>
     </message>
     <message>
+        <source>Commit timeout seconds</source>
+        <translation>Час на збереження, секунд</translation>
+    </message>
+    <message>
+        <source>Seconds an event may wait for its commit before 503.</source>
+        <translation>Скільки секунд подія може чекати на збереження, перш ніж отримати відповідь 503.</translation>
+    </message>
+    <message>
+        <source>Public url</source>
+        <translation>Публічна адреса</translation>
+    </message>
+    <message>
+        <source>The public HTTPS address a reverse proxy serves the listener at (https://events.example.com): the handler URLs to register are shown with it.</source>
+        <translation>Публічна HTTPS-адреса, за якою зворотний проксі віддає слухача (https://events.example.com): з нею показуються адреси обробників для реєстрації.</translation>
+    </message>
+    <message>
         <source>Catch-up: polling for missed orders</source>
         <translation>Дозбирання: опитування пропущених замовлень</translation>
     </message>
