@@ -16,11 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from console.cli import main
 from console.store import ChangeKind, ChangeRecord, SqliteEventStore, Verification
 from console.store.copy import EVENT_COLUMNS
+from console.store.postgres import locks
 from console.store.rows import RECORD_COLUMNS
 from tests.store.records import record
 from tests.support.postgres import PgCluster
@@ -55,8 +57,8 @@ def _fill(path: Path, count: int = 0) -> None:
             )
         )
         store.set_pinned(first.id, True)
-        for _ in range(count):
-            store.append(record())
+        for pending in [store.submit(record()) for _ in range(count)]:
+            pending.result()
         store.record_change(
             ChangeRecord(
                 at=datetime(2025, 3, 2, 10, 0, 0, 654321, tzinfo=UTC),
@@ -167,7 +169,7 @@ def test_a_killed_copy_resumes_and_never_duplicates(
     team_url: str, tmp_path: Path, pg_cluster: PgCluster, capsys: pytest.CaptureFixture[str]
 ) -> None:
     desktop = tmp_path / "events.sqlite3"
-    _fill(desktop, count=3000)
+    _fill(desktop, count=6000)
     total = len(_rows(desktop))
     command = [
         sys.executable, "-m", "console", "store", "copy",
@@ -175,14 +177,20 @@ def test_a_killed_copy_resumes_and_never_duplicates(
     ]  # fmt: skip
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     assert child.stdout is not None
-    for line in child.stdout:
-        data = json.loads(line)
-        if data["type"] == "progress" and 0 < data["done"] < total:
-            child.send_signal(signal.SIGKILL)
-            break
-    child.wait(30)
-    assert child.returncode == -signal.SIGKILL, "the copy finished before it could be killed"
     dbname = team_url.rsplit("/", 1)[1]
+    # Once some batches are in, the test takes the insert-order lock every insert into the
+    # team store waits for: the copy cannot finish before the kill, however fast it runs.
+    with psycopg.connect(**pg_cluster.admin_params(dbname), autocommit=True) as blocker:
+        for line in child.stdout:
+            data = json.loads(line)
+            if data["type"] == "progress" and 0 < data["done"] < total:
+                blocker.execute(
+                    "SELECT pg_advisory_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER)
+                )
+                child.send_signal(signal.SIGKILL)
+                break
+        child.wait(30)
+    assert child.returncode == -signal.SIGKILL, "the copy finished before it could be killed"
     partial = int(pg_cluster.psql("SELECT count(*) FROM events", dbname))
     assert 0 < partial < total
 
