@@ -52,7 +52,15 @@ from console.bitrix.errors import (
     oauth_error_from_payload,
     redact,
 )
-from console.bitrix.limiter import STANDARD, BucketLimits, Clock, LeakyBucket, Sleep, limiter_for
+from console.bitrix.limiter import (
+    STANDARD,
+    BucketLimits,
+    BucketSource,
+    Clock,
+    RequestBucket,
+    Sleep,
+    limiter_for,
+)
 from console.bitrix.methods import is_read_method
 
 if TYPE_CHECKING:
@@ -112,7 +120,8 @@ class BitrixClient:
         limits: BucketLimits = STANDARD,
         retry: RetryPolicy | None = None,
         timeout: float = 65.0,
-        limiter: LeakyBucket | None = None,
+        limiter: RequestBucket | None = None,
+        bucket_for: BucketSource | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
         sleep: Sleep = time.sleep,
@@ -126,7 +135,12 @@ class BitrixClient:
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._rng = rng
-        self.limiter = limiter or limiter_for(self.portal_host, limits, clock=clock, sleep=sleep)
+        # ``bucket_for``: the store's bucket per portal (a team shares one in its database).
+        if limiter is None and bucket_for is not None:
+            limiter = bucket_for(self.portal_host, limits)
+        self.limiter: RequestBucket = limiter or limiter_for(
+            self.portal_host, limits, clock=clock, sleep=sleep
+        )
         # The portal cuts requests at 60 s; a little more lets its own error arrive.
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=10.0),

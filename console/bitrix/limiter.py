@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -45,6 +46,31 @@ class BucketLimits:
 
 STANDARD = BucketLimits(50, 2.0)
 ENTERPRISE = BucketLimits(250, 5.0)
+
+
+class RequestBucket(Protocol):
+    """What a REST client draws its calls from: this process's bucket, or a team's shared one.
+
+    The store decides which (``EventStore.rest_bucket``): the SQLite store hands out the
+    in-process :class:`LeakyBucket`, a team database one row per portal that every console
+    and listener of the team updates.
+    """
+
+    limits: BucketLimits
+
+    def acquire(self, cost: float = 1.0) -> float:
+        """Block until the request may be sent; returns the seconds waited."""
+
+    def note_refused(self) -> None:
+        """The portal refused a request for its limit: the bucket is fuller than it thought."""
+
+    @property
+    def level(self) -> float:
+        """Current fill level (above the capacity while callers are queued)."""
+
+
+# Where a client finds the bucket of a portal (host[:port]), with the limits its profile has.
+BucketSource = Callable[[str, BucketLimits], RequestBucket]
 
 
 class LeakyBucket:
@@ -129,6 +155,11 @@ def limiter_for(
         elif bucket.limits != limits:
             bucket.limits = limits
         return bucket
+
+
+def local_bucket(portal_key: str, limits: BucketLimits = STANDARD) -> RequestBucket:
+    """The :data:`BucketSource` of a console on its own: this process's bucket per portal."""
+    return limiter_for(portal_key, limits)
 
 
 def forget_limiters() -> None:
