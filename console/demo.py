@@ -28,7 +28,13 @@ from console.listener.resolver import OrderResolver
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
 from console.sandbox import SandboxConfig, SandboxPortal
-from console.session import ListenerBindError, RowsReceiver, RunningConsole, watch_store
+from console.session import (
+    ConnectionReceiver,
+    ListenerBindError,
+    RowsReceiver,
+    RunningConsole,
+    watch_store,
+)
 from console.store import EventStore, EventSubscriber, StoreLocation, open_store
 
 log = logging.getLogger(__name__)
@@ -231,8 +237,10 @@ class DemoSession:
             raise ProfileNotFound(profile)
         return self.client()
 
-    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
-        return watch_store(self.store, on_rows)
+    def watch(
+        self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+    ) -> Callable[[], None]:
+        return watch_store(self.store, on_rows, on_connection)
 
     def poll_now(self) -> None:
         if self.poller is not None:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from console.listener.verification import KeyringCredentialSource
     from console.store import EventStore, FeedRow, RetentionPolicy
     from console.store.location import StoreLocation
-    from console.store.tail import StoreTail
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +204,22 @@ class CatchUpStatus(Protocol):
 
 # Receives the feed rows of newly committed events, oldest first, on a background thread.
 RowsReceiver = Callable[["list[FeedRow]"], None]
+# Hears that the store's database link was lost (False) or is back (True).
+ConnectionReceiver = Callable[[bool], None]
 
 
-def watch_store(store: EventStore, on_rows: RowsReceiver) -> Callable[[], None]:
-    """:meth:`RunningConsole.watch` for a store written in this process: its commits."""
+def watch_store(
+    store: EventStore, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+) -> Callable[[], None]:
+    """:meth:`RunningConsole.watch` for a store written in this process: its commits.
+
+    A local store's commits all come through this process; a shared one is followed
+    (every process's commits, with its connection state).
+    """
     from console.store.sqlite import feed_row
 
+    if store.describe().shared:
+        return store.follow(on_rows, on_connection)
     return store.subscribe(lambda event: on_rows([feed_row(event)]))
 
 
@@ -238,9 +247,12 @@ class RunningConsole(Protocol):
     @property
     def pollers(self) -> Sequence[CatchUpStatus]: ...
 
-    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
+    def watch(
+        self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+    ) -> Callable[[], None]:
         """Call ``on_rows`` with the feed rows of events stored from now on, wherever they
-        were stored; returns a function that stops it."""
+        were stored; ``on_connection`` hears when a shared store's link is lost (False)
+        and back (True), after the rows missed meanwhile. Returns a function that stops it."""
 
     @property
     def is_demo(self) -> bool: ...
@@ -261,6 +273,7 @@ class _ProfilesConsole:
     """What a console on the operator's own profiles answers from ``profiles``."""
 
     profiles: ProfileRepository
+    store: EventStore
 
     def profile_names(self) -> list[str]:
         return sorted(profile.name for profile in self.profiles.list())
@@ -268,7 +281,8 @@ class _ProfilesConsole:
     def client_for(self, profile: str) -> BitrixClient:
         from console.bitrix.connect import client_for_profile
 
-        return client_for_profile(self.profiles, profile)
+        # The store's bucket: a team on one database shares one per portal.
+        return client_for_profile(self.profiles, profile, bucket_for=self.store.rest_bucket)
 
 
 @dataclass
@@ -304,8 +318,10 @@ class ListenSession(_ProfilesConsole):
     def is_demo(self) -> bool:
         return False
 
-    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
-        return watch_store(self.store, on_rows)
+    def watch(
+        self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+    ) -> Callable[[], None]:
+        return watch_store(self.store, on_rows, on_connection)
 
     def poll_now(self) -> None:
         for poller in self.pollers:
@@ -356,7 +372,9 @@ def start_catch_up(
         poller = CatchUpPoller(
             session.store,
             profile.name,
-            functools.partial(client_for_profile, repo, profile.name),
+            functools.partial(
+                client_for_profile, repo, profile.name, bucket_for=session.store.rest_bucket
+            ),
             portal_domain=profile.domain,
             interval_seconds=settings.interval_seconds,
         )
@@ -437,7 +455,9 @@ def start_order_resolver(session: ListenSession) -> None:
     from console.bitrix.connect import client_for_profile
     from console.listener.resolver import OrderResolver
 
-    factory = functools.partial(client_for_profile, session.profiles)
+    factory = functools.partial(
+        client_for_profile, session.profiles, bucket_for=session.store.rest_bucket
+    )
     session.resolver = OrderResolver(session.store, factory).start()
 
 
@@ -462,7 +482,7 @@ class WindowSession(_ProfilesConsole):
     child: ListenerChild
     listener_settings: ListenerSettings
     bind_error: ListenerBindError | None = None
-    _tails: list[StoreTail] = field(default_factory=list)
+    _unwatch: list[Callable[[], None]] = field(default_factory=list)
     _stopped: bool = False
 
     @property
@@ -489,19 +509,21 @@ class WindowSession(_ProfilesConsole):
     def poll_now(self) -> None:
         self.child.poll_now()
 
-    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
-        from console.store.tail import StoreTail
-
-        tail = StoreTail(self.store, on_rows).start()
-        self._tails.append(tail)
-        return tail.stop
+    def watch(
+        self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+    ) -> Callable[[], None]:
+        # The listener is another process: follow the store (a file's tail, or a team
+        # database's notifications) rather than this process's commits.
+        stop = self.store.follow(on_rows, on_connection)
+        self._unwatch.append(stop)
+        return stop
 
     def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
-        for tail in self._tails:
-            tail.stop()
+        for stop in self._unwatch:
+            stop()
         self.child.stop()
         self.store.close()
 

@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TextIO, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from console.bitrix.limiter import BucketLimits, RequestBucket
+    from console.store.team import ConnectionListener, StoreDescription, TeamPresence
 
 
 class StoreClosedError(RuntimeError):
@@ -222,6 +226,8 @@ class StoredChange(ChangeRecord):
 
 
 EventSubscriber = Callable[[StoredEvent], None]
+# Receives the feed rows of newly committed events, oldest first, on a background thread.
+RowsReceiver = Callable[[list[FeedRow]], None]
 
 
 class PollerLease(Protocol):
@@ -331,5 +337,24 @@ class EventStore(Protocol):
         """
 
     def set_cursor(self, name: str, value: str) -> None: ...
+
+    # -- what a team shares; a local store answers with its own equivalent ---------------
+
+    def follow(
+        self, on_rows: RowsReceiver, on_connection: ConnectionListener | None = None
+    ) -> Callable[[], None]:
+        """Call ``on_rows`` (on a background thread) with the rows of events committed from
+        now on by any process; ``on_connection`` hears of a lost and a regained database
+        link. Returns the function that stops it."""
+
+    def rest_bucket(self, portal_key: str, limits: BucketLimits) -> RequestBucket:
+        """The bucket REST calls to ``portal_key`` draw from: this process's own for a
+        local store, the team's one row per portal for a shared one."""
+
+    def presence(self) -> TeamPresence | None:
+        """Who else is connected, for a shared store; None for a local one."""
+
+    def describe(self) -> StoreDescription:
+        """Which store this is, in words for the window (never a password)."""
 
     def close(self) -> None: ...

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 from console.core.private_files import create_private_file, make_private_dir, make_private_file
 from console.store.export import write_events
@@ -38,6 +38,7 @@ from console.store.model import (
     LocalLease,
     PollerLease,
     RetentionPolicy,
+    RowsReceiver,
     StoredChange,
     StoredEvent,
     StoreNotFound,
@@ -60,6 +61,10 @@ from console.store.rows import (
     to_micros,
 )
 from console.store.schema import connect, migrate
+
+if TYPE_CHECKING:
+    from console.bitrix.limiter import BucketLimits, RequestBucket
+    from console.store.team import ConnectionListener, StoreDescription, TeamPresence
 from console.store.summary import summarize
 
 log = logging.getLogger(__name__)
@@ -425,6 +430,29 @@ class SqliteEventStore:
         return self._transactions, self._committed_rows
 
     # --- lifecycle -----------------------------------------------------------------------
+
+    # -- what a team shares: the local equivalents ----------------------------------------
+
+    def follow(
+        self, on_rows: RowsReceiver, on_connection: ConnectionListener | None = None
+    ) -> Callable[[], None]:
+        """Tail the file (the listener may be another process); a file is never "lost"."""
+        from console.store.tail import StoreTail
+
+        return StoreTail(self, on_rows).start().stop
+
+    def rest_bucket(self, portal_key: str, limits: BucketLimits) -> RequestBucket:
+        from console.bitrix.limiter import limiter_for
+
+        return limiter_for(portal_key, limits)
+
+    def presence(self) -> TeamPresence | None:
+        return None
+
+    def describe(self) -> StoreDescription:
+        from console.store.team import StoreDescription
+
+        return StoreDescription(shared=False, where=str(self.path))
 
     def close(self) -> None:
         """Commit everything queued, stop the threads and close every connection."""

@@ -13,11 +13,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from console.session import RowsReceiver, watch_store
+from console.session import ConnectionReceiver, RowsReceiver, watch_store
 from console.store.model import EventStore, FeedRow
 
-# Starts delivering to a receiver on a background thread; returns the stop function.
-Watch = Callable[[RowsReceiver], Callable[[], None]]
+# Starts delivering rows (and the store link's state) on a background thread; returns
+# the stop function.
+Watch = Callable[[RowsReceiver, ConnectionReceiver], Callable[[], None]]
 
 # How long the bridge gathers commits before handing them over. One hand-over per batch
 # keeps the GUI thread's wake-ups at most 25 a second however fast events arrive; a
@@ -33,10 +34,16 @@ class StoreEventBridge(QObject):
     background thread (the store's writer, or a tail): the bridge only appends there and
     wakes the GUI thread when the batch was empty, so the source never waits for the GUI.
     Pass a store (its in-process commits) or a console's ``watch``.
+
+    ``connection_changed(bool)`` says a team database's link was lost (False) or is back
+    (True, after the rows missed meanwhile were handed over).
     """
 
     events_committed = Signal(object)
     event_committed = Signal(object)
+    connection_changed = Signal(bool)
+    # Emitted from the source's thread; queued into the bridge's (GUI) thread.
+    _connection = Signal(bool)
     # Emitted from the source's thread; queued into the bridge's (GUI) thread.
     _wake = Signal()
 
@@ -55,8 +62,9 @@ class StoreEventBridge(QObject):
         self._timer.setInterval(batch_ms)
         self._timer.timeout.connect(self._drain)
         self._wake.connect(self._arm)
+        self._connection.connect(self._connection_arrived)
         watch: Watch = source if callable(source) else _store_watch(source)
-        self._unsubscribe: Callable[[], None] | None = watch(self._on_rows)
+        self._unsubscribe: Callable[[], None] | None = watch(self._on_rows, self._connection.emit)
 
     def _on_rows(self, rows: list[FeedRow]) -> None:
         with self._lock:
@@ -64,6 +72,15 @@ class StoreEventBridge(QObject):
             self._pending.extend(rows)
         if was_empty and rows:
             self._wake.emit()
+
+    def _connection_arrived(self, connected: bool) -> None:
+        if self._unsubscribe is None:
+            return
+        if connected:
+            # The rows of the gap were queued before this: hand them over first.
+            self._timer.stop()
+            self._drain()
+        self.connection_changed.emit(connected)
 
     def _arm(self) -> None:
         if not self._timer.isActive():
@@ -90,4 +107,4 @@ class StoreEventBridge(QObject):
 
 
 def _store_watch(store: EventStore) -> Watch:
-    return lambda on_rows: watch_store(store, on_rows)
+    return lambda on_rows, on_connection: watch_store(store, on_rows, on_connection)

@@ -14,7 +14,8 @@ import pytest
 from console.bitrix.limiter import BucketLimits
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.store.location import parse_store_url
-from console.store.postgres.team import TEAM_SCHEMA_SQL, TeamTables
+from console.store.postgres.migrations.m0002_team import SQL as TEAM_SCHEMA_SQL
+from console.store.postgres.team import TeamTables
 from tests.support.postgres import PgCluster
 from tests.support.rest_hammer import hammer
 

@@ -19,7 +19,7 @@ from console.core.settings import ListenerSettings, Settings
 from console.listener.catchup import CatchUpPoller
 from console.listener.server import ListenerServer
 from console.sandbox import SandboxPortal
-from console.session import ListenerBindError, RowsReceiver, watch_store
+from console.session import ConnectionReceiver, ListenerBindError, RowsReceiver, watch_store
 from console.store import EventFilter, SqliteEventStore, StoredEvent, StoreLocation
 from console.ui.context import ConsoleContext
 from tests.listener.conftest import APP_TOKEN as APP_TOKEN
@@ -72,8 +72,10 @@ class LoopbackConsole:
     def is_demo(self) -> bool:
         return False
 
-    def watch(self, on_rows: RowsReceiver) -> Callable[[], None]:
-        return watch_store(self._store, on_rows)
+    def watch(
+        self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
+    ) -> Callable[[], None]:
+        return watch_store(self._store, on_rows, on_connection)
 
     def profile_names(self) -> list[str]:
         return [PROFILE]

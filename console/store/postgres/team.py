@@ -28,25 +28,6 @@ from console.store.team import PRESENT_WITHIN_SECONDS, PresenceEntry, PresenceMe
 
 log = logging.getLogger(__name__)
 
-# The team migration: applied after the events schema (see migrations/).
-TEAM_SCHEMA_SQL = """
-CREATE TABLE rest_buckets (
-    portal     text PRIMARY KEY,
-    level      double precision NOT NULL DEFAULT 0 CHECK (level >= 0),
-    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
-);
-CREATE TABLE presence (
-    session_id text PRIMARY KEY,
-    operator   text NOT NULL,
-    host       text NOT NULL,
-    pid        integer NOT NULL,
-    role       text NOT NULL DEFAULT 'console',
-    started_at timestamptz NOT NULL DEFAULT now(),
-    last_seen  timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX presence_last_seen ON presence (last_seen);
-"""
-
 
 def team_grants(listener_role: str, console_role: str) -> list[str]:
     """What ``store init`` grants on the team tables: both roles draw from the bucket;

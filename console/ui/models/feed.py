@@ -415,6 +415,16 @@ class EventFeedTableModel(QAbstractTableModel):
         if not self._flush_timer.isActive() and not self._loading:
             self._flush_timer.start()
 
+    def requery_top(self) -> None:
+        """Read everything newer than the top row from the store (a lost connection is
+        back: whatever was committed meanwhile), keeping the rows already shown."""
+        if self._store is None:
+            return
+        self._live_query_needed = True
+        self._live_buffer.clear()
+        if not self._paused and not self._flush_timer.isActive() and not self._loading:
+            self._flush_timer.start()
+
     @property
     def paused(self) -> bool:
         return self._paused

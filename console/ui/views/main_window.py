@@ -530,6 +530,7 @@ class MainWindow(QMainWindow):
         store = console.store
         self._bridge = StoreEventBridge(console.watch, self)
         self._bridge.events_committed.connect(self._events_committed)
+        self._bridge.connection_changed.connect(self._store_connection_changed)
         self.feed_model.set_store(store)
         profiles = console.profile_names()
         self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
@@ -565,6 +566,14 @@ class MainWindow(QMainWindow):
                 profiles=console.profile_names() if console is not None else [],
                 events=sorted(self._seen_events),
             )
+
+    def _store_connection_changed(self, connected: bool) -> None:
+        """A team database's link was lost (the feed keeps its rows, marked stale in the
+        status bar) or is back: then the feed, the counts and the status re-read the store."""
+        self.status.team.set_connected(connected)
+        if connected:
+            self.feed_model.requery_top()
+            self.sidebar.refresh_counts()
 
     def show_start_error(self, text: str) -> None:
         """The console did not start: say why and what to do, above the feed and in red below."""
@@ -1010,6 +1019,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.status.team.leave()
         super().closeEvent(event)
         self.quit_requested.emit()
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
 from console.ui.views.sparkline import EventRateSparkline
+from console.ui.views.team_status import TeamStatus
 
 # The periodic job (pollers, limiter buckets) runs this often.
 SNAPSHOT_MS = 5000
@@ -171,6 +172,8 @@ class ConsoleStatusBar(QStatusBar):
         self.catch_up_label = self._label("catchUp")
         self.portal_label = self._label("portals")
         self.setStyleSheet("QStatusBar::item { border: none; }")
+        # Leftmost: which store, and who else is on it.
+        self.team = TeamStatus(context, self)
         self.sparkline = EventRateSparkline(self)
         self.addPermanentWidget(self.sparkline)
 
@@ -195,6 +198,7 @@ class ConsoleStatusBar(QStatusBar):
 
     def console_ready(self) -> None:
         self.show_listener_state()
+        self.team.console_ready()
         context = self._context
         context.jobs.submit(
             lambda _c: read_start_counts(context),

@@ -1,0 +1,120 @@
+"""Following a team database: LISTEN wakes the reader, which reads every row after the last.
+
+The notification only says "something newer is there"; the rows themselves are read by
+id (``id > last``), so a lost notification, a burst of them, or a connection cut between
+two of them can never leave a gap. After a lost connection the follower reconnects,
+LISTENs again and only then reads everything after the last id it delivered: a row
+committed in between is either in that read or announced by a notification after it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from console.store.model import EventFilter, EventStore, FeedRow, StoreClosedError
+from console.store.team import ConnectionListener
+
+log = logging.getLogger(__name__)
+
+# The channel migration 0001's trigger notifies after each insert statement.
+EVENTS_CHANNEL = "b24_events"
+_EVERYTHING = EventFilter(include_duplicates=True)
+# Rows per read; a larger backlog is read in several reads without waiting.
+FOLLOW_PAGE = 1000
+# Between attempts to reach a database that is down, and how long one attempt may take.
+RECONNECT_SECONDS = 1.0
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class NotifiedTail:
+    """Calls ``on_rows`` (on its own thread) with each batch of new rows, oldest first.
+
+    ``on_connection(False)`` when the link is lost, ``on_connection(True)`` once it is back
+    and the rows missed meanwhile were delivered. Rows stored before :meth:`start` are not
+    reported.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        conninfo: dict[str, str],
+        on_rows: Callable[[list[FeedRow]], None],
+        on_connection: ConnectionListener | None = None,
+    ) -> None:
+        self._store = store
+        self._conninfo = make_conninfo(
+            "", **{"connect_timeout": str(CONNECT_TIMEOUT_SECONDS), **conninfo}
+        )
+        self._on_rows = on_rows
+        self._on_connection = on_connection
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self.last_id = 0
+        self.connected = False
+
+    def start(self) -> NotifiedTail:
+        newest = self._store.query_rows(_EVERYTHING, limit=1)
+        self.last_id = newest[0].id if newest else 0
+        self._thread = threading.Thread(target=self._run, name="store-follow", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+        self._thread = None
+
+    def _run(self) -> None:
+        lost = False
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {EVENTS_CHANNEL}")
+                    # Listening first, then reading: nothing committed from now on is missed.
+                    self._read_new()
+                    self._set_connected(True, announce=lost)
+                    lost = False
+                    while not self._stop.is_set():
+                        woken = False
+                        for _ in conn.notifies(timeout=0.5, stop_after=1):
+                            woken = True
+                        if woken:
+                            self._read_new()
+            except StoreClosedError:
+                return
+            except Exception as exc:  # psycopg, the pool, the socket: all mean "reconnect"
+                if not lost:
+                    log.warning("lost the team database (%s); reconnecting", type(exc).__name__)
+                lost = True
+                self._set_connected(False, announce=True)
+                self._stop.wait(RECONNECT_SECONDS)
+
+    def _read_new(self) -> None:
+        while True:
+            rows = self._store.query_rows(_EVERYTHING, limit=FOLLOW_PAGE, after_id=self.last_id)
+            if not rows:
+                return
+            rows.reverse()  # the store answers newest first
+            self.last_id = rows[-1].id
+            try:
+                self._on_rows(rows)
+            except Exception:  # a faulty receiver must not stop the follower
+                log.exception("a receiver of new events failed")
+            if len(rows) < FOLLOW_PAGE:
+                return
+
+    def _set_connected(self, connected: bool, *, announce: bool) -> None:
+        changed = connected != self.connected
+        self.connected = connected
+        if announce and changed and self._on_connection is not None:
+            try:
+                self._on_connection(connected)
+            except Exception:
+                log.exception("a receiver of the connection state failed")

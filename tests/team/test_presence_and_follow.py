@@ -1,0 +1,122 @@
+"""Presence in the team database, and following it across a cut connection.
+
+The follower's reads go through the store's ``query_rows``; here a SQLite store stands
+in for the reads while the notifications and the connection that gets cut are the
+team database's own (the PostgreSQL store's suite runs the same through its own reads).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from console.store import FeedRow, SqliteEventStore
+from console.store.location import parse_store_url
+from console.store.postgres.follow import EVENTS_CHANNEL, NotifiedTail
+from console.store.postgres.migrations.m0002_team import SQL as TEAM_SCHEMA_SQL
+from console.store.postgres.team import TeamTables
+from console.store.team import PresenceMember
+from tests.store.records import record
+from tests.support.postgres import PgCluster
+
+
+@pytest.fixture
+def conninfo(pg_cluster: PgCluster, pg_database: str) -> dict[str, str]:
+    params = parse_store_url(pg_database).conninfo_params(pg_cluster.password)
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(TEAM_SCHEMA_SQL)
+    return params
+
+
+@pytest.fixture
+def tables(conninfo: dict[str, str]) -> Iterator[TeamTables]:
+    opened = TeamTables(conninfo)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_presence_lists_who_heartbeats_and_forgets_who_left(tables: TeamTables) -> None:
+    presence = tables.presence()
+    anna = PresenceMember(operator="Анна", host="desk-1", pid=101)
+    bohdan = PresenceMember(operator="bohdan", host="desk-2", pid=202)
+    presence.heartbeat(anna)
+    presence.heartbeat(bohdan)
+    presence.heartbeat(anna)  # a second beat updates, it does not add a row
+    present = presence.present()
+    assert sorted((e.operator, e.host, e.pid) for e in present) == [
+        ("bohdan", "desk-2", 202),
+        ("Анна", "desk-1", 101),
+    ]
+    assert all(e.last_seen >= e.started_at for e in present)
+    presence.leave(bohdan)
+    assert [e.operator for e in presence.present()] == ["Анна"]
+
+
+def test_a_silent_window_is_no_longer_present(tables: TeamTables) -> None:
+    presence = tables.presence()
+    presence.heartbeat(PresenceMember(operator="quiet"))
+    time.sleep(1.2)
+    presence.heartbeat(PresenceMember(operator="busy"))
+    assert [e.operator for e in presence.present(within_seconds=1.0)] == ["busy"]
+
+
+def _notify(conninfo: dict[str, str], newest: int) -> None:
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute("SELECT pg_notify(%s, %s)", (EVENTS_CHANNEL, str(newest)))
+
+
+def test_follower_reconnects_after_a_cut_and_leaves_no_gap(
+    tmp_path: Path, conninfo: dict[str, str]
+) -> None:
+    store = SqliteEventStore(tmp_path / "events.sqlite3")
+    seen: list[FeedRow] = []
+    states: list[bool] = []
+    arrived = threading.Condition()
+
+    def on_rows(rows: list[FeedRow]) -> None:
+        with arrived:
+            seen.extend(rows)
+            arrived.notify_all()
+
+    def on_connection(connected: bool) -> None:
+        with arrived:
+            states.append(connected)
+            arrived.notify_all()
+
+    def wait_for(check: object, timeout: float = 15.0) -> None:
+        with arrived:
+            assert arrived.wait_for(check, timeout=timeout)  # type: ignore[arg-type]
+
+    before = store.append(record())
+    tail = NotifiedTail(store, conninfo, on_rows, on_connection).start()
+    try:
+        first = store.append(record())
+        _notify(conninfo, first.id)
+        wait_for(lambda: [row.id for row in seen] == [first.id])
+
+        # Cut the follower's connection (as a network failure would) and store while
+        # it is away: nobody notifies it of these.
+        with psycopg.connect(**conninfo, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
+            )
+        missed = [store.append(record()).id for _ in range(5)]
+        wait_for(lambda: states[:2] == [False, True])
+        wait_for(lambda: len(seen) == 6)
+        after = store.append(record())
+        _notify(conninfo, after.id)
+        wait_for(lambda: len(seen) == 7)
+    finally:
+        tail.stop()
+        store.close()
+    ids = [row.id for row in seen]
+    assert before.id not in ids
+    assert ids == [first.id, *missed, after.id]
