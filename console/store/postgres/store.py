@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
@@ -72,6 +72,12 @@ from console.store.rows import (
     to_micros,
 )
 from console.store.sqlite import StoreHealth
+
+if TYPE_CHECKING:
+    from console.bitrix.limiter import BucketLimits, RequestBucket
+    from console.store.model import RowsReceiver
+    from console.store.postgres.team import TeamTables
+    from console.store.team import ConnectionListener, StoreDescription, TeamPresence
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +192,8 @@ class PostgresEventStore:
         self._closed = False
         self._subscribers: list[EventSubscriber] = []
         self._feed: NotificationFeed | None = None
+        # The REST bucket and presence tables, on their own small pool (opened on first use).
+        self._team: TeamTables | None = None
         self._writer = threading.Thread(
             target=self._write_loop, name="event-store-writer", daemon=True
         )
@@ -356,6 +364,40 @@ class PostgresEventStore:
             except Exception:  # one faulty subscriber must not stop the others
                 log.exception("event store subscriber %r failed", subscriber)
 
+    # --- what the team shares --------------------------------------------------------------
+
+    def follow(
+        self, on_rows: RowsReceiver, on_connection: ConnectionListener | None = None
+    ) -> Callable[[], None]:
+        """Every writer's commits as feed rows in batches, woken by NOTIFY; reconnects and
+        reads after the last id it delivered (see :mod:`console.store.postgres.follow`)."""
+        from console.store.postgres.follow import NotifiedTail
+
+        return NotifiedTail(self, self._params, on_rows, on_connection).start().stop
+
+    def _team_tables(self) -> TeamTables:
+        from console.store.postgres.team import TeamTables
+
+        with self._lock:
+            if self._closed:
+                raise StoreClosedError("the event store is closed")
+            if self._team is None:
+                self._team = TeamTables(self._params)
+            return self._team
+
+    def rest_bucket(self, portal_key: str, limits: BucketLimits) -> RequestBucket:
+        """The team's one bucket row for ``portal_key``, shared by every console and listener."""
+        return self._team_tables().rest_bucket(portal_key, limits)
+
+    def presence(self) -> TeamPresence | None:
+        return self._team_tables().presence()
+
+    def describe(self) -> StoreDescription:
+        from console.store.team import StoreDescription
+
+        where = f"{self.location.host}/{self.location.dbname}"
+        return StoreDescription(shared=True, where=where)
+
     def connection_state(self) -> ConnectionState:
         """Whether the database answers now; the window shows a stale feed when not."""
         return self._connectivity.state
@@ -477,6 +519,10 @@ class PostgresEventStore:
             feed.stop()
         self._closed = True
         self._pool.close()
+        with self._lock:
+            team, self._team = self._team, None
+        if team is not None:
+            team.close()
 
     def __enter__(self) -> PostgresEventStore:
         return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.store.postgres.migrations import m0001_events
+from console.store.postgres.migrations import m0001_events, m0002_team
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,5 +20,8 @@ class Migration:
     sql: str
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "events", m0001_events.SQL),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "events", m0001_events.SQL),
+    Migration(2, "team", m0002_team.SQL),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
