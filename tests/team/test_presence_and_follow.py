@@ -1,23 +1,17 @@
-"""Presence in the team database, and following it across a cut connection.
-
-The follower's reads go through the store's ``query_rows``; here a SQLite store stands
-in for the reads while the notifications and the connection that gets cut are the
-team database's own (the PostgreSQL store's suite runs the same through its own reads).
-"""
+"""Presence in the team database, and following it across a cut connection."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from console.store import FeedRow, SqliteEventStore
+from console.store import FeedRow
 from console.store.location import parse_store_url
-from console.store.postgres.follow import EVENTS_CHANNEL, NotifiedTail
+from console.store.postgres import PostgresEventStore
 from console.store.postgres.migrations.m0002_team import SQL as TEAM_SCHEMA_SQL
 from console.store.postgres.team import TeamTables
 from console.store.team import PresenceMember
@@ -67,15 +61,11 @@ def test_a_silent_window_is_no_longer_present(tables: TeamTables) -> None:
     assert [e.operator for e in presence.present(within_seconds=1.0)] == ["busy"]
 
 
-def _notify(conninfo: dict[str, str], newest: int) -> None:
-    with psycopg.connect(**conninfo, autocommit=True) as conn:
-        conn.execute("SELECT pg_notify(%s, %s)", (EVENTS_CHANNEL, str(newest)))
-
-
 def test_follower_reconnects_after_a_cut_and_leaves_no_gap(
-    tmp_path: Path, conninfo: dict[str, str]
+    pg_cluster: PgCluster, pg_database: str
 ) -> None:
-    store = SqliteEventStore(tmp_path / "events.sqlite3")
+    store = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
+    writer = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
     seen: list[FeedRow] = []
     states: list[bool] = []
     arrived = threading.Condition()
@@ -94,28 +84,27 @@ def test_follower_reconnects_after_a_cut_and_leaves_no_gap(
         with arrived:
             assert arrived.wait_for(check, timeout=timeout)  # type: ignore[arg-type]
 
-    before = store.append(record())
-    tail = NotifiedTail(store, conninfo, on_rows, on_connection).start()
+    before = writer.append(record())
+    stop = store.follow(on_rows, on_connection)
     try:
-        first = store.append(record())
-        _notify(conninfo, first.id)
+        first = writer.append(record())
         wait_for(lambda: [row.id for row in seen] == [first.id])
 
         # Cut the follower's connection (as a network failure would) and store while
         # it is away: nobody notifies it of these.
-        with psycopg.connect(**conninfo, autocommit=True) as admin:
+        with psycopg.connect(**pg_cluster.admin_params(), autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
             )
-        missed = [store.append(record()).id for _ in range(5)]
+        missed = [writer.append(record()).id for _ in range(5)]
         wait_for(lambda: states[:2] == [False, True])
         wait_for(lambda: len(seen) == 6)
-        after = store.append(record())
-        _notify(conninfo, after.id)
+        after = writer.append(record())
         wait_for(lambda: len(seen) == 7)
     finally:
-        tail.stop()
+        stop()
+        writer.close()
         store.close()
     ids = [row.id for row in seen]
     assert before.id not in ids

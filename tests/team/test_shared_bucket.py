@@ -7,15 +7,15 @@ desktop consoles would: each believes it has the whole burst, and the portal ref
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
-import psycopg
 import pytest
 
-from console.bitrix.limiter import BucketLimits
+from console.bitrix.limiter import BucketLimits, limiter_for
 from console.sandbox import SandboxConfig, SandboxPortal
+from console.store import SqliteEventStore
 from console.store.location import parse_store_url
-from console.store.postgres.migrations.m0002_team import SQL as TEAM_SCHEMA_SQL
-from console.store.postgres.team import TeamTables
+from console.store.postgres import PostgresEventStore
 from tests.support.postgres import PgCluster
 from tests.support.rest_hammer import hammer
 
@@ -27,11 +27,10 @@ CALLS = 30
 
 @pytest.fixture
 def team_db(pg_cluster: PgCluster, pg_database: str) -> dict[str, str]:
-    params = parse_store_url(pg_database).conninfo_params(pg_cluster.password)
-    with psycopg.connect(**params, autocommit=True) as conn:
-        conn.execute(TEAM_SCHEMA_SQL)
-    params.pop("password")
-    return params
+    location = parse_store_url(pg_database)
+    # The store's migrations create the bucket table, as `store init` does.
+    PostgresEventStore(location, pg_cluster.password).close()
+    return location.conninfo_params()
 
 
 @pytest.fixture
@@ -67,11 +66,11 @@ def test_control_five_in_process_buckets_overshoot(limited_portal: SandboxPortal
 
 
 def test_the_bucket_row_drains_on_the_database_clock(
-    team_db: dict[str, str], pg_cluster: PgCluster
+    pg_database: str, pg_cluster: PgCluster
 ) -> None:
-    tables = TeamTables({**team_db, "password": pg_cluster.password})
+    store = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
     try:
-        bucket = tables.rest_bucket("shop.example:443", BucketLimits(5, 1.0, headroom=0))
+        bucket = store.rest_bucket("shop.example:443", BucketLimits(5, 1.0, headroom=0))
         waits = [bucket.reserve() for _ in range(7)]
         assert waits[:5] == [0.0] * 5
         # The sixth and seventh are queued one and two drain intervals out (less the
@@ -82,11 +81,20 @@ def test_the_bucket_row_drains_on_the_database_clock(
         bucket.note_refused()
         assert bucket.level >= 5.0
         # The same portal is the same row for every process: a second pool sees it.
-        other = TeamTables({**team_db, "password": pg_cluster.password})
+        other = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
         try:
             same = other.rest_bucket("SHOP.example:443", BucketLimits(5, 1.0, headroom=0))
             assert same.level == pytest.approx(bucket.level, abs=0.3)
         finally:
             other.close()
     finally:
-        tables.close()
+        store.close()
+
+
+def test_a_local_store_keeps_the_in_process_bucket(tmp_path: Path) -> None:
+    store = SqliteEventStore(tmp_path / "events.sqlite3")
+    try:
+        limits = BucketLimits(5, 1.0)
+        assert store.rest_bucket("shop.example", limits) is limiter_for("shop.example", limits)
+    finally:
+        store.close()
