@@ -1,0 +1,227 @@
+"""Team mode against the desktop's own store, side by side in one run (not part of the tests).
+
+    uv run python -m tests.benchmarks.bench_team [--parts rest,follow,submit]
+        [--events 2000] [--rate 200] [--calls 100]
+
+Starts a throwaway PostgreSQL cluster (tests/support/postgres.py: loopback, fsync=off, as
+the tests run it) and a SQLite store in a temporary folder, then measures each figure for
+both stores:
+
+- ``rest``: five client processes hammering one sandbox portal (burst 50, drain 20/s):
+  with the team's shared bucket (PostgreSQL) and with five in-process buckets (what five
+  desktop consoles on SQLite stores do). Refusals are not retried, so every 503 counts.
+  Ratio = wall time / the portal's floor ((requests - burst) / drain).
+- ``follow``: a writer process appends ``--events`` events at ``--rate``/s; this process
+  follows the store (``store.follow`` through the window's bridge into its feed model)
+  and times commit -> row in the model; p50/p99/max.
+- ``submit``: durable intake throughput into the store: 32 threads submit and wait for
+  each future (the listener's path below HTTP), events/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from console.store import EventStore, SqliteEventStore
+from console.store.location import parse_store_url
+from tests.store.records import record
+
+BURST = 50
+DRAIN = 20.0
+PROCESSES = 5
+
+
+def open_bench_store(url: str) -> EventStore:
+    location = parse_store_url(url)
+    if location.is_postgres:
+        from console.store.postgres import PostgresEventStore
+
+        return PostgresEventStore(location, os.environ.get("PGPASSWORD"))
+    assert location.path is not None
+    return SqliteEventStore(location.path)
+
+
+@contextmanager
+def stores() -> Iterator[dict[str, str]]:
+    """URL of each store: a fresh SQLite file and a fresh database on a throwaway cluster."""
+    from tests.support.postgres import throwaway_cluster
+
+    folder = Path(tempfile.mkdtemp(prefix="b24-bench-team-"))
+    with throwaway_cluster() as cluster:
+        os.environ["PGPASSWORD"] = cluster.password
+        dbname = cluster.create_database()
+        yield {
+            "sqlite": f"sqlite://{folder / 'events.sqlite3'}",
+            "postgresql": cluster.url(dbname),
+        }
+
+
+# --- rest ----------------------------------------------------------------------------
+
+
+def bench_rest(urls: dict[str, str], calls: int) -> None:
+    from console.sandbox import SandboxConfig, SandboxPortal
+    from tests.support.rest_hammer import hammer
+
+    location = parse_store_url(urls["postgresql"])
+    open_bench_store(urls["postgresql"]).close()  # migrations: the bucket table
+    config = SandboxConfig(port=0, burst=BURST, drain_rate=DRAIN, processing_seconds=0.0)
+    print(f"\n{PROCESSES} clients x {calls} calls on one sandbox portal (burst {BURST}, "
+          f"drain {DRAIN}/s), 503s not retried")  # fmt: skip
+    for label, team_db in (
+        ("postgresql: one shared bucket", location.conninfo_params()),
+        ("sqlite: five in-process buckets", None),
+    ):
+        with SandboxPortal(config) as portal:
+            result = hammer(
+                portal.webhook_url,
+                processes=PROCESSES,
+                calls=calls,
+                burst=BURST,
+                drain=DRAIN,
+                team_db=team_db,
+                password=os.environ.get("PGPASSWORD"),
+            )
+        floor = result.floor_seconds(BURST, DRAIN)
+        print(f"  {label:34s} ok {result.ok:4d}  503s {result.refused:4d}  "
+              f"{result.seconds:6.2f} s  floor {floor:6.2f} s  "
+              f"ratio {result.seconds / floor:5.2f}")  # fmt: skip
+
+
+# --- follow --------------------------------------------------------------------------
+
+
+def writer(url: str, events: int, rate: float) -> None:
+    """In its own process: append ``events`` at ``rate``/s; print {id: commit time}."""
+    store = open_bench_store(url)
+    committed: dict[int, float] = {}
+    started = time.perf_counter()
+    try:
+        for n in range(events):
+            due = started + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            # Unique per run: the same entity and ts again would be stored as a duplicate.
+            result = store.append(record(entity_id=f"follow-{os.getpid()}-{n}"))
+            committed[result.id] = time.time()
+    finally:
+        store.close()
+    print(json.dumps(committed))
+
+
+def bench_follow(url: str, events: int, rate: float) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication
+
+    from console.ui.bridge import StoreEventBridge
+    from console.ui.jobs import JobRunner
+    from console.ui.models.feed import EventFeedTableModel
+    from tests.support.qt_loop import run_until
+
+    app = QApplication.instance() or QApplication([])
+    store = open_bench_store(url)
+    jobs = JobRunner()
+    model = EventFeedTableModel(jobs)
+    model.set_store(store)
+    run_until(lambda: not model.loading, 30)
+    shown: dict[int, float] = {}
+
+    def inserted(_parent: object, first: int, last: int) -> None:
+        now = time.time()
+        for row in range(first, last + 1):
+            event_id = model.event_id(row)
+            if event_id is not None:
+                shown.setdefault(event_id, now)
+
+    model.rowsInserted.connect(inserted)
+    bridge = StoreEventBridge(lambda on_rows, on_conn: store.follow(on_rows, on_conn))
+    bridge.events_committed.connect(lambda rows: [model.add_live(row) for row in rows])
+    argv = [sys.executable, "-m", "tests.benchmarks.bench_team", "--writer", url,
+            f"--events={events}", f"--rate={rate}"]  # fmt: skip
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(child.communicate()[0]))
+    reader.start()
+    run_until(lambda: len(shown) >= events, timeout=events / rate + 60)
+    reader.join()
+    bridge.detach()
+    jobs.shutdown()
+    store.close()
+    del app
+    committed = {int(k): v for k, v in json.loads(out[0]).items()}
+    latencies = sorted((shown[i] - t) * 1000 for i, t in committed.items() if i in shown)
+    missing = len(committed) - len(latencies)
+    return {
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "max": latencies[-1],
+        "missing": float(missing),
+    }
+
+
+# --- submit --------------------------------------------------------------------------
+
+
+def bench_submit(url: str, events: int, threads: int = 32) -> float:
+    store = open_bench_store(url)
+    records = [record(entity_id=f"submit-{os.getpid()}-{n}") for n in range(events)]
+    chunks = [records[i::threads] for i in range(threads)]
+
+    def work(chunk: list[object]) -> None:
+        for item in chunk:
+            store.submit(item).result()  # type: ignore[arg-type]
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=work, args=(chunk,)) for chunk in chunks]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    store.close()
+    return events / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parts", default="rest,follow,submit")
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--writer", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.writer:
+        writer(args.writer, args.events, args.rate)
+        return
+    parts = set(args.parts.split(","))
+    with stores() as urls:
+        if "submit" in parts:
+            print(f"\ndurable intake, {args.events * 5} events, 32 submitting threads (events/s)")
+            for kind, url in urls.items():
+                print(f"  {kind:10s} {bench_submit(url, args.events * 5):10,.0f}")
+        if "follow" in parts:
+            print(f"\ncommit -> row in another process's feed model, {args.events} events "
+                  f"at {args.rate:.0f}/s (ms)")  # fmt: skip
+            for kind, url in urls.items():
+                figures = bench_follow(url, args.events, args.rate)
+                print(f"  {kind:10s} p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f}  "
+                      f"max {figures['max']:7.1f}  missing {figures['missing']:.0f}")  # fmt: skip
+        if "rest" in parts:
+            bench_rest(urls, args.calls)
+
+
+if __name__ == "__main__":
+    main()
