@@ -16,6 +16,12 @@ both stores:
   and times commit -> row in the model; p50/p99/max.
 - ``submit``: durable intake throughput into the store: 32 threads submit and wait for
   each future (the listener's path below HTTP), events/s.
+- ``listener``: the real listener (aiohttp, verification, the store's group commit) under
+  ``wrk`` (32 connections, ``--duration`` s, ~1.5 KB order forms, each its own delivery),
+  answered 200 only once the event is committed: req/s, p99, and what was stored.
+- ``big``: feed pages, searches and counts on ``--big-events`` events (default 1,000,000):
+  the SQLite store from tests/benchmarks/build_store.py (built once into ``--big-dir``),
+  copied row for row into PostgreSQL with COPY; median of ``--repeat`` runs, ms.
 """
 
 from __future__ import annotations
@@ -195,12 +201,158 @@ def bench_submit(url: str, events: int, threads: int = 32) -> float:
     return events / elapsed
 
 
+# --- listener ------------------------------------------------------------------------
+
+
+def bench_listener(url: str, duration: int) -> tuple[float, float, int, int]:
+    """req/s, p99 ms, requests answered non-2xx, events stored."""
+    from console.core.settings import ListenerSettings
+    from console.listener.server import ListenerServer
+    from console.store import EventFilter
+    from tests.benchmarks.bench_listener import (
+        DOMAIN,
+        MEMBER,
+        PATH,
+        TOKEN,
+        BitrixExpectation,
+        StaticCredentialSource,
+        run_wrk,
+    )
+
+    store = open_bench_store(url)
+    creds = StaticCredentialSource({"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)})
+    try:
+        with ListenerServer(store, creds, ListenerSettings(port=0)) as server:
+            result = run_wrk(server.base_url, PATH, duration, 32, 2)
+        stored = store.count(EventFilter(include_duplicates=True))
+    finally:
+        store.close()
+    return result.rps, result.p99_ms, result.non_2xx, stored
+
+
+# --- big -----------------------------------------------------------------------------
+
+
+def copy_into_postgres(sqlite_path: Path, url: str, chunk: int = 50_000) -> float:
+    """Copy every event of the SQLite store into the (empty) PostgreSQL store; seconds."""
+    import sqlite3
+
+    import psycopg
+
+    from console.store.postgres.rows import safe_text
+    from console.store.postgres.search import search_vector
+    from console.store.rows import RECORD_COLUMNS
+
+    location = parse_store_url(url)
+    open_bench_store(url).close()  # the schema
+    columns = ("id", *RECORD_COLUMNS, "duplicate_of", "pinned")
+    payload_at = columns.index("payload")
+    body_at = columns.index("raw_body")
+    began = time.perf_counter()
+    source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    params = location.conninfo_params(os.environ.get("PGPASSWORD"))
+    with psycopg.connect(**params, autocommit=True) as target:
+        cursor = source.execute(f"SELECT {', '.join(columns)} FROM events ORDER BY id")  # noqa: S608
+        copied = 0
+        while True:
+            rows = cursor.fetchmany(chunk)
+            if not rows:
+                break
+            statement = f"COPY events ({', '.join(columns)}, search) FROM STDIN"
+            with target.cursor() as out, out.copy(statement) as copy:
+                for row in rows:
+                    values = [safe_text(v) if isinstance(v, str) else v for v in row]
+                    values[-1] = bool(values[-1])
+                    text = values[payload_at]
+                    if text is None:
+                        text = bytes(values[body_at]).decode("utf-8", "replace")
+                    copy.write_row((*values, search_vector(text)))
+            copied += len(rows)
+            print(f"    copied {copied:,}", end="\r", flush=True)
+        target.execute("SELECT setval('events_id_seq', (SELECT max(id) FROM events))")
+        target.execute("VACUUM ANALYZE events")
+    source.close()
+    return time.perf_counter() - began
+
+
+def _median_ms(run: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()  # type: ignore[operator]
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def big_cases(store: EventStore) -> list[tuple[str, object]]:
+    from console.store import EventFilter, Verification
+    from console.store.querylang import parse_query
+
+    newest = store.query_rows(limit=1)[0].id
+    deep = newest - 900_000 if newest > 900_000 else newest // 10
+    page = 200
+    cases: list[tuple[str, object]] = [
+        ("feed: first page", lambda: store.query_rows(limit=page)),
+        ("feed: page 900k deep (keyset)", lambda: store.query_rows(limit=page, before_id=deep)),
+        ("feed: live top after_id", lambda: store.query_rows(limit=page, after_id=newest - 50)),
+        (
+            "page: rejected",
+            lambda: store.query_rows(
+                EventFilter(verification=frozenset({Verification.REJECTED})), limit=page
+            ),
+        ),
+    ]
+    for query in ("Шевченко", '"будь ласка"', "example.com", "UAH", "doesnotexist"):
+        flt = parse_query(query).filter
+        cases.append((f"search: {query}", lambda flt=flt: store.query_rows(flt, limit=page)))
+    cases.append(("count: all", lambda: store.count(EventFilter())))
+    cases.append(
+        (
+            "count: rejected",
+            lambda: store.count(EventFilter(verification=frozenset({Verification.REJECTED}))),
+        )
+    )
+    cases.append(("count: search Шевченко", lambda: store.count(EventFilter(text="Шевченко"))))
+    return cases
+
+
+def bench_big(urls: dict[str, str], events: int, folder: Path, repeat: int) -> None:
+    from tests.benchmarks.build_store import build_store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sqlite_path = folder / "events.sqlite3"
+    built = build_store(sqlite_path, events, quiet=True)
+    how = f"built in {built:.0f} s" if built else "reused"
+    print(f"  SQLite store of {events:,} events: {how}")
+    seconds = copy_into_postgres(sqlite_path, urls["postgresql"])
+    print(f"  copied into PostgreSQL with COPY in {seconds:.0f} s")
+    sqlite_store = SqliteEventStore(sqlite_path)
+    pg_store = open_bench_store(urls["postgresql"])
+    try:
+        print(f"  {'case':36s} {'sqlite ms':>10s} {'postgresql ms':>14s}")
+        for (name, run_sqlite), (_, run_pg) in zip(
+            big_cases(sqlite_store), big_cases(pg_store), strict=True
+        ):
+            first = _median_ms(run_sqlite, repeat)
+            second = _median_ms(run_pg, repeat)
+            print(f"  {name:36s} {first:10.2f} {second:14.2f}")
+    finally:
+        sqlite_store.close()
+        pg_store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="rest,follow,submit")
+    parser.add_argument("--parts", default="listener,submit,follow,rest,big")
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--big-events", type=int, default=1_000_000)
+    parser.add_argument(
+        "--big-dir", type=Path, default=Path(tempfile.gettempdir()) / "b24-bench-team"
+    )
+    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--writer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.writer:
@@ -219,8 +371,18 @@ def main() -> None:
                 figures = bench_follow(url, args.events, args.rate)
                 print(f"  {kind:10s} p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f}  "
                       f"max {figures['max']:7.1f}  missing {figures['missing']:.0f}")  # fmt: skip
+        if "listener" in parts:
+            print(f"\ndurable listener under wrk, 32 connections, {args.duration} s")
+            for kind, url in urls.items():
+                rps, p99, bad, stored = bench_listener(url, args.duration)
+                print(f"  {kind:10s} {rps:8,.0f} req/s  p99 {p99:7.1f} ms  non-2xx {bad}  "
+                      f"stored {stored:,}")  # fmt: skip
         if "rest" in parts:
             bench_rest(urls, args.calls)
+        if "big" in parts:
+            print(f"\nfeed page, search and count at {args.big_events:,} events "
+                  f"(median of {args.repeat})")  # fmt: skip
+            bench_big(urls, args.big_events, args.big_dir, args.repeat)
 
 
 if __name__ == "__main__":
