@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -27,18 +26,6 @@ from console.bitrix.limiter import BucketLimits, RequestBucket, limiter_for
 from console.store.team import PRESENT_WITHIN_SECONDS, PresenceEntry, PresenceMember
 
 log = logging.getLogger(__name__)
-
-
-def team_grants(listener_role: str, console_role: str) -> list[str]:
-    """What ``store init`` grants on the team tables: both roles draw from the bucket;
-    consoles say they are present and see who else is."""
-    listener = sql.Identifier(listener_role).as_string(None)
-    console = sql.Identifier(console_role).as_string(None)
-    return [
-        f"GRANT SELECT, INSERT, UPDATE ON rest_buckets TO {listener}, {console}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON presence TO {console}",
-        f"GRANT SELECT ON presence TO {listener}",
-    ]
 
 
 # One statement, one round trip: drain by the time since the last call, add the cost, and

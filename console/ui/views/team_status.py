@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from console.store.team import HEARTBEAT_SECONDS, PresenceEntry, PresenceMember
+from console.store.team import HEARTBEAT_SECONDS, PresenceEntry, PresenceMember, TeamPresence
 from console.ui.context import ConsoleContext
 
 RED = "#e53935"
@@ -60,6 +60,7 @@ class TeamStatus(QObject):
         super().__init__(bar)
         self._context = context
         self._member: PresenceMember | None = None
+        self._presence: TeamPresence | None = None
         self._connected = True
         self._lost_at: float | None = None
         self._where = ""
@@ -89,7 +90,8 @@ class TeamStatus(QObject):
         self._shared = description.shared
         self._where = description.where
         self._show_store()
-        if store.presence() is None:
+        self._presence = store.presence()
+        if self._presence is None:
             return
         from console.operations.base import current_operator
 
@@ -151,12 +153,8 @@ class TeamStatus(QObject):
 
     def beat(self) -> None:
         """Heartbeat and read who is present, in a job."""
-        store = self._context.store
-        member = self._member
-        if store is None or member is None:
-            return
-        presence = store.presence()
-        if presence is None:
+        member, presence = self._member, self._presence
+        if member is None or presence is None:
             return
 
         def work(_job: object) -> PresenceReport:
@@ -193,11 +191,8 @@ class TeamStatus(QObject):
     def leave(self) -> None:
         """The window closes: stop heartbeating and leave the presence table at once."""
         self._heartbeat.stop()
-        store = self._context.store
         member, self._member = self._member, None
-        if store is None or member is None:
-            return
-        presence = store.presence()
-        if presence is None:
+        presence = self._presence
+        if member is None or presence is None:
             return
         self._context.jobs.submit(lambda _job: presence.leave(member), lane="presence-leave")
