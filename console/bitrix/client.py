@@ -60,6 +60,7 @@ from console.bitrix.limiter import (
     RequestBucket,
     Sleep,
     limiter_for,
+    note_in_use,
 )
 from console.bitrix.methods import is_read_method
 
@@ -141,6 +142,7 @@ class BitrixClient:
         self.limiter: RequestBucket = limiter or limiter_for(
             self.portal_host, limits, clock=clock, sleep=sleep
         )
+        note_in_use(self.portal_host, self.limiter)
         # The portal cuts requests at 60 s; a little more lets its own error arrive.
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=10.0),

@@ -162,7 +162,24 @@ def local_bucket(portal_key: str, limits: BucketLimits = STANDARD) -> RequestBuc
     return limiter_for(portal_key, limits)
 
 
+# The bucket each portal's clients drew from last, whichever kind: what the status bar shows.
+_in_use: dict[str, RequestBucket] = {}
+
+
+def note_in_use(portal_key: str, bucket: RequestBucket) -> None:
+    """Remember that clients of ``portal_key`` draw from ``bucket`` (see :func:`buckets_in_use`)."""
+    with _registry_lock:
+        _in_use[portal_key.lower()] = bucket
+
+
+def buckets_in_use() -> dict[str, RequestBucket]:
+    """host[:port] -> the bucket its clients draw from: this process's, or a team's row."""
+    with _registry_lock:
+        return dict(_in_use)
+
+
 def forget_limiters() -> None:
     """Drop every registered bucket (tests; switching portals in a long session)."""
     with _registry_lock:
         _registry.clear()
+        _in_use.clear()

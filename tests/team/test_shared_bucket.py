@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from console.bitrix.limiter import BucketLimits, limiter_for
+from console.bitrix.auth import WebhookAuth
+from console.bitrix.client import BitrixClient
+from console.bitrix.limiter import BucketLimits, buckets_in_use, limiter_for
 from console.sandbox import SandboxConfig, SandboxPortal
 from console.store import SqliteEventStore
 from console.store.location import parse_store_url
@@ -96,5 +98,23 @@ def test_a_local_store_keeps_the_in_process_bucket(tmp_path: Path) -> None:
     try:
         limits = BucketLimits(5, 1.0)
         assert store.rest_bucket("shop.example", limits) is limiter_for("shop.example", limits)
+    finally:
+        store.close()
+
+
+def test_a_client_draws_from_the_bucket_its_store_hands_out(
+    pg_database: str, pg_cluster: PgCluster, limited_portal: SandboxPortal
+) -> None:
+    store = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
+    try:
+        auth = WebhookAuth.from_url(limited_portal.webhook_url)
+        # A slow drain: the one call is still in the bucket when it is read.
+        limits = BucketLimits(BURST, 0.01)
+        with BitrixClient(auth, limits=limits, bucket_for=store.rest_bucket) as client:
+            assert client.limiter is store.rest_bucket(client.portal_host, limits)
+            client.call("server.time")
+            # The status bar reads the team's row, as every console of the team would.
+            assert buckets_in_use()[client.portal_host.lower()] is client.limiter
+            assert client.limiter.level == pytest.approx(1.0, abs=0.05)
     finally:
         store.close()

@@ -125,16 +125,10 @@ def read_snapshot(context: ConsoleContext) -> StatusSnapshot:
     listener = console.listener
     if listener is not None:
         snapshot.listener_trouble = listener_trouble(listener.base_url)
-    from console.bitrix import limiter
+    from console.bitrix.limiter import buckets_in_use
 
-    registry = getattr(limiter, "_registry", {})
-    lock = getattr(limiter, "_registry_lock", None)
-    if lock is not None:
-        with lock:
-            buckets = dict(registry)
-    else:
-        buckets = dict(registry)
-    for host, bucket in buckets.items():
+    for host, bucket in buckets_in_use().items():
+        # A team's bucket is a row in its database: one read, here in the job.
         snapshot.buckets[host] = (bucket.level, bucket.limits.capacity)
     return snapshot
 
