@@ -48,7 +48,10 @@ class EntryKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One row: an event received (``event_id`` set) or a change this console made."""
+    """One row: an event received (``event_id`` set) or a change made through a console.
+
+    ``operator``: who made a change; on a team's shared store that may be anyone.
+    """
 
     kind: EntryKind
     at_us: int
@@ -57,6 +60,7 @@ class TimelineEntry:
     verification: str
     summary: str
     event_id: int | None = None
+    operator: str | None = None
 
 
 class TimelineProvider(Protocol):
@@ -154,6 +158,7 @@ class ChangeLogTimeline:
                     verification=entry.verification,
                     summary=summary,
                     event_id=entry.following_event_id,
+                    operator=change.operator,
                 )
             )
         return entries
@@ -252,7 +257,9 @@ class OrderTimelineTableModel(HorizontalHeaders, QAbstractTableModel):
         for entry in self._entries:
             gap = "" if previous is None else gap_text(max(0, entry.at_us - previous))
             previous = entry.at_us
-            source = change if entry.kind is EntryKind.CHANGE else entry.source
+            source = entry.source
+            if entry.kind is EntryKind.CHANGE:
+                source = entry.operator or change
             self._cells.append(
                 (
                     local_time(entry.at_us),
