@@ -6,6 +6,7 @@ desktop consoles would: each believes it has the whole burst, and the portal ref
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from console.sandbox import SandboxConfig, SandboxPortal
 from console.store import SqliteEventStore
 from console.store.location import parse_store_url
 from console.store.postgres import PostgresEventStore
-from tests.support.postgres import PgCluster
+from console.store.postgres.team import POOL_WAIT_SECONDS, TeamTables
+from tests.support.postgres import PgCluster, free_port
 from tests.support.rest_hammer import hammer
 
 BURST = 10
@@ -118,3 +120,22 @@ def test_a_client_draws_from_the_bucket_its_store_hands_out(
             assert client.limiter.level == pytest.approx(1.0, abs=0.05)
     finally:
         store.close()
+
+
+def test_an_unreachable_database_falls_back_to_the_local_bucket_at_once() -> None:
+    # Nothing listens on this port: every connection attempt is refused.
+    tables = TeamTables(
+        {"host": "127.0.0.1", "port": str(free_port()), "dbname": "team", "user": "nobody"}
+    )
+    try:
+        limits = BucketLimits(5, 1.0, headroom=0)
+        bucket = tables.rest_bucket("offline.example", limits)
+        local = limiter_for("offline.example", limits)
+        began = time.monotonic()
+        waits = [bucket.reserve() for _ in range(6)]
+        # The first call found the database away; the rest did not wait for it again.
+        assert time.monotonic() - began < POOL_WAIT_SECONDS + 1.0
+        assert waits[:5] == [0.0] * 5 and waits[5] > 0
+        assert local.level == pytest.approx(6.0, abs=0.2)
+    finally:
+        tables.close()

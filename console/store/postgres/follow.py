@@ -28,7 +28,16 @@ _EVERYTHING = EventFilter(include_duplicates=True)
 FOLLOW_PAGE = 1000
 # Between attempts to reach a database that is down, and how long one attempt may take.
 RECONNECT_SECONDS = 1.0
-CONNECT_TIMEOUT_SECONDS = 5
+# A listening connection is idle for long stretches: TCP keepalives notice a link that
+# died silently (a NAT or firewall dropping it) within about half a minute instead of
+# the kernel's two hours, so the window says its feed is stale when it is.
+_LINK_CHECKS = {
+    "connect_timeout": "5",
+    "keepalives": "1",
+    "keepalives_idle": "15",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+}
 
 
 class NotifiedTail:
@@ -47,9 +56,7 @@ class NotifiedTail:
         on_connection: ConnectionListener | None = None,
     ) -> None:
         self._store = store
-        self._conninfo = make_conninfo(
-            "", **{"connect_timeout": str(CONNECT_TIMEOUT_SECONDS), **conninfo}
-        )
+        self._conninfo = make_conninfo("", **{**_LINK_CHECKS, **conninfo})
         self._on_rows = on_rows
         self._on_connection = on_connection
         self._stop = threading.Event()

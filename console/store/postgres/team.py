@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ import psycopg
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from console.bitrix.limiter import BucketLimits, RequestBucket, limiter_for
+from console.bitrix.limiter import BucketLimits, LeakyBucket, RequestBucket, limiter_for
 from console.store.team import PRESENT_WITHIN_SECONDS, PresenceEntry, PresenceMember
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,10 @@ ORDER BY operator, host, pid
 # A window that crashed never says goodbye: its row goes after a day of silence.
 _FORGET_SILENT = "DELETE FROM presence WHERE last_seen < now() - interval '1 day'"
 
-# How long a REST call waits for a pooled connection before it falls back.
+# How long a REST call waits for a pooled connection before it falls back, and how long
+# calls then go straight to the local bucket before the database is tried again.
 POOL_WAIT_SECONDS = 3.0
+OFFLINE_RETRY_SECONDS = 10.0
 
 
 class TeamTables:
@@ -142,6 +145,7 @@ class PostgresRestBucket:
         self.portal_key = portal_key
         self._tables = tables
         self._offline_warned = False
+        self._offline_until = 0.0
 
     def _params(self, cost: float = 1.0) -> dict[str, Any]:
         return {
@@ -151,10 +155,14 @@ class PostgresRestBucket:
             "capacity": float(self.limits.capacity),
         }
 
-    def _local(self) -> RequestBucket:
+    def _local(self) -> LeakyBucket:
         return limiter_for(self.portal_key, self.limits)
 
+    def _reachable(self) -> bool:
+        return time.monotonic() >= self._offline_until
+
     def _offline(self, exc: BaseException) -> None:
+        self._offline_until = time.monotonic() + OFFLINE_RETRY_SECONDS
         if not self._offline_warned:
             self._offline_warned = True
             log.warning(
@@ -166,11 +174,13 @@ class PostgresRestBucket:
 
     def reserve(self, cost: float = 1.0) -> float:
         """Take a slot in the team's bucket; returns how long to wait before sending."""
+        if not self._reachable():
+            return self._local().reserve(cost)
         try:
             rows = self._tables.execute(_ACQUIRE, self._params(cost))
         except (psycopg.Error, PoolTimeout) as exc:
             self._offline(exc)
-            return self._local().acquire(cost)
+            return self._local().reserve(cost)
         if self._offline_warned:
             self._offline_warned = False
             log.info("the team's REST bucket for %s is back", self.portal_key)
@@ -179,10 +189,13 @@ class PostgresRestBucket:
     def acquire(self, cost: float = 1.0) -> float:
         wait = self.reserve(cost)
         if wait > 0:
-            threading.Event().wait(wait)
+            time.sleep(wait)
         return wait
 
     def note_refused(self) -> None:
+        if not self._reachable():
+            self._local().note_refused()
+            return
         try:
             self._tables.execute(_REFUSED, self._params())
         except (psycopg.Error, PoolTimeout) as exc:
@@ -191,6 +204,8 @@ class PostgresRestBucket:
 
     @property
     def level(self) -> float:
+        if not self._reachable():
+            return self._local().level
         try:
             rows = self._tables.execute(_LEVEL, self._params())
         except (psycopg.Error, PoolTimeout):
