@@ -78,6 +78,22 @@ def stores() -> Iterator[dict[str, str]]:
 # --- rest ----------------------------------------------------------------------------
 
 
+def bucket_round_trip_ms(url: str, calls: int = 2000) -> float:
+    """What drawing one call from the team's bucket costs (never waiting: a huge burst)."""
+    from console.bitrix.limiter import BucketLimits
+
+    store = open_bench_store(url)
+    try:
+        bucket = store.rest_bucket("round-trip.example", BucketLimits(10**9, 1.0))
+        bucket.acquire()  # the connection and the prepared statement
+        began = time.perf_counter()
+        for _ in range(calls):
+            bucket.acquire()
+        return (time.perf_counter() - began) * 1000 / calls
+    finally:
+        store.close()
+
+
 def bench_rest(urls: dict[str, str], calls: int) -> None:
     from console.sandbox import SandboxConfig, SandboxPortal
     from tests.support.rest_hammer import hammer
@@ -105,6 +121,9 @@ def bench_rest(urls: dict[str, str], calls: int) -> None:
         print(f"  {label:34s} ok {result.ok:4d}  503s {result.refused:4d}  "
               f"{result.seconds:6.2f} s  floor {floor:6.2f} s  "
               f"ratio {result.seconds / floor:5.2f}")  # fmt: skip
+    print(f"  one draw from the team's bucket (the extra round trip): "
+          f"{bucket_round_trip_ms(urls['postgresql']):.3f} ms; "
+          f"in-process: {bucket_round_trip_ms(urls['sqlite']):.4f} ms")  # fmt: skip
 
 
 # --- follow --------------------------------------------------------------------------
