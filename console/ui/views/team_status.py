@@ -22,10 +22,6 @@ from console.ui.context import ConsoleContext
 RED = "#e53935"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TeamStatus", text)
-
-
 @dataclass(frozen=True)
 class PresenceReport:
     """What one heartbeat job read: everyone present (this window included)."""
@@ -44,7 +40,7 @@ def presence_lines(others: list[PresenceEntry], now: datetime) -> list[str]:
     for entry in others:
         seconds = max(0, int((now - entry.last_seen).total_seconds()))
         lines.append(
-            _tr("%1 on %2 (pid %3), seen %4 s ago")
+            QCoreApplication.translate("TeamStatus", "%1 on %2 (pid %3), seen %4 s ago")
             .replace("%1", entry.operator)
             .replace("%2", entry.host)
             .replace("%3", str(entry.pid))

@@ -125,4 +125,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TeamStatus</name>
+    <message numerus="yes">
+        <source>%n other(s) connected</source>
+        <translation>
+            <numerusform>%n other connected</numerusform>
+            <numerusform>%n others connected</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

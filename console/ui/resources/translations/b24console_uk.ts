@@ -3021,6 +3021,69 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>TeamStatus</name>
+    <message>
+        <source>%1 on %2 (pid %3), seen %4 s ago</source>
+        <translation>%1 на %2 (pid %3), востаннє %4 с тому</translation>
+    </message>
+    <message>
+        <source>Team: …</source>
+        <translation>Команда: …</translation>
+    </message>
+    <message>
+        <source>Local store</source>
+        <translation>Локальне сховище</translation>
+    </message>
+    <message>
+        <source>Events are kept in %1 on this computer</source>
+        <translation>Події зберігаються в %1 на цьому комп’ютері</translation>
+    </message>
+    <message>
+        <source>Team database %1</source>
+        <translation>Командна база даних %1</translation>
+    </message>
+    <message>
+        <source>Every operator&apos;s window shows the events kept in %1</source>
+        <translation>Вікно кожного оператора показує події, збережені в %1</translation>
+    </message>
+    <message>
+        <source>Team database unreachable since %1 — the feed is stale</source>
+        <translation>Командна база даних недоступна з %1 — стрічка застаріла</translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost. The feed keeps what it shows but misses new events until the database answers again; then it fills in what it missed.</source>
+        <translation>З’єднання з %1 втрачено. Стрічка зберігає те, що показує, але не отримує нових подій, доки база даних не відповість знову; тоді вона доповнить пропущене.</translation>
+    </message>
+    <message>
+        <source>No one else connected</source>
+        <translation>Більше ніхто не під’єднаний</translation>
+    </message>
+    <message>
+        <source>No other window is on this database now</source>
+        <translation>Зараз жодне інше вікно не працює з цією базою даних</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other(s) connected</source>
+        <translation>
+            <numerusform>%n інший під’єднаний</numerusform>
+            <numerusform>%n інших під’єднані</numerusform>
+            <numerusform>%n інших під’єднано</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Also connected: %1</source>
+        <translation>Також під’єднані: %1</translation>
+    </message>
+    <message>
+        <source>Team: unknown</source>
+        <translation>Команда: невідомо</translation>
+    </message>
+    <message>
+        <source>Could not read who is connected: %1</source>
+        <translation>Не вдалося прочитати, хто під’єднаний: %1</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
         <source>What happened to order {order}</source>
