@@ -3,11 +3,9 @@ connected, and a lost database shown as a stale feed that fills its gap when it 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +13,7 @@ from console.core.profiles import ProfileRepository
 from console.core.settings import Settings
 from console.session import ListenSession
 from console.store import EventStore, SqliteEventStore
-from console.store.location import parse_store_url
+from console.store.location import StoreLocation, parse_store_url
 from console.store.postgres import PostgresEventStore
 from console.store.team import PresenceMember
 from console.ui.context import ConsoleContext
@@ -27,11 +25,13 @@ from tests.ui.window_support import OFFSCREEN_NOISE, fill
 pytestmark = OFFSCREEN_NOISE
 
 
-def window_on(store: EventStore, tmp_path: Path, operator: str | None = None) -> MainWindow:
+def window_on(
+    store: EventStore, where: StoreLocation, tmp_path: Path, operator: str | None = None
+) -> MainWindow:
     """A window whose console is ``store`` (no listener: another process receives)."""
     session = ListenSession(
         store=store,
-        store_path=tmp_path / "events.sqlite3",
+        store_location=where,
         credentials=Any,  # type: ignore[arg-type]  # no listener in this console
         server=None,
         profiles=ProfileRepository(),
@@ -50,15 +50,9 @@ def close_window(window: MainWindow) -> None:
     console.stop()
 
 
-@pytest.fixture
-def pg_store(pg_cluster: PgCluster, pg_database: str) -> Iterator[PostgresEventStore]:
-    store = PostgresEventStore(parse_store_url(pg_database), pg_cluster.password)
-    yield store
-    store.close()
-
-
 def test_local_store_is_named_and_shows_no_team(qtbot: QtBot, tmp_path: Path) -> None:
-    window = window_on(SqliteEventStore(tmp_path / "events.sqlite3"), tmp_path)
+    local = StoreLocation.sqlite(tmp_path / "events.sqlite3")
+    window = window_on(SqliteEventStore(tmp_path / "events.sqlite3"), local, tmp_path)
     qtbot.addWidget(window)
     try:
         team = window.status.team
@@ -78,7 +72,9 @@ def test_team_store_shows_who_else_is_connected(
     assert presence is not None
     colleague = PresenceMember(operator="Bohdan", host="desk-7", pid=4242)
     presence.heartbeat(colleague)
-    window = window_on(PostgresEventStore(location, pg_cluster.password), tmp_path, "Олена")
+    window = window_on(
+        PostgresEventStore(location, pg_cluster.password), location, tmp_path, "Олена"
+    )
     qtbot.addWidget(window)
     window.show()
     team = window.status.team
@@ -106,7 +102,7 @@ def test_lost_database_marks_the_feed_stale_and_the_gap_fills_when_it_is_back(
     with throwaway_cluster() as cluster:
         url = parse_store_url(cluster.url(cluster.create_database()))
         writer = PostgresEventStore(url, cluster.password)
-        window = window_on(PostgresEventStore(url, cluster.password), tmp_path)
+        window = window_on(PostgresEventStore(url, cluster.password), url, tmp_path)
         qtbot.addWidget(window)
         window.show()
         team = window.status.team
