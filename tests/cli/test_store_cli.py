@@ -12,6 +12,7 @@ import pytest
 from console.cli import main
 from console.core.credentials import SecretStore
 from console.store.location import parse_store_url
+from console.store.postgres.migrations import SCHEMA_VERSION
 from console.store.postgres.password import keyring_name, save_password
 from tests.support.postgres import PgCluster, free_port
 
@@ -64,11 +65,11 @@ def test_init_creates_the_schema_and_roles_and_is_idempotent(
     dbname = _dbname(admin_url)
     assert main(["store", "init", admin_url, "--json"]) == 0
     first = _json(capsys)
-    assert first["schema_before"] is None and first["schema_version"] == 1
+    assert first["schema_before"] is None and first["schema_version"] == SCHEMA_VERSION
     assert sorted(first["roles_created"]) == [f"{dbname}_console", f"{dbname}_listener"]  # type: ignore[arg-type]
     assert main(["store", "init", admin_url]) == 0
     text = capsys.readouterr().out
-    assert "already at version 1" in text
+    assert f"already at version {SCHEMA_VERSION}" in text
     assert f"GRANT {dbname}_listener TO" in text and f"GRANT {dbname}_console TO" in text
     roles = pg_cluster.psql(
         f"SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE '{dbname}_%' ORDER BY 1"  # noqa: S608
@@ -174,7 +175,7 @@ def test_migrate_says_from_which_version_to_which(
     capsys.readouterr()
     assert main(["store", "migrate", admin_url, "--json"]) == 0
     data = _json(capsys)
-    assert (data["schema_before"], data["schema_version"]) == (1, 1)
+    assert (data["schema_before"], data["schema_version"]) == (SCHEMA_VERSION, SCHEMA_VERSION)
 
 
 def test_init_wants_a_postgresql_url(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
