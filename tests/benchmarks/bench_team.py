@@ -1,11 +1,13 @@
 """Team mode against the desktop's own store, side by side in one run (not part of the tests).
 
     uv run python -m tests.benchmarks.bench_team [--parts rest,follow,submit]
-        [--events 2000] [--rate 200] [--calls 100]
+        [--events 2000] [--rate 200] [--calls 100] [--fsync on|off]
 
-Starts a throwaway PostgreSQL cluster (tests/support/postgres.py: loopback, fsync=off, as
-the tests run it) and a SQLite store in a temporary folder, then measures each figure for
-both stores:
+Starts a throwaway PostgreSQL cluster (tests/support/postgres.py, on loopback) and a
+SQLite store in a temporary folder, then measures each figure for both stores. The
+cluster runs with fsync and synchronous_commit on by default (``--fsync on``), so a
+commit waits for the disk as the SQLite store's does; ``--fsync off`` runs it as the
+tests do (fsync=off, no full-page writes), which is fast and not durable:
 
 - ``rest``: five client processes hammering one sandbox portal (burst 50, drain 20/s):
   with the team's shared bucket (PostgreSQL) and with five in-process buckets (what five
@@ -61,12 +63,12 @@ def open_bench_store(url: str) -> EventStore:
 
 
 @contextmanager
-def stores() -> Iterator[dict[str, str]]:
+def stores(*, durable: bool = True) -> Iterator[dict[str, str]]:
     """URL of each store: a fresh SQLite file and a fresh database on a throwaway cluster."""
     from tests.support.postgres import throwaway_cluster
 
     folder = Path(tempfile.mkdtemp(prefix="b24-bench-team-"))
-    with throwaway_cluster() as cluster:
+    with throwaway_cluster(durable=durable) as cluster:
         os.environ["PGPASSWORD"] = cluster.password
         dbname = cluster.create_database()
         yield {
@@ -374,13 +376,24 @@ def main() -> None:
         "--big-dir", type=Path, default=Path(tempfile.gettempdir()) / "b24-bench-team"
     )
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--fsync",
+        choices=("on", "off"),
+        default="on",
+        help="the PostgreSQL cluster's fsync and synchronous_commit (default on: durable)",
+    )
     parser.add_argument("--writer", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.writer:
         writer(args.writer, args.events, args.rate)
         return
     parts = set(args.parts.split(","))
-    with stores() as urls:
+    durable = args.fsync == "on"
+    print(
+        "postgresql cluster: "
+        + ("fsync=on synchronous_commit=on (durable)" if durable else "fsync=off (not durable)")
+    )
+    with stores(durable=durable) as urls:
         if "submit" in parts:
             print(f"\ndurable intake, {args.events * 5} events, 32 submitting threads (events/s)")
             for kind, url in urls.items():

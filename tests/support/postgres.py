@@ -57,6 +57,10 @@ class PgCluster:
     password: str
     host: str = "127.0.0.1"
     superuser: str = SUPERUSER
+    # False (the tests): fsync=off, no full-page writes, as a scratch cluster may run.
+    # True (a benchmark comparing with SQLite's normal durability): PostgreSQL's own
+    # defaults, fsync and synchronous_commit on, so a commit waits for the WAL flush.
+    durable: bool = False
     _databases: list[str] = field(default_factory=list)
 
     @property
@@ -97,9 +101,14 @@ class PgCluster:
         pwfile.unlink()
 
     def start(self) -> None:
+        durability = (
+            "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+            if self.durable
+            else "-c fsync=off -c full_page_writes=off"
+        )
         options = (
             f"-c listen_addresses={self.host} -c port={self.port} "
-            f"-c unix_socket_directories={self.root} -c fsync=off -c full_page_writes=off "
+            f"-c unix_socket_directories={self.root} {durability} "
             "-c max_connections=200 -c shared_buffers=128MB"
         )
         self._run_as_owner(
@@ -185,7 +194,8 @@ class PgCluster:
 
 
 @contextlib.contextmanager
-def throwaway_cluster() -> Iterator[PgCluster]:
+def throwaway_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
+    """A fresh cluster, stopped and removed on leaving; ``durable``: see PgCluster."""
     bindir = find_pg_bindir()
     if bindir is None or not (bindir / "initdb").exists():
         message = "PostgreSQL server binaries (initdb) are not installed"
@@ -195,7 +205,11 @@ def throwaway_cluster() -> Iterator[PgCluster]:
     root = Path(tempfile.mkdtemp(prefix="b24-pg-"))
     os.chmod(root, 0o755)  # noqa: S103  the unprivileged owner must reach its data directory
     cluster = PgCluster(
-        bindir=bindir, root=root / "cluster", port=free_port(), password=secrets.token_hex(12)
+        bindir=bindir,
+        root=root / "cluster",
+        port=free_port(),
+        password=secrets.token_hex(12),
+        durable=durable,
     )
     try:
         cluster.init()
