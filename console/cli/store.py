@@ -264,13 +264,10 @@ def _password(args: argparse.Namespace) -> int:
     import getpass
     import os
 
-    from console.store.postgres.access import connect
     from console.store.postgres.password import (
         PASSWORD_ENV,
-        PasswordSource,
-        StorePassword,
+        check_and_save_password,
         forget_password,
-        save_password,
     )
 
     location = _postgres(args.url, "password")
@@ -293,13 +290,7 @@ def _password(args: argparse.Namespace) -> int:
             f"no password given: type it at the prompt, or set {PASSWORD_ENV} when stdin is "
             "not a terminal"
         )
-    from console.core.logging import register_secret
-
-    register_secret(typed)
-    candidate = StorePassword(typed, PasswordSource.PROMPT)
-    with connect(location, candidate):
-        pass  # the server took it: only now is it worth keeping
-    save_password(location, typed)
+    check_and_save_password(location, typed)
     emit(
         args,
         {"store": location.url, "saved": True},

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from console.core.instance import InstanceLock
     from console.session import RunningConsole
     from console.store.location import StoreLocation
+    from console.ui.dialogs.store_password import StorePasswordDialog
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +120,9 @@ def _team_store_error_text(exc: BaseException) -> str | None:
     if isinstance(exc, StoreAuthFailed):
         text = QApplication.translate(
             "App",
-            "%1. Save the right password in the keyring by running "
-            '"b24-console store password %2" in a terminal, then restart b24-console.',
+            "%1. Type the password in the dialog this window opens (it is saved in the "
+            'keyring), or run "b24-console store password %2" in a terminal and restart '
+            "b24-console.",
         )
     elif isinstance(exc, StoreUnreachable):
         text = QApplication.translate(
@@ -141,6 +143,15 @@ def _team_store_error_text(exc: BaseException) -> str | None:
     else:
         text = QApplication.translate("App", "%1 (%2).")
     return text.replace("%1", str(exc)).replace("%2", url)
+
+
+def _login_refused(exc: BaseException) -> bool:
+    """Whether the team database turned the login down (a password the window can ask for)."""
+    if "console.store.postgres.access" not in sys.modules:
+        return False
+    from console.store.postgres.access import StoreAuthFailed
+
+    return isinstance(exc, StoreAuthFailed)
 
 
 class WindowController:
@@ -170,6 +181,7 @@ class WindowController:
         # Set by the start job itself, so a quit during start-up can still stop it.
         self._started: RunningConsole | None = None
         self._quitting = False
+        self.password_dialog: StorePasswordDialog | None = None
         window.quit_requested.connect(self.quit)
 
     def start_console(self) -> None:
@@ -216,6 +228,38 @@ class WindowController:
     def _failed(self, exc: BaseException) -> None:
         log.error("console did not start: %s", exc, exc_info=exc)
         self.window.show_start_error(start_error_text(exc, self.store_path))
+        if _login_refused(exc) and not self._quitting:
+            self.ask_store_password(str(exc))
+
+    def ask_store_password(self, reason: str) -> None:
+        """The team database refused the login or needs a password: ask for it here.
+
+        Once the database took it (and the keyring kept it) the console starts again; its
+        child listener then reads the same keyring entry. Cancel leaves the error shown.
+        """
+        from console.store.location import StoreLocation
+        from console.ui.dialogs.store_password import StorePasswordDialog
+
+        location = self.store_path
+        if not isinstance(location, StoreLocation) or not location.is_postgres:
+            return
+        if self.password_dialog is not None:
+            self.password_dialog.raise_()
+            return
+        dialog = StorePasswordDialog(location, self.context.jobs, reason, self.window)
+        self.password_dialog = dialog
+
+        def retry() -> None:
+            self.window.clear_start_error()
+            self.start_console()
+
+        def closed(_result: int) -> None:
+            self.password_dialog = None
+            dialog.deleteLater()
+
+        dialog.password_saved.connect(retry)
+        dialog.finished.connect(closed)
+        dialog.open()
 
     def quit(self) -> None:
         """Stop in order: stop listening to the store, stop the console, then the workers."""

@@ -167,6 +167,24 @@ def save_password(
     (secrets or SecretStore()).set_installation_secret(keyring_name(location), value)
 
 
+def check_and_save_password(
+    location: StoreLocation, typed: str, *, secrets: SecretStore | None = None
+) -> None:
+    """What ``store password URL`` does: log in once with ``typed``, then keep it.
+
+    Only a password the server took is saved; a wrong one raises ``StoreAuthFailed`` (and
+    an unreachable server its own ``StoreAccessError``) and nothing is written.
+    """
+    from console.store.postgres.access import connect
+
+    if not typed:
+        raise CredentialsError("refusing to save an empty password")
+    register_secret(typed)
+    with connect(location, StorePassword(typed, PasswordSource.PROMPT)):
+        pass  # the server took it: only now is it worth keeping
+    save_password(location, typed, secrets=secrets)
+
+
 def forget_password(location: StoreLocation, *, secrets: SecretStore | None = None) -> bool:
     """Remove the saved password of ``location``; returns whether there was one."""
     store = secrets or SecretStore()

@@ -581,6 +581,13 @@ class MainWindow(QMainWindow):
         self.error_banner.show()
         self.status.set_listener_error(text.split("\n", 1)[0])
 
+    def clear_start_error(self) -> None:
+        """The console is being started again (the cause was fixed in the window)."""
+        self.error_banner.hide()
+        self.status.listener_label.setText(self.tr("Starting…"))
+        self.status.listener_label.setToolTip("")
+        self.status.listener_label.setStyleSheet("")
+
     def show_message(self, text: str) -> None:
         self.status.showMessage(text, 8000)
 
