@@ -13,6 +13,7 @@ module: a window can name these types before its first paint without paying for 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import functools
 import logging
@@ -29,11 +30,13 @@ if TYPE_CHECKING:
     from console.core.settings import CatchUpSettings, ListenerSettings, RetentionSettings
     from console.listener.catchup import CatchUpPoller, CatchUpReport
     from console.listener.child import ListenerChild
+    from console.listener.presence import ListenerPresence
     from console.listener.resolver import OrderResolver
     from console.listener.server import ListenerServer
     from console.listener.verification import KeyringCredentialSource
     from console.store import EventStore, FeedRow, RetentionPolicy
     from console.store.location import StoreLocation
+    from console.store.team import PresenceMember
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +307,8 @@ class ListenSession(_ProfilesConsole):
     fingerprint_warning: str | None = None
     # Property-value events -> their orders (issue 7); None until started.
     resolver: OrderResolver | None = None
+    # The heartbeat into a team database's presence table; None on a local store.
+    presence: ListenerPresence | None = None
     _stopped: bool = False
 
     @property
@@ -336,10 +341,35 @@ class ListenSession(_ProfilesConsole):
         if self.resolver is not None:
             # Before the store closes: it writes order ids through the store's writer.
             self.resolver.stop()
+        if self.presence is not None:
+            # Before the store closes: leaving is a statement on the store's team pool.
+            self.presence.stop()
         if self.server is not None:
             self.server.stop()
             withdraw_listener(self.store_location)
         self.store.close()
+
+    def describe_member(self, member: PresenceMember) -> PresenceMember:
+        """This listener as the team sees it now: where it listens, which portals it polls."""
+        return dataclasses.replace(
+            member,
+            address=self.server.base_url if self.server is not None else "",
+            polling=tuple(sorted(poller.profile for poller in self.pollers if poller.polling)),
+        )
+
+
+def start_presence(session: ListenSession) -> None:
+    """Heartbeat into the team's presence table, when the store has one."""
+    from console.listener.presence import ListenerPresence
+    from console.operations.base import current_operator
+    from console.store.team import ROLE_LISTENER, PresenceMember
+
+    team = session.store.presence()
+    if team is None:
+        return
+    member = PresenceMember(operator=current_operator(), role=ROLE_LISTENER)
+    session.presence = ListenerPresence(team, member, session.describe_member)
+    session.presence.start()
 
 
 def catch_up_profiles(repo: ProfileRepository, only: str | None) -> list[Profile]:
@@ -447,6 +477,7 @@ def start_listen_session(
         fingerprint_warning=warning,
     )
     start_order_resolver(session)
+    start_presence(session)
     return session
 
 

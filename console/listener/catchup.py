@@ -141,6 +141,8 @@ class CatchUpPoller:
         self._lease: PollerLease | None = None
         # True while another listener of the team holds this portal's polling.
         self.standing_by = False
+        # True while this process holds the portal's lease and polls it (team presence).
+        self.polling = False
 
     # -- running in the background -------------------------------------------------
 
@@ -173,6 +175,7 @@ class CatchUpPoller:
         self._stopping.set()
         self._wake.set()
         self.next_pass_at = None
+        self.polling = False
         if self._thread is not None:
             self._thread.join(timeout)
             if not self._thread.is_alive():
@@ -192,11 +195,14 @@ class CatchUpPoller:
             self._wake.clear()
             self.next_pass_at = None
             if self._lease is None or self._lease.held():
+                self.polling = True
                 self._take_over()
                 self._pass(raise_errors=False, background=True)
             elif self._lease.trouble is not None:
+                self.polling = False
                 self._cannot_ask(self._lease.trouble)
             else:
+                self.polling = False
                 self._stand_by()
             if self._stopping.is_set():
                 return

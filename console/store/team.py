@@ -21,6 +21,10 @@ from typing import Protocol
 HEARTBEAT_SECONDS = 10.0
 PRESENT_WITHIN_SECONDS = 30.0
 
+# What a presence row is: an operator's window, or a listener (headless or a window's child).
+ROLE_CONSOLE = "console"
+ROLE_LISTENER = "listener"
+
 
 @dataclass(frozen=True)
 class PresenceMember:
@@ -30,7 +34,11 @@ class PresenceMember:
     host: str = field(default_factory=socket.gethostname)
     pid: int = field(default_factory=os.getpid)
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    role: str = "console"
+    role: str = ROLE_CONSOLE
+    # A listener's: the address it listens on, and the profiles whose portal it polls
+    # (the catch-up leases it holds now). A window leaves them empty.
+    address: str = ""
+    polling: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,12 @@ class PresenceEntry:
     role: str
     started_at: datetime
     last_seen: datetime
+    address: str = ""
+    polling: tuple[str, ...] = ()
+
+    @property
+    def is_listener(self) -> bool:
+        return self.role == ROLE_LISTENER
 
 
 class TeamPresence(Protocol):

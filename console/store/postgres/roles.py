@@ -67,7 +67,12 @@ TABLE_GRANTS: tuple[TableGrant, ...] = (
         listener=("SELECT", "INSERT", "UPDATE"),
         console=("SELECT", "INSERT", "UPDATE"),
     ),
-    TableGrant("presence", listener=("SELECT",), console=("SELECT", "INSERT", "UPDATE", "DELETE")),
+    # Migration 3: listeners heartbeat too (with their address and the portals they poll).
+    TableGrant(
+        "presence",
+        listener=("SELECT", "INSERT", "UPDATE", "DELETE"),
+        console=("SELECT", "INSERT", "UPDATE", "DELETE"),
+    ),
 )
 
 

@@ -67,13 +67,21 @@ FROM rest_buckets WHERE portal = %(portal)s
 """
 
 _HEARTBEAT = """
-INSERT INTO presence (session_id, operator, host, pid, role, started_at, last_seen)
-VALUES (%(session_id)s, %(operator)s, %(host)s, %(pid)s, %(role)s, now(), now())
-ON CONFLICT (session_id) DO UPDATE SET last_seen = now(), operator = excluded.operator
+INSERT INTO presence
+    (session_id, operator, host, pid, role, address, polling, started_at, last_seen)
+VALUES (
+    %(session_id)s, %(operator)s, %(host)s, %(pid)s, %(role)s, %(address)s, %(polling)s,
+    now(), now()
+)
+ON CONFLICT (session_id) DO UPDATE SET
+    last_seen = now(),
+    operator = excluded.operator,
+    address = excluded.address,
+    polling = excluded.polling
 """
 
 _PRESENT = """
-SELECT session_id, operator, host, pid, role, started_at, last_seen
+SELECT session_id, operator, host, pid, role, started_at, last_seen, address, polling
 FROM presence
 WHERE last_seen > now() - make_interval(secs => %(within)s::float8)
 ORDER BY operator, host, pid
@@ -228,6 +236,8 @@ class PostgresPresence:
                 "host": member.host,
                 "pid": member.pid,
                 "role": member.role,
+                "address": member.address,
+                "polling": list(member.polling),
             },
         )
         self._tables.execute(_FORGET_SILENT, {})
@@ -251,5 +261,17 @@ def _entry(
     role: str,
     started_at: datetime,
     last_seen: datetime,
+    address: str,
+    polling: list[str] | None,
 ) -> PresenceEntry:
-    return PresenceEntry(session_id, operator, host, pid, role, started_at, last_seen)
+    return PresenceEntry(
+        session_id,
+        operator,
+        host,
+        pid,
+        role,
+        started_at,
+        last_seen,
+        address,
+        tuple(polling or ()),
+    )

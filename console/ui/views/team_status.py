@@ -2,9 +2,10 @@
 whether the link to a team database is up.
 
 A local store shows its file and nothing else. A team database shows its host and
-database, the operators whose windows heartbeat into its presence table, and, while the
-link is down, that the feed is stale (it fills the gap when the link is back). Every
-heartbeat and presence read runs in a job; the GUI thread only formats their results.
+database, the operators whose windows heartbeat into its presence table, apart from them
+the listeners (each with the portals it polls), and, while the link is down, that the
+feed is stale (it fills the gap when the link is back). Every heartbeat and presence read
+runs in a job; the GUI thread only formats their results.
 """
 
 from __future__ import annotations
@@ -31,7 +32,46 @@ class PresenceReport:
 
 
 def present_others(entries: list[PresenceEntry], own_session: str) -> list[PresenceEntry]:
-    return [entry for entry in entries if entry.session_id != own_session]
+    """The other operators' windows (listeners are shown apart)."""
+    return [entry for entry in entries if entry.session_id != own_session and not entry.is_listener]
+
+
+def present_listeners(entries: list[PresenceEntry]) -> list[PresenceEntry]:
+    """Every listener heard from, this window's own child included, by host."""
+    return sorted((entry for entry in entries if entry.is_listener), key=lambda e: (e.host, e.pid))
+
+
+def listeners_text(listeners: list[PresenceEntry]) -> str:
+    """``Listeners: host1 (polling shop), host2``, or that none runs."""
+    if not listeners:
+        return QCoreApplication.translate("TeamStatus", "No listener running")
+    parts = []
+    for entry in listeners:
+        if entry.polling:
+            parts.append(
+                QCoreApplication.translate("TeamStatus", "%1 (polling %2)")
+                .replace("%1", entry.host)
+                .replace("%2", ", ".join(entry.polling))
+            )
+        else:
+            parts.append(entry.host)
+    return QCoreApplication.translate("TeamStatus", "Listeners: %1").replace("%1", ", ".join(parts))
+
+
+def listener_lines(listeners: list[PresenceEntry], now: datetime) -> list[str]:
+    """One line per listener: host, pid, its address, how long since it was heard from."""
+    lines = []
+    for entry in listeners:
+        seconds = max(0, int((now - entry.last_seen).total_seconds()))
+        address = entry.address or QCoreApplication.translate("TeamStatus", "no address")
+        lines.append(
+            QCoreApplication.translate("TeamStatus", "%1 (pid %2) listening on %3, seen %4 s ago")
+            .replace("%1", entry.host)
+            .replace("%2", str(entry.pid))
+            .replace("%3", address)
+            .replace("%4", str(seconds))
+        )
+    return lines
 
 
 def presence_lines(others: list[PresenceEntry], now: datetime) -> list[str]:
@@ -69,12 +109,18 @@ class TeamStatus(QObject):
         self.presence_label.setObjectName("teamPresence")
         self.presence_label.setContentsMargins(6, 0, 6, 0)
         self.presence_label.hide()
+        self.listeners_label = QLabel(bar)
+        self.listeners_label.setObjectName("teamListeners")
+        self.listeners_label.setContentsMargins(6, 0, 6, 0)
+        self.listeners_label.hide()
         bar.insertPermanentWidget(0, self.store_label)
         bar.insertPermanentWidget(1, self.presence_label)
+        bar.insertPermanentWidget(2, self.listeners_label)
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(int(HEARTBEAT_SECONDS * 1000))
         self._heartbeat.timeout.connect(self.beat)
         self.others: list[PresenceEntry] = []
+        self.listeners: list[PresenceEntry] = []
 
     # -- the store ---------------------------------------------------------------------
 
@@ -94,6 +140,8 @@ class TeamStatus(QObject):
         self._member = PresenceMember(operator=current_operator(self._context.settings.operator))
         self.presence_label.show()
         self.presence_label.setText(self.tr("Team: …"))
+        self.listeners_label.show()
+        self.listeners_label.setText(self.tr("Listeners: …"))
         self.beat()
         self._heartbeat.start()
 
@@ -165,6 +213,12 @@ class TeamStatus(QObject):
         if self._member is None:
             return
         self.others = present_others(report.entries, self._member.session_id)
+        self.listeners = present_listeners(report.entries)
+        self.listeners_label.setText(listeners_text(self.listeners))
+        self.listeners_label.setToolTip(
+            "\n".join(listener_lines(self.listeners, report.read_at))
+            or self.tr("No listener of the team has been heard from: events are not received")
+        )
         count = len(self.others)
         if count == 0:
             self.presence_label.setText(self.tr("No one else connected"))
@@ -179,6 +233,7 @@ class TeamStatus(QObject):
         )
 
     def _presence_failed(self, exc: BaseException) -> None:
+        self.listeners_label.setText(self.tr("Listeners: unknown"))
         self.presence_label.setText(self.tr("Team: unknown"))
         self.presence_label.setToolTip(
             self.tr("Could not read who is connected: %1").replace("%1", type(exc).__name__)

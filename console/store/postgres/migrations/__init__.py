@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.store.postgres.migrations import m0001_events, m0002_team
+from console.store.postgres.migrations import (
+    m0001_events,
+    m0002_team,
+    m0003_listener_presence,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,5 +27,6 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events", m0001_events.SQL),
     Migration(2, "team", m0002_team.SQL),
+    Migration(3, "listener presence", m0003_listener_presence.SQL),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
