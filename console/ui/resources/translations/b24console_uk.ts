@@ -75,8 +75,8 @@
         <translation>Консоль не змогла запуститися: %1</translation>
     </message>
     <message>
-        <source>%1. Save the right password in the keyring by running &quot;b24-console store password %2&quot; in a terminal, then restart b24-console.</source>
-        <translation>%1. Збережіть правильний пароль у сховищі ключів командою «b24-console store password %2» у терміналі, потім перезапустіть b24-console.</translation>
+        <source>%1. Type the password in the dialog this window opens (it is saved in the keyring), or run &quot;b24-console store password %2&quot; in a terminal and restart b24-console.</source>
+        <translation>%1. Введіть пароль у діалозі, який відкриє це вікно (його буде збережено у сховищі ключів), або виконайте «b24-console store password %2» у терміналі та перезапустіть b24-console.</translation>
     </message>
     <message>
         <source>%1. Check the network and that the database server runs; b24-console must be restarted once it is back (%2).</source>
@@ -1650,6 +1650,10 @@ Right: {right}</source>
         <translation>b24-console — демо</translation>
     </message>
     <message>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
         <source>Paused</source>
         <translation>Призупинено</translation>
     </message>
@@ -3021,7 +3025,74 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>StorePasswordDialog</name>
+    <message>
+        <source>Team database password</source>
+        <translation>Пароль командної бази даних</translation>
+    </message>
+    <message>
+        <source>The team database %1 needs the password of the login %2. It is checked with the database and then saved in the system keyring, where the listener and every command find it.</source>
+        <translation>Командна база даних %1 потребує пароля користувача %2. Його буде перевірено базою даних і збережено в системному сховищі ключів, де його знайдуть слухач і кожна команда.</translation>
+    </message>
+    <message>
+        <source>(the default user)</source>
+        <translation>(типовий користувач)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Password of the team database</source>
+        <translation>Пароль командної бази даних</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Під’єднатися</translation>
+    </message>
+    <message>
+        <source>Type the password first.</source>
+        <translation>Спершу введіть пароль.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Перевірка…</translation>
+    </message>
+    <message>
+        <source>The database refused this password (or the login %1). Try again.</source>
+        <translation>База даних відхилила цей пароль (або користувача %1). Спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <source>The database took the password, but the keyring could not save it: %1</source>
+        <translation>База даних прийняла пароль, але сховище ключів не змогло його зберегти: %1</translation>
+    </message>
+    <message>
+        <source>The password could not be checked: %1</source>
+        <translation>Не вдалося перевірити пароль: %1</translation>
+    </message>
+</context>
+<context>
     <name>TeamStatus</name>
+    <message>
+        <source>No listener running</source>
+        <translation>Жоден слухач не працює</translation>
+    </message>
+    <message>
+        <source>%1 (polling %2)</source>
+        <translation>%1 (опитує %2)</translation>
+    </message>
+    <message>
+        <source>Listeners: %1</source>
+        <translation>Слухачі: %1</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>без адреси</translation>
+    </message>
+    <message>
+        <source>%1 (pid %2) listening on %3, seen %4 s ago</source>
+        <translation>%1 (pid %2) слухає на %3, востаннє %4 с тому</translation>
+    </message>
     <message>
         <source>%1 on %2 (pid %3), seen %4 s ago</source>
         <translation>%1 на %2 (pid %3), востаннє %4 с тому</translation>
@@ -3029,6 +3100,10 @@ Right: {right}</source>
     <message>
         <source>Team: …</source>
         <translation>Команда: …</translation>
+    </message>
+    <message>
+        <source>Listeners: …</source>
+        <translation>Слухачі: …</translation>
     </message>
     <message>
         <source>Local store</source>
@@ -3055,6 +3130,10 @@ Right: {right}</source>
         <translation>З’єднання з %1 втрачено. Стрічка зберігає те, що показує, але не отримує нових подій, доки база даних не відповість знову; тоді вона доповнить пропущене.</translation>
     </message>
     <message>
+        <source>No listener of the team has been heard from: events are not received</source>
+        <translation>Від жодного слухача команди немає звісток: події не приймаються</translation>
+    </message>
+    <message>
         <source>No one else connected</source>
         <translation>Більше ніхто не під’єднаний</translation>
     </message>
@@ -3073,6 +3152,10 @@ Right: {right}</source>
     <message>
         <source>Also connected: %1</source>
         <translation>Також під’єднані: %1</translation>
+    </message>
+    <message>
+        <source>Listeners: unknown</source>
+        <translation>Слухачі: невідомо</translation>
     </message>
     <message>
         <source>Team: unknown</source>
