@@ -122,6 +122,13 @@ def test_the_listener_role_stores_events_and_cursors_and_no_more(
         _refused(conn, "DELETE FROM cursors")
         _refused(conn, "CREATE TABLE mine (x int)")
         _refused(conn, "TRUNCATE events")
+        # A listener says it is present (migration 3) and leaves when it stops.
+        conn.execute(
+            "INSERT INTO presence (session_id, operator, host, pid, role, address, polling) "
+            "VALUES ('l1', 'svc', 'srv-1', 1, 'listener', 'http://srv-1:8080', '{shop}')"
+        )
+        conn.execute("UPDATE presence SET last_seen = now() WHERE session_id = 'l1'")
+        conn.execute("DELETE FROM presence WHERE session_id = 'l1'")
 
 
 def test_the_console_role_reads_pins_and_records_changes_but_stores_no_events(
