@@ -129,3 +129,31 @@ def test_the_window_asks_then_opens_the_store_and_starts_its_listener(
         context.jobs.shutdown()
         if context.console is not None:
             context.console.stop()
+
+
+def test_cancelling_the_dialog_leaves_the_error_and_saves_nothing(
+    qtbot: QtBot, team_store: StoreLocation, no_password_anywhere: None
+) -> None:
+    context = ConsoleContext(Settings())
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = WindowController(app, window, context, demo=False, store_path=team_store)
+    window.show()
+    try:
+        controller.start_console()
+        qtbot.waitUntil(lambda: controller.password_dialog is not None, timeout=20_000)
+        dialog = controller.password_dialog
+        assert dialog is not None
+        dialog.password_edit.setText("typed but not sent")
+        dialog.reject()
+        assert controller.password_dialog is None
+        assert window.error_banner.isVisibleTo(window)
+        assert "store password" in window.error_banner.text()
+        assert "typed but not sent" not in window.error_banner.text()
+        assert context.console is None
+        assert find_password(team_store).source is PasswordSource.LIBPQ
+    finally:
+        window.detach()
+        context.jobs.shutdown()
