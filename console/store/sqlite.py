@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from console.core.private_files import create_private_file, make_private_dir, make_private_file
 from console.store.export import write_events
@@ -61,6 +60,7 @@ from console.store.rows import (
     to_micros,
 )
 from console.store.schema import connect, migrate
+from console.store.writer import GroupCommitWriter, WriteJob
 
 if TYPE_CHECKING:
     from console.bitrix.limiter import BucketLimits, RequestBucket
@@ -89,14 +89,6 @@ class _Append:
     record: EventRecord
     row: tuple[Any, ...]
     future: Future[AppendResult]
-
-
-@dataclass(slots=True)
-class _Job(Generic[T]):
-    """A write other than an append, run in its own transaction on the writer thread."""
-
-    run: Callable[[sqlite3.Connection], T]
-    future: Future[T]
 
 
 class _ReaderPool:
@@ -182,7 +174,6 @@ class SqliteEventStore:
         # SQLite gives the -wal and -shm files the mode of the database file, so making
         # the file private first keeps all three private.
         create_private_file(self.path)
-        self._max_group = max_group
         # Written only by the writer thread; read by benchmarks and diagnostics.
         self._transactions = 0
         self._committed_rows = 0
@@ -198,17 +189,15 @@ class SqliteEventStore:
         self._write_conn = write_conn
         # The last commit's failure, cleared by the next commit that works.
         self._last_error: str | None = None
-        self._queue: queue.SimpleQueue[_Append | _Job[Any] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._closed = False
         self._subscribers: list[EventSubscriber] = []
         self._readers = _ReaderPool(self.path)
-        # Daemon: a process that exits without close() must not hang on it; anything still
-        # queued then was never acknowledged, because futures resolve only after commit.
-        self._writer = threading.Thread(
-            target=self._write_loop, name="event-store-writer", daemon=True
+        self._writer: GroupCommitWriter[_Append, sqlite3.Connection] = GroupCommitWriter(
+            self._commit_appends,
+            self._run_job,
+            max_group=max_group,
+            on_exit=self._write_conn.close,
         )
-        self._writer.start()
         self._retention_stop = threading.Event()
         self._retention_thread: threading.Thread | None = None
         if retention is not None:
@@ -227,12 +216,12 @@ class SqliteEventStore:
         future: Future[AppendResult] = Future()
         # Encode here, on the caller's thread, to keep the writer's transaction short.
         item = _Append(record, encode_record(record), future)
-        self._enqueue(item)
+        self._writer.put(item)
         return future
 
     def append(self, record: EventRecord) -> AppendResult:
         """Store ``record`` and return once it is committed."""
-        if self._on_writer_thread():
+        if self._writer.on_writer_thread():
             # A subscriber appending: waiting for the queue here would wait for ourselves.
             future: Future[AppendResult] = Future()
             self._commit_appends([_Append(record, encode_record(record), future)])
@@ -460,15 +449,8 @@ class SqliteEventStore:
         retention = self._retention_thread
         if retention is not None and retention is not threading.current_thread():
             retention.join()
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            # Under the lock, after _closed: nothing can be queued behind the sentinel.
-            self._queue.put(None)
-        if not self._on_writer_thread():
-            self._writer.join()
-        self._readers.close()
+        if self._writer.stop():
+            self._readers.close()
 
     # --- team capabilities --------------------------------------------------------------
 
@@ -482,10 +464,10 @@ class SqliteEventStore:
     def health(self) -> StoreHealth:
         """The store's state now, without touching the disk (cheap; any thread)."""
         return StoreHealth(
-            writable=not self._closed,
+            writable=not self._writer.stopping,
             writer_alive=self._writer.is_alive(),
             last_error=self._last_error,
-            queue_depth=self._queue.qsize(),
+            queue_depth=self._writer.queue_depth(),
         )
 
     def probe_write(self, timeout: float = 15.0) -> str | None:
@@ -501,10 +483,8 @@ class SqliteEventStore:
             # Run inside the writer's BEGIN IMMEDIATE, which takes the write lock.
             conn.execute("UPDATE cursors SET name = name WHERE 0")
 
-        future: Future[None] = Future()
         try:
-            self._enqueue(_Job(probe, future))
-            future.result(timeout=timeout)
+            self._writer.submit_job(probe).result(timeout=timeout)
         except Exception as exc:
             return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return None
@@ -522,53 +502,9 @@ class SqliteEventStore:
 
     # --- the writer thread ---------------------------------------------------------------
 
-    def _on_writer_thread(self) -> bool:
-        return threading.current_thread() is self._writer
-
-    def _enqueue(self, item: _Append | _Job[Any]) -> None:
-        with self._lock:
-            if self._closed:
-                raise StoreClosedError("the event store is closed")
-            self._queue.put(item)
-
     def _call(self, run: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``run`` in its own write transaction on the writer thread; return its result."""
-        future: Future[T] = Future()
-        job = _Job(run, future)
-        if self._on_writer_thread():
-            self._run_job(job)
-        else:
-            self._enqueue(job)
-        return future.result()
-
-    def _write_loop(self) -> None:
-        try:
-            stopping = False
-            while not stopping:
-                batch = [self._queue.get()]
-                while len(batch) < self._max_group:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-                appends: list[_Append] = []
-                for item in batch:
-                    if isinstance(item, _Append):
-                        appends.append(item)
-                        continue
-                    # Keep the order callers asked for: appends before a job commit first.
-                    self._commit_appends(appends)
-                    appends = []
-                    if item is None:
-                        stopping = True
-                    else:
-                        self._run_job(item)
-                self._commit_appends(appends)
-        except BaseException:  # a bug here would silently stall every caller: say so loudly
-            log.critical("event store writer stopped", exc_info=True)
-            raise
-        finally:
-            self._write_conn.close()
+        return self._writer.call(run)
 
     def _commit_appends(self, appends: list[_Append]) -> None:
         # A caller that cancelled its future before we got to it does not want it stored.
@@ -607,7 +543,7 @@ class SqliteEventStore:
                 except Exception:  # one faulty subscriber must not stop the store
                     log.exception("event store subscriber %r failed", subscriber)
 
-    def _run_job(self, job: _Job[Any]) -> None:
+    def _run_job(self, job: WriteJob[sqlite3.Connection, Any]) -> None:
         if not job.future.set_running_or_notify_cancel():
             return
         conn = self._write_conn

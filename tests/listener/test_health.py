@@ -33,7 +33,7 @@ def test_healthz_reports_the_store(running: Running) -> None:
 
 def kill_writer(store: SqliteEventStore) -> None:
     # Something the writer loop cannot handle: it stops, as a bug in it would.
-    store._queue.put("not a job")  # type: ignore[arg-type]
+    store._writer._queue.put("not a job")  # type: ignore[arg-type]
     store._writer.join(timeout=10)
     assert not store._writer.is_alive()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from console.store import EventRecord, EventSource, SqliteEventStore, StoredEvent, Verification
 from console.store.postgres import PostgresEventStore
-from console.store.postgres.store import _Job
+from console.store.writer import WriteJob
 
 BASE_TIME = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 _counter = itertools.count(1)
@@ -54,7 +54,7 @@ def hold_writer(store: SqliteEventStore | PostgresEventStore) -> threading.Event
             gate.wait(10)
 
         store.submit(record())  # as the SQLite variant does: one event before the pause
-        store._enqueue(_Job(wait, Future()))
+        store._enqueue(WriteJob(wait, Future()))
         assert entered.wait(10)
         return gate
 

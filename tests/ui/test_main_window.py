@@ -112,7 +112,7 @@ def test_a_listener_that_cannot_keep_events_turns_the_status_bar_red(
     assert not window.status.listener_is_red
     # The store's writer stops, as on a bug or a dead disk: the listener answers 503.
     store = session.store
-    store._queue.put("not a job")  # type: ignore[attr-defined]
+    store._writer._queue.put("not a job")  # type: ignore[attr-defined]
     store._writer.join(timeout=10)  # type: ignore[attr-defined]
     window.status.refresh_snapshot()
     qtbot.waitUntil(lambda: window.status.listener_is_red, timeout=10_000)

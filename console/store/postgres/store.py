@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -32,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
@@ -72,6 +71,7 @@ from console.store.rows import (
     to_micros,
 )
 from console.store.sqlite import StoreHealth
+from console.store.writer import GroupCommitWriter, WriteJob
 
 if TYPE_CHECKING:
     from console.bitrix.limiter import BucketLimits, RequestBucket
@@ -120,12 +120,8 @@ class _Append:
     future: Future[AppendResult]
 
 
-@dataclass(slots=True)
-class _Job(Generic[T]):
-    """Work run on the writer's connection in its own transaction (probes, tests)."""
-
-    run: Callable[[Conn], T]
-    future: Future[T]
+# Work run on the writer's connection in its own transaction (probes, tests).
+_Job = WriteJob[Conn, T]
 
 
 class PostgresEventStore:
@@ -161,7 +157,6 @@ class PostgresEventStore:
             "keepalives_count": "3",
             **location.conninfo_params(password),
         }
-        self._max_group = max_group
         self._transactions = 0
         self._committed_rows = 0
         self._last_error: str | None = None
@@ -185,19 +180,19 @@ class PostgresEventStore:
             open=True,
         )
         self._write_conn: Conn | None = None
-        self._queue: queue.SimpleQueue[_Append | _Job[Any] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        # Closing: no new writes are queued. Closed: no reads either.
-        self._closing = False
+        # Closed: no reads either (the writer's stopping flag: no new writes).
         self._closed = False
         self._subscribers: list[EventSubscriber] = []
         self._feed: NotificationFeed | None = None
         # The REST bucket and presence tables, on their own small pool (opened on first use).
         self._team: TeamTables | None = None
-        self._writer = threading.Thread(
-            target=self._write_loop, name="event-store-writer", daemon=True
+        self._writer: GroupCommitWriter[_Append, Conn] = GroupCommitWriter(
+            self._commit_appends,
+            self._run_job,
+            max_group=max_group,
+            on_exit=self._close_writer_conn,
         )
-        self._writer.start()
         self._retention_stop = threading.Event()
         self._retention_thread: threading.Thread | None = None
         if retention is not None:
@@ -227,7 +222,7 @@ class PostgresEventStore:
 
     def append(self, record: EventRecord) -> AppendResult:
         """Store ``record`` and return once it is committed."""
-        if threading.current_thread() is self._writer:
+        if self._writer.on_writer_thread():
             future: Future[AppendResult] = Future()
             self._commit_appends([_Append(encode_pg_record(record), future)])
             return future.result()
@@ -325,7 +320,7 @@ class PostgresEventStore:
         """Call ``subscriber`` for each event committed from now on by any writer of the
         database, in id order, on the store's notification thread."""
         with self._lock:
-            if self._closing:
+            if self._writer.stopping:
                 raise StoreClosedError("the event store is closed")
             self._subscribers.append(subscriber)
             start = self._feed is None
@@ -340,7 +335,7 @@ class PostgresEventStore:
             except psycopg.Error:
                 start_after = None  # the thread reads it once it is connected
             with self._lock:
-                if self._feed is None and not self._closing:
+                if self._feed is None and not self._writer.stopping:
                     self._feed = NotificationFeed(
                         lambda: self._connect("notifications"),
                         self._deliver,
@@ -504,14 +499,8 @@ class PostgresEventStore:
         retention = self._retention_thread
         if retention is not None and retention is not threading.current_thread():
             retention.join()
-        with self._lock:
-            if self._closing:
-                return
-            self._closing = True
-            # Under the lock, after _closing: nothing can be queued behind the sentinel.
-            self._queue.put(None)
-        if threading.current_thread() is not self._writer:
-            self._writer.join()
+        if not self._writer.stop():
+            return
         with self._lock:
             feed, self._feed = self._feed, None
         if feed is not None:
@@ -541,10 +530,10 @@ class PostgresEventStore:
         """The store's state now, without a round trip (cheap; any thread)."""
         state = self._connectivity.state
         return StoreHealth(
-            writable=not self._closing,
+            writable=not self._writer.stopping,
             writer_alive=self._writer.is_alive(),
             last_error=self._last_error or (None if state.connected else state.reason),
-            queue_depth=self._queue.qsize(),
+            queue_depth=self._writer.queue_depth(),
         )
 
     def ping(self, timeout: float) -> str | None:
@@ -577,10 +566,8 @@ class PostgresEventStore:
         def probe(conn: Conn) -> None:
             conn.execute("SELECT 1")
 
-        future: Future[None] = Future()
         try:
-            self._enqueue(_Job(probe, future))
-            future.result(timeout=timeout)
+            self._enqueue_job(probe).result(timeout=timeout)
         except Exception as exc:
             return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return None
@@ -588,40 +575,20 @@ class PostgresEventStore:
     # --- the writer thread ---------------------------------------------------------------
 
     def _enqueue(self, item: _Append | _Job[Any]) -> None:
-        with self._lock:
-            if self._closing or not self._writer.is_alive():
-                raise StoreClosedError("the event store is closed")
-            self._queue.put(item)
+        # A writer that died of a bug would never answer: refuse at once instead.
+        if not self._writer.is_alive():
+            raise StoreClosedError("the event store is closed")
+        self._writer.put(item)
 
-    def _write_loop(self) -> None:
-        try:
-            stopping = False
-            while not stopping:
-                batch = [self._queue.get()]
-                while len(batch) < self._max_group:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-                appends: list[_Append] = []
-                for item in batch:
-                    if isinstance(item, _Append):
-                        appends.append(item)
-                        continue
-                    self._commit_appends(appends)
-                    appends = []
-                    if item is None:
-                        stopping = True
-                    else:
-                        self._run_job(item)
-                self._commit_appends(appends)
-        except BaseException:  # a bug here would silently stall every caller: say so loudly
-            log.critical("event store writer stopped", exc_info=True)
-            raise
-        finally:
-            if self._write_conn is not None:
-                self._write_conn.close()
-                self._write_conn = None
+    def _enqueue_job(self, run: Callable[[Conn], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._enqueue(WriteJob(run, future))
+        return future
+
+    def _close_writer_conn(self) -> None:
+        if self._write_conn is not None:
+            self._write_conn.close()
+            self._write_conn = None
 
     def _writer_conn(self) -> Conn:
         conn = self._write_conn
