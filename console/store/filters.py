@@ -6,8 +6,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from console.store.conditions import (
+    Dialect,
+    field_conditions,
+    paging_conditions,
+    searches,
+    tally_sql,
+)
 from console.store.model import EventFilter
-from console.store.rows import to_micros
 
 # A query that can never match; used when the search text holds no word at all.
 _NOTHING = "0"
@@ -98,67 +104,29 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _searches(flt: EventFilter) -> bool:
-    return bool((flt.text is not None and flt.text.strip()) or flt.phrases)
+class SqliteDialect(Dialect):
+    placeholder = "?"
+
+    def in_values(
+        self, column: str, values: list[str], *, negate: bool = False
+    ) -> tuple[str, list[Any]]:
+        marks = ", ".join("?" for _ in values)
+        return f"{column} {'NOT IN' if negate else 'IN'} ({marks})", list(values)
+
+    def flag(self, column: str, value: bool) -> str:
+        return f"{column} = {int(value)}"
+
+
+SQLITE = SqliteDialect()
 
 
 def _conditions(
     flt: EventFilter, id_column: str, before_id: int | None, after_id: int | None
 ) -> tuple[list[str], list[Any]]:
     """The conditions on ``events`` columns, without the full-text one."""
-    conditions: list[str] = []
-    params: list[Any] = []
-
-    def one_of(column: str, values: list[str]) -> None:
-        if values:
-            conditions.append(f"{column} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-
-    def none_of(column: str, values: list[str]) -> None:
-        if values:
-            # A NULL column is "not one of these": plain NOT IN would drop it.
-            marks = ", ".join("?" for _ in values)
-            conditions.append(f"({column} IS NULL OR {column} NOT IN ({marks}))")
-            params.extend(values)
-
-    one_of("source", sorted(source.value for source in flt.sources))
-    one_of("event", sorted(flt.events))
-    one_of("verification", sorted(state.value for state in flt.verification))
-    none_of("source", sorted(source.value for source in flt.exclude_sources))
-    none_of("event", sorted(flt.exclude_events))
-    none_of("verification", sorted(state.value for state in flt.exclude_verification))
-    none_of("profile", sorted(flt.exclude_profiles))
-    none_of("order_id", sorted(flt.exclude_order_ids))
-    none_of("entity_id", sorted(flt.exclude_entity_ids))
-    for column, value in (
-        ("profile", flt.profile),
-        ("entity_id", flt.entity_id),
-        ("order_id", flt.order_id),
-    ):
-        if value is not None:
-            conditions.append(f"{column} = ?")
-            params.append(value)
-    if flt.since is not None:
-        conditions.append("received_us >= ?")
-        params.append(to_micros(flt.since))
-    if flt.until is not None:
-        conditions.append("received_us < ?")
-        params.append(to_micros(flt.until))
-    if flt.pinned_only:
-        conditions.append("pinned = 1")
-    if flt.unpinned_only:
-        conditions.append("pinned = 0")
-    if flt.duplicates_only:
-        conditions.append("duplicate_of IS NOT NULL")
-    elif not flt.include_duplicates:
-        conditions.append("duplicate_of IS NULL")
-    if before_id is not None:
-        conditions.append(f"{id_column} < ?")
-        params.append(before_id)
-    if after_id is not None:
-        conditions.append(f"{id_column} > ?")
-        params.append(after_id)
-    return conditions, params
+    conditions, params = field_conditions(flt, SQLITE)
+    paging, paging_params = paging_conditions(id_column, before_id, after_id, SQLITE)
+    return [*conditions, *paging], [*params, *paging_params]
 
 
 # Filters that leave few events, found by an index: a search among them probes the
@@ -184,7 +152,7 @@ def _source(
     # a prefix per event merges its lists again for every event (1.5 s for one order).
     query = (
         build_fts_query(flt.text or "", flt.phrases, lookup if narrow else None)
-        if _searches(flt)
+        if searches(flt)
         else None
     )
     if query is None or (narrow and not query.prefixes):
@@ -195,7 +163,7 @@ def _source(
                 "WHERE events_fts MATCH ? AND events_fts.rowid = events.id)"
             )
             params.append(query.text)
-        elif _searches(flt):
+        elif searches(flt):
             conditions.append(_NOTHING)  # words were typed, but none can match
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         return f" FROM events{where}", "id", params
@@ -234,54 +202,9 @@ def count_sql(flt: EventFilter | None, lookup: TermLookup | None = None) -> tupl
     ``event_counts`` table the triggers keep; the rest count the events themselves.
     """
     flt = flt or EventFilter()
-    tallied = _tally(flt)
+    # total() is 0.0, not NULL, over no rows; the caller takes int().
+    tallied = tally_sql(flt, SQLITE, "total(n)")
     if tallied is not None:
         return tallied
     body, _id_column, params = _source(flt, None, None, lookup)
     return f"SELECT count(*){body}", params
-
-
-def _tally(flt: EventFilter) -> tuple[str, list[Any]] | None:
-    if (
-        _searches(flt)
-        or flt.order_id is not None
-        or flt.entity_id is not None
-        or flt.since is not None
-        or flt.until is not None
-        or flt.exclude_order_ids
-        or flt.exclude_entity_ids
-    ):
-        return None
-    conditions: list[str] = []
-    params: list[Any] = []
-
-    def values(column: str, wanted: list[str], *, negate: bool = False) -> None:
-        if wanted:
-            marks = ", ".join("?" for _ in wanted)
-            conditions.append(f"{column} {'NOT IN' if negate else 'IN'} ({marks})")
-            params.extend(wanted)
-
-    values("source", sorted(source.value for source in flt.sources))
-    values("event", sorted(flt.events))
-    values("verification", sorted(state.value for state in flt.verification))
-    values("source", sorted(source.value for source in flt.exclude_sources), negate=True)
-    values("event", sorted(flt.exclude_events), negate=True)
-    values("verification", sorted(state.value for state in flt.exclude_verification), negate=True)
-    if flt.profile is not None:
-        conditions.append("no_profile = 0 AND profile = ?")
-        params.append(flt.profile)
-    if flt.exclude_profiles:
-        marks = ", ".join("?" for _ in flt.exclude_profiles)
-        conditions.append(f"(no_profile = 1 OR profile NOT IN ({marks}))")
-        params.extend(sorted(flt.exclude_profiles))
-    if flt.pinned_only:
-        conditions.append("pinned = 1")
-    if flt.unpinned_only:
-        conditions.append("pinned = 0")
-    if flt.duplicates_only:
-        conditions.append("duplicate = 1")
-    elif not flt.include_duplicates:
-        conditions.append("duplicate = 0")
-    where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    # total() is 0.0, not NULL, over no rows; the caller takes int().
-    return f"SELECT total(n) FROM event_counts{where}", params  # noqa: S608

@@ -9,83 +9,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.store.conditions import (
+    Dialect,
+    field_conditions,
+    paging_conditions,
+    searches,
+    tally_sql,
+)
 from console.store.model import EventFilter
 from console.store.postgres.search import search_query
-from console.store.rows import to_micros
 
 
-def _searches(flt: EventFilter) -> bool:
-    return bool((flt.text is not None and flt.text.strip()) or flt.phrases)
+class PostgresDialect(Dialect):
+    placeholder = "%s"
+
+    def in_values(
+        self, column: str, values: list[str], *, negate: bool = False
+    ) -> tuple[str, list[Any]]:
+        return f"{column} {'<> ALL' if negate else '= ANY'}(%s)", [values]
+
+    def one_of(self, column: str, values: list[str]) -> tuple[str, list[Any]]:
+        if len(values) == 1:
+            # Plain equality: the (column, id) index then yields rows newest first, which
+            # PostgreSQL (before 17) does not do for = ANY(array).
+            return f"{column} = %s", [values[0]]
+        return self.in_values(column, values)
+
+    def flag(self, column: str, value: bool) -> str:
+        return column if value else f"NOT {column}"
+
+
+POSTGRES = PostgresDialect()
 
 
 def conditions(
     flt: EventFilter, *, before_id: int | None = None, after_id: int | None = None
 ) -> tuple[list[str], list[Any]]:
     """The WHERE conditions (ANDed) and their parameters for ``flt`` over ``events``."""
-    where: list[str] = []
-    params: list[Any] = []
-
-    def one_of(column: str, values: list[str]) -> None:
-        if len(values) == 1:
-            # Plain equality: the (column, id) index then yields rows newest first, which
-            # PostgreSQL (before 17) does not do for = ANY(array).
-            where.append(f"{column} = %s")
-            params.append(values[0])
-        elif values:
-            where.append(f"{column} = ANY(%s)")
-            params.append(values)
-
-    def none_of(column: str, values: list[str]) -> None:
-        if values:
-            # A NULL column is "not one of these": <> ALL alone would drop it.
-            where.append(f"({column} IS NULL OR {column} <> ALL(%s))")
-            params.append(values)
-
-    one_of("source", sorted(source.value for source in flt.sources))
-    one_of("event", sorted(flt.events))
-    one_of("verification", sorted(state.value for state in flt.verification))
-    none_of("source", sorted(source.value for source in flt.exclude_sources))
-    none_of("event", sorted(flt.exclude_events))
-    none_of("verification", sorted(state.value for state in flt.exclude_verification))
-    none_of("profile", sorted(flt.exclude_profiles))
-    none_of("order_id", sorted(flt.exclude_order_ids))
-    none_of("entity_id", sorted(flt.exclude_entity_ids))
-    for column, value in (
-        ("profile", flt.profile),
-        ("entity_id", flt.entity_id),
-        ("order_id", flt.order_id),
-    ):
-        if value is not None:
-            where.append(f"{column} = %s")
-            params.append(value)
-    if flt.since is not None:
-        where.append("received_us >= %s")
-        params.append(to_micros(flt.since))
-    if flt.until is not None:
-        where.append("received_us < %s")
-        params.append(to_micros(flt.until))
-    if flt.pinned_only:
-        where.append("pinned")
-    if flt.unpinned_only:
-        where.append("NOT pinned")
-    if flt.duplicates_only:
-        where.append("duplicate_of IS NOT NULL")
-    elif not flt.include_duplicates:
-        where.append("duplicate_of IS NULL")
-    if _searches(flt):
+    where, params = field_conditions(flt, POSTGRES)
+    if searches(flt):
         query = search_query(flt.text or "", flt.phrases)
         if query is None:
             where.append("false")  # words were typed, but none can match
         else:
             where.append("search @@ %s::tsquery")
             params.append(query)
-    if before_id is not None:
-        where.append("id < %s")
-        params.append(before_id)
-    if after_id is not None:
-        where.append("id > %s")
-        params.append(after_id)
-    return where, params
+    paging, paging_params = paging_conditions("id", before_id, after_id, POSTGRES)
+    return [*where, *paging], [*params, *paging_params]
 
 
 def select_sql(
@@ -110,52 +80,9 @@ def count_sql(flt: EventFilter | None) -> tuple[str, list[Any]]:
     which the triggers keep exact; the rest count the events themselves.
     """
     flt = flt or EventFilter()
-    tallied = _tally(flt)
+    tallied = tally_sql(flt, POSTGRES, "coalesce(sum(n), 0)")
     if tallied is not None:
         return tallied
     where, params = conditions(flt)
     clause = " WHERE " + " AND ".join(where) if where else ""
     return f"SELECT count(*) FROM events{clause}", params  # noqa: S608
-
-
-def _tally(flt: EventFilter) -> tuple[str, list[Any]] | None:
-    if (
-        _searches(flt)
-        or flt.order_id is not None
-        or flt.entity_id is not None
-        or flt.since is not None
-        or flt.until is not None
-        or flt.exclude_order_ids
-        or flt.exclude_entity_ids
-    ):
-        return None
-    where: list[str] = []
-    params: list[Any] = []
-
-    def values(column: str, wanted: list[str], *, negate: bool = False) -> None:
-        if wanted:
-            where.append(f"{column} {'<> ALL' if negate else '= ANY'}(%s)")
-            params.append(wanted)
-
-    values("source", sorted(source.value for source in flt.sources))
-    values("event", sorted(flt.events))
-    values("verification", sorted(state.value for state in flt.verification))
-    values("source", sorted(source.value for source in flt.exclude_sources), negate=True)
-    values("event", sorted(flt.exclude_events), negate=True)
-    values("verification", sorted(state.value for state in flt.exclude_verification), negate=True)
-    if flt.profile is not None:
-        where.append("NOT no_profile AND profile = %s")
-        params.append(flt.profile)
-    if flt.exclude_profiles:
-        where.append("(no_profile OR profile <> ALL(%s))")
-        params.append(sorted(flt.exclude_profiles))
-    if flt.pinned_only:
-        where.append("pinned")
-    if flt.unpinned_only:
-        where.append("NOT pinned")
-    if flt.duplicates_only:
-        where.append("duplicate")
-    elif not flt.include_duplicates:
-        where.append("NOT duplicate")
-    clause = " WHERE " + " AND ".join(where) if where else ""
-    return f"SELECT coalesce(sum(n), 0) FROM event_counts{clause}", params  # noqa: S608
