@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Self
 
 from console.store.model import EventFilter, EventStore, FeedRow, StoreClosedError
 
@@ -22,30 +23,29 @@ _EVERYTHING = EventFilter(include_duplicates=True)
 TAIL_PAGE = 1000
 
 
-class StoreTail:
-    """Calls ``on_rows`` (on its own thread) with each batch of newly stored events.
+class RowFollower:
+    """Hands the feed rows stored after :attr:`last_id` to ``on_rows``, oldest first, on a
+    thread of its own; what wakes that thread to read is the subclass's :meth:`_run`.
 
-    Batches come oldest first. Events stored before :meth:`start` are not reported.
+    Events stored before :meth:`start` are not reported.
     """
 
+    thread_name = "store-follower"
+
     def __init__(
-        self,
-        store: EventStore,
-        on_rows: Callable[[list[FeedRow]], None],
-        *,
-        interval_seconds: float = 0.05,
+        self, store: EventStore, on_rows: Callable[[list[FeedRow]], None], *, page: int
     ) -> None:
         self._store = store
         self._on_rows = on_rows
-        self._interval = interval_seconds
+        self._page = page
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_id = 0
 
-    def start(self) -> StoreTail:
+    def start(self) -> Self:
         newest = self._store.query_rows(_EVERYTHING, limit=1)
         self.last_id = newest[0].id if newest else 0
-        self._thread = threading.Thread(target=self._run, name="store-tail", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
         self._thread.start()
         return self
 
@@ -56,21 +56,48 @@ class StoreTail:
         self._thread = None
 
     def _run(self) -> None:
+        raise NotImplementedError
+
+    def _read_page(self) -> bool:
+        """Deliver the next page of new rows; whether it was full (more may be waiting)."""
+        rows = self._store.query_rows(_EVERYTHING, limit=self._page, after_id=self.last_id)
+        if not rows:
+            return False
+        rows.reverse()  # the store answers newest first
+        self.last_id = rows[-1].id
+        try:
+            self._on_rows(rows)
+        except Exception:  # a faulty receiver must not stop the follower
+            log.exception("a receiver of new events failed")
+        return len(rows) == self._page
+
+
+class StoreTail(RowFollower):
+    """Calls ``on_rows`` (on its own thread) with each batch of newly stored events.
+
+    Batches come oldest first. Events stored before :meth:`start` are not reported.
+    """
+
+    thread_name = "store-tail"
+
+    def __init__(
+        self,
+        store: EventStore,
+        on_rows: Callable[[list[FeedRow]], None],
+        *,
+        interval_seconds: float = 0.05,
+    ) -> None:
+        super().__init__(store, on_rows, page=TAIL_PAGE)
+        self._interval = interval_seconds
+
+    def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                rows = self._store.query_rows(_EVERYTHING, limit=TAIL_PAGE, after_id=self.last_id)
+                more = self._read_page()
             except StoreClosedError:
                 return
             except Exception:  # a locked or busy moment: try again at the next tick
                 log.warning("reading new events failed; trying again", exc_info=True)
-                rows = []
-            if rows:
-                rows.reverse()  # the store answers newest first
-                self.last_id = rows[-1].id
-                try:
-                    self._on_rows(rows)
-                except Exception:  # a faulty receiver must not stop the tail
-                    log.exception("a receiver of new events failed")
-                if len(rows) == TAIL_PAGE:
-                    continue
-            self._stop.wait(self._interval)
+                more = False
+            if not more:
+                self._stop.wait(self._interval)

@@ -10,20 +10,19 @@ committed in between is either in that read or announced by a notification after
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from console.store.model import EventFilter, EventStore, FeedRow, StoreClosedError
+from console.store.model import EventStore, FeedRow, StoreClosedError
+from console.store.tail import RowFollower
 from console.store.team import ConnectionListener
 
 log = logging.getLogger(__name__)
 
 # The channel migration 0001's trigger notifies after each insert statement.
 EVENTS_CHANNEL = "b24_events"
-_EVERYTHING = EventFilter(include_duplicates=True)
 # Rows per read; a larger backlog is read in several reads without waiting.
 FOLLOW_PAGE = 1000
 # Between attempts to reach a database that is down, and how long one attempt may take.
@@ -40,13 +39,15 @@ _LINK_CHECKS = {
 }
 
 
-class NotifiedTail:
+class NotifiedTail(RowFollower):
     """Calls ``on_rows`` (on its own thread) with each batch of new rows, oldest first.
 
     ``on_connection(False)`` when the link is lost, ``on_connection(True)`` once it is back
     and the rows missed meanwhile were delivered. Rows stored before :meth:`start` are not
     reported.
     """
+
+    thread_name = "store-follow"
 
     def __init__(
         self,
@@ -55,28 +56,11 @@ class NotifiedTail:
         on_rows: Callable[[list[FeedRow]], None],
         on_connection: ConnectionListener | None = None,
     ) -> None:
-        self._store = store
+        super().__init__(store, on_rows, page=FOLLOW_PAGE)
         self._conninfo = make_conninfo("", **{**_LINK_CHECKS, **conninfo})
-        self._on_rows = on_rows
         self._on_connection = on_connection
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
-        self.last_id = 0
         self.connected = False
-
-    def start(self) -> NotifiedTail:
-        newest = self._store.query_rows(_EVERYTHING, limit=1)
-        self.last_id = newest[0].id if newest else 0
-        self._thread = threading.Thread(target=self._run, name="store-follow", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
-        self._thread = None
 
     def _run(self) -> None:
         lost = False
@@ -104,18 +88,8 @@ class NotifiedTail:
                 self._stop.wait(RECONNECT_SECONDS)
 
     def _read_new(self) -> None:
-        while True:
-            rows = self._store.query_rows(_EVERYTHING, limit=FOLLOW_PAGE, after_id=self.last_id)
-            if not rows:
-                return
-            rows.reverse()  # the store answers newest first
-            self.last_id = rows[-1].id
-            try:
-                self._on_rows(rows)
-            except Exception:  # a faulty receiver must not stop the follower
-                log.exception("a receiver of new events failed")
-            if len(rows) < FOLLOW_PAGE:
-                return
+        while self._read_page():
+            pass
 
     def _set_connected(self, connected: bool, *, announce: bool) -> None:
         changed = connected != self.connected
