@@ -104,8 +104,74 @@ class StoreSide(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteSide:
+class _Result(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class _SqlSide:
+    """The cursor and read statements, which both databases spell alike but for the mark
+    of a parameter (``?`` or ``%s``)."""
+
+    _mark: str
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> _Result:
+        raise NotImplementedError
+
+    def get_cursor(self, name: str) -> str | None:
+        sql = f"SELECT value FROM cursors WHERE name = {self._mark}"  # noqa: S608 (our mark)
+        row = self._execute(sql, (name,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self._execute(
+            f"INSERT INTO cursors (name, value) VALUES ({self._mark}, {self._mark}) "  # noqa: S608
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def set_cursor_if_absent(self, name: str, value: str) -> bool:
+        result = self._execute(
+            f"INSERT INTO cursors (name, value) VALUES ({self._mark}, {self._mark}) "  # noqa: S608
+            "ON CONFLICT (name) DO NOTHING",
+            (name, value),
+        )
+        return result.rowcount == 1
+
+    def cursors(self) -> list[tuple[str, str]]:
+        rows = self._execute("SELECT name, value FROM cursors ORDER BY name", ()).fetchall()
+        return [(str(name), str(value)) for name, value in rows]
+
+    def count_events_after(self, after_id: int) -> int:
+        sql = f"SELECT count(*) FROM events WHERE id > {self._mark}"  # noqa: S608 (our mark)
+        row = self._execute(sql, (after_id,))
+        found = row.fetchone()
+        return int(found[0]) if found is not None else 0
+
+    def events_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 (our names)
+            f"WHERE id > {self._mark} ORDER BY id LIMIT {self._mark}",
+            (after_id, limit),
+        ).fetchall()
+
+    def changes_after(self, after_id: int, limit: int) -> list[Row]:
+        return self._execute(
+            f"SELECT id, {', '.join(CHANGE_COLUMNS)} FROM changes "  # noqa: S608
+            f"WHERE id > {self._mark} ORDER BY id LIMIT {self._mark}",
+            (after_id, limit),
+        ).fetchall()
+
+
+class SqliteSide(_SqlSide):
     """A SQLite store file, read and written with the store's own pragmas and schema."""
+
+    _mark = "?"
 
     def __init__(self, location: StoreLocation, *, create: bool) -> None:
         from console.store import schema
@@ -122,38 +188,8 @@ class SqliteSide:
         self._conn = schema.connect(path)
         schema.migrate(self._conn)
 
-    def get_cursor(self, name: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_cursor(self, name: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO cursors (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (name, value),
-        )
-
-    def cursors(self) -> list[tuple[str, str]]:
-        rows = self._conn.execute("SELECT name, value FROM cursors ORDER BY name").fetchall()
-        return [(str(name), str(value)) for name, value in rows]
-
-    def count_events_after(self, after_id: int) -> int:
-        row = self._conn.execute("SELECT count(*) FROM events WHERE id > ?", (after_id,))
-        return int(row.fetchone()[0])
-
-    def events_after(self, after_id: int, limit: int) -> list[Row]:
-        return self._conn.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 (our names)
-            "WHERE id > ? ORDER BY id LIMIT ?",
-            (after_id, limit),
-        ).fetchall()
-
-    def changes_after(self, after_id: int, limit: int) -> list[Row]:
-        return self._conn.execute(
-            f"SELECT id, {', '.join(CHANGE_COLUMNS)} FROM changes "  # noqa: S608
-            "WHERE id > ? ORDER BY id LIMIT ?",
-            (after_id, limit),
-        ).fetchall()
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> _Result:
+        return self._conn.execute(sql, params)
 
     def _originals(self, keys: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -207,19 +243,14 @@ class SqliteSide:
             self._conn.execute("ROLLBACK")
             raise
 
-    def set_cursor_if_absent(self, name: str, value: str) -> bool:
-        cursor = self._conn.execute(
-            "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-            (name, value),
-        )
-        return cursor.rowcount == 1
-
     def close(self) -> None:
         self._conn.close()
 
 
-class PostgresSide:
+class PostgresSide(_SqlSide):
     """A team database whose schema ``store init`` created."""
+
+    _mark = "%s"
 
     def __init__(self, location: StoreLocation, password: StorePassword) -> None:
         from console.store.postgres.access import (
@@ -237,39 +268,8 @@ class PostgresSide:
             self.close()
             raise
 
-    def get_cursor(self, name: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM cursors WHERE name = %s", (name,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_cursor(self, name: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO cursors (name, value) VALUES (%s, %s) "
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (name, value),
-        )
-
-    def cursors(self) -> list[tuple[str, str]]:
-        rows = self._conn.execute("SELECT name, value FROM cursors ORDER BY name").fetchall()
-        return [(str(name), str(value)) for name, value in rows]
-
-    def count_events_after(self, after_id: int) -> int:
-        row = self._conn.execute("SELECT count(*) FROM events WHERE id > %s", (after_id,))
-        found = row.fetchone()
-        return int(found[0]) if found is not None else 0
-
-    def events_after(self, after_id: int, limit: int) -> list[Row]:
-        return self._conn.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 (our names)
-            "WHERE id > %s ORDER BY id LIMIT %s",
-            (after_id, limit),
-        ).fetchall()
-
-    def changes_after(self, after_id: int, limit: int) -> list[Row]:
-        return self._conn.execute(
-            f"SELECT id, {', '.join(CHANGE_COLUMNS)} FROM changes "  # noqa: S608
-            "WHERE id > %s ORDER BY id LIMIT %s",
-            (after_id, limit),
-        ).fetchall()
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> _Result:
+        return self._conn.execute(sql, params or None)
 
     def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
         import psycopg.errors
@@ -347,13 +347,6 @@ class PostgresSide:
             with self._conn.cursor() as cur:
                 cur.executemany(insert, [row[1:] for row in rows])
             self.set_cursor(cursor, str(last_id))
-
-    def set_cursor_if_absent(self, name: str, value: str) -> bool:
-        result = self._conn.execute(
-            "INSERT INTO cursors (name, value) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",
-            (name, value),
-        )
-        return result.rowcount == 1
 
     def close(self) -> None:
         self._context.__exit__(None, None, None)
