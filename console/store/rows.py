@@ -10,7 +10,7 @@ from operator import attrgetter
 from typing import Any
 
 from console.store.columns import PLAIN_COLUMNS
-from console.store.model import EventRecord, FeedRow, StoredEvent
+from console.store.model import ChangeRecord, EventRecord, FeedRow, StoredChange, StoredEvent
 from console.store.summary import summarize
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -137,4 +137,48 @@ def stored_from_record(record: EventRecord, event_id: int, duplicate_of: int | N
     # The record was validated when it was built; validating again would only cost time.
     return StoredEvent.model_construct(
         **fields, id=event_id, duplicate_of=duplicate_of, pinned=False
+    )
+
+
+# The change log's columns as both stores read them back.
+CHANGE_SELECT = (
+    "id, at_us, operator, profile, kind, action, order_id, entity_id, before, after, "
+    "outcome, summary"
+)
+
+
+def encode_change(change: ChangeRecord) -> tuple[Any, ...]:
+    """The values of ``change`` for the change log's columns after ``id``, in order."""
+    return (
+        to_micros(change.at),
+        change.operator,
+        change.profile,
+        change.kind.value,
+        change.action,
+        change.order_id,
+        change.entity_id,
+        json.dumps(change.before, ensure_ascii=False, default=str),
+        json.dumps(change.after, ensure_ascii=False, default=str),
+        change.outcome.value,
+        change.summary,
+    )
+
+
+def decode_change(row: tuple[Any, ...]) -> StoredChange:
+    """A row read with :data:`CHANGE_SELECT` as a :class:`StoredChange`."""
+    (change_id, at_us, operator, profile, kind, action, order_id, entity_id) = row[:8]
+    before, after, outcome, summary = row[8:]
+    return StoredChange(
+        id=int(change_id),
+        at=from_micros(int(at_us)),
+        operator=operator,
+        profile=profile,
+        kind=kind,
+        action=action,
+        order_id=order_id,
+        entity_id=entity_id,
+        before=json.loads(before) if before is not None else None,
+        after=json.loads(after) if after is not None else None,
+        outcome=outcome,
+        summary=summary,
     )

@@ -9,7 +9,6 @@ Readers borrow their own connections; in WAL mode they never wait for the writer
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import threading
@@ -46,15 +45,18 @@ from console.store.model import (
     # Re-exported: code written before the class moved to the interface imports it here.
     StoreClosedError as StoreClosedError,
 )
+from console.store.retention import RetentionThread
 from console.store.rows import (
+    CHANGE_SELECT,
     FEED_SELECT,
     MAX_ROWS_PER_INSERT,
     SELECT_COLUMNS,
+    decode_change,
     decode_feed_row,
     decode_row,
+    encode_change,
     encode_record,
     find_originals_sql,
-    from_micros,
     insert_rows_sql,
     stored_from_record,
     to_micros,
@@ -198,16 +200,11 @@ class SqliteEventStore:
             max_group=max_group,
             on_exit=self._write_conn.close,
         )
-        self._retention_stop = threading.Event()
-        self._retention_thread: threading.Thread | None = None
-        if retention is not None:
-            self._retention_thread = threading.Thread(
-                target=self._retention_loop,
-                args=(retention, retention_interval),
-                name="event-store-retention",
-                daemon=True,
-            )
-            self._retention_thread.start()
+        self._retention = (
+            RetentionThread(self._enforce, retention, retention_interval)
+            if retention is not None
+            else None
+        )
 
     # --- writing -------------------------------------------------------------------------
 
@@ -261,19 +258,7 @@ class SqliteEventStore:
 
     def record_change(self, change: ChangeRecord) -> int:
         """Keep ``change`` in the change log; returns its id once committed."""
-        row = (
-            to_micros(change.at),
-            change.operator,
-            change.profile,
-            change.kind.value,
-            change.action,
-            change.order_id,
-            change.entity_id,
-            json.dumps(change.before, ensure_ascii=False, default=str),
-            json.dumps(change.after, ensure_ascii=False, default=str),
-            change.outcome.value,
-            change.summary,
-        )
+        row = encode_change(change)
 
         def run(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
@@ -303,10 +288,10 @@ class SqliteEventStore:
             params.append(profile)
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         # ``where`` joins our own constant conditions; the values travel as parameters.
-        sql = f"SELECT {_CHANGE_COLUMNS} FROM changes{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        sql = f"SELECT {CHANGE_SELECT} FROM changes{where} ORDER BY id DESC LIMIT ?"  # noqa: S608
         with self._readers.borrow() as conn:
             rows = conn.execute(sql, (*params, limit)).fetchall()
-        return [_decode_change(row) for row in rows]
+        return [decode_change(row) for row in rows]
 
     def set_order_id(self, event_id: int, order_id: str) -> bool:
         """Attach ``order_id`` to an event that has none; returns whether one was changed."""
@@ -445,10 +430,8 @@ class SqliteEventStore:
 
     def close(self) -> None:
         """Commit everything queued, stop the threads and close every connection."""
-        self._retention_stop.set()
-        retention = self._retention_thread
-        if retention is not None and retention is not threading.current_thread():
-            retention.join()
+        if self._retention is not None:
+            self._retention.stop()
         if self._writer.stop():
             self._readers.close()
 
@@ -558,19 +541,6 @@ class SqliteEventStore:
         job.future.set_result(result)
 
     # --- retention -----------------------------------------------------------------------
-
-    def _retention_loop(self, policy: RetentionPolicy, interval: float) -> None:
-        while True:
-            try:
-                removed = self._enforce(policy, self._retention_stop)
-                if removed:
-                    log.info("retention removed %d events", removed)
-            except StoreClosedError:
-                return
-            except Exception:  # keep trying at the next interval; the store still works
-                log.exception("event store retention failed")
-            if self._retention_stop.wait(interval):
-                return
 
     def _enforce(self, policy: RetentionPolicy, stop: threading.Event | None) -> int:
         removed = 0
@@ -689,31 +659,6 @@ def feed_row(event: StoredEvent) -> FeedRow:
         duplicate_of=event.duplicate_of,
         pinned=event.pinned,
         summary=summarize(event.source, event.event, event.payload),
-    )
-
-
-_CHANGE_COLUMNS = (
-    "id, at_us, operator, profile, kind, action, order_id, entity_id, before, after, "
-    "outcome, summary"
-)
-
-
-def _decode_change(row: tuple[Any, ...]) -> StoredChange:
-    (change_id, at_us, operator, profile, kind, action, order_id, entity_id) = row[:8]
-    before, after, outcome, summary = row[8:]
-    return StoredChange(
-        id=int(change_id),
-        at=from_micros(int(at_us)),
-        operator=operator,
-        profile=profile,
-        kind=kind,
-        action=action,
-        order_id=order_id,
-        entity_id=entity_id,
-        before=json.loads(before) if before is not None else None,
-        after=json.loads(after) if after is not None else None,
-        outcome=outcome,
-        summary=summary,
     )
 
 

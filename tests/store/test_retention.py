@@ -96,5 +96,5 @@ def test_background_retention_runs_at_open_and_stops_on_close(
         assert done.is_set()
     finally:
         store.close()
-    thread = store._retention_thread
-    assert thread is not None and not thread.is_alive()
+    retention = store._retention
+    assert retention is not None and not retention.thread.is_alive()

@@ -22,7 +22,6 @@ is then kept as a duplicate of it, never lost.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -62,12 +61,15 @@ from console.store.postgres.notifications import (
 )
 from console.store.postgres.rows import DEDUP_KEY, INSERT_SQL, encode_pg_record, insert_params
 from console.store.postgres.schema import SchemaMissingError, migrate
+from console.store.retention import RetentionThread
 from console.store.rows import (
+    CHANGE_SELECT,
     FEED_SELECT,
     SELECT_COLUMNS,
+    decode_change,
     decode_feed_row,
     decode_row,
-    from_micros,
+    encode_change,
     to_micros,
 )
 from console.store.sqlite import StoreHealth
@@ -193,16 +195,11 @@ class PostgresEventStore:
             max_group=max_group,
             on_exit=self._close_writer_conn,
         )
-        self._retention_stop = threading.Event()
-        self._retention_thread: threading.Thread | None = None
-        if retention is not None:
-            self._retention_thread = threading.Thread(
-                target=self._retention_loop,
-                args=(retention, retention_interval),
-                name="event-store-retention",
-                daemon=True,
-            )
-            self._retention_thread.start()
+        self._retention = (
+            RetentionThread(self._enforce, retention, retention_interval)
+            if retention is not None
+            else None
+        )
 
     def _connect(self, purpose: str | None = None) -> Conn:
         params = dict(self._params)
@@ -271,19 +268,7 @@ class PostgresEventStore:
 
     def record_change(self, change: ChangeRecord) -> int:
         """Keep ``change`` in the change log; returns its id once committed."""
-        row = (
-            to_micros(change.at),
-            change.operator,
-            change.profile,
-            change.kind.value,
-            change.action,
-            change.order_id,
-            change.entity_id,
-            json.dumps(change.before, ensure_ascii=False, default=str),
-            json.dumps(change.after, ensure_ascii=False, default=str),
-            change.outcome.value,
-            change.summary,
-        )
+        row = encode_change(change)
         found = self._with_conn(
             lambda conn: conn.execute(
                 "INSERT INTO changes (at_us, operator, profile, kind, action, order_id, "
@@ -306,13 +291,13 @@ class PostgresEventStore:
         # NULL parameters switch a condition off; one statement text, prepared once.
         rows = self._with_conn(
             lambda conn: conn.execute(
-                f"SELECT {_CHANGE_COLUMNS} FROM changes "  # noqa: S608 (our own names)
+                f"SELECT {CHANGE_SELECT} FROM changes "  # noqa: S608 (our own names)
                 "WHERE (%s::text IS NULL OR order_id = %s) "
                 "AND (%s::text IS NULL OR profile = %s) ORDER BY id DESC LIMIT %s",
                 (order_id, order_id, profile, profile, limit),
             ).fetchall()
         )
-        return [_decode_change(row) for row in rows]
+        return [decode_change(row) for row in rows]
 
     # --- subscribers ---------------------------------------------------------------------
 
@@ -495,10 +480,8 @@ class PostgresEventStore:
 
     def close(self) -> None:
         """Commit everything queued, deliver it to subscribers, close every connection."""
-        self._retention_stop.set()
-        retention = self._retention_thread
-        if retention is not None and retention is not threading.current_thread():
-            retention.join()
+        if self._retention is not None:
+            self._retention.stop()
         if not self._writer.stop():
             return
         with self._lock:
@@ -665,19 +648,6 @@ class PostgresEventStore:
 
     # --- retention -----------------------------------------------------------------------
 
-    def _retention_loop(self, policy: RetentionPolicy, interval: float) -> None:
-        while True:
-            try:
-                removed = self._enforce(policy, self._retention_stop)
-                if removed:
-                    log.info("retention removed %d events", removed)
-            except StoreClosedError:
-                return
-            except Exception:  # keep trying at the next interval; the store still works
-                log.exception("event store retention failed")
-            if self._retention_stop.wait(interval):
-                return
-
     def _enforce(self, policy: RetentionPolicy, stop: threading.Event | None) -> int:
         removed = 0
         if policy.max_age_days is not None:
@@ -787,28 +757,3 @@ def _delete_oldest(conn: Conn, condition: str, params: tuple[Any, ...], limit: i
         f"SELECT id FROM events WHERE {condition} ORDER BY id LIMIT %s)"
     )
     return conn.execute(sql, (*params, limit)).rowcount
-
-
-_CHANGE_COLUMNS = (
-    "id, at_us, operator, profile, kind, action, order_id, entity_id, before, after, "
-    "outcome, summary"
-)
-
-
-def _decode_change(row: tuple[Any, ...]) -> StoredChange:
-    (change_id, at_us, operator, profile, kind, action, order_id, entity_id) = row[:8]
-    before, after, outcome, summary = row[8:]
-    return StoredChange(
-        id=int(change_id),
-        at=from_micros(int(at_us)),
-        operator=operator,
-        profile=profile,
-        kind=kind,
-        action=action,
-        order_id=order_id,
-        entity_id=entity_id,
-        before=json.loads(before) if before is not None else None,
-        after=json.loads(after) if after is not None else None,
-        outcome=outcome,
-        summary=summary,
-    )
