@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterable
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, TextIO
 
 from console.core.sanitize import json_printable
 from console.store.columns import EXPORTED_COLUMNS
 from console.store.columns import raw_body_fields as raw_body_fields
-from console.store.model import ExportFormat, StoredEvent
+from console.store.model import EventFilter, ExportFormat, StoredEvent
 
 # The header row of a CSV export, and the keys of a JSON Lines record, in this order.
 CSV_COLUMNS: tuple[str, ...] = tuple(column.name for column in EXPORTED_COLUMNS)
@@ -27,6 +27,26 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def event_to_json(event: StoredEvent) -> dict[str, Any]:
     """Every exported field of ``event`` as JSON-ready values (times ISO 8601, UTC)."""
     return {name: to_json(event) for name, to_json in _EXPORTERS}
+
+
+class PageQuery(Protocol):
+    """A store's ``query``: one page of matching events, newest first."""
+
+    def __call__(
+        self, flt: EventFilter | None = None, *, limit: int = ..., before_id: int | None = None
+    ) -> list[StoredEvent]: ...
+
+
+def events_by_page(query: PageQuery, flt: EventFilter | None, page: int) -> Iterator[StoredEvent]:
+    """Every event matching ``flt``, newest first, read ``page`` at a time by keyset:
+    constant memory whatever the store holds."""
+    before_id: int | None = None
+    while True:
+        found = query(flt, limit=page, before_id=before_id)
+        yield from found
+        if len(found) < page:
+            return
+        before_id = found[-1].id
 
 
 def write_events(events: Iterable[StoredEvent], fmt: ExportFormat, out: TextIO) -> int:

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from console.core.private_files import create_private_file, make_private_dir, make_private_file
-from console.store.export import write_events
+from console.store.export import events_by_page, write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
     AppendResult,
@@ -382,13 +382,7 @@ class SqliteEventStore:
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
         """All matching events newest first, read :data:`PAGE_SIZE` at a time."""
-        before_id: int | None = None
-        while True:
-            page = self.query(flt, limit=PAGE_SIZE, before_id=before_id)
-            yield from page
-            if len(page) < PAGE_SIZE:
-                return
-            before_id = page[-1].id
+        return events_by_page(self.query, flt, PAGE_SIZE)
 
     def export(self, flt: EventFilter | None, fmt: ExportFormat, out: TextIO) -> int:
         """Stream matching events to ``out`` as JSON Lines or CSV; returns how many."""
@@ -459,18 +453,12 @@ class SqliteEventStore:
         Finds what opening did not: a store another process holds locked, a file or
         directory that cannot be written, a writer thread that died.
         """
-        if not self._writer.is_alive():
-            return "the store's writer thread has stopped"
 
         def probe(conn: sqlite3.Connection) -> None:
             # Run inside the writer's BEGIN IMMEDIATE, which takes the write lock.
             conn.execute("UPDATE cursors SET name = name WHERE 0")
 
-        try:
-            self._writer.submit_job(probe).result(timeout=timeout)
-        except Exception as exc:
-            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return None
+        return self._writer.probe(probe, timeout)
 
     def __enter__(self) -> SqliteEventStore:
         return self

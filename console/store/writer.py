@@ -94,6 +94,17 @@ class GroupCommitWriter(Generic[AppendT, ConnT]):
             self.put(job)
         return job.future.result()
 
+    def probe(self, run: Callable[[ConnT], None], timeout: float) -> str | None:
+        """Run ``run`` as a job and wait up to ``timeout``: ``None`` when it committed,
+        else why not, in a line for a health check."""
+        if not self.is_alive():
+            return "the store's writer thread has stopped"
+        try:
+            self.submit_job(run).result(timeout=timeout)
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return None
+
     def stop(self) -> bool:
         """Commit everything queued, then end the thread; False when already stopping.
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
-from console.store.export import write_events
+from console.store.export import events_by_page, write_events
 from console.store.location import StoreLocation
 from console.store.model import (
     AppendResult,
@@ -426,13 +426,7 @@ class PostgresEventStore:
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
         """All matching events newest first, read :data:`PAGE_SIZE` at a time by keyset."""
-        before_id: int | None = None
-        while True:
-            page = self.query(flt, limit=PAGE_SIZE, before_id=before_id)
-            yield from page
-            if len(page) < PAGE_SIZE:
-                return
-            before_id = page[-1].id
+        return events_by_page(self.query, flt, PAGE_SIZE)
 
     def export(self, flt: EventFilter | None, fmt: ExportFormat, out: TextIO) -> int:
         """Stream matching events to ``out`` as JSON Lines or CSV; returns how many."""
@@ -543,17 +537,11 @@ class PostgresEventStore:
 
     def probe_write(self, timeout: float = 15.0) -> str | None:
         """One round trip on the writer's connection: ``None`` when it works, else why not."""
-        if not self._writer.is_alive():
-            return "the store's writer thread has stopped"
 
         def probe(conn: Conn) -> None:
             conn.execute("SELECT 1")
 
-        try:
-            self._enqueue_job(probe).result(timeout=timeout)
-        except Exception as exc:
-            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return None
+        return self._writer.probe(probe, timeout)
 
     # --- the writer thread ---------------------------------------------------------------
 
@@ -562,11 +550,6 @@ class PostgresEventStore:
         if not self._writer.is_alive():
             raise StoreClosedError("the event store is closed")
         self._writer.put(item)
-
-    def _enqueue_job(self, run: Callable[[Conn], T]) -> Future[T]:
-        future: Future[T] = Future()
-        self._enqueue(WriteJob(run, future))
-        return future
 
     def _close_writer_conn(self) -> None:
         if self._write_conn is not None:
