@@ -10,7 +10,7 @@ up in the settings file, a log line or the process list; it is looked up separat
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
@@ -92,24 +92,11 @@ class StoreLocation:
         return params
 
     def with_dbname(self, dbname: str) -> StoreLocation:
-        return StoreLocation(
-            kind=self.kind,
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            dbname=dbname,
-            params=self.params,
-        )
+        # For PostgreSQL locations, which have no path (one given here is dropped, as before).
+        return replace(self, path=None, dbname=dbname)
 
     def with_user(self, user: str) -> StoreLocation:
-        return StoreLocation(
-            kind=self.kind,
-            host=self.host,
-            port=self.port,
-            user=user,
-            dbname=self.dbname,
-            params=self.params,
-        )
+        return replace(self, path=None, user=user)
 
 
 def parse_store_url(text: str) -> StoreLocation:
