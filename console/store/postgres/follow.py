@@ -16,13 +16,12 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from console.store.model import EventStore, FeedRow, StoreClosedError
+from console.store.postgres.notifications import CHANNEL
 from console.store.tail import RowFollower
 from console.store.team import ConnectionListener
 
 log = logging.getLogger(__name__)
 
-# The channel migration 0001's trigger notifies after each insert statement.
-EVENTS_CHANNEL = "b24_events"
 # Rows per read; a larger backlog is read in several reads without waiting.
 FOLLOW_PAGE = 1000
 # Between attempts to reach a database that is down, and how long one attempt may take.
@@ -59,7 +58,6 @@ class NotifiedTail(RowFollower):
         super().__init__(store, on_rows, page=FOLLOW_PAGE)
         self._conninfo = make_conninfo("", **{**_LINK_CHECKS, **conninfo})
         self._on_connection = on_connection
-        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self.connected = False
 
     def _run(self) -> None:
@@ -67,7 +65,7 @@ class NotifiedTail(RowFollower):
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {EVENTS_CHANNEL}")
+                    conn.execute(f"LISTEN {CHANNEL}")
                     # Listening first, then reading: nothing committed from now on is missed.
                     self._read_new()
                     self._set_connected(True, announce=lost)

@@ -41,6 +41,7 @@ from console.store.rows import SELECT_COLUMNS, decode_row
 
 log = logging.getLogger(__name__)
 
+# The channel migration 0001's trigger notifies after each insert statement.
 CHANNEL = "b24_events"
 # Read even without a notification this often: also how soon close() is noticed.
 POLL_SECONDS = 0.5
