@@ -69,10 +69,13 @@ class GroupCommitWriter(Generic[AppendT, ConnT]):
         return self._stopping
 
     def put(self, item: AppendT | WriteJob[ConnT, Any]) -> None:
-        """Queue ``item``; raises :class:`StoreClosedError` once the writer is stopping."""
+        """Queue ``item``; raises :class:`StoreClosedError` once the writer is stopping,
+        or when it died of a bug and would never answer."""
         with self._lock:
             if self._stopping:
                 raise StoreClosedError("the event store is closed")
+            if not self._thread.is_alive():
+                raise StoreClosedError("the event store's writer stopped; the log says why")
             self._queue.put(item)
 
     def submit_job(self, run: Callable[[ConnT], T]) -> Future[T]:

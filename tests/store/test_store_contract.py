@@ -5,6 +5,7 @@ Every test runs against a SQLite file and a PostgreSQL database (see conftest.py
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -20,6 +21,7 @@ from console.store import (
     StoredEvent,
     Verification,
 )
+from console.store.writer import WriteJob
 from tests.store.conftest import AnyStore, StoreBacking
 from tests.store.records import BASE_TIME, delivered, hold_writer, record
 
@@ -365,3 +367,22 @@ def test_the_same_order_number_in_two_profiles_is_not_a_duplicate(store: AnyStor
     ]
     assert [r.duplicate_of for r in results] == [None, None, results[0].id]
     assert {e.profile for e in store.query()} == {"shop-a", "shop-b"}
+
+
+class _WriterBug(BaseException):
+    """What no job's error handling catches: the writer thread ends on it."""
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_that_died_of_a_bug_refuses_at_once_instead_of_never_answering(
+    store: AnyStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    def crash(_conn: object) -> None:
+        raise _WriterBug
+
+    with caplog.at_level(logging.CRITICAL, logger="console.store.writer"):
+        store._writer.put(WriteJob(crash, Future()))
+        store._writer.join(10)
+    assert "event store writer stopped" in caplog.text
+    with pytest.raises(StoreClosedError, match="writer stopped"):
+        store.submit(record())

@@ -546,9 +546,6 @@ class PostgresEventStore:
     # --- the writer thread ---------------------------------------------------------------
 
     def _enqueue(self, item: _Append | _Job[Any]) -> None:
-        # A writer that died of a bug would never answer: refuse at once instead.
-        if not self._writer.is_alive():
-            raise StoreClosedError("the event store is closed")
         self._writer.put(item)
 
     def _close_writer_conn(self) -> None:
