@@ -102,6 +102,27 @@ def test_port_in_use_turns_the_status_bar_red(
         running.stop()
 
 
+def test_a_long_start_error_does_not_widen_the_window_past_the_screen(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    window.show()
+    before = window.minimumSizeHint().width()
+    text = (
+        "the database olena@db.shop.example:5432/team needs a password and none was found in "
+        "the keyring, B24_STORE_PASSWORD, PGPASSWORD or ~/.pgpass. Type the password in the "
+        "dialog this window opens (it is saved in the keyring), or run a command first. " * 3
+    )
+    window.show_start_error(text)
+    window.status.team.store_label.setText(text)
+    qtbot.wait(10)
+    # The labels keep the whole text (and it shows where there is room); only the
+    # window's minimum stays what it was.
+    assert window.status.listener_label.text() == text
+    assert window.minimumSizeHint().width() <= before
+    assert window.status.listener_is_red
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_listener_that_cannot_keep_events_turns_the_status_bar_red(
     qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
 from console.ui.views.sparkline import EventRateSparkline
-from console.ui.views.team_status import TeamStatus
+from console.ui.views.team_status import TeamStatus, let_label_shrink
 
 # The periodic job (pollers, limiter buckets) runs this often.
 SNAPSHOT_MS = 5000
@@ -185,6 +185,7 @@ class ConsoleStatusBar(QStatusBar):
         label = QLabel(self)
         label.setObjectName(name)
         label.setContentsMargins(6, 0, 6, 0)
+        let_label_shrink(label)
         self.addPermanentWidget(label)
         return label
 
