@@ -34,18 +34,37 @@ class BodyTooLarge(RequestRefused):
         self.kept = kept
 
 
+def refuse_content_coding(request: web.Request) -> None:
+    """Raise :class:`RequestRefused` (415) for a body in any content coding but identity.
+
+    Neither Bitrix24 nor Horoshop compresses what it sends, and a compressed body defeats
+    every limit on the wire: 61 KB of gzip is 63 MB of zeros. The listener never decodes
+    one (aiohttp's own decoding is off), so it refuses rather than store the coded bytes.
+    """
+    codings = [
+        coding.strip().lower()
+        for value in request.headers.getall("Content-Encoding", [])
+        for coding in value.split(",")
+        if coding.strip()
+    ]
+    refused = [coding for coding in codings if coding != "identity"]
+    if refused:
+        named = storable_text(", ".join(refused))[:60]
+        raise RequestRefused(
+            415, f"compressed bodies are not accepted (Content-Encoding: {named}); send it plain"
+        )
+
+
 async def read_bounded_body(request: web.Request, limit: int) -> bytes:
     """Read at most ``limit`` bytes of the body; raise :class:`BodyTooLarge` beyond that.
 
     The declared Content-Length is checked first so an honest oversize request is
-    refused without reading it; a chunked or lying request is cut off while reading.
+    refused without reading it; any other body (chunked, lying, small) is counted as it
+    is read and cut off at the limit, so nothing is ever held beyond it.
     """
     declared = request.content_length
     if declared is not None and declared > limit:
         raise BodyTooLarge(limit)
-    if declared is not None and declared <= READ_CHUNK_BYTES:
-        # The common case: one small event; aiohttp has it buffered already.
-        return await request.content.read()
     parts: list[bytes] = []
     size = 0
     while True:
@@ -57,6 +76,9 @@ async def read_bounded_body(request: web.Request, limit: int) -> bytes:
             kept = b"".join(parts) + chunk
             raise BodyTooLarge(limit, kept[:limit])
         parts.append(chunk)
+        if size == declared:
+            # The whole declared body (aiohttp never hands over more): no wait for EOF.
+            return b"".join(parts)
 
 
 def check_json_shape(value: Any, *, max_depth: int, max_keys: int) -> Any:
@@ -117,4 +139,7 @@ def error_response(status: int, reason: str) -> web.Response:
     )
     if status in (429, 503):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if status == 415:
+        # RFC 7694: the content codings that would have been accepted.
+        response.headers["Accept-Encoding"] = "identity"
     return response

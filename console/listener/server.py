@@ -34,6 +34,7 @@ from console.listener.limits import (
     RequestRefused,
     error_response,
     read_bounded_body,
+    refuse_content_coding,
     storable_text,
 )
 from console.listener.parsing import (
@@ -283,6 +284,8 @@ class _Routes:
         raw = b""
         kind: BodyKind | None = None
         try:
+            # Refused unread: the coded bytes are kept nowhere, not even as a preview.
+            refuse_content_coding(request)
             try:
                 async with asyncio.timeout(self.settings.body_timeout_seconds):
                     raw = await read_bounded_body(request, self.settings.max_body_bytes)
@@ -713,6 +716,9 @@ class ListenerServer:
             keepalive_timeout=settings.idle_timeout_seconds,
             # How long the rest of an unread body may keep coming after the answer.
             lingering_time=1.0,
+            # Bodies are read as sent: decoding gzip or deflate on the fly would hand the
+            # routes a body many times the size limit before they could count it.
+            auto_decompress=False,
         )
         await runner.setup()
         self._runner = runner
