@@ -48,9 +48,13 @@ class ListenerSettings(BaseModel):
     max_connections: int | None = Field(
         default=None, gt=0, description="Open connections at once (no limit: from the OS)."
     )
-    # Connections at once from one remote address when listening publicly.
+    # Connections at once from one remote address when listening publicly, and requests
+    # at once from one sender behind a trusted proxy (public or not).
     max_connections_per_address: int = Field(
-        default=32, gt=0, description="Connections at once from one address when public."
+        default=32,
+        gt=0,
+        description="Connections at once from one address when public; requests at once "
+        "from one sender behind a trusted proxy.",
     )
     # Behind a reverse proxy every connection comes from the proxy: its X-Forwarded-For
     # names the sender, and is believed only from these addresses.

@@ -107,6 +107,10 @@ class ConnectionGuard:
     def open_connections(self) -> int:
         return len(self._open)
 
+    @property
+    def busy_connections(self) -> int:
+        return sum(1 for conn in list(self._open) if conn.busy)
+
     def factory(self, make_inner: Callable[[], Any]) -> Callable[[], asyncio.Protocol]:
         return lambda: _Guarded(self, make_inner())
 

@@ -552,7 +552,9 @@ def build_app(
     """The aiohttp application with the listener's routes (no thread, no socket)."""
     routes = _Routes(store, credentials, settings, failures)
     proxies = TrustedProxies.parse(settings.trusted_proxies)
-    per_client = guard.per_address if guard is not None else None
+    # Behind a trusted proxy, public or on this machine, every sender shares the proxy's
+    # connections: without a cap of its own, one sender's slow bodies would hold them all.
+    per_client = settings.max_connections_per_address if proxies else None
     clients = client_addresses(proxies, routes.failures, per_client)
     middlewares = [_one_line_errors, clients]
     if guard is not None:
