@@ -44,6 +44,11 @@ def _address(text: str) -> IPAddress | None:
     return address
 
 
+# The one sender that every request counts as whose right-most X-Forwarded-For hop, the
+# one our own proxy wrote, cannot be read.
+UNREADABLE_SENDER = "an unknown sender (unreadable X-Forwarded-For)"
+
+
 @dataclass(frozen=True, slots=True)
 class ClientAddress:
     """Where a request came from, and what to note about how that was decided."""
@@ -53,6 +58,9 @@ class ClientAddress:
     forwarded: bool = False
     # Set when the header was present but not believed, or not usable: the reason.
     problem: str | None = None
+    # Whom the per-sender cap counts the request against; None when no proxy stands
+    # between (the connection caps count the peer then).
+    sender: str | None = None
 
 
 class TrustedProxies:
@@ -90,20 +98,21 @@ class TrustedProxies:
             )
         hops = [hop for value in forwarded_for for hop in value.split(",")]
         nearest = peer
-        for hop in reversed(hops):
+        for read, hop in enumerate(reversed(hops)):
             address = _address(hop)
             if address is None:
+                problem = f"unreadable X-Forwarded-For hop {hop.strip()[:60]!r}"
+                if read == 0:
+                    # Our own proxy wrote nonsense: the sender is unknown, not the proxy,
+                    # and every such request counts as that one unknown sender.
+                    return ClientAddress(peer, problem=problem, sender=UNREADABLE_SENDER)
                 # The hop to the right of it wrote nonsense: it is the last one known.
-                return ClientAddress(
-                    nearest,
-                    forwarded=nearest != peer,
-                    problem=f"unreadable X-Forwarded-For hop {hop.strip()[:60]!r}",
-                )
+                return ClientAddress(nearest, forwarded=True, problem=problem, sender=nearest)
             nearest = str(address)
             if not self._trusted(address):
-                return ClientAddress(nearest, forwarded=True)
+                return ClientAddress(nearest, forwarded=True, sender=nearest)
         # Every hop is a proxy of ours: the left-most is as far back as anyone says.
-        return ClientAddress(nearest, forwarded=True)
+        return ClientAddress(nearest, forwarded=True, sender=nearest)
 
 
 # The client of a request, as :func:`client_addresses` decided it.
@@ -124,25 +133,25 @@ def client_addresses(proxies: TrustedProxies, failures: FailureLog, per_client: 
             # A warning: a proxy left out of --trusted-proxy makes every event look as if
             # the proxy sent it. Folded to one line a minute, whoever sends the header.
             failures.note("X-Forwarded-For not used", client.problem)
-        address = client.address
-        if not client.forwarded or per_client is None or address is None:
+        sender = client.sender
+        if sender is None or per_client is None:
             response: web.StreamResponse = await handler(request)
             return response
-        if in_flight.get(address, 0) >= per_client:
+        if in_flight.get(sender, 0) >= per_client:
             failures.note(
                 "request refused: too many at once from one client",
-                f"{address} (through {request.remote}) already has {per_client}",
+                f"{sender} (through {request.remote}) already has {per_client}",
             )
-            return error_response(429, f"more than {per_client} requests at once from {address}")
-        in_flight[address] = in_flight.get(address, 0) + 1
+            return error_response(429, f"more than {per_client} requests at once from {sender}")
+        in_flight[sender] = in_flight.get(sender, 0) + 1
         try:
             response = await handler(request)
             return response
         finally:
-            left = in_flight[address] - 1
+            left = in_flight[sender] - 1
             if left:
-                in_flight[address] = left
+                in_flight[sender] = left
             else:
-                del in_flight[address]
+                del in_flight[sender]
 
     return resolve_client

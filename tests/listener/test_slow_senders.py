@@ -117,3 +117,32 @@ def test_slow_bodies_from_one_sender_leave_room_for_others_and_are_evicted_in_ti
     timed_out = [a for a in answers if a is not None and a.startswith(b"HTTP/1.1 408")]
     assert 1 <= len(timed_out) <= PER_SENDER
     assert wait_for(lambda: guard.open_connections <= 1, 10)
+
+
+def test_senders_the_proxy_names_unreadably_share_one_cap_of_their_own(
+    behind_local_proxy: Running,
+) -> None:
+    running = behind_local_proxy
+    guard = running.server.guard
+    assert guard is not None
+    # The proxy's own hop (the right-most) cannot be read, a different way each time.
+    garbled = [f"not-an-address-{n}" for n in range(PER_SENDER)]
+    slow = [slow_body(running.server.port, f"203.0.113.9, {hop}") for hop in garbled]
+    try:
+        assert wait_for(lambda: guard.busy_connections >= PER_SENDER, 10 * BODY_TIMEOUT_SECONDS)
+        base = running.server.base_url
+        one_more = httpx.post(
+            f"{base}/bitrix/shop", content=GENUINE, headers={**FORM, "X-Forwarded-For": "<?>"}
+        )
+        assert one_more.status_code == 429, one_more.text
+        assert "unreadable X-Forwarded-For" in one_more.json()["error"]
+        assert one_more.headers["Retry-After"]
+        # Neither a readable sender nor the proxy itself is counted with them.
+        readable = httpx.post(
+            f"{base}/bitrix/shop", content=GENUINE, headers={**FORM, "X-Forwarded-For": "192.0.2.4"}
+        )
+        assert readable.status_code == 200, readable.text
+        assert httpx.post(f"{base}/bitrix/shop", content=GENUINE, headers=FORM).status_code == 200
+    finally:
+        for sock in slow:
+            sock.close()
