@@ -34,25 +34,28 @@ class BodyTooLarge(RequestRefused):
         self.kept = kept
 
 
-def refuse_content_coding(request: web.Request) -> None:
-    """Raise :class:`RequestRefused` (415) for a body in any content coding but identity.
+def refuse_coded_body(request: web.Request) -> None:
+    """Raise :class:`RequestRefused` (415) for a body in any coding but identity (and
+    chunked framing).
 
     Neither Bitrix24 nor Horoshop compresses what it sends, and a compressed body defeats
     every limit on the wire: 61 KB of gzip is 63 MB of zeros. The listener never decodes
-    one (aiohttp's own decoding is off), so it refuses rather than store the coded bytes.
+    one (aiohttp's own decoding is off), so it refuses rather than store the coded bytes,
+    whose secrets no scrubber could see.
     """
-    codings = [
-        coding.strip().lower()
-        for value in request.headers.getall("Content-Encoding", [])
-        for coding in value.split(",")
-        if coding.strip()
-    ]
-    refused = [coding for coding in codings if coding != "identity"]
-    if refused:
-        named = storable_text(", ".join(refused))[:60]
-        raise RequestRefused(
-            415, f"compressed bodies are not accepted (Content-Encoding: {named}); send it plain"
-        )
+    for header, plain in (("Content-Encoding", {"identity"}), ("Transfer-Encoding", {"chunked"})):
+        codings = [
+            coding.strip().lower()
+            for value in request.headers.getall(header, [])
+            for coding in value.split(",")
+            if coding.strip()
+        ]
+        coded = [coding for coding in codings if coding not in plain]
+        if coded:
+            named = storable_text(", ".join(coded))[:60]
+            raise RequestRefused(
+                415, f"compressed bodies are not accepted ({header}: {named}); send it plain"
+            )
 
 
 async def read_bounded_body(request: web.Request, limit: int) -> bytes:

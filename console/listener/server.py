@@ -34,7 +34,7 @@ from console.listener.limits import (
     RequestRefused,
     error_response,
     read_bounded_body,
-    refuse_content_coding,
+    refuse_coded_body,
     storable_text,
 )
 from console.listener.parsing import (
@@ -285,7 +285,7 @@ class _Routes:
         kind: BodyKind | None = None
         try:
             # Refused unread: the coded bytes are kept nowhere, not even as a preview.
-            refuse_content_coding(request)
+            refuse_coded_body(request)
             try:
                 async with asyncio.timeout(self.settings.body_timeout_seconds):
                     raw = await read_bounded_body(request, self.settings.max_body_bytes)
