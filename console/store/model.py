@@ -62,7 +62,7 @@ class OrderSystem(enum.StrEnum):
         return frozenset({EventSource.BITRIX, EventSource.CATCH_UP})
 
     @property
-    def title(self) -> str:
+    def display_name(self) -> str:
         return "Horoshop" if self is OrderSystem.HOROSHOP else "Bitrix24"
 
 
@@ -97,7 +97,7 @@ class OrderRef(NamedTuple):
         """``Horoshop order 300``, ``Bitrix24 order 300`` or ``order 300``."""
         if self.system is None:
             return f"order {self.order_id}"
-        return f"{self.system.title} order {self.order_id}"
+        return f"{self.system.display_name} order {self.order_id}"
 
 
 class Verification(enum.StrEnum):

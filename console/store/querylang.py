@@ -509,7 +509,7 @@ def completions(
         return [
             Completion(start, end, f"{sign}{key.name}:{system.value}-{value}", label)
             for system in OrderSystem
-            for label in [f"{system.value}-{value}  ({system.title} order {value})"]
+            for label in [f"{system.value}-{value}  ({system.display_name} order {value})"]
         ]
     head, _, last = value.rpartition(",") if key.many else ("", "", value)
     kept = f"{head}," if head else ""

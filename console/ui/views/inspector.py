@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from console.bitrix.order_view import OrderView
 from console.listener.curl import CurlCommand, build_curl
 from console.listener.explain import Explanation, explain
-from console.store.model import EventSource, StoredEvent, Verification
+from console.store.model import EventSource, OrderRef, StoredEvent, Verification
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.curl_confirm import confirm_include_secrets
 from console.ui.jobs import JobContext
@@ -87,7 +87,8 @@ class InspectorPanel(QWidget):
     """Shows one stored event; see the module docstring.
 
     Signals: ``pin_changed(event_id, pinned)`` after the store changed it;
-    ``timeline_requested(profile or "", order_id)``; ``resend_requested(event_id)``;
+    ``timeline_requested(profile or "", order)`` with the order as ``hs-300`` or
+    ``b24-300`` (:class:`OrderRef`); ``resend_requested(event_id)``;
     ``compare_requested(event_id)``; ``loaded(event_id)`` once an event is on screen.
     """
 
@@ -96,7 +97,7 @@ class InspectorPanel(QWidget):
     resend_requested = Signal(int)
     compare_requested = Signal(int)
     loaded = Signal(int)
-    # The order forms, asked of the window: (profile or "", order_id).
+    # The order forms, asked of the window: (profile or "", order as hs-300 or b24-300).
     change_status_requested = Signal(str, str)
     bind_requested = Signal(str, str)
     # After the operator accepted a domain for a profile: (profile, domain).
@@ -281,7 +282,12 @@ class InspectorPanel(QWidget):
 
     def _show(self, event: StoredEvent | None) -> None:
         self._event = event
-        self._order_id = event.order_id if event is not None else None
+        # As "hs-300" or "b24-300": the number alone names two orders.
+        self._order_id = (
+            str(OrderRef.of_event(event.source, event.order_id))
+            if event is not None and event.order_id
+            else None
+        )
         self.placeholder.setText(self.tr("Select an event in the feed to inspect it."))
         self.placeholder.setVisible(event is None)
         self.header.setVisible(event is not None)
@@ -317,7 +323,9 @@ class InspectorPanel(QWidget):
             if event.profile
             else self.tr("no profile"),
         ]
-        if event.order_id:
+        if event.order_id and event.source is EventSource.HOROSHOP:
+            parts.append(self.tr("Horoshop order {id}").format(id=event.order_id))
+        elif event.order_id:
             parts.append(self.tr("order {id}").format(id=event.order_id))
         if event.entity_id and event.entity_id != event.order_id:
             parts.append(self.tr("entity {id}").format(id=event.entity_id))
@@ -443,7 +451,7 @@ class InspectorPanel(QWidget):
     def _entity_fetched(self, view: OrderView) -> None:
         # A property-value event learns its order here: the timeline can now show it.
         if self._event is not None and not self._order_id and view.order_id:
-            self._order_id = view.order_id
+            self._order_id = str(OrderRef.of_event(self._event.source, view.order_id))
             self._update_timeline_button()
 
     # -- actions ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.store.model import EventFilter, FeedRow
+from console.store.model import EventFilter, FeedRow, OrderRef, OrderSystem
 from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
@@ -765,7 +765,12 @@ class MainWindow(QMainWindow):
         if row is None or not row.order_id:
             self.show_message(self.tr("Select two events and press Ctrl+D to compare them."))
             return
-        flt = EventFilter(order_id=row.order_id, profile=row.profile, include_duplicates=True)
+        flt = EventFilter(
+            order_id=row.order_id,
+            order_system=OrderSystem.of_source(row.source),
+            profile=row.profile,
+            include_duplicates=True,
+        )
 
         def previous(_c: object) -> int | None:
             rows = store.query_rows(flt, limit=1, before_id=event_id)
@@ -798,7 +803,7 @@ class MainWindow(QMainWindow):
     def timeline_current(self) -> None:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         if row is not None and row.order_id:
-            self.open_timeline(row.profile or "", row.order_id)
+            self.open_timeline(row.profile or "", str(OrderRef.of_event(row.source, row.order_id)))
 
     def open_timeline(self, profile: str, order_id: str) -> QDialog | None:
         if self.factories.timeline is None:
@@ -873,7 +878,8 @@ class MainWindow(QMainWindow):
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         if row is None:
             return "", ""
-        return row.profile or "", row.order_id or ""
+        order = str(OrderRef.of_event(row.source, row.order_id)) if row.order_id else ""
+        return row.profile or "", order
 
     def change_status_current(self) -> QDialog:
         return self.open_change_status(*self._selected_order())
