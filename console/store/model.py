@@ -9,6 +9,8 @@ the SQLite one without touching them.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
@@ -134,11 +136,16 @@ class EventRecord(BaseModel):
     payload: Any = None
 
     def dedup_key(self) -> str | None:
-        """Same profile, source, event, entity, ``ts`` and handler id: the same delivery.
+        """Same profile, source, event, entity, ``ts``, handler id and content: the same
+        delivery.
 
         The profile is part of it because two shops can both have an order 115. Rejected
         events never count as duplicates of anything: a forged copy must not hide, or be
-        hidden by, a genuine one.
+        hidden by, a genuine one. The content (the payload without its ``auth`` part,
+        whose tokens and expiry may differ between a sender's retries) is part of it so
+        that an event edited and resent from the console is a new event, not a copy of
+        the one it was edited from; catch-up records are the poller's own and keep the
+        key they had.
         """
         if self.verification is Verification.REJECTED or self.entity_id is None:
             return None
@@ -150,7 +157,21 @@ class EventRecord(BaseModel):
             self.ts or "",
             self.handler_id or "",
         ]
+        if self.source is not EventSource.CATCH_UP:
+            parts.append(self._content_digest())
         return "\x1f".join(parts)
+
+    def _content_digest(self) -> str:
+        payload = self.payload
+        if isinstance(payload, dict):
+            payload = {key: value for key, value in payload.items() if key != "auth"}
+        if payload is None:
+            content = self.raw_body
+        else:
+            content = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode(
+                "utf-8", "surrogatepass"
+            )
+        return hashlib.sha256(content).hexdigest()[:32]
 
 
 class StoredEvent(EventRecord):

@@ -798,7 +798,11 @@ class MainWindow(QMainWindow):
 
     def open_resend(self, event_id: int) -> None:
         if self.factories.resend is not None:
-            self._open_dialog(self.factories.resend(self.context, event_id, self))
+            dialog = self.factories.resend(self.context, event_id, self)
+            requested = getattr(dialog, "event_requested", None)
+            if requested is not None:
+                requested.connect(self._show_event_from_timeline)
+            self._open_dialog(dialog)
 
     def timeline_current(self) -> None:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
