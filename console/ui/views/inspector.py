@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from console.bitrix.order_view import OrderView
 from console.listener.curl import CurlCommand, build_curl
-from console.listener.explain import Explanation, explain
+from console.listener.explain import Explanation, explain, recent_wrong_tokens
 from console.store.model import EventSource, OrderRef, StoredEvent, Verification
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.curl_confirm import confirm_include_secrets
@@ -242,7 +242,12 @@ class InspectorPanel(QWidget):
         def load(job: JobContext) -> tuple[StoredEvent | None, Explanation | None]:
             del job
             event = store.get(event_id)
-            return event, (explain(event) if event is not None else None)
+            if event is None:
+                return None, None
+            count = None
+            if "wrong application token" in (event.verification_reason or ""):
+                count = recent_wrong_tokens(store, event)
+            return event, explain(event, recent_wrong_token_count=count)
 
         self._context.jobs.submit(
             load,
