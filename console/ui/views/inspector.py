@@ -143,7 +143,8 @@ class InspectorPanel(QWidget):
         self.curl_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.copy_curl_action = QAction(self.tr("Copy as cURL (secrets masked)"), self)
         self.copy_curl_action.setShortcut(QKeySequence("Ctrl+Alt+C"))
-        self.copy_curl_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # The window's shortcut, as F1 lists it: the event on screen, wherever the focus is.
+        self.copy_curl_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.copy_curl_action.triggered.connect(self.copy_curl)
         self.copy_curl_secrets_action = QAction(self.tr("Copy as cURL with secrets…"), self)
         self.copy_curl_secrets_action.triggered.connect(self.copy_curl_with_secrets)

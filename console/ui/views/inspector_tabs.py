@@ -130,6 +130,10 @@ class PayloadTab(QWidget):
             self.tr("Copy value"), QKeySequence.StandardKey.Copy, self.copy_value
         )
         self.copy_path_action = self._action(self.tr("Copy path"), "Ctrl+Shift+C", self.copy_path)
+        # Listed in F1 as the window's: it works wherever the focus is while the tree shows
+        # (a line edit or a text with a selection still copies its own text: Qt lets the
+        # focused widget that handles Copy take the key first).
+        self.copy_value_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.expand_action = self._action(self.tr("Expand all"), "Ctrl+E", self.tree.expandAll)
         self.collapse_action = self._action(
             self.tr("Collapse all"), "Ctrl+Shift+E", self.tree.collapseAll

@@ -601,6 +601,15 @@ class MainWindow(QMainWindow):
         del count
         if not self.feed_model.rowCount():
             self.feed.viewport().update()
+        # The inspector follows the query: an event the new one hides is no longer shown;
+        # one it still holds stays selected.
+        shown = getattr(self.inspector, "current_event", None) if self.inspector else None
+        shown_id = getattr(shown, "id", None)
+        if not isinstance(shown_id, int) or self.feed.select_event(shown_id):
+            return
+        show = getattr(self.inspector, "show_event", None)
+        if show is not None:
+            show(None)
 
     def refresh(self) -> None:
         self.feed_model.refresh()
@@ -640,7 +649,7 @@ class MainWindow(QMainWindow):
         current = self.feed.current_event_id()
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         factories = self.factories
-        self.compare_action.setEnabled(len(selected) == 2 and factories.diff is not None)
+        self.compare_action.setEnabled(len(selected) in (1, 2) and factories.diff is not None)
         self.resend_action.setEnabled(current is not None and factories.resend is not None)
         self.timeline_action.setEnabled(
             row is not None and bool(row.order_id) and factories.timeline is not None
@@ -744,8 +753,15 @@ class MainWindow(QMainWindow):
         dialog.show()
 
     def compare_selected(self) -> None:
+        """Ctrl+D: the two selected events; one selected, it and its order's previous event."""
         ids = self.feed.selected_event_ids()
-        if len(ids) != 2 or self.factories.diff is None:
+        if self.factories.diff is None:
+            return
+        if len(ids) == 1:
+            self.compare_with_previous(ids[0])
+            return
+        if len(ids) != 2:
+            self.show_message(self.tr("Select one or two events and press Ctrl+D to compare."))
             return
         # Older first: "what changed from the first save to the second".
         first, second = sorted(ids)
