@@ -70,6 +70,11 @@ def test_form_event_tabs(qtbot: QtBot, context: ConsoleContext, console: Loopbac
     assert raw.text.toPlainText() == event.raw_body.decode()
     assert APP_TOKEN not in raw.text.toPlainText()
     assert raw.show_all_button.isHidden()
+    # The stored size is not the sent one: the info line says why.
+    sent = next(int(v) for k, v in event.headers if k.lower() == "content-length")
+    assert sent != len(event.raw_body)
+    assert f"{len(event.raw_body)} bytes" in raw.info.text()
+    assert f"sent {sent} bytes" in raw.info.text() and "fingerprint" in raw.info.text()
     # Headers.
     names = [row[0].lower() for row in panel.headers_tab.model.rows()]
     assert "content-type" in names

@@ -6,6 +6,7 @@ talks to anything (the portal, in a job).
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -44,6 +45,7 @@ from console.bitrix.order_view import (
     horoshop_order_view,
 )
 from console.core.credentials import CredentialsError
+from console.listener.redaction import REDACTED
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
@@ -193,6 +195,7 @@ class RawTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.info = QLabel()
+        self.info.setWordWrap(True)
         self.show_all_button = QPushButton()
         self.show_all_button.clicked.connect(self.show_all)
         self.text = _fixed_font_edit()
@@ -219,6 +222,8 @@ class RawTab(QWidget):
             )
         else:
             self.info.setText(self.tr("{size} bytes, UTF-8.").format(size=len(self._raw)))
+            if event is not None:
+                self._say_replaced(event, self._decoded)
         if event is not None and not self._raw:
             self.info.setText(self.tr("The body was empty."))
         self._render(full=False)
@@ -226,6 +231,25 @@ class RawTab(QWidget):
     @property
     def is_hex(self) -> bool:
         return self._decoded is None
+
+    def _say_replaced(self, event: StoredEvent, text: str) -> None:
+        """Say that secrets were replaced before storing, and why the size differs."""
+        fingerprinted = _FINGERPRINT_IN_TEXT.search(text) is not None
+        if not fingerprinted and REDACTED not in text:
+            return
+        sent = _content_length(event)
+        if sent is not None and sent != len(self._raw):
+            note = self.tr(
+                "The sender sent {sent} bytes (Content-Length): before storing, the "
+                "application token was replaced by its fingerprint (hmac:…) and other "
+                "secrets by [redacted]."
+            ).format(sent=sent)
+        else:
+            note = self.tr(
+                "Before storing, the application token was replaced by its fingerprint "
+                "(hmac:…) and other secrets by [redacted]."
+            )
+        self.info.setText(f"{self.info.text()} {note}")
 
     def _render(self, *, full: bool) -> None:
         cap = HEX_CAP_BYTES if self.is_hex else RAW_CAP_BYTES
@@ -245,6 +269,17 @@ class RawTab(QWidget):
 
     def show_all(self) -> None:
         self._render(full=True)
+
+
+# A stored fingerprint (console.core.masking.fingerprint) anywhere in a body.
+_FINGERPRINT_IN_TEXT = re.compile(r"hmac(?::|%3A)[0-9a-f]{32}", re.IGNORECASE)
+
+
+def _content_length(event: StoredEvent) -> int | None:
+    for name, value in event.headers:
+        if name.lower() == "content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return None
 
 
 class HeadersTab(QWidget):
