@@ -137,3 +137,23 @@ def test_copy_shortcuts_work_with_the_focus_in_the_feed(
     assert QGuiApplication.clipboard().text() != "untouched"
     window.detach()
     context.jobs.shutdown()
+
+
+def test_a_pin_in_the_inspector_counts_in_the_pinned_view_at_once(
+    qtbot: QtBot, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    ids = fill(session.store, 2)
+    context = ConsoleContext(Settings())
+    window = _window(qtbot, context, session, layout_store)
+    inspector = _inspector(window)
+    views = window.sidebar.model
+    pinned = views.row_of_name("Pinned")
+    assert pinned is not None
+    qtbot.waitUntil(lambda: views.count(pinned) == 0, timeout=10_000)
+    window.feed.select_event(ids[0])
+    qtbot.waitUntil(lambda: inspector.current_event is not None, timeout=10_000)
+    inspector.pin_button.click()
+    # No other event arrives: the pin alone brings the count up.
+    qtbot.waitUntil(lambda: views.count(pinned) == 1, timeout=10_000)
+    window.detach()
+    context.jobs.shutdown()

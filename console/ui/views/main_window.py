@@ -500,6 +500,8 @@ class MainWindow(QMainWindow):
         pin_changed = getattr(self.inspector, "pin_changed", None)
         if pin_changed is not None:
             pin_changed.connect(self.feed_model.set_row_pinned)
+            # The Pinned view's count follows a pin made in the inspector at once.
+            pin_changed.connect(lambda _event_id, _pinned: self.sidebar.note_event())
         timeline_requested = getattr(self.inspector, "timeline_requested", None)
         if timeline_requested is not None:
             timeline_requested.connect(self.open_timeline)
