@@ -486,6 +486,7 @@ class MainWindow(QMainWindow):
         self.feed_model.query_finished.connect(self._query_finished)
         self.context.ready.connect(self._console_ready)
         self.context.message.connect(self.show_message)
+        self.context.changes_recorded.connect(self._refresh_timelines)
 
     def install_inspector(self) -> None:
         """Build the inspector in its place; the window calls it after its first paint."""
