@@ -127,6 +127,8 @@ class InspectorPanel(QWidget):
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.meta = QLabel()
         self.meta.setWordWrap(True)
+        # Order ids and addresses come from senders: never read as markup.
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
         self.note.setWordWrap(True)
