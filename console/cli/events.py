@@ -22,6 +22,7 @@ from console.store import (
     EventSource,
     EventStore,
     ExportFormat,
+    OrderRef,
     StoredEvent,
     StoreNotFound,
     Verification,
@@ -65,7 +66,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--state", action="append", choices=[state.value for state in Verification]
     )
     filters.add_argument("--profile")
-    filters.add_argument("--order", metavar="ID")
+    filters.add_argument(
+        "--order",
+        metavar="ID",
+        help="hs-ID: a Horoshop order, b24-ID: a Bitrix24 order, a bare ID: either of them",
+    )
     filters.add_argument("--entity", metavar="ID")
     filters.add_argument("--since", help="ISO time or a span back from now: 30m, 2h, 1d, 1w")
     filters.add_argument("--until", help="ISO time or a span back from now")
@@ -202,13 +207,17 @@ def parse_time(value: str, option: str, *, now: datetime | None = None) -> datet
 
 
 def _filter(args: argparse.Namespace) -> EventFilter:
+    order = OrderRef.parse(args.order) if args.order is not None else None
+    if order is not None and not order.order_id:
+        raise CliError(f"--order: expected a number after {args.order!r}, such as hs-300")
     return EventFilter(
         sources=frozenset(EventSource(value) for value in args.source or ()),
         events=frozenset(args.event or ()),
         verification=frozenset(Verification(value) for value in args.state or ()),
         profile=args.profile,
         entity_id=args.entity,
-        order_id=args.order,
+        order_id=order.order_id if order is not None else None,
+        order_system=order.system if order is not None else None,
         since=parse_time(args.since, "--since") if args.since else None,
         until=parse_time(args.until, "--until") if args.until else None,
         text=args.search,
@@ -268,9 +277,16 @@ def _line(event: StoredEvent) -> str:
     )
     return _one_line(
         f"{_local(event.received_at)}  #{event.id:<6} {event.source.value:<8} "
-        f"{event.event:<28} entity={event.entity_id or '-':<10} order={event.order_id or '-':<10} "
+        f"{event.event:<28} entity={event.entity_id or '-':<10} order={_order(event):<10} "
         f"{event.verification.value:<9}{marks}"
     ).rstrip()
+
+
+def _order(event: StoredEvent) -> str:
+    """The event's order as ``hs-300`` or ``b24-300``: the number alone names two orders."""
+    if event.order_id is None:
+        return "-"
+    return str(OrderRef.of_event(event.source, event.order_id))
 
 
 def _with_store(

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from console.listener.catchup import CATCH_UP_REASON
-from console.store.model import EventSource, StoredEvent, Verification
+from console.store.model import EventFilter, EventSource, EventStore, StoredEvent, Verification
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +91,13 @@ _RULES = [
     _Rule(
         re.compile(r"wrong application token for profile (?P<profile>.*)"),
         "wrong-token",
-        "The application token belongs to another webhook, not to profile {profile}.",
-        "Copy this profile's handler URL ({path}) into that webhook's settings in "
-        "Bitrix24, or, if the webhook was re-created, enter its new application token in "
-        "profile {profile}.",
+        "The application token is not the one of profile {profile}; the event came from {address}.",
+        "It can be read two ways. Someone who does not know the token posted to the "
+        "handler URL: nothing needs changing, the event was rightly refused (if it goes on, "
+        "block {address}). Or a webhook of yours sends another token (it was re-created, "
+        "or it is meant for another profile): enter its application token in profile "
+        "{profile}, or copy this profile's handler URL ({path}) into that webhook's "
+        "settings in Bitrix24.",
         auth=True,
     ),
     _Rule(
@@ -219,7 +223,11 @@ _AUTH_KINDS = frozenset(rule.kind for rule in _RULES if rule.auth)
 
 
 def _params(match: re.Match[str], event: StoredEvent) -> dict[str, str]:
-    params = {"profile": event.profile or "?", "path": event.path or ""}
+    params = {
+        "profile": event.profile or "?",
+        "path": event.path or "",
+        "address": event.remote_addr or "an unknown address",
+    }
     params.update({key: value for key, value in match.groupdict().items() if value})
     if not params["path"]:
         params["path"] = f"/bitrix/{params['profile']}"
@@ -252,11 +260,35 @@ def explain_all(event: StoredEvent) -> list[Finding]:
     return found
 
 
-def explain(event: StoredEvent) -> Explanation:
+# How far back :func:`recent_wrong_tokens` looks, and the most rows it reads to count.
+WRONG_TOKEN_WINDOW = timedelta(hours=1)
+WRONG_TOKEN_COUNT_LIMIT = 1000
+_WRONG_TOKEN = re.compile(r"wrong application token for profile ")
+
+
+def recent_wrong_tokens(store: EventStore, event: StoredEvent) -> int:
+    """How many events with a wrong token for ``event``'s profile arrived in the hour up to
+    it (itself included; at most :data:`WRONG_TOKEN_COUNT_LIMIT`): one is a mistake or
+    a probe, hundreds a forger at work or a webhook that keeps sending the old token."""
+    flt = EventFilter(
+        sources=frozenset({event.source}),
+        verification=frozenset({Verification.REJECTED}),
+        profile=event.profile,
+        since=event.received_at - WRONG_TOKEN_WINDOW,
+        until=event.received_at + timedelta(microseconds=1),
+        include_duplicates=True,
+    )
+    rows = store.query_rows(flt, limit=WRONG_TOKEN_COUNT_LIMIT)
+    return sum(1 for row in rows if _WRONG_TOKEN.match(row.verification_reason or ""))
+
+
+def explain(event: StoredEvent, *, recent_wrong_token_count: int | None = None) -> Explanation:
     """What the operator should know about ``event``'s verification.
 
     Verified events get a short confirmation; for a rejected or malformed event the
     authenticity problem comes first (it decides what to do), then the body problem.
+    ``recent_wrong_token_count`` (from :func:`recent_wrong_tokens`) is said after a
+    wrong token.
     """
     if event.verification is Verification.VERIFIED:
         if event.source is EventSource.CATCH_UP or event.verification_reason == CATCH_UP_REASON:
@@ -287,4 +319,16 @@ def explain(event: StoredEvent) -> Explanation:
             )
         ]
     found.sort(key=lambda item: item.kind not in _AUTH_KINDS)
+    if recent_wrong_token_count is not None:
+        for index, item in enumerate(found):
+            if item.kind == "wrong-token":
+                count = Finding(
+                    "wrong-token-count",
+                    "Events with a wrong token for this profile in the hour up to this one: "
+                    "{count}.",
+                    "",
+                    {"count": str(recent_wrong_token_count)},
+                )
+                found.insert(index + 1, count)
+                break
     return Explanation(tuple(found))

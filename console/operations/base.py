@@ -89,15 +89,27 @@ class PortalRefused(OperationError):
 class ChangeOutcomeUnknown(OperationError, Generic[T]):
     """The change was sent but no answer came. ``reread()`` reads the entity again so the
     operator sees whether it was applied before retrying; ``change_id`` is the change-log
-    entry recorded as "unknown outcome" (None without a store)."""
+    entry recorded as "unknown outcome" (None without a store); :meth:`confirm` records
+    that a re-read showed it applied."""
 
     def __init__(
-        self, error: OutcomeUnknown, reread: Callable[[], T], change_id: int | None
+        self,
+        error: OutcomeUnknown,
+        reread: Callable[[], T],
+        change_id: int | None,
+        confirm: Callable[[T], int | None] | None = None,
     ) -> None:
         self.error = error
         self.reread = reread
         self.change_id = change_id
+        self._confirm = confirm
         super().__init__(user_message(error))
+
+    def confirm(self, value: T) -> int | None:
+        """Given what :meth:`reread` returned: when it shows the change applied, record
+        that in the change log (the "unknown" entry then reads as applied) and return the
+        new entry's id; None when it does not show it, or nothing could be recorded."""
+        return self._confirm(value) if self._confirm is not None else None
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,11 @@ class ChangeSpec:
     before: Any
     after: Any
     summary: str
+
+
+# The action of a change-log entry that says a re-read showed change N applied:
+# "confirmed:N" (see console.operations.changelog.order_changes).
+CONFIRMATION_PREFIX = "confirmed:"
 
 
 def record(
@@ -168,7 +185,22 @@ def send_change(
         value = call()
     except OutcomeUnknown as exc:
         change_id = record(ctx, spec, ChangeOutcome.UNKNOWN, sent_at)
-        raise ChangeOutcomeUnknown(exc, reread, change_id) from exc
+
+        def confirm(now: Any) -> int | None:
+            if change_id is None or after is None:
+                return None
+            try:
+                applied = after(now) == spec.after
+            except Exception:  # the re-read is of another shape: it cannot tell
+                return None
+            if not applied:
+                return None
+            confirmation = ChangeSpec(
+                **{**spec.__dict__, "action": f"{CONFIRMATION_PREFIX}{change_id}"}
+            )
+            return record(ctx, confirmation, ChangeOutcome.APPLIED, ctx.clock())
+
+        raise ChangeOutcomeUnknown(exc, reread, change_id, confirm) from exc
     except B24Error as exc:
         raise PortalRefused(exc) from exc
     final = spec if after is None else ChangeSpec(**{**spec.__dict__, "after": after(value)})

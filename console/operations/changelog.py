@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from console.operations.base import CONFIRMATION_PREFIX
 from console.store.model import (
     ChangeOutcome,
     EventFilter,
@@ -54,10 +55,23 @@ class ChangeEntry:
 def order_changes(store: EventStore, profile: str | None, order_id: str) -> list[ChangeEntry]:
     """The order's changes, oldest first, each with the event it caused (if one came)."""
     entries: list[ChangeEntry] = []
-    for change in reversed(store.changes(order_id=order_id, profile=profile, limit=1000)):
+    changes = list(reversed(store.changes(order_id=order_id, profile=profile, limit=1000)))
+    confirmed = {
+        int(number)
+        for change in changes
+        if change.action.startswith(CONFIRMATION_PREFIX)
+        and (number := change.action[len(CONFIRMATION_PREFIX) :]).isdigit()
+    }
+    for change in changes:
+        if change.action.startswith(CONFIRMATION_PREFIX):
+            continue  # said on the change it confirms
         following = following_event(store, change)
         text = f"{change.operator}: {change.summary}"
-        if change.outcome is ChangeOutcome.UNKNOWN:
+        outcome = change.outcome
+        if change.outcome is ChangeOutcome.UNKNOWN and change.id in confirmed:
+            text += " (sent, no answer; applied, as a re-read from the portal showed)"
+            outcome = ChangeOutcome.APPLIED
+        elif change.outcome is ChangeOutcome.UNKNOWN:
             text += " (sent, no answer: outcome unknown)"
         at_us = int(change.at.timestamp() * 1_000_000)
         entries.append(
@@ -67,7 +81,7 @@ def order_changes(store: EventStore, profile: str | None, order_id: str) -> list
                 text,
                 following.id if following is not None else None,
                 event=change.kind.value,
-                verification=change.outcome.value,
+                verification=outcome.value,
             )
         )
     return entries

@@ -72,6 +72,16 @@ def field_conditions(flt: EventFilter, dialect: Dialect) -> tuple[list[str], lis
     none_of("profile", sorted(flt.exclude_profiles))
     none_of("order_id", sorted(flt.exclude_order_ids))
     none_of("entity_id", sorted(flt.exclude_entity_ids))
+    for ref in sorted(flt.exclude_system_orders):
+        assert ref.system is not None
+        condition, source_params = dialect.in_values(
+            "source", sorted(source.value for source in ref.system.sources)
+        )
+        conditions.append(f"(order_id IS NULL OR NOT (order_id = {mark} AND {condition}))")
+        params.extend([ref.order_id, *source_params])
+    if flt.order_id is not None and flt.order_system is not None:
+        # The same number in Horoshop and in Bitrix24 names two orders: the source says whose.
+        one_of("source", sorted(source.value for source in flt.order_system.sources))
     for column, value in (
         ("profile", flt.profile),
         ("entity_id", flt.entity_id),
@@ -127,6 +137,7 @@ def tally_sql(flt: EventFilter, dialect: Dialect, total: str) -> tuple[str, list
         or flt.until is not None
         or flt.exclude_order_ids
         or flt.exclude_entity_ids
+        or flt.exclude_system_orders
     ):
         return None
     conditions: list[str] = []

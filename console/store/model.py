@@ -9,6 +9,8 @@ the SQLite one without touching them.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
@@ -39,6 +41,65 @@ class EventSource(enum.StrEnum):
     HOROSHOP = "horoshop"
     # Changes the poller found on the portal that no received event covered.
     CATCH_UP = "catch-up"
+
+
+class OrderSystem(enum.StrEnum):
+    """Which system an order number belongs to: the same number in Horoshop and in
+    Bitrix24 names two different orders. The value is the prefix the query language and
+    the command line write before the number (``hs-300``, ``b24-300``)."""
+
+    HOROSHOP = "hs"
+    BITRIX24 = "b24"
+
+    @classmethod
+    def of_source(cls, source: EventSource | str) -> OrderSystem:
+        """Horoshop's events name Horoshop orders; every other source a Bitrix24 one."""
+        return cls.HOROSHOP if source == EventSource.HOROSHOP else cls.BITRIX24
+
+    @property
+    def sources(self) -> frozenset[EventSource]:
+        """The event sources whose order ids are this system's."""
+        if self is OrderSystem.HOROSHOP:
+            return frozenset({EventSource.HOROSHOP})
+        return frozenset({EventSource.BITRIX, EventSource.CATCH_UP})
+
+    @property
+    def display_name(self) -> str:
+        return "Horoshop" if self is OrderSystem.HOROSHOP else "Bitrix24"
+
+
+class OrderRef(NamedTuple):
+    """An order number and, when known, the system it belongs to.
+
+    Written as ``hs-300`` or ``b24-300``; a bare ``300`` names the number in either system.
+    """
+
+    order_id: str
+    system: OrderSystem | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> OrderRef:
+        """``hs-300``, ``b24-300`` (any case) or a bare number (system unknown)."""
+        text = text.strip()
+        head, dash, rest = text.partition("-")
+        if dash:
+            for system in OrderSystem:
+                if head.lower() == system.value:
+                    return cls(rest.strip(), system)  # "hs-" alone: no number yet
+        return cls(text)
+
+    @classmethod
+    def of_event(cls, source: EventSource | str, order_id: str) -> OrderRef:
+        return cls(order_id, OrderSystem.of_source(source))
+
+    def __str__(self) -> str:
+        return self.order_id if self.system is None else f"{self.system.value}-{self.order_id}"
+
+    def label(self) -> str:
+        """``Horoshop order 300``, ``Bitrix24 order 300`` or ``order 300``."""
+        if self.system is None:
+            return f"order {self.order_id}"
+        return f"{self.system.display_name} order {self.order_id}"
 
 
 class Verification(enum.StrEnum):
@@ -75,11 +136,16 @@ class EventRecord(BaseModel):
     payload: Any = None
 
     def dedup_key(self) -> str | None:
-        """Same profile, source, event, entity, ``ts`` and handler id: the same delivery.
+        """Same profile, source, event, entity, ``ts``, handler id and content: the same
+        delivery.
 
         The profile is part of it because two shops can both have an order 115. Rejected
         events never count as duplicates of anything: a forged copy must not hide, or be
-        hidden by, a genuine one.
+        hidden by, a genuine one. The content (the payload without its ``auth`` part,
+        whose tokens and expiry may differ between a sender's retries) is part of it so
+        that an event edited and resent from the console is a new event, not a copy of
+        the one it was edited from; catch-up records are the poller's own and keep the
+        key they had.
         """
         if self.verification is Verification.REJECTED or self.entity_id is None:
             return None
@@ -91,7 +157,21 @@ class EventRecord(BaseModel):
             self.ts or "",
             self.handler_id or "",
         ]
+        if self.source is not EventSource.CATCH_UP:
+            parts.append(self._content_digest())
         return "\x1f".join(parts)
+
+    def _content_digest(self) -> str:
+        payload = self.payload
+        if isinstance(payload, dict):
+            payload = {key: value for key, value in payload.items() if key != "auth"}
+        if payload is None:
+            content = self.raw_body
+        else:
+            content = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode(
+                "utf-8", "surrogatepass"
+            )
+        return hashlib.sha256(content).hexdigest()[:32]
 
 
 class StoredEvent(EventRecord):
@@ -153,6 +233,8 @@ class EventFilter(BaseModel):
     profile: str | None = None
     entity_id: str | None = None
     order_id: str | None = None
+    # With ``order_id``: only that system's order of the number (``order:hs-300``).
+    order_system: OrderSystem | None = None
     since: datetime | None = None
     until: datetime | None = None
     text: str | None = None
@@ -164,6 +246,8 @@ class EventFilter(BaseModel):
     exclude_profiles: frozenset[str] = frozenset()
     exclude_order_ids: frozenset[str] = frozenset()
     exclude_entity_ids: frozenset[str] = frozenset()
+    # One system's orders to drop (``-order:hs-300``); ``exclude_order_ids`` drops both.
+    exclude_system_orders: frozenset[OrderRef] = frozenset()
     duplicates_only: bool = False
     unpinned_only: bool = False
     # Full-text phrases: each must appear as these words in this order (the query bar's

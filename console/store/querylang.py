@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from console.store.model import EventFilter, EventSource, Verification
+from console.store.model import EventFilter, EventSource, OrderRef, OrderSystem, Verification
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,12 @@ class QueryProblem:
 
 @dataclass(frozen=True)
 class ParsedQuery:
+    """``notes`` say how a valid part was read where that may surprise (``order:300``
+    names an order in either system)."""
+
     filter: EventFilter
     problems: list[QueryProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +92,9 @@ class QueryKey:
 
 
 KEYS: tuple[QueryKey, ...] = (
-    QueryKey("order", "ID", "events about this order", False, _Kind.ORDER),
+    QueryKey("order", "hs-ID|b24-ID|ID",
+             "events about this Horoshop or Bitrix24 order (a bare ID: either)", False,
+             _Kind.ORDER),
     QueryKey("entity", "ID", "events about this entity (order, property value, ...)", False,
              _Kind.ENTITY),
     QueryKey("source", "bitrix|horoshop|catch-up", "where the event came from", True,
@@ -213,6 +219,7 @@ class _Builder:
         self.words: list[str] = []
         self.phrases: set[str] = set()
         self.problems: list[QueryProblem] = []
+        self.notes: list[str] = []
         self.seen: set[str] = set()  # the single-valued keys already given
 
     def problem(self, start: int, end: int, message: str) -> None:
@@ -252,7 +259,7 @@ def parse_query(text: str, *, now: datetime | None = None) -> ParsedQuery:
     try:
         for token in _tokens(text):
             _apply(builder, token)
-        return ParsedQuery(builder.filter(), builder.problems)
+        return ParsedQuery(builder.filter(), builder.problems, builder.notes)
     except Exception:  # a bug here must cost the operator a filter, never the window
         log.exception("query %r could not be read", text)
         return ParsedQuery(
@@ -327,9 +334,10 @@ def _apply_value(
             builder.add("exclude_verification" if negated else "verification", state)
     elif kind is _Kind.EVENT:
         builder.add("exclude_events" if negated else "events", _event_name(value))
-    elif kind in (_Kind.ORDER, _Kind.ENTITY, _Kind.PROFILE):
+    elif kind is _Kind.ORDER:
+        _apply_order(builder, token, value, start, end)
+    elif kind in (_Kind.ENTITY, _Kind.PROFILE):
         names = {
-            _Kind.ORDER: ("order_id", "exclude_order_ids"),
             _Kind.ENTITY: ("entity_id", "exclude_entity_ids"),
             _Kind.PROFILE: ("profile", "exclude_profiles"),
         }[kind]
@@ -353,6 +361,30 @@ def _apply_value(
             builder.fields["pinned_only" if wanted != negated else "unpinned_only"] = True
     else:
         _apply_dup(builder, token, value, start, end)
+
+
+def _apply_order(builder: _Builder, token: _Token, value: str, start: int, end: int) -> None:
+    ref = OrderRef.parse(value)
+    if not ref.order_id:
+        builder.problem(start, end, f"order: {value!r} has no number after the prefix")
+        return
+    if token.negated:
+        if ref.system is None:
+            builder.add("exclude_order_ids", ref.order_id)
+        else:
+            builder.add("exclude_system_orders", ref)
+        return
+    if not builder.once(token, "order_id"):
+        return
+    builder.fields["order_id"] = ref.order_id
+    if ref.system is None:
+        builder.notes.append(
+            f"order:{ref.order_id} finds Horoshop order {ref.order_id} and Bitrix24 order "
+            f"{ref.order_id} (two different orders): write order:hs-{ref.order_id} "
+            f"or order:b24-{ref.order_id} for one of them"
+        )
+    else:
+        builder.fields["order_system"] = ref.system
 
 
 def _apply_dup(builder: _Builder, token: _Token, value: str, start: int, end: int) -> None:
@@ -467,6 +499,18 @@ def completions(
     key = _BY_NAME.get(name.lower())
     if key is None:
         return []
+    if (
+        key.kind is _Kind.ORDER
+        and value
+        and OrderRef.parse(value).system is None
+        and not any(f"{system.value}-".startswith(value.lower()) for system in OrderSystem)
+    ):
+        # A bare number: offer it as either system's order.
+        return [
+            Completion(start, end, f"{sign}{key.name}:{system.value}-{value}", label)
+            for system in OrderSystem
+            for label in [f"{system.value}-{value}  ({system.display_name} order {value})"]
+        ]
     head, _, last = value.rpartition(",") if key.many else ("", "", value)
     kept = f"{head}," if head else ""
     prefix = last.lower().lstrip('"')
@@ -488,6 +532,7 @@ def _values_for(kind: _Kind, profiles: Sequence[str], events: Sequence[str]) -> 
         _Kind.UNTIL: lambda: list(SPAN_EXAMPLES),
         _Kind.PROFILE: lambda: [_value(name) for name in profiles],
         _Kind.EVENT: lambda: list(dict.fromkeys([*events, *KNOWN_EVENTS])),
+        _Kind.ORDER: lambda: [f"{system.value}-" for system in OrderSystem],
     }
     found = fixed.get(kind)
     return found() if found is not None else []

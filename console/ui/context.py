@@ -28,6 +28,9 @@ class ConsoleContext(QObject):
     ready = Signal()
     # A one-line message for the status bar (errors say what to do next).
     message = Signal(str)
+    # The change log gained an entry outside a form's own answer (a re-read confirmed a
+    # change): whatever shows changes reads them again.
+    changes_recorded = Signal()
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -449,3 +449,22 @@ def test_replay_to_a_url_works_without_the_keyring(
     assert "without secrets" in err
     newest = max(all_events(listening.store), key=lambda e: e.id)
     assert newest.id == 2 and newest.verification is Verification.REJECTED
+
+
+def test_order_names_its_system(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    with SqliteEventStore(data_dir / "events.sqlite3") as store:
+        bitrix = store.append(record(order_id="300", entity_id="300")).id
+        horoshop = store.append(
+            record(source=EventSource.HOROSHOP, event="order_created", order_id="300")
+        ).id
+    listing = ("events", "list", "--data-dir", str(data_dir))
+    code, out, _ = _run(capsys, *listing, "--json", "--order", "hs-300")
+    assert code == 0 and _json_ids(out) == [horoshop]
+    code, out, _ = _run(capsys, *listing, "--json", "--order", "b24-300")
+    assert code == 0 and _json_ids(out) == [bitrix]
+    code, out, _ = _run(capsys, *listing, "--json", "--order", "300")
+    assert code == 0 and _json_ids(out) == [horoshop, bitrix]
+    code, out, _ = _run(capsys, *listing, "--order", "300")
+    assert "order=hs-300" in out and "order=b24-300" in out
+    code, _, err = _run(capsys, *listing, "--order", "hs-")
+    assert code != 0 and "hs-300" in err

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from console.core.settings import ListenerSettings
-from console.listener.explain import explain, explain_all
+from console.listener.explain import explain, explain_all, recent_wrong_tokens
 from console.store import StoredEvent, Verification
 from tests.listener.conftest import (
     APP_TOKEN,
@@ -84,9 +84,27 @@ def test_wrong_token_advice_names_the_profile_url(running: Running) -> None:
     running.post_form(
         "/bitrix/shop", replace_pairs(sample(ORDER), **{"auth[application_token]": "f" * 32})
     )
-    explanation = explain(last(running))
-    assert "another webhook" in explanation.title
+    event = last(running)
+    explanation = explain(event)
+    # Nothing says whose token it was: both readings are offered, and what is known.
+    assert "another webhook" not in explanation.title
+    assert "not the one of profile shop" in explanation.title
+    assert str(event.remote_addr) in explanation.title
+    assert "two ways" in explanation.advice and "rightly refused" in explanation.advice
     assert "/bitrix/shop" in explanation.advice
+
+
+def test_wrong_tokens_of_the_last_hour_are_counted(running: Running) -> None:
+    forged = replace_pairs(sample(ORDER), **{"auth[application_token]": "f" * 32})
+    for _ in range(3):
+        running.post_form("/bitrix/shop", forged)
+    running.post_form("/bitrix/shop", sample(ORDER))  # a genuine one is not counted
+    events = sorted(all_events(running.store), key=lambda e: e.id)
+    assert recent_wrong_tokens(running.store, events[1]) == 2
+    count = recent_wrong_tokens(running.store, events[2])
+    explanation = explain(events[2], recent_wrong_token_count=count)
+    assert [f.kind for f in explanation.findings] == ["wrong-token", "wrong-token-count"]
+    assert explanation.title.endswith("in the hour up to this one: 3.")
 
 
 def test_unknown_horoshop_secret(running: Running) -> None:
@@ -212,5 +230,5 @@ def test_templates_are_translated_before_they_are_filled(running: Running) -> No
 
     title, advice = explanation.render(translate)
     assert "{profile}" in seen[0]
-    assert title == "«The application token belongs to another webhook, not to profile shop.»"
-    assert advice.startswith("«Copy this profile's handler URL (/bitrix/shop)")
+    assert title.startswith("«The application token is not the one of profile shop;")
+    assert advice.startswith("«It can be read two ways.")

@@ -92,6 +92,29 @@ def test_outcome_unknown_is_recorded_and_offers_a_reread(
     assert info.value.reread().status_id == target  # it did go through
 
 
+def test_a_reread_that_shows_the_change_confirms_it_in_the_log(
+    ctx: OperationContext, portal: SandboxPortal, store: SqliteEventStore
+) -> None:
+    from console.operations.changelog import order_changes
+
+    before = portal.state.orders[151]["statusId"]
+    target = "D" if before != "D" else "P"
+    portal.faults.malformed_rate = 1.0
+    with pytest.raises(ChangeOutcomeUnknown) as info:
+        change_order_status(ctx, 151, target, before=before)
+    portal.faults.malformed_rate = 0.0
+    [unknown] = order_changes(store, None, "151")
+    assert unknown.verification == "unknown" and "outcome unknown" in unknown.summary
+    now = info.value.reread()
+    # A re-read that does not show the change confirms nothing.
+    assert info.value.confirm(now.model_copy(update={"status_id": before})) is None
+    assert info.value.confirm(now) is not None
+    [confirmed] = order_changes(store, None, "151")
+    assert confirmed.change.id == info.value.change_id
+    assert confirmed.verification == "applied"
+    assert "re-read from the portal showed" in confirmed.summary
+
+
 def test_change_links_to_the_event_that_follows_end_to_end(tmp_path: object) -> None:
     """On the demo (sandbox → real listener → store): the change, then its OnSaleOrderSaved."""
     import threading

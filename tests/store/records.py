@@ -39,6 +39,11 @@ def record(**overrides: Any) -> EventRecord:
         "payload": {"event": "ONSALEORDERSAVED", "data": {"FIELDS": {"ID": f"e{n}"}}},
     }
     fields.update(overrides)
+    if "entity_id" in overrides and not {"payload", "raw_body"} & overrides.keys():
+        # The body names the entity: two records of one entity and ts are one delivery.
+        entity = overrides["entity_id"]
+        fields["raw_body"] = f"event=ONSALEORDERSAVED&data[FIELDS][ID]={entity}".encode()
+        fields["payload"] = {"event": "ONSALEORDERSAVED", "data": {"FIELDS": {"ID": entity}}}
     return EventRecord(**fields)
 
 

@@ -53,6 +53,8 @@ def _records() -> list[EventRecord]:
         if n % 6 == 5:
             fields.update(entity_id="same", ts="1", handler_id="58", profile="shop")
             fields.update(source=EventSource.BITRIX, verification=Verification.VERIFIED)
+            # A repeated delivery carries the same content (the key sees it).
+            fields.update(payload={"total_sum": 5, "word": "common", "delivery_name": "Олена"})
         made.append(record(**fields))
     return made
 

@@ -386,3 +386,12 @@ def test_a_writer_that_died_of_a_bug_refuses_at_once_instead_of_never_answering(
     assert "event store writer stopped" in caplog.text
     with pytest.raises(StoreClosedError, match="writer stopped"):
         store.submit(record())
+
+
+def test_the_delivery_key_sees_the_content_but_not_the_auth(store: AnyStore) -> None:
+    first = record(entity_id="77", ts="100", payload={"data": {"ACTION": "save"}, "auth": {"x": 1}})
+    original = store.append(first)
+    retry = store.append(first.model_copy(update={"payload": {**first.payload, "auth": {"x": 2}}}))
+    edited = store.append(first.model_copy(update={"payload": {"data": {"ACTION": "edited"}}}))
+    assert retry.duplicate_of == original.id
+    assert edited.duplicate_of is None

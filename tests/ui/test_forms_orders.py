@@ -134,5 +134,7 @@ def test_no_answer_opens_the_reread_dialog(
     outcome.reread()
     qtbot.waitUntil(lambda: outcome.reread_value is not None, timeout=10000)
     assert f"status {target}" in outcome.result_label.text()
+    assert "The change was applied" in outcome.result_label.text()
+    assert outcome.confirmation_id is not None
     outcome.close()
     QApplication.processEvents()

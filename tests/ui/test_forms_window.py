@@ -109,6 +109,47 @@ def test_order_actions_open_prefilled_from_the_feed(
     assert asked.args == [PROFILE, event.order_id]
 
 
+def test_a_horoshop_order_never_prefills_a_bitrix24_form(
+    context: ConsoleContext,
+    console: LoopbackConsole,
+    layout_store: LayoutStore,
+    qtbot: QtBot,
+) -> None:
+    window = _window(qtbot, context, layout_store)
+    bitrix = console.post_sample("bitrix-onsaleordersaved-webhook.form")
+    horoshop = console.put_horoshop({"order_id": int(bitrix.order_id or 0), "total_sum": 10})
+    assert horoshop.order_id == bitrix.order_id
+    qtbot.waitUntil(lambda: window.feed_model.row_of(horoshop.id) is not None, timeout=10000)
+    window.feed.select_event(horoshop.id)
+    dialog = window.change_status_current()
+    assert isinstance(dialog, OrderStatusDialog)
+    assert dialog.lookup.edit.text() == ""
+    assert "belongs to Horoshop" in dialog.lookup.summary.text()
+    dialog.close()
+    bind = window.bind_current()
+    assert isinstance(bind, BindDialog) and bind.lookup.edit.text() == ""
+    assert "belongs to Horoshop" in bind.lookup.summary.text()
+    bind.close()
+    inspector = window.inspector
+    assert isinstance(inspector, InspectorPanel)
+    qtbot.waitUntil(
+        lambda: inspector.current_event is not None and inspector.current_event.id == horoshop.id,
+        timeout=10000,
+    )
+    assert "Horoshop order" in inspector.meta.text()
+    inspector.change_status_button.click()
+    from_inspector = window.findChildren(OrderStatusDialog)[-1]
+    assert from_inspector.lookup.edit.text() == ""
+    timeline = window.open_timeline(PROFILE, f"hs-{horoshop.order_id}")
+    assert isinstance(timeline, TimelineDialog) and "Horoshop" in timeline.windowTitle()
+    qtbot.waitUntil(lambda: "entries" in timeline.view.status.text(), timeout=10000)
+    assert [e.event_id for e in timeline.view.model.entries()] == [horoshop.id]
+    with qtbot.waitSignal(timeline.change_status_requested) as asked:
+        timeline.change_status_button.click()
+    assert asked.args == [PROFILE, f"hs-{horoshop.order_id}"]
+    assert window.findChildren(OrderStatusDialog)[-1].lookup.edit.text() == ""
+
+
 def test_resolved_property_value_event_shows_its_order_in_the_feed(
     context: ConsoleContext,
     console: LoopbackConsole,

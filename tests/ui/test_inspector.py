@@ -70,6 +70,11 @@ def test_form_event_tabs(qtbot: QtBot, context: ConsoleContext, console: Loopbac
     assert raw.text.toPlainText() == event.raw_body.decode()
     assert APP_TOKEN not in raw.text.toPlainText()
     assert raw.show_all_button.isHidden()
+    # The stored size is not the sent one: the info line says why.
+    sent = next(int(v) for k, v in event.headers if k.lower() == "content-length")
+    assert sent != len(event.raw_body)
+    assert f"{len(event.raw_body)} bytes" in raw.info.text()
+    assert f"sent {sent} bytes" in raw.info.text() and "fingerprint" in raw.info.text()
     # Headers.
     names = [row[0].lower() for row in panel.headers_tab.model.rows()]
     assert "content-type" in names
@@ -139,8 +144,9 @@ def test_rejected_event_is_explained(
     panel = panel_for(qtbot, context, event.id)
     assert panel.badge.text().strip() == "rejected"
     assert panel.note.isVisibleTo(panel)
-    assert "belongs to another webhook" in panel.note.text()
-    assert "handler URL" in panel.note.text()
+    assert "belongs to another webhook" not in panel.note.text()
+    assert "two ways" in panel.note.text() and "handler URL" in panel.note.text()
+    assert "in the hour up to this one: 1" in panel.note.text()
     assert panel.explanation is not None and panel.explanation.kind == "wrong-token"
 
 
@@ -221,7 +227,7 @@ def test_signals_carry_ids(qtbot: QtBot, context: ConsoleContext, console: Loopb
     assert compare.args == [event.id]
     with qtbot.waitSignal(panel.timeline_requested) as timeline:
         panel.timeline_button.click()
-    assert timeline.args == ["shop", "300"]
+    assert timeline.args == ["shop", "b24-300"]  # the number alone names two orders
 
 
 def open_entity(qtbot: QtBot, panel: InspectorPanel) -> None:
@@ -263,7 +269,7 @@ def test_entity_of_a_property_value_event(
     assert panel.timeline_button.isEnabled()
     with qtbot.waitSignal(panel.timeline_requested) as timeline:
         panel.timeline_button.click()
-    assert timeline.args == ["shop", str(owner)]
+    assert timeline.args == ["shop", f"b24-{owner}"]
 
 
 def test_entity_of_a_horoshop_event_needs_no_portal(qtbot: QtBot, tmp_path: Path) -> None:

@@ -94,3 +94,15 @@ def test_applying_a_completion_replaces_the_word(qtbot: QtBot) -> None:
     bar._apply_completion(bar._completions.index(0))
     assert bar.text == "order:1 source:"
     assert bar.edit.cursorPosition() == len("order:1 source:")
+
+
+def test_a_bare_order_number_says_it_means_either_system(qtbot: QtBot) -> None:
+    bar = QueryBar(debounce_ms=10)
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.set_query("order:300")
+    assert bar.problem_label.isVisible()
+    assert "order:hs-300" in bar.problem_label.text()
+    assert "order:b24-300" in bar.problem_label.text()
+    bar.set_query("order:hs-300")
+    assert not bar.problem_label.isVisible()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from console.core.phpform import parse_php_form
@@ -19,8 +20,10 @@ from console.ui.dialogs.resend import EditError, ResendDialog, encode_edit
 from tests.listener.conftest import APP_TOKEN, HOROSHOP_SECRET, sample
 from tests.listener.test_routes import replace_pairs
 from tests.ui.loopback import FORM, LoopbackConsole
+from tests.ui.window_support import OFFSCREEN_NOISE
 
 pytest_plugins = ["tests.ui.inspector_fixtures"]
+pytestmark = OFFSCREEN_NOISE
 
 ORDER = "bitrix-onsaleordersaved-webhook.form"
 
@@ -52,7 +55,8 @@ def test_edited_form_event_is_verified(
     assert blocker.args == [200]
     assert dialog.answer is not None and dialog.answer.stored_id is not None
     assert "HTTP 200" in dialog.result_label.text()
-    assert f"stored as event #{dialog.answer.stored_id}" in dialog.result_label.text()
+    assert "Stored as a new event" in dialog.result_label.text()
+    assert f'href="event:{dialog.answer.stored_id}"' in dialog.result_label.text()
     resent = console.store.get(dialog.answer.stored_id)
     assert resent is not None
     assert resent.verification is Verification.VERIFIED
@@ -193,3 +197,50 @@ def test_resend_in_the_demo_uses_its_made_up_secrets(qtbot: QtBot, tmp_path: Pat
             assert resent is not None and resent.verification is Verification.VERIFIED
         finally:
             context.jobs.shutdown()
+
+
+def test_an_edited_resend_is_a_new_event_and_an_unedited_one_a_copy(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    original = console.post_sample(ORDER)
+    dialog = open_dialog(qtbot, context, original.id)
+    edit(dialog, {"ACTION": "edited"})  # same order, same ts: only the content differs
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.editor.setFocus()
+    with qtbot.waitSignal(dialog.sent, timeout=10000):
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    answer = dialog.answer
+    assert answer is not None and answer.stored_id is not None
+    assert answer.duplicate_of is None
+    edited = console.store.get(answer.stored_id)
+    assert edited is not None and edited.duplicate_of is None
+    assert "Stored as a new event" in dialog.result_label.text()
+    assert '{"status"' not in dialog.result_label.text()
+    with qtbot.waitSignal(dialog.event_requested, timeout=2000) as asked:
+        dialog.result_label.linkActivated.emit(f"event:{answer.stored_id}")
+    assert asked.args == [answer.stored_id]
+
+    again = open_dialog(qtbot, context, original.id)
+    with qtbot.waitSignal(again.sent, timeout=10000):
+        again.send_button.click()
+    assert again.answer is not None and again.answer.duplicate_of == original.id
+    text = again.result_label.text()
+    assert "copy of" in text and "dup:yes" in text
+    assert f'href="event:{original.id}"' in text
+
+
+def test_a_json_problem_goes_once_the_json_is_fixed(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    original = console.post_sample(ORDER)
+    dialog = open_dialog(qtbot, context, original.id)
+    good = dialog.editor.toPlainText()
+    dialog.editor.setPlainText('{\n  "data": {oops}\n}')
+    dialog.send_button.click()
+    assert dialog.problem.isVisibleTo(dialog)
+    # Under the editor's pane, not inside it: the splitter never cuts it.
+    assert dialog.problem.parent() is dialog
+    dialog.editor.setPlainText(good)
+    assert not dialog.problem.isVisibleTo(dialog)

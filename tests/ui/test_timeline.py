@@ -11,8 +11,10 @@ from console.ui.models.timeline import EntryKind, TimelineEntry
 from console.ui.views.timeline import TimelineDialog
 from tests.listener.conftest import sample
 from tests.ui.loopback import LoopbackConsole
+from tests.ui.window_support import OFFSCREEN_NOISE
 
 pytest_plugins = ["tests.ui.inspector_fixtures"]
+pytestmark = OFFSCREEN_NOISE
 
 ORDER = "bitrix-onsaleordersaved-webhook.form"
 VALUE = "bitrix-onpropertyvalueentitysaved-webhook.form"
@@ -60,11 +62,16 @@ def test_property_value_events_are_found_through_the_portal(
     assert value.order_id is None
     order = console.post_sample(ORDER, **{"data[FIELDS][ID]": owner})
     horoshop = console.put_horoshop({"order_id": int(owner), "total_sum": 10})
-    dialog = open_timeline(qtbot, context, "shop", owner)
+    dialog = open_timeline(qtbot, context, "shop", f"b24-{owner}")
     ids = [e.event_id for e in dialog.view.model.entries()]
-    assert ids == [value.id, order.id, horoshop.id]
-    sources = [e.source for e in dialog.view.model.entries()]
-    assert sources == ["bitrix", "bitrix", "horoshop"]
+    # Horoshop's order with the same number is another order: not in this timeline.
+    assert ids == [value.id, order.id]
+    assert "Bitrix24 order" in dialog.windowTitle()
+    either = open_timeline(qtbot, context, "shop", owner)
+    assert [e.event_id for e in either.view.model.entries()] == [value.id, order.id, horoshop.id]
+    only_horoshop = open_timeline(qtbot, context, "shop", f"hs-{owner}")
+    assert [e.event_id for e in only_horoshop.view.model.entries()] == [horoshop.id]
+    assert "Horoshop order" in only_horoshop.view.status.text()
 
 
 def test_without_profile_all_profiles_show(
@@ -117,3 +124,23 @@ def test_portal_trouble_keeps_the_stored_events(
     dialog = open_timeline(qtbot, context, "nobody", "300")
     qtbot.waitUntil(lambda: "could not be added" in dialog.view.status.text(), timeout=5000)
     assert [e.event_id for e in dialog.view.model.entries()] == [event.id]
+
+
+def test_enter_opens_the_event_and_columns_fit(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    first = console.post_sample(ORDER)
+    second = console.post_sample(ORDER, ts="1714649700", **{"data[FIELDS][ACTION]": "update"})
+    dialog = open_timeline(qtbot, context, "shop", "b24-300")
+    dialog.show()
+    table = dialog.view.table
+    for column in (1, 5):
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column)
+    refreshed: list[bool] = []
+    dialog.view.refresh_button.clicked.connect(lambda: refreshed.append(True))
+    table.setFocus()
+    table.setCurrentIndex(dialog.view.model.index(1, 0))
+    with qtbot.waitSignal(dialog.event_activated, timeout=2000) as blocker:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert blocker.args == [second.id] and first.id != second.id
+    assert refreshed == []

@@ -187,9 +187,7 @@ class BindDialog(QDialog):
 
         self.lookup.found.connect(lambda _o, _c: self._read_existing())
         self.lookup.cleared.connect(self._order_cleared)
-        if order_id:
-            self.lookup.edit.setText(order_id)
-            self.lookup.lookup_now()
+        if order_id and self.lookup.prefill(order_id):
             self.type_combo.setFocus()
         else:
             self.lookup.edit.setFocus()

@@ -7,7 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from console.core.sanitize import printable
 from console.operations.orders import OrderSummary, StatusChoices, lookup_order
+from console.store.model import OrderRef, OrderSystem
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
@@ -18,6 +20,8 @@ from console.ui.dialogs.form_support import (
 from console.ui.models.choices import swatch_icon
 
 DEBOUNCE_MS = 400
+# How much of a foreign order number is quoted back (it comes from the storefront).
+SHOWN_ORDER_CHARS = 40
 
 
 def summary_text(order: OrderSummary) -> str:
@@ -54,6 +58,7 @@ class OrderLookup(QWidget):
         self.swatch.setFixedSize(16, 16)
         self.summary = QLabel(self.tr("Type an order id to look it up."))
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -77,6 +82,29 @@ class OrderLookup(QWidget):
         if profile != self._profile:
             self._profile = profile
             self._typed(self.edit.text())
+
+    def prefill(self, order: str) -> bool:
+        """Put ``order`` (``300``, ``b24-300`` or ``hs-300``) in and look it up; returns
+        whether it was put in.
+
+        A Horoshop order number never is: Bitrix24 knows that order (if at all) by a
+        number of its own, and the same number there is another customer's order.
+        """
+        ref = OrderRef.parse(order)
+        if ref.system is OrderSystem.HOROSHOP:
+            self.edit.clear()
+            self.summary.setStyleSheet("")
+            shown = printable(ref.order_id, one_line=True)[:SHOWN_ORDER_CHARS]
+            self.summary.setText(
+                self.tr(
+                    "Order {order} belongs to Horoshop, not to Bitrix24: the Bitrix24 order "
+                    "{order}, if there is one, is another order. Type the Bitrix24 order id."
+                ).format(order=shown)
+            )
+            return False
+        self.edit.setText(ref.order_id)
+        self.lookup_now()
+        return True
 
     def order_id(self) -> int | None:
         text = self.edit.text().strip()

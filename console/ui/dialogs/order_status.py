@@ -132,9 +132,7 @@ class OrderStatusDialog(QDialog):
         self.lookup.cleared.connect(self._cleared)
         if delivery:
             self.tabs.setCurrentIndex(DELIVERY_TAB)
-        if order_id:
-            self.lookup.edit.setText(order_id)
-            self.lookup.lookup_now()
+        if order_id and self.lookup.prefill(order_id):
             self.order_target.setFocus()
         else:
             self.lookup.edit.setFocus()

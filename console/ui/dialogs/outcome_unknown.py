@@ -58,6 +58,8 @@ class OutcomeUnknownDialog(QDialog):
         self._error = error
         self._describe = describe
         self.reread_value: Any = None
+        # The change-log entry that records the re-read's confirmation, when there is one.
+        self.confirmation_id: int | None = None
         self.setWindowTitle(self.tr("Sent, but no answer"))
         self.setMinimumWidth(460)
         intro = QLabel(
@@ -91,24 +93,35 @@ class OutcomeUnknownDialog(QDialog):
         self.reread_button.setFocus()
 
     def reread(self) -> None:
-        reread = self._error.reread
+        error = self._error
+
+        def work(_job: object) -> tuple[Any, int | None]:
+            value = error.reread()
+            # When the portal has what was sent, the change log says so from now on.
+            return value, error.confirm(value)
+
         self._busy.start(self.tr("Reading…"))
         self._context.jobs.submit(
-            lambda job: reread(),
-            on_done=guarded(self, self._read),
+            work,
+            on_done=guarded(self, lambda result: self._read(*result)),
             on_error=guarded(self, self._failed),
             lane=f"outcome-{id(self)}",
         )
 
-    def _read(self, value: Any) -> None:
+    def _read(self, value: Any, confirmation: int | None = None) -> None:
         self._busy.stop()
         self.reread_value = value
+        self.confirmation_id = confirmation
         self.result_label.setStyleSheet("")
-        self.result_label.setText(
-            self.tr(
-                "The portal has now: {what}. Retry only if that is not what you wanted."
-            ).format(what=self._describe(value))
-        )
+        if confirmation is not None:
+            text = self.tr(
+                "The portal has now: {what}. The change was applied; the change log and "
+                "the order's timeline now say so. Do not send it again."
+            )
+            self._context.changes_recorded.emit()
+        else:
+            text = self.tr("The portal has now: {what}. Retry only if that is not what you wanted.")
+        self.result_label.setText(text.format(what=self._describe(value)))
         self.result_label.show()
         self.adjustSize()
 

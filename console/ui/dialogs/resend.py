@@ -9,6 +9,7 @@ current token or URL secret is swapped for it, nothing else is.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -60,10 +61,13 @@ class ResendFailed(Exception):
 
 @dataclass(frozen=True)
 class ResendAnswer:
+    """``stored_id``/``duplicate_of``: what this console's listener said it stored."""
+
     status: int
     body: str
     url: str
     stored_id: int | None
+    duplicate_of: int | None = None
 
 
 def editable_text(event: StoredEvent) -> str:
@@ -120,10 +124,13 @@ def resend(
         # httpx names the URL in its errors, and the URL may hold the Horoshop secret.
         raise ResendFailed(request.shown(str(exc) or type(exc).__name__)) from None
     stored: int | None = None
+    duplicate_of: int | None = None
     try:
         answer = response.json()
         if isinstance(answer, dict) and isinstance(answer.get("id"), int):
             stored = answer["id"]
+            if isinstance(answer.get("duplicate_of"), int):
+                duplicate_of = answer["duplicate_of"]
     except ValueError:
         pass
     return ResendAnswer(
@@ -131,15 +138,20 @@ def resend(
         request.shown(response.text[:_ANSWER_CHARS]),
         request.shown_url,
         stored,
+        duplicate_of,
     )
 
 
 class ResendDialog(QDialog):
-    """Non-modal. ``sent(status)`` after an answer came back, ``failed(message)`` otherwise."""
+    """Non-modal. ``sent(status)`` after an answer came back, ``failed(message)`` otherwise;
+    ``event_requested(id)`` when the operator follows the link to the stored event.
+    Ctrl+Enter sends."""
 
     sent = Signal(int)
     failed = Signal(str)
     loaded = Signal()
+    # A link in the outcome was followed: show that stored event.
+    event_requested = Signal(int)
 
     def __init__(
         self, context: ConsoleContext, event_id: int, parent: QWidget | None = None
@@ -151,6 +163,7 @@ class ResendDialog(QDialog):
         self._context = context
         self._event_id = event_id
         self._event: StoredEvent | None = None
+        self._problem_in_text = False  # the problem shown is the editor's, not the URL's
         self.answer: ResendAnswer | None = None
 
         self.intro = QLabel(self.tr("Loading…"))
@@ -160,8 +173,12 @@ class ResendDialog(QDialog):
         self.editor.setTabChangesFocus(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem.setStyleSheet("color:#c62828;")
         self.problem.hide()
+        # A problem shown for the JSON goes once the JSON is right again.
+        self.editor.textChanged.connect(self._recheck)
 
         self.to_listener = QRadioButton()
         self.to_url = QRadioButton(self.tr("Another URL:"))
@@ -204,7 +221,14 @@ class ResendDialog(QDialog):
 
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Rich text for the links to stored events; everything else in it is escaped.
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        self.result_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.result_label.linkActivated.connect(self._link)
         self.result_body = QPlainTextEdit()
         self.result_body.setReadOnly(True)
         self.result_body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -219,7 +243,6 @@ class ResendDialog(QDialog):
         editor_layout = QVBoxLayout(editor_box)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.editor)
-        editor_layout.addWidget(self.problem)
         splitter.addWidget(editor_box)
         splitter.addWidget(result)
         splitter.setSizes([420, 160])
@@ -227,11 +250,32 @@ class ResendDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
+        # Outside the splitter, so a long message is never cut by the editor's pane.
+        layout.addWidget(self.problem)
         layout.addLayout(target)
         layout.addLayout(buttons)
         self.send_button.setEnabled(False)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self._send_if_ready)
         self._update_warning()
         self._load()
+
+    def _send_if_ready(self) -> None:
+        if self.send_button.isEnabled():
+            self.send()
+
+    def _recheck(self) -> None:
+        event = self._event
+        if event is None or self.problem.isHidden() or not self._problem_in_text:
+            return
+        try:
+            encode_edit(event, self.editor.toPlainText())
+        except EditError:
+            return
+        self.problem.hide()
+        self.problem.clear()
 
     def _base_url(self) -> str:
         listener = self._context.settings.listener
@@ -282,6 +326,7 @@ class ResendDialog(QDialog):
         self.loaded.emit()
 
     def _show_problem(self, error: EditError) -> None:
+        self._problem_in_text = bool(error.line)
         where = ""
         if error.line:
             where = self.tr("Line {line}, column {column}: ").format(
@@ -338,18 +383,45 @@ class ResendDialog(QDialog):
     def _answered(self, answer: ResendAnswer) -> None:
         self.answer = answer
         self.send_button.setEnabled(True)
-        text = self.tr("HTTP {status} from {url}").format(status=answer.status, url=answer.url)
-        if answer.stored_id is not None:
-            text += " — " + self.tr("stored as event #{id}").format(id=answer.stored_id)
-        self.result_label.setText(text)
+        self.result_label.setText(self._outcome_html(answer))
         self.result_body.setPlainText(answer.body)
         self.sent.emit(answer.status)
+
+    def _outcome_html(self, answer: ResendAnswer) -> str:
+        """The answer in words, with links to the events the listener stored."""
+        where = html.escape(
+            self.tr("HTTP {status} from {url}").format(status=answer.status, url=answer.url)
+        )
+        stored = answer.stored_id
+        if stored is None:
+            if answer.status == 200:
+                return where
+            return html.escape(self.tr("Refused: ")) + where
+        link = _event_link(stored)
+        if answer.duplicate_of is not None:
+            words = self.tr(
+                "Stored as {event}, but as a copy of {original}: the listener took it for the "
+                "same delivery, so the feed shows it only with dup:yes."
+            )
+            words = html.escape(words).format(event=link, original=_event_link(answer.duplicate_of))
+        else:
+            words = html.escape(self.tr("Stored as a new event: {event}.")).format(event=link)
+        return f"{words}<br>{where}"
+
+    def _link(self, target: str) -> None:
+        kind, _, number = target.partition(":")
+        if kind == "event" and number.isdigit():
+            self.event_requested.emit(int(number))
 
     def _send_failed(self, error: BaseException) -> None:
         self.send_button.setEnabled(True)
         message = self.tr("Not delivered: {error}").format(error=str(error) or type(error).__name__)
         self.result_label.setText(message)
         self.failed.emit(message)
+
+
+def _event_link(event_id: int) -> str:
+    return f'<a href="event:{event_id}">#{event_id}</a>'
 
 
 def _shown_path(event: StoredEvent) -> str:

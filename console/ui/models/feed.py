@@ -32,7 +32,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
 from console.store.columns import FEED_COLUMNS
-from console.store.model import EventFilter, EventStore, FeedRow, StoredEvent
+from console.store.model import (
+    EventFilter,
+    EventStore,
+    FeedRow,
+    OrderRef,
+    OrderSystem,
+    StoredEvent,
+)
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 from console.ui.models.indexes import Index
@@ -167,6 +174,11 @@ def row_matches(flt: EventFilter, row: FeedRow) -> bool | None:
         flt.profile is None or row.profile == flt.profile,
         flt.entity_id is None or row.entity_id == flt.entity_id,
         flt.order_id is None or row.order_id == flt.order_id,
+        flt.order_id is None
+        or flt.order_system is None
+        or OrderSystem.of_source(row.source) is flt.order_system,
+        row.order_id is None
+        or OrderRef.of_event(row.source, row.order_id) not in flt.exclude_system_orders,
         row.source not in flt.exclude_sources,
         row.event not in flt.exclude_events,
         row.verification not in flt.exclude_verification,

@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
-from console.store.model import EventFilter, EventStore, FeedRow
+from console.store.model import EventFilter, EventStore, FeedRow, OrderRef, OrderSystem
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 from console.ui.wording import translated_change, translated_summary
 
@@ -65,7 +65,9 @@ class TimelineEntry:
 
 class TimelineProvider(Protocol):
     def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
-        """Entries about ``order_id`` (of ``profile``, or of any profile when None)."""
+        """Entries about ``order_id`` (of ``profile``, or of any profile when None);
+        ``order_id`` as :class:`OrderRef` writes it: ``hs-300``, ``b24-300``, or a bare
+        number for either system's order."""
 
 
 def entry_from_row(row: FeedRow) -> TimelineEntry:
@@ -103,7 +105,13 @@ class StoreTimelineProvider:
         self.truncated = False
 
     def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
-        flt = EventFilter(order_id=order_id, profile=profile or None, include_duplicates=False)
+        order = OrderRef.parse(order_id)
+        flt = EventFilter(
+            order_id=order.order_id,
+            order_system=order.system,
+            profile=profile or None,
+            include_duplicates=False,
+        )
         rows = _all_rows(self._store, flt, MAX_EVENTS)
         self.truncated = len(rows) >= MAX_EVENTS
         seen = {row.id for row in rows}
@@ -141,8 +149,11 @@ class ChangeLogTimeline:
     def entries(self, profile: str | None, order_id: str) -> list[TimelineEntry]:
         from console.operations.changelog import order_changes
 
+        order = OrderRef.parse(order_id)
+        if order.system is OrderSystem.HOROSHOP:
+            return []  # the console changes Bitrix24 orders only
         entries = []
-        for entry in order_changes(self._store, profile, order_id):
+        for entry in order_changes(self._store, profile, order.order_id):
             change = entry.change
             summary = translated_change(entry.summary)
             if change.before is not None or change.after is not None:

@@ -13,11 +13,13 @@ from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QTableView,
     QToolButton,
     QWidget,
 )
 
+from console.store.model import EventFilter
 from console.ui.models.feed import Column, EventFeedTableModel, EventIdRole, column_titles
 
 # Column widths are measured on this many rows, never on the whole feed.
@@ -82,10 +84,21 @@ class FeedTableView(QTableView):
         self._chip.hide()
         self._chip.clicked.connect(self.jump_to_top)
 
+        # Said over the empty table, so an empty answer is not taken for a blank window.
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("feedEmpty")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)  # drawn greyed, as a note rather than data
+        self.empty_label.hide()
+
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsInserted.connect(self._after_insert)
         model.modelReset.connect(self._after_reset)
         model.query_finished.connect(self._first_page_shown)
+        model.query_finished.connect(lambda _count: self._update_empty())
+        model.rowsInserted.connect(lambda *_args: self._update_empty())
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -124,6 +137,23 @@ class FeedTableView(QTableView):
         self._chip.hide()
         self.verticalScrollBar().setValue(0)
 
+    def _update_empty(self) -> None:
+        if self._feed.rowCount() or self._feed.loading:
+            self.empty_label.hide()
+            return
+        if self._feed.event_filter != EventFilter():
+            text = self.tr("No events match this query.")
+        else:
+            text = self.tr("No events yet.")
+        self.empty_label.setText(text)
+        self._place_empty()
+        self.empty_label.show()
+
+    def _place_empty(self) -> None:
+        # A strip at the top of the rows' area, where the first row would be.
+        width = self.viewport().width()
+        self.empty_label.setGeometry(12, 12, max(0, width - 24), 48)
+
     def _scrolled(self, value: int) -> None:
         if value == 0 and self._chip.isVisible():
             self._new_rows = 0
@@ -161,6 +191,8 @@ class FeedTableView(QTableView):
         super().resizeEvent(event)
         if self._chip.isVisible():
             self._place_chip()
+        if self.empty_label.isVisible():
+            self._place_empty()
 
     # -- widths -------------------------------------------------------------------------
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from console.bitrix.order_view import OrderView
 from console.listener.curl import CurlCommand, build_curl
-from console.listener.explain import Explanation, explain
-from console.store.model import EventSource, StoredEvent, Verification
+from console.listener.explain import Explanation, explain, recent_wrong_tokens
+from console.store.model import EventSource, OrderRef, StoredEvent, Verification
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.curl_confirm import confirm_include_secrets
 from console.ui.jobs import JobContext
@@ -87,7 +87,8 @@ class InspectorPanel(QWidget):
     """Shows one stored event; see the module docstring.
 
     Signals: ``pin_changed(event_id, pinned)`` after the store changed it;
-    ``timeline_requested(profile or "", order_id)``; ``resend_requested(event_id)``;
+    ``timeline_requested(profile or "", order)`` with the order as ``hs-300`` or
+    ``b24-300`` (:class:`OrderRef`); ``resend_requested(event_id)``;
     ``compare_requested(event_id)``; ``loaded(event_id)`` once an event is on screen.
     """
 
@@ -96,7 +97,7 @@ class InspectorPanel(QWidget):
     resend_requested = Signal(int)
     compare_requested = Signal(int)
     loaded = Signal(int)
-    # The order forms, asked of the window: (profile or "", order_id).
+    # The order forms, asked of the window: (profile or "", order as hs-300 or b24-300).
     change_status_requested = Signal(str, str)
     bind_requested = Signal(str, str)
     # After the operator accepted a domain for a profile: (profile, domain).
@@ -126,6 +127,8 @@ class InspectorPanel(QWidget):
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.meta = QLabel()
         self.meta.setWordWrap(True)
+        # Order ids and addresses come from senders: never read as markup.
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -142,7 +145,8 @@ class InspectorPanel(QWidget):
         self.curl_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.copy_curl_action = QAction(self.tr("Copy as cURL (secrets masked)"), self)
         self.copy_curl_action.setShortcut(QKeySequence("Ctrl+Alt+C"))
-        self.copy_curl_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # The window's shortcut, as F1 lists it: the event on screen, wherever the focus is.
+        self.copy_curl_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.copy_curl_action.triggered.connect(self.copy_curl)
         self.copy_curl_secrets_action = QAction(self.tr("Copy as cURL with secrets…"), self)
         self.copy_curl_secrets_action.triggered.connect(self.copy_curl_with_secrets)
@@ -241,7 +245,12 @@ class InspectorPanel(QWidget):
         def load(job: JobContext) -> tuple[StoredEvent | None, Explanation | None]:
             del job
             event = store.get(event_id)
-            return event, (explain(event) if event is not None else None)
+            if event is None:
+                return None, None
+            count = None
+            if "wrong application token" in (event.verification_reason or ""):
+                count = recent_wrong_tokens(store, event)
+            return event, explain(event, recent_wrong_token_count=count)
 
         self._context.jobs.submit(
             load,
@@ -281,7 +290,12 @@ class InspectorPanel(QWidget):
 
     def _show(self, event: StoredEvent | None) -> None:
         self._event = event
-        self._order_id = event.order_id if event is not None else None
+        # As "hs-300" or "b24-300": the number alone names two orders.
+        self._order_id = (
+            str(OrderRef.of_event(event.source, event.order_id))
+            if event is not None and event.order_id
+            else None
+        )
         self.placeholder.setText(self.tr("Select an event in the feed to inspect it."))
         self.placeholder.setVisible(event is None)
         self.header.setVisible(event is not None)
@@ -317,7 +331,9 @@ class InspectorPanel(QWidget):
             if event.profile
             else self.tr("no profile"),
         ]
-        if event.order_id:
+        if event.order_id and event.source is EventSource.HOROSHOP:
+            parts.append(self.tr("Horoshop order {id}").format(id=event.order_id))
+        elif event.order_id:
             parts.append(self.tr("order {id}").format(id=event.order_id))
         if event.entity_id and event.entity_id != event.order_id:
             parts.append(self.tr("entity {id}").format(id=event.entity_id))
@@ -443,7 +459,7 @@ class InspectorPanel(QWidget):
     def _entity_fetched(self, view: OrderView) -> None:
         # A property-value event learns its order here: the timeline can now show it.
         if self._event is not None and not self._order_id and view.order_id:
-            self._order_id = view.order_id
+            self._order_id = str(OrderRef.of_event(self._event.source, view.order_id))
             self._update_timeline_button()
 
     # -- actions ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ talks to anything (the portal, in a job).
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -44,6 +45,7 @@ from console.bitrix.order_view import (
     horoshop_order_view,
 )
 from console.core.credentials import CredentialsError
+from console.listener.redaction import REDACTED
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
@@ -130,6 +132,10 @@ class PayloadTab(QWidget):
             self.tr("Copy value"), QKeySequence.StandardKey.Copy, self.copy_value
         )
         self.copy_path_action = self._action(self.tr("Copy path"), "Ctrl+Shift+C", self.copy_path)
+        # Listed in F1 as the window's: it works wherever the focus is while the tree shows
+        # (a line edit or a text with a selection still copies its own text: Qt lets the
+        # focused widget that handles Copy take the key first).
+        self.copy_value_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.expand_action = self._action(self.tr("Expand all"), "Ctrl+E", self.tree.expandAll)
         self.collapse_action = self._action(
             self.tr("Collapse all"), "Ctrl+Shift+E", self.tree.collapseAll
@@ -189,6 +195,7 @@ class RawTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.info = QLabel()
+        self.info.setWordWrap(True)
         self.show_all_button = QPushButton()
         self.show_all_button.clicked.connect(self.show_all)
         self.text = _fixed_font_edit()
@@ -215,6 +222,8 @@ class RawTab(QWidget):
             )
         else:
             self.info.setText(self.tr("{size} bytes, UTF-8.").format(size=len(self._raw)))
+            if event is not None:
+                self._say_replaced(event, self._decoded)
         if event is not None and not self._raw:
             self.info.setText(self.tr("The body was empty."))
         self._render(full=False)
@@ -222,6 +231,25 @@ class RawTab(QWidget):
     @property
     def is_hex(self) -> bool:
         return self._decoded is None
+
+    def _say_replaced(self, event: StoredEvent, text: str) -> None:
+        """Say that secrets were replaced before storing, and why the size differs."""
+        fingerprinted = _FINGERPRINT_IN_TEXT.search(text) is not None
+        if not fingerprinted and REDACTED not in text:
+            return
+        sent = _content_length(event)
+        if sent is not None and sent != len(self._raw):
+            note = self.tr(
+                "The sender sent {sent} bytes (Content-Length): before storing, the "
+                "application token was replaced by its fingerprint (hmac:…) and other "
+                "secrets by [redacted]."
+            ).format(sent=sent)
+        else:
+            note = self.tr(
+                "Before storing, the application token was replaced by its fingerprint "
+                "(hmac:…) and other secrets by [redacted]."
+            )
+        self.info.setText(f"{self.info.text()} {note}")
 
     def _render(self, *, full: bool) -> None:
         cap = HEX_CAP_BYTES if self.is_hex else RAW_CAP_BYTES
@@ -241,6 +269,17 @@ class RawTab(QWidget):
 
     def show_all(self) -> None:
         self._render(full=True)
+
+
+# A stored fingerprint (console.core.masking.fingerprint) anywhere in a body.
+_FINGERPRINT_IN_TEXT = re.compile(r"hmac(?::|%3A)[0-9a-f]{32}", re.IGNORECASE)
+
+
+def _content_length(event: StoredEvent) -> int | None:
+    for name, value in event.headers:
+        if name.lower() == "content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return None
 
 
 class HeadersTab(QWidget):

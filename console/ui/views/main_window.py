@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.store.model import EventFilter, FeedRow
+from console.store.model import EventFilter, FeedRow, OrderRef, OrderSystem
 from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
@@ -486,6 +486,7 @@ class MainWindow(QMainWindow):
         self.feed_model.query_finished.connect(self._query_finished)
         self.context.ready.connect(self._console_ready)
         self.context.message.connect(self.show_message)
+        self.context.changes_recorded.connect(self._refresh_timelines)
 
     def install_inspector(self) -> None:
         """Build the inspector in its place; the window calls it after its first paint."""
@@ -500,6 +501,8 @@ class MainWindow(QMainWindow):
         pin_changed = getattr(self.inspector, "pin_changed", None)
         if pin_changed is not None:
             pin_changed.connect(self.feed_model.set_row_pinned)
+            # The Pinned view's count follows a pin made in the inspector at once.
+            pin_changed.connect(lambda _event_id, _pinned: self.sidebar.note_event())
         timeline_requested = getattr(self.inspector, "timeline_requested", None)
         if timeline_requested is not None:
             timeline_requested.connect(self.open_timeline)
@@ -601,6 +604,15 @@ class MainWindow(QMainWindow):
         del count
         if not self.feed_model.rowCount():
             self.feed.viewport().update()
+        # The inspector follows the query: an event the new one hides is no longer shown;
+        # one it still holds stays selected.
+        shown = getattr(self.inspector, "current_event", None) if self.inspector else None
+        shown_id = getattr(shown, "id", None)
+        if not isinstance(shown_id, int) or self.feed.select_event(shown_id):
+            return
+        show = getattr(self.inspector, "show_event", None)
+        if show is not None:
+            show(None)
 
     def refresh(self) -> None:
         self.feed_model.refresh()
@@ -640,7 +652,7 @@ class MainWindow(QMainWindow):
         current = self.feed.current_event_id()
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         factories = self.factories
-        self.compare_action.setEnabled(len(selected) == 2 and factories.diff is not None)
+        self.compare_action.setEnabled(len(selected) in (1, 2) and factories.diff is not None)
         self.resend_action.setEnabled(current is not None and factories.resend is not None)
         self.timeline_action.setEnabled(
             row is not None and bool(row.order_id) and factories.timeline is not None
@@ -744,8 +756,15 @@ class MainWindow(QMainWindow):
         dialog.show()
 
     def compare_selected(self) -> None:
+        """Ctrl+D: the two selected events; one selected, it and its order's previous event."""
         ids = self.feed.selected_event_ids()
-        if len(ids) != 2 or self.factories.diff is None:
+        if self.factories.diff is None:
+            return
+        if len(ids) == 1:
+            self.compare_with_previous(ids[0])
+            return
+        if len(ids) != 2:
+            self.show_message(self.tr("Select one or two events and press Ctrl+D to compare."))
             return
         # Older first: "what changed from the first save to the second".
         first, second = sorted(ids)
@@ -765,7 +784,12 @@ class MainWindow(QMainWindow):
         if row is None or not row.order_id:
             self.show_message(self.tr("Select two events and press Ctrl+D to compare them."))
             return
-        flt = EventFilter(order_id=row.order_id, profile=row.profile, include_duplicates=True)
+        flt = EventFilter(
+            order_id=row.order_id,
+            order_system=OrderSystem.of_source(row.source),
+            profile=row.profile,
+            include_duplicates=True,
+        )
 
         def previous(_c: object) -> int | None:
             rows = store.query_rows(flt, limit=1, before_id=event_id)
@@ -793,12 +817,16 @@ class MainWindow(QMainWindow):
 
     def open_resend(self, event_id: int) -> None:
         if self.factories.resend is not None:
-            self._open_dialog(self.factories.resend(self.context, event_id, self))
+            dialog = self.factories.resend(self.context, event_id, self)
+            requested = getattr(dialog, "event_requested", None)
+            if requested is not None:
+                requested.connect(self._show_event_from_timeline)
+            self._open_dialog(dialog)
 
     def timeline_current(self) -> None:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         if row is not None and row.order_id:
-            self.open_timeline(row.profile or "", row.order_id)
+            self.open_timeline(row.profile or "", str(OrderRef.of_event(row.source, row.order_id)))
 
     def open_timeline(self, profile: str, order_id: str) -> QDialog | None:
         if self.factories.timeline is None:
@@ -873,7 +901,8 @@ class MainWindow(QMainWindow):
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
         if row is None:
             return "", ""
-        return row.profile or "", row.order_id or ""
+        order = str(OrderRef.of_event(row.source, row.order_id)) if row.order_id else ""
+        return row.profile or "", order
 
     def change_status_current(self) -> QDialog:
         return self.open_change_status(*self._selected_order())

@@ -9,7 +9,7 @@ next to the line; the bar never raises.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -251,21 +251,28 @@ class QueryBar(QWidget):
         text = self.edit.text()
         parsed = self._safe_parse(text)
         self._parsed = parsed
-        self._show_problems(parsed.problems)
+        self._show_problems(parsed.problems, parsed.notes)
         if not force and text == self._last_emitted:
             return
         self._last_emitted = text
         self.query_changed.emit(text, parsed)
 
-    def _show_problems(self, problems: list[QueryProblem]) -> None:
+    def _show_problems(self, problems: list[QueryProblem], notes: Sequence[str] = ()) -> None:
         self.edit.set_problems(problems)
         if problems:
             message = problems[0].message
             if len(problems) > 1:
                 message = self.tr("%1 (and %n more)", "", len(problems) - 1).replace("%1", message)
+            self.problem_label.setStyleSheet("color: #e53935;")
             self.problem_label.setText(message)
             self.problem_label.show()
             self.edit.setToolTip("\n".join(problem.message for problem in problems))
+        elif notes:
+            # How a valid query was read (order:300 means either system's order 300).
+            self.problem_label.setStyleSheet("")
+            self.problem_label.setText("\n".join(notes))
+            self.problem_label.show()
+            self.edit.setToolTip("\n".join(notes))
         else:
             self.problem_label.hide()
             self.problem_label.clear()

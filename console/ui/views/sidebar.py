@@ -8,6 +8,7 @@ query per view every couple of seconds, not one per event.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QElapsedTimer,
     QModelIndex,
     QPoint,
     QRect,
@@ -111,6 +112,7 @@ class SavedViewsPanel(QWidget):
         self.save_action = QAction(self.tr("Save current query as view…"), self)
         self.save_action.triggered.connect(self.save_current_query)
 
+        self._since_refresh = QElapsedTimer()
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(COUNT_REFRESH_MS)
@@ -163,13 +165,21 @@ class SavedViewsPanel(QWidget):
     # -- counts -------------------------------------------------------------------------
 
     def note_event(self) -> None:
-        """An event arrived: refresh counts soon (at most every COUNT_REFRESH_MS)."""
-        if not self._throttle.isActive():
-            self._throttle.start()
+        """An event arrived (or a pin changed): refresh the counts now when they were not
+        refreshed in the last COUNT_REFRESH_MS, else once that much time has passed; a
+        count never lags a row the feed already shows by more than that."""
+        if self._throttle.isActive():
+            return  # a refresh is planned, and it will see this event too
+        elapsed = self._since_refresh.elapsed() if self._since_refresh.isValid() else None
+        if elapsed is None or elapsed >= COUNT_REFRESH_MS:
+            self.refresh_counts()
+        else:
+            self._throttle.start(COUNT_REFRESH_MS - int(elapsed))
 
     def refresh_counts(self) -> None:
         if self._context.store is None:
             return
+        self._since_refresh.start()
         context = self._context
         queries = [view.query for view in self.model.views()]
         context.jobs.submit(

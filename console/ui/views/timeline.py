@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.store.model import EventStore
+from console.store.model import EventStore, OrderRef, OrderSystem
 from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.models.timeline import (
@@ -33,6 +34,19 @@ from console.ui.models.timeline import (
     TimelineProvider,
     merge_timeline,
 )
+
+
+def order_title(order: OrderRef) -> str:
+    """``Horoshop order 300``, ``Bitrix24 order 300``, or ``Order 300`` (either system's)."""
+    if order.system is OrderSystem.HOROSHOP:
+        return QCoreApplication.translate("TimelineView", "Horoshop order {id}").format(
+            id=order.order_id
+        )
+    if order.system is OrderSystem.BITRIX24:
+        return QCoreApplication.translate("TimelineView", "Bitrix24 order {id}").format(
+            id=order.order_id
+        )
+    return QCoreApplication.translate("TimelineView", "Order {id}").format(id=order.order_id)
 
 
 def order_property_value_ids(context: ConsoleContext, profile: str, order_id: str) -> list[str]:
@@ -66,6 +80,7 @@ class TimelineView(QWidget):
         self._context = context
         self._profile = profile or None
         self._order_id = order_id
+        self._order = OrderRef.parse(order_id)
         self._changes: TimelineProvider = change_log or NoChangeLog()
         self._lane = f"timeline-{id(self)}"
 
@@ -77,13 +92,15 @@ class TimelineView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((175, 80, 80, 230, 90)):
-            self.table.horizontalHeader().resizeSection(column, width)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._activated)
+        # Enter opens the row; the table would pass it on to the dialog's default button.
+        self.table.installEventFilter(self)
         self.status = QLabel(self.tr("Loading…"))
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.setAutoDefault(False)
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
         bar.addWidget(self.refresh_button)
@@ -115,9 +132,14 @@ class TimelineView(QWidget):
         )
 
     def _stored(self, store: EventStore, entries: list[TimelineEntry], truncated: bool) -> None:
-        self.model.set_entries(entries)
+        self._show_entries(entries)
         self._say(len(entries), truncated, None)
-        if self._profile and self._context.console is not None:
+        # Property values are Bitrix24's: a Horoshop order has none on the portal.
+        if (
+            self._profile
+            and self._context.console is not None
+            and self._order.system is not OrderSystem.HOROSHOP
+        ):
             self._add_property_values(store)
         else:
             self.loaded.emit()
@@ -132,7 +154,7 @@ class TimelineView(QWidget):
         assert profile is not None
 
         def with_values(job: JobContext) -> tuple[list[TimelineEntry], Sequence[str], bool]:
-            ids = order_property_value_ids(context, profile, order_id)
+            ids = order_property_value_ids(context, profile, OrderRef.parse(order_id).order_id)
             job.check()
             provider = StoreTimelineProvider(store, ids)
             events = provider.entries(profile, order_id)
@@ -144,7 +166,7 @@ class TimelineView(QWidget):
 
         def done(result: tuple[list[TimelineEntry], Sequence[str], bool]) -> None:
             entries, _ids, truncated = result
-            self.model.set_entries(entries)
+            self._show_entries(entries)
             self._say(len(entries), truncated, None)
             self.loaded.emit()
 
@@ -154,10 +176,28 @@ class TimelineView(QWidget):
 
         self._context.jobs.submit(with_values, on_done=done, on_error=failed, lane=self._lane)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.table.currentIndex().isValid()
+        ):
+            self._activated(self.table.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    def _show_entries(self, entries: list[TimelineEntry]) -> None:
+        self.model.set_entries(entries)
+        # Each column as wide as what it holds, so a gap or a summary is not cut; the
+        # summary, last, takes the rest of the width and scrolls when longer.
+        self.table.resizeColumnsToContents()
+
     def _say(self, count: int, truncated: bool, portal_error: BaseException | None) -> None:
         text = self.tr(
-            "Order {order}: {n} entries, oldest first. Double-click one to inspect it."
-        ).format(order=self._order_id, n=count)
+            "{order}: {n} entries, oldest first. Double-click one or press Enter to inspect it."
+        ).format(order=order_title(self._order), n=count)
         if truncated:
             text += " " + self.tr("Only the newest events are shown: there are too many.")
         if portal_error is not None:
@@ -200,7 +240,9 @@ class TimelineDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._profile = profile or ""
         self._order_id = order_id
-        self.setWindowTitle(self.tr("What happened to order {order}").format(order=order_id))
+        self.setWindowTitle(
+            self.tr("What happened to {order}").format(order=order_title(OrderRef.parse(order_id)))
+        )
         self.resize(900, 500)
         self.view = TimelineView(context, profile, order_id, self, change_log=change_log)
         self.view.event_activated.connect(self.event_activated)
