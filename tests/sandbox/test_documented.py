@@ -73,12 +73,17 @@ def test_shipment_update_prices_as_documented(rest: Rest, portal: SandboxPortal)
     assert shipment["statusId"] == "DN"
 
 
-def test_an_order_has_one_link(rest: Rest, portal: SandboxPortal) -> None:
+def test_adding_a_link_replaces_the_one_the_order_has(rest: Rest, portal: SandboxPortal) -> None:
     order_id, binding = next(iter(portal.state.bindings.items()))
+    same = _error(rest("crm.orderentity.add", {"fields": dict(binding)}), 400, "201650000001")
+    assert same["error"] == "201650000001"  # a string, as the crm.orderentity pages show
+    assert "Duplicate entry" in same["error_description"]
     other = dict(binding, ownerTypeId=2, ownerId=binding["ownerId"] % 50 + 1)
-    body = _error(rest("crm.orderentity.add", {"fields": other}), 400, "201650000001")
-    assert "Duplicate entry" in body["error_description"]
-    assert portal.state.bindings[order_id] == binding
+    answer = rest("crm.orderentity.add", {"fields": other})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["result"] == {"dealOrder": other}
+    assert portal.state.bindings[order_id] == other
+    binding = other
     wrong = dict(binding, ownerId=binding["ownerId"] + 100)
     body = _error(rest("crm.orderentity.deleteByFilter", {"fields": wrong}), 400, "201640400004")
     assert body["error_description"] == "entity relation is not exists"
