@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from console.sandbox import seed
+from console.sandbox import seed, shapes
 from console.sandbox.errors import RestError
 from console.sandbox.params import (
     check_required,
@@ -287,6 +288,17 @@ def _yes_no(value: Any) -> str:
     return "Y" if str(value).strip().upper() in ("Y", "1", "TRUE") else "N"
 
 
+def _portal_date(value: Any, ctx: CallContext) -> str | None:
+    """A date field as the portal stores and returns it: in its zone, with the offset."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace(" ", "T", 1))
+    except ValueError:
+        raise RestError("BX_INVALID_VALUE", f"{value} is not a date") from None
+    return iso(parsed if parsed.tzinfo else parsed.replace(tzinfo=ctx.state.tz))
+
+
 def _price(value: Any) -> float:
     try:
         return float(value)
@@ -315,11 +327,21 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         base = price = _price(fields["priceDelivery"])
     else:
         base = price = 0.0
+    allow, deducted = _yes_no(fields["allowDelivery"]), _yes_no(fields["deducted"])
+    for flag, value, date_key, who_key in (
+        ("allowDelivery", allow, "dateAllowDelivery", "empAllowDeliveryId"),
+        ("deducted", deducted, "dateDeducted", "empDeductedId"),
+    ):
+        if shipment[flag] != value:
+            shipment[date_key] = iso(now()) if value == "Y" else None
+            shipment[who_key] = ctx.user_id if value == "Y" else None
+    if "deliveryDocDate" in fields:
+        fields["deliveryDocDate"] = _portal_date(fields["deliveryDocDate"], ctx)
     shipment.update(
         {
             "statusId": status_id,
-            "allowDelivery": _yes_no(fields["allowDelivery"]),
-            "deducted": _yes_no(fields["deducted"]),
+            "allowDelivery": allow,
+            "deducted": deducted,
             "deliveryId": delivery_id,
             "deliveryName": delivery_name,
             "basePriceDelivery": base,
@@ -382,7 +404,11 @@ def property_value_modify(ctx: CallContext, params: dict[str, Any]) -> MethodRes
         for value_id in changed:
             ctx.emit(EVENT_PROPERTY_SAVED, value_id)
         ctx.emit(EVENT_ORDER_SAVED, order["id"])
-    values = [dict(v) for v in ctx.state.property_values.values() if v["orderId"] == order["id"]]
+    values = [
+        shapes.pick(v, shapes.PROPERTY_VALUE_FIELDS)
+        for v in ctx.state.property_values.values()
+        if v["orderId"] == order["id"]
+    ]
     return MethodResult({"propertyValues": values})
 
 
