@@ -451,7 +451,10 @@ def _class_for(code: str, description: str, http_status: int | None) -> type[B24
             return RequiredFields
         if "access denied" in lowered:
             return AccessDenied
-        if lowered.startswith("not found") or "does not exist" in lowered:
+        if lowered.startswith("order not found"):
+            # sale.propertyvalue.modify says a missing order with code 0 in words.
+            return OrderNotFound
+        if "not found" in lowered or "does not exist" in lowered:
             return NotFound
     match = _SALE_CODE.match(code)
     if match:
