@@ -103,9 +103,7 @@ def _references(command: BatchCommand) -> set[str]:
     return {match.group(1) for text in texts for match in _REFERENCE_KEY.finditer(text)}
 
 
-def plan_chunks(
-    named: Mapping[str, BatchCommand], limit: int = MAX_COMMANDS
-) -> list[list[str]]:
+def plan_chunks(named: Mapping[str, BatchCommand], limit: int = MAX_COMMANDS) -> list[list[str]]:
     """Split command names into requests of at most ``limit`` (50), keeping references
     inside one.
 

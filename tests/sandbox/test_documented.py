@@ -124,3 +124,48 @@ def test_free_plan_answers_access_denied(sandbox_factory: Any, http: httpx.Clien
     answer = http.post(portal.webhook_url + "crm.deal.list", json={})
     body = _error(answer, 403, "ACCESS_DENIED")
     assert "commercial plans" in body["error_description"]
+
+
+def test_empty_fields_are_refused_and_save_nothing(rest: Rest, portal: SandboxPortal) -> None:
+    order = portal.state.orders[130]
+    before = dict(order)
+    body = _error(rest("sale.order.update", {"id": 130, "fields": {}}), 400, "100")
+    assert body["error"] == 100
+    assert order == before  # no new version, no dateUpdate, no event
+    status = dict(portal.state.statuses["P"])
+    _error(rest("sale.status.update", {"id": "P", "fields": {}}), 400, "100")
+    assert portal.state.statuses["P"] == status
+
+
+def test_delivery_name_follows_the_delivery_id(rest: Rest, portal: SandboxPortal) -> None:
+    shipment = _shipment(portal)
+    for delivery_id, name in ((4, "Укрпошта"), (5, "Самовивіз з магазину")):
+        fields = {**REQUIRED, "deliveryId": delivery_id}
+        got = rest("sale.shipment.update", {"id": shipment["id"], "fields": fields}).json()
+        assert got["result"]["shipment"]["deliveryId"] == delivery_id
+        assert got["result"]["shipment"]["deliveryName"] == name
+        again = rest("sale.shipment.get", {"id": shipment["id"]}).json()["result"]["shipment"]
+        assert again["deliveryName"] == name
+    fields = {**REQUIRED, "deliveryId": 999}
+    _error(
+        rest("sale.shipment.update", {"id": shipment["id"], "fields": fields}),
+        400,
+        "BX_INVALID_VALUE",
+    )
+
+
+def test_order_answers_carry_only_documented_fields(rest: Rest, portal: SandboxPortal) -> None:
+    order = rest("sale.order.get", {"id": 120}).json()["result"]["order"]
+    assert "dealBinding" not in order and "priceDelivery" not in order
+    item = order["basketItems"][0]
+    assert isinstance(item["id"], str) and isinstance(item["orderId"], str)
+    assert item["orderId"] == "120" and isinstance(item["measureCode"], str)
+    row = rest("sale.order.list", {"filter": {"id": 120}}).json()["result"]["orders"][0]
+    assert "priceDelivery" not in row and {"statusXmlId", "companyId"} <= set(row)
+
+
+def test_operating_reset_at_is_ten_minutes_after_the_first_call(rest: Rest) -> None:
+    first = rest("sale.status.get", {"id": "N"}).json()["time"]
+    assert first["start"] + 600 <= first["operating_reset_at"] < first["start"] + 602
+    later = rest("sale.status.get", {"id": "P"}).json()["time"]
+    assert later["operating_reset_at"] == first["operating_reset_at"]
