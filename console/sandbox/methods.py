@@ -218,8 +218,13 @@ def status_lang_langs(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
 # ---------------------------------------------------------------------- orders
 ORDER_WRITABLE = (
     "statusId", "comments", "userDescription", "xmlId", "responsibleId", "reasonCanceled",
-    "canceled", "marked", "accountNumber",
+    "canceled", "marked", "accountNumber", "reasonMarked", "additionalInfo", "orderTopic",
+    "id1c", "version1c", "externalOrder", "recountFlag", "updated1c", "companyId",
+    "affiliateId", "price", "discountValue",
 )  # fmt: skip
+ORDER_INT_FIELDS = ("responsibleId", "companyId", "affiliateId")
+ORDER_MONEY_FIELDS = ("price", "discountValue")
+ORDER_FLAG_FIELDS = ("externalOrder", "recountFlag", "updated1c")
 
 
 def order_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
@@ -262,7 +267,13 @@ def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     for name in ORDER_WRITABLE:
         if name in fields and name not in ("statusId", "canceled", "marked"):
             value = fields[name]
-            order[name] = int_value(value) if name == "responsibleId" else value
+            if name in ORDER_INT_FIELDS:
+                value = int_value(value)
+            elif name in ORDER_MONEY_FIELDS:
+                value = _price(value)
+            elif name in ORDER_FLAG_FIELDS:
+                value = _yes_no(value)
+            order[name] = value
     ctx.state.touch_order(order)
     ctx.emit(EVENT_ORDER_SAVED, order_id)
     return MethodResult({"order": ctx.state.order_updated(order)})
@@ -303,7 +314,7 @@ def _price(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise RestError("BX_INVALID_VALUE", "delivery price is not a number") from None
+        raise RestError("BX_INVALID_VALUE", f"{value!r} is not a number") from None
 
 
 def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
@@ -351,6 +362,13 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     for name in SHIPMENT_TEXT:
         if name in fields:
             shipment[name] = fields[name]
+    if (
+        "responsibleId" in fields
+        and int_value(fields["responsibleId"]) != shipment["responsibleId"]
+    ):
+        shipment["responsibleId"] = int_value(fields["responsibleId"])
+        shipment["dateResponsibleId"] = iso(now())
+        shipment["empResponsibleId"] = ctx.user_id
     ctx.state.touch_order(ctx.state.orders[shipment["orderId"]])
     ctx.emit(EVENT_ORDER_SAVED, shipment["orderId"])
     return MethodResult({"shipment": ctx.state.shipment_shape(shipment)})

@@ -27,12 +27,6 @@ ORDER_DEFAULTS: dict[str, Any] = {
     "personTypeXmlId": "", "reasonMarked": "", "recountFlag": "Y", "recurringId": "",
     "statusXmlId": "", "updated1c": "N", "version1c": "",
 }  # fmt: skip
-# sale.order.get adds these collections and objects to the flat fields.
-ORDER_NESTED = (
-    "basketItems", "clients", "payments", "propertyValues", "requisiteLink", "shipments",
-    "tradeBindings",
-)  # fmt: skip
-
 BASKET_ITEM_FIELDS = (
     "barcodeMulti", "basePrice", "canBuy", "catalogXmlId", "currency", "customPrice",
     "dateInsert", "dateRefresh", "dateUpdate", "detailPageUrl", "dimensions",
