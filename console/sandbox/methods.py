@@ -227,6 +227,16 @@ ORDER_MONEY_FIELDS = ("price", "discountValue")
 ORDER_FLAG_FIELDS = ("externalOrder", "recountFlag", "updated1c")
 
 
+def _order_value(name: str, value: Any) -> Any:
+    if name in ORDER_INT_FIELDS:
+        return int_value(value)
+    if name in ORDER_MONEY_FIELDS:
+        return _price(value)
+    if name in ORDER_FLAG_FIELDS:
+        return _yes_no(value)
+    return value
+
+
 def order_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     order = ctx.state.order(require_int_param(params, "id"), "201240400001")
     return MethodResult({"order": ctx.state.order_full(order)})
@@ -247,16 +257,22 @@ def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     order_id = require_int_param(params, "id")
     fields = require_fields(params, allow_empty=False)
     order = ctx.state.order(order_id, "200540400001")
-    if "statusId" in fields:
-        status_id = str(fields["statusId"])
+    # Every value is read before anything changes: a refused call saves nothing.
+    status_id = str(fields["statusId"]) if "statusId" in fields else None
+    if status_id is not None:
         _check_status_of_type(ctx, status_id, "O")
-        if status_id != order["statusId"]:
-            order["statusId"] = status_id
-            order["dateStatus"] = iso(now())
-            order["empStatusId"] = ctx.user_id
-    for name in ("canceled", "marked"):
-        if name in fields and _yes_no(fields[name]) != order[name]:
-            flag = _yes_no(fields[name])
+    flags = {name: _yes_no(fields[name]) for name in ("canceled", "marked") if name in fields}
+    values = {
+        name: _order_value(name, fields[name])
+        for name in ORDER_WRITABLE
+        if name in fields and name not in ("statusId", "canceled", "marked")
+    }
+    if status_id is not None and status_id != order["statusId"]:
+        order["statusId"] = status_id
+        order["dateStatus"] = iso(now())
+        order["empStatusId"] = ctx.user_id
+    for name, flag in flags.items():
+        if flag != order[name]:
             order[name] = flag
             stamp = iso(now()) if flag == "Y" else None
             who = ctx.user_id if flag == "Y" else None
@@ -264,16 +280,7 @@ def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
                 order["dateCanceled"], order["empCanceledId"] = stamp, who
             else:
                 order["dateMarked"], order["empMarkedId"] = stamp, who
-    for name in ORDER_WRITABLE:
-        if name in fields and name not in ("statusId", "canceled", "marked"):
-            value = fields[name]
-            if name in ORDER_INT_FIELDS:
-                value = int_value(value)
-            elif name in ORDER_MONEY_FIELDS:
-                value = _price(value)
-            elif name in ORDER_FLAG_FIELDS:
-                value = _yes_no(value)
-            order[name] = value
+    order.update(values)
     ctx.state.touch_order(order)
     ctx.emit(EVENT_ORDER_SAVED, order_id)
     return MethodResult({"order": ctx.state.order_updated(order)})
@@ -338,6 +345,8 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         base = price = _price(fields["priceDelivery"])
     else:
         base = price = 0.0
+    if "deliveryDocDate" in fields:
+        fields["deliveryDocDate"] = _portal_date(fields["deliveryDocDate"], ctx)
     allow, deducted = _yes_no(fields["allowDelivery"]), _yes_no(fields["deducted"])
     for flag, value, date_key, who_key in (
         ("allowDelivery", allow, "dateAllowDelivery", "empAllowDeliveryId"),
@@ -346,8 +355,6 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         if shipment[flag] != value:
             shipment[date_key] = iso(now()) if value == "Y" else None
             shipment[who_key] = ctx.user_id if value == "Y" else None
-    if "deliveryDocDate" in fields:
-        fields["deliveryDocDate"] = _portal_date(fields["deliveryDocDate"], ctx)
     shipment.update(
         {
             "statusId": status_id,

@@ -169,3 +169,16 @@ def test_operating_reset_at_is_ten_minutes_after_the_first_call(rest: Rest) -> N
     assert first["start"] + 600 <= first["operating_reset_at"] < first["start"] + 602
     later = rest("sale.status.get", {"id": "P"}).json()["time"]
     assert later["operating_reset_at"] == first["operating_reset_at"]
+
+
+def test_a_refused_update_saves_nothing(rest: Rest, portal: SandboxPortal) -> None:
+    order = portal.state.orders[131]
+    before = dict(order)
+    fields = {"statusId": "F" if order["statusId"] != "F" else "N", "price": "a lot"}
+    _error(rest("sale.order.update", {"id": 131, "fields": fields}), 400, "BX_INVALID_VALUE")
+    assert order == before
+    shipment = dict(_shipment(portal, 131))
+    fields = {**REQUIRED, "allowDelivery": "Y", "deducted": "Y", "deliveryDocDate": "soon"}
+    answer = rest("sale.shipment.update", {"id": shipment["id"], "fields": fields})
+    _error(answer, 400, "BX_INVALID_VALUE")
+    assert _shipment(portal, 131) == shipment
