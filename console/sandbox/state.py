@@ -259,6 +259,7 @@ class PortalState:
                 "DATE_MODIFY": iso(created + timedelta(hours=rng.randint(1, 48))),
                 "ORIGIN_ID": None,
             }
+            self._complete_deal(self.deals[deal_id])
         for invoice_id in range(1, INVOICE_COUNT + 1):
             first, _ = rng.choice(seed.FIRST_NAMES)
             last, _ = rng.choice(seed.LAST_NAMES)
@@ -283,6 +284,39 @@ class PortalState:
                 "ownerTypeId": owner[0],
                 "ownerId": owner[1],
             }
+
+    @staticmethod
+    def _complete_deal(deal: dict[str, Any]) -> None:
+        """The documented deal fields the seed leaves to a plain deal's values."""
+        stage = deal["STAGE_ID"]
+        deal.update(
+            {
+                "PROBABILITY": None,
+                "IS_MANUAL_OPPORTUNITY": "N",
+                "TAX_VALUE": "0.00",
+                "LEAD_ID": None,
+                "QUOTE_ID": None,
+                "MODIFY_BY_ID": deal["ASSIGNED_BY_ID"],
+                "ADDITIONAL_INFO": None,
+                "LOCATION_ID": None,
+                "STAGE_SEMANTIC_ID": "S" if stage == "WON" else "P",
+                "IS_NEW": "Y" if stage == "NEW" else "N",
+                "IS_RECURRING": "N",
+                "IS_RETURN_CUSTOMER": "N",
+                "IS_REPEATED_APPROACH": "N",
+                "SOURCE_DESCRIPTION": None,
+                "ORIGINATOR_ID": None,
+                "MOVED_BY_ID": deal["ASSIGNED_BY_ID"],
+                "MOVED_TIME": deal["DATE_MODIFY"],
+                "LAST_ACTIVITY_TIME": deal["DATE_MODIFY"],
+                "LAST_ACTIVITY_BY": deal["ASSIGNED_BY_ID"],
+                "UTM_SOURCE": None,
+                "UTM_MEDIUM": None,
+                "UTM_CAMPAIGN": None,
+                "UTM_CONTENT": None,
+                "UTM_TERM": None,
+            }
+        )
 
     # ------------------------------------------------------------------ shapes
     def order_row(self, order: dict[str, Any]) -> dict[str, Any]:
