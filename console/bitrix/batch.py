@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from console.bitrix.errors import B24Error, BatchError, CommandNotSent, error_from_payload
+from console.bitrix.errors import (
+    B24Error,
+    BatchError,
+    BatchLengthExceeded,
+    CommandNotSent,
+    error_from_payload,
+)
 from console.bitrix.methods import is_read_method
 from console.core.phpform import flatten_php
 
@@ -97,8 +103,9 @@ def _references(command: BatchCommand) -> set[str]:
     return {match.group(1) for text in texts for match in _REFERENCE_KEY.finditer(text)}
 
 
-def plan_chunks(named: Mapping[str, BatchCommand]) -> list[list[str]]:
-    """Split command names into requests of at most 50, keeping references inside one.
+def plan_chunks(named: Mapping[str, BatchCommand], limit: int = MAX_COMMANDS) -> list[list[str]]:
+    """Split command names into requests of at most ``limit`` (50), keeping references
+    inside one.
 
     The portal resolves ``$result[name]`` only within one request, so a command, the
     commands it refers to and everything between them (the order is kept: commands run
@@ -137,13 +144,13 @@ def plan_chunks(named: Mapping[str, BatchCommand]) -> list[list[str]]:
             start = k
     chunks: list[list[str]] = []
     for unit in units:
-        if len(unit) > MAX_COMMANDS:
+        if len(unit) > limit:
             raise ValueError(
                 f"batch commands {unit[0]!r} to {unit[-1]!r} ({len(unit)} commands) use each "
                 f"other's results, so they must go in one request, which holds at most "
-                f"{MAX_COMMANDS}"
+                f"{limit}"
             )
-        if chunks and len(chunks[-1]) + len(unit) <= MAX_COMMANDS:
+        if chunks and len(chunks[-1]) + len(unit) <= limit:
             chunks[-1].extend(unit)
         else:
             chunks.append(list(unit))
@@ -163,6 +170,18 @@ def _failed_in_request(error: B24Error, command: BatchCommand) -> B24Error:
     return copied
 
 
+def _resendable(named: Mapping[str, BatchCommand], not_run: list[str]) -> list[str]:
+    """The commands of ``not_run`` that can go in a later request: those whose references
+    all point at commands that go with them (a result from an earlier request is gone)."""
+    kept = list(not_run)
+    while True:
+        keep = set(kept)
+        narrowed = [name for name in kept if _references(named[name]) <= keep]
+        if narrowed == kept:
+            return kept
+        kept = narrowed
+
+
 def run_batch(
     client: BitrixClient, commands: Mapping[str, BatchCommandLike], *, halt: bool = False
 ) -> BatchResult:
@@ -180,35 +199,46 @@ def run_batch(
     request's error (an :class:`OutcomeUnknown` when it may have run), each command of the
     requests not sent gets :class:`CommandNotSent`, and :meth:`BatchResult.raise_for_errors`
     still raises.
+
+    A portal that holds fewer commands per request than 50 says so in one of two ways
+    (its documentation describes both): it refuses the whole request with
+    ``ERROR_BATCH_LENGTH_EXCEEDED`` (nothing ran), or runs the first commands and fails
+    each of the others with that code. Either way the commands that did not run are sent
+    again in smaller requests, unless they use a result of a command that did run.
     """
     named = {str(name): _as_command(command) for name, command in commands.items()}
-    chunks = plan_chunks(named)
+    pending = plan_chunks(named)
     outcome = BatchResult()
-    for number, chunk in enumerate(chunks):
+    answered = 0
+    while pending:
+        chunk = pending.pop(0)
         cmd = {name: named[name].encode() for name in chunk}
         is_read = all(is_read_method(named[name].method) for name in chunk)
         try:
             response = client.call("batch", {"halt": 1 if halt else 0, "cmd": cmd}, read=is_read)
+        except BatchLengthExceeded as exc:
+            smaller = _replan(named, chunk, pending, len(chunk) // 2)
+            if smaller is None:
+                _fail_rest(outcome, named, exc, chunk, pending, answered)
+                break
+            pending = smaller
+            continue
         except B24Error as exc:
-            if number == 0:
-                raise
-            for name in chunk:
-                outcome.errors[name] = _failed_in_request(exc, named[name])
-            for name in (name for later in chunks[number + 1 :] for name in later):
-                outcome.errors[name] = CommandNotSent(
-                    f"not sent: the batch stopped after request {number + 1} of {len(chunks)} "
-                    f"failed ({type(exc).__name__})",
-                    method=named[name].method,
-                )
+            _fail_rest(outcome, named, exc, chunk, pending, answered)
             break
+        answered += 1
         body = response.result if isinstance(response.result, Mapping) else {}
         outcome.results.update(_as_dict(body.get("result")))
+        not_run: list[str] = []
         for name, payload in _as_dict(body.get("result_error")).items():
             method = named[name].method if name in named else None
             error_body = payload if isinstance(payload, Mapping) else {"error": payload}
-            outcome.errors[name] = error_from_payload(
+            error = error_from_payload(
                 error_body, http_status=None, method=method, secrets=client.secret_values()
             )
+            outcome.errors[name] = error
+            if isinstance(error, BatchLengthExceeded) and name in named:
+                not_run.append(name)
         for name, value in _as_dict(body.get("result_total")).items():
             outcome.totals[name] = int(value)
         for name, value in _as_dict(body.get("result_next")).items():
@@ -216,6 +246,55 @@ def run_batch(
         for name, time_block in _as_dict(body.get("result_time")).items():
             if name in named:
                 client.record_time(named[name].method, time_block)
+        if not_run and len(not_run) < len(chunk):
+            again = _resendable(named, [name for name in chunk if name in not_run])
+            smaller = _replan(named, again, pending, len(chunk) - len(not_run))
+            if smaller is not None:
+                for name in again:
+                    del outcome.errors[name]
+                pending = smaller
+                continue
         if halt and outcome.errors:
             break
     return outcome
+
+
+def _replan(
+    named: Mapping[str, BatchCommand],
+    first: list[str],
+    pending: list[list[str]],
+    limit: int,
+) -> list[list[str]] | None:
+    """``first`` and the requests still to send, planned again in requests of ``limit``;
+    None when that cannot be done (a limit under 1, or commands that must travel
+    together outnumber it)."""
+    if limit < 1:
+        return None
+    names = [*first, *(name for later in pending for name in later)]
+    try:
+        return plan_chunks({name: named[name] for name in names}, limit)
+    except ValueError:
+        return None
+
+
+def _fail_rest(
+    outcome: BatchResult,
+    named: Mapping[str, BatchCommand],
+    exc: B24Error,
+    chunk: list[str],
+    pending: list[list[str]],
+    answered: int,
+) -> None:
+    """A request failed as a whole: its commands get its error, later ones CommandNotSent;
+    the first request's failure is raised, as a single call's would be."""
+    if answered == 0:
+        raise exc
+    for name in chunk:
+        outcome.errors[name] = _failed_in_request(exc, named[name])
+    total = answered + 1 + len(pending)
+    for name in (name for later in pending for name in later):
+        outcome.errors[name] = CommandNotSent(
+            f"not sent: the batch stopped after request {answered + 1} of {total} "
+            f"failed ({type(exc).__name__})",
+            method=named[name].method,
+        )

@@ -1,8 +1,10 @@
 """Order ↔ CRM bindings (crm.orderentity.*).
 
-An order has one link. The sandbox answers a second ``add`` with the documented duplicate
-error (``201650000001``); :func:`console.operations.bindings.bind_order` replaces a link by
-``deleteByFilter`` and then ``add``, which is right whichever way a portal behaves.
+An order has one link. ``add`` for an order that has one replaces it without asking (as
+documented, and as the sandbox does); only the very same link again is the duplicate
+error (``201650000001``). So :func:`console.operations.bindings.bind_order` asks before
+it replaces, and then removes the old link (``deleteByFilter``) before ``add``, which is
+right whichever way a portal behaves.
 """
 
 from __future__ import annotations

@@ -451,7 +451,10 @@ def _class_for(code: str, description: str, http_status: int | None) -> type[B24
             return RequiredFields
         if "access denied" in lowered:
             return AccessDenied
-        if lowered.startswith("not found") or "does not exist" in lowered:
+        if lowered.startswith("order not found"):
+            # sale.propertyvalue.modify says a missing order with code 0 in words.
+            return OrderNotFound
+        if "not found" in lowered or "does not exist" in lowered:
             return NotFound
     match = _SALE_CODE.match(code)
     if match:
@@ -563,7 +566,7 @@ _MESSAGES: list[tuple[type[BaseException], str]] = [
     (MissingParameter, "A required value is missing."),
     (InvalidRequest, "The portal requires HTTPS. Use an https:// address."),
     (ValidationError, "The portal rejected the values. Correct them and try again."),
-    (DuplicateBinding, "The order already has a link. Remove or replace it first."),
+    (DuplicateBinding, "The order is already bound to that deal or invoice."),
     (QueryLimitExceeded, "The portal is busy (request limit). Try again in a minute."),
     (OperationTimeLimit, "This action used up its time budget. Try again in a few minutes."),
     (OverloadLimit, "Bitrix24 blocked the REST API of this portal. Contact Bitrix24 support."),

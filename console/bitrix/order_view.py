@@ -197,8 +197,8 @@ def fetch_order_view(
             id=str(shipment.id),
             delivery=shipment.delivery_name or "",
             status=status_view(shipment.status_id),
-            tracking=str((shipment.model_extra or {}).get("trackingNumber") or ""),
-            price=_money((shipment.model_extra or {}).get("priceDelivery")),
+            tracking=shipment.tracking_number or "",
+            price=_money(shipment.price_delivery),
         )
         for shipment in order.shipments
         if shipment.system not in ("Y", True)
@@ -206,7 +206,8 @@ def fetch_order_view(
     basket = [
         BasketLine(
             name=_text(_camel(item, "name", "NAME")),
-            article=_text(_camel(item, "xmlId", "productXmlId", "article")),
+            # productXmlId is the product's code; a basket item's own xmlId names the line.
+            article=_text(_camel(item, "productXmlId", "xmlId", "article")),
             quantity=_quantity(_camel(item, "quantity", "QUANTITY")),
             price=_money(_camel(item, "price", "PRICE")),
             total=_money(

@@ -12,7 +12,7 @@ DESCRIPTIONS: dict[str, str] = {
     "200040300020": "Access Denied",
     "200540400001": "order does not exist",
     "201240400001": "order does not exist",
-    "201340400001": "status is not exists",
+    "201340400001": "status does not exist",
     "201350000001": "Duplicate entry for key [id]",
     "201350000002": "you cannot delete the system status",
     "201350000003": "status type is empty or invalid",
@@ -41,15 +41,16 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def wire_code(code: str) -> str | int:
-    """The ``error`` value on the wire: numeric codes sometimes as numbers, sometimes strings.
+def wire_code(code: str, method: str | None = None) -> str | int:
+    """The ``error`` value on the wire, as each method family's pages show it.
 
-    The real API mixes both (``"201650000001"`` in one answer, ``0`` in another). Choosing by
-    the parity of the digit sum keeps it deterministic per code while exercising both forms.
+    The ``sale.*`` pages show numeric codes as JSON numbers (``"error": 201240400001``);
+    ``crm.*`` pages (``crm.orderentity.*``, deals, items) show them as strings
+    (``"error": "201650000001"``). System codes are always strings.
     """
-    if not code.isdigit():
-        return code
-    return code if sum(int(d) for d in code) % 2 == 1 else int(code)
+    if code.isdigit() and method is not None and method.startswith("sale."):
+        return int(code)
+    return code
 
 
 class RestError(Exception):
@@ -59,10 +60,12 @@ class RestError(Exception):
         self.code = code
         self.description = description if description is not None else DESCRIPTIONS.get(code, "")
         self.status = status
+        # The method that failed (set at dispatch): it decides how the code is written.
+        self.method: str | None = None
         super().__init__(f"{status} {code}: {self.description}")
 
     def body(self) -> dict[str, Any]:
-        return {"error": wire_code(self.code), "error_description": self.description}
+        return {"error": wire_code(self.code, self.method), "error_description": self.description}
 
 
 def required_fields(missing: list[str]) -> RestError:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 
-BASKETS = 10
-BASKET_SECONDS = 60.0
+WINDOW_SECONDS = 600.0
 
 
 class LeakyBucket:
@@ -45,34 +45,40 @@ class LeakyBucket:
 
 
 class OperatingTime:
-    """Accumulated execution time per (caller, method) in ten one-minute baskets."""
+    """Accumulated execution time per (caller, method) over a ten-minute window.
+
+    The window opens with the first call after the previous one closed and lasts
+    ``WINDOW_SECONDS`` from that call (not from a minute boundary): ``operating_reset_at``
+    is that call's time plus ten minutes, so a client waiting for it is never early.
+    """
 
     def __init__(self, limit_seconds: float, clock: Callable[[], float] = time.time) -> None:
         self.limit_seconds = limit_seconds
         self._clock = clock
-        self._baskets: dict[tuple[str, str], dict[int, float]] = {}
+        # (caller, method) -> [window start, seconds used in it]
+        self._windows: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
 
-    def _live(self, key: tuple[str, str], now: float) -> dict[int, float]:
-        minute = int(now // BASKET_SECONDS)
-        baskets = self._baskets.setdefault(key, {})
-        for old in [m for m in baskets if m <= minute - BASKETS]:
-            del baskets[old]
-        return baskets
+    def _live(self, key: tuple[str, str], now: float) -> list[float] | None:
+        window = self._windows.get(key)
+        if window is not None and now >= window[0] + WINDOW_SECONDS:
+            del self._windows[key]
+            return None
+        return window
 
     def is_blocked(self, caller: str, method: str) -> bool:
         """True when this method's time in the window already exceeds the limit."""
         with self._lock:
-            total = sum(self._live((caller, method), self._clock()).values())
-            return total > self.limit_seconds
+            window = self._live((caller, method), self._clock())
+            return window is not None and window[1] > self.limit_seconds
 
     def add(self, caller: str, method: str, seconds: float) -> tuple[float, int]:
         """Record ``seconds``; return (operating total, operating_reset_at Unix time)."""
         with self._lock:
             now = self._clock()
-            baskets = self._live((caller, method), now)
-            minute = int(now // BASKET_SECONDS)
-            baskets[minute] = baskets.get(minute, 0.0) + seconds
-            oldest = min(baskets)
-            reset_at = int((oldest + BASKETS) * BASKET_SECONDS)
-            return round(sum(baskets.values()), 6), reset_at
+            key = (caller, method)
+            window = self._live(key, now)
+            if window is None:
+                window = self._windows[key] = [now, 0.0]
+            window[1] += seconds
+            return round(window[1], 6), math.ceil(window[0] + WINDOW_SECONDS)

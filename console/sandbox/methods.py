@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from console.sandbox import seed
+from console.sandbox import seed, shapes
 from console.sandbox.errors import RestError
 from console.sandbox.params import (
     check_required,
@@ -16,7 +17,7 @@ from console.sandbox.params import (
     require_int_param,
     require_param,
 )
-from console.sandbox.query import PAGE_SIZE, Page, run_list
+from console.sandbox.query import PAGE_SIZE, Page, UnknownField, run_list
 from console.sandbox.state import (
     OWNER_DEAL,
     OWNER_INVOICE,
@@ -137,7 +138,7 @@ def status_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
 
 def status_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     status_id = str(require_param(params, "id"))
-    fields = require_fields(params)
+    fields = require_fields(params, allow_empty=False)
     status = _status(ctx, status_id)
     status_type = _status_type(fields)
     if status_type != status["type"]:
@@ -172,13 +173,17 @@ def status_lang_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     return _listed("statusLangs", run_list(rows, params, ctx.state.tz))
 
 
+def _known_lid(ctx: CallContext, lid: str) -> None:
+    if lid not in {lang["lid"] for lang in ctx.state.langs}:
+        raise RestError("201750000004")
+
+
 def status_lang_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     fields = require_fields(params)
     check_required(fields, ["statusId", "lid", "name"])
     status_id, lid = str(fields["statusId"]), str(fields["lid"])
     _status(ctx, status_id)
-    if lid not in {lang["lid"] for lang in ctx.state.langs}:
-        raise RestError("201750000004")
+    _known_lid(ctx, lid)
     if any(s["statusId"] == status_id and s["lid"] == lid for s in ctx.state.status_langs):
         raise RestError("201750000003")
     row = {
@@ -195,6 +200,7 @@ def status_lang_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult
     fields = require_fields(params)
     check_required(fields, ["statusId", "lid", "name"])
     status_id, lid = str(fields["statusId"]), str(fields["lid"])
+    _known_lid(ctx, lid)
     before = len(ctx.state.status_langs)
     ctx.state.status_langs = [
         s for s in ctx.state.status_langs if not (s["statusId"] == status_id and s["lid"] == lid)
@@ -205,14 +211,30 @@ def status_lang_delete(ctx: CallContext, params: dict[str, Any]) -> MethodResult
 
 
 def status_lang_langs(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
-    return MethodResult({"langs": [dict(lang) for lang in ctx.state.langs]})
+    langs = [dict(lang) for lang in ctx.state.langs]
+    return MethodResult({"langs": langs}, total=len(langs), rows=len(langs))
 
 
 # ---------------------------------------------------------------------- orders
 ORDER_WRITABLE = (
     "statusId", "comments", "userDescription", "xmlId", "responsibleId", "reasonCanceled",
-    "canceled", "marked", "accountNumber",
+    "canceled", "marked", "accountNumber", "reasonMarked", "additionalInfo", "orderTopic",
+    "id1c", "version1c", "externalOrder", "recountFlag", "updated1c", "companyId",
+    "affiliateId", "price", "discountValue",
 )  # fmt: skip
+ORDER_INT_FIELDS = ("responsibleId", "companyId", "affiliateId")
+ORDER_MONEY_FIELDS = ("price", "discountValue")
+ORDER_FLAG_FIELDS = ("externalOrder", "recountFlag", "updated1c")
+
+
+def _order_value(name: str, value: Any) -> Any:
+    if name in ORDER_INT_FIELDS:
+        return int_value(value)
+    if name in ORDER_MONEY_FIELDS:
+        return _price(value)
+    if name in ORDER_FLAG_FIELDS:
+        return _yes_no(value)
+    return value
 
 
 def order_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
@@ -233,22 +255,35 @@ def _check_status_of_type(ctx: CallContext, status_id: str, wanted: str) -> None
 
 def order_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     order_id = require_int_param(params, "id")
-    fields = require_fields(params)
+    fields = require_fields(params, allow_empty=False)
     order = ctx.state.order(order_id, "200540400001")
-    if "statusId" in fields:
-        status_id = str(fields["statusId"])
+    # Every value is read before anything changes: a refused call saves nothing.
+    status_id = str(fields["statusId"]) if "statusId" in fields else None
+    if status_id is not None:
         _check_status_of_type(ctx, status_id, "O")
-        if status_id != order["statusId"]:
-            order["statusId"] = status_id
-            order["dateStatus"] = iso(now())
-            order["empStatusId"] = ctx.user_id
-    for name in ORDER_WRITABLE:
-        if name in fields and name != "statusId":
-            value = fields[name]
-            order[name] = int_value(value) if name == "responsibleId" else value
+    flags = {name: _yes_no(fields[name]) for name in ("canceled", "marked") if name in fields}
+    values = {
+        name: _order_value(name, fields[name])
+        for name in ORDER_WRITABLE
+        if name in fields and name not in ("statusId", "canceled", "marked")
+    }
+    if status_id is not None and status_id != order["statusId"]:
+        order["statusId"] = status_id
+        order["dateStatus"] = iso(now())
+        order["empStatusId"] = ctx.user_id
+    for name, flag in flags.items():
+        if flag != order[name]:
+            order[name] = flag
+            stamp = iso(now()) if flag == "Y" else None
+            who = ctx.user_id if flag == "Y" else None
+            if name == "canceled":
+                order["dateCanceled"], order["empCanceledId"] = stamp, who
+            else:
+                order["dateMarked"], order["empMarkedId"] = stamp, who
+    order.update(values)
     ctx.state.touch_order(order)
     ctx.emit(EVENT_ORDER_SAVED, order_id)
-    return MethodResult({"order": ctx.state.order_row(order)})
+    return MethodResult({"order": ctx.state.order_updated(order)})
 
 
 SHIPMENT_REQUIRED = ["allowDelivery", "deducted", "deliveryId"]
@@ -264,18 +299,29 @@ def _shipment(ctx: CallContext, shipment_id: int) -> dict[str, Any]:
 
 def shipment_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     shipment = _shipment(ctx, require_int_param(params, "id"))
-    return MethodResult({"shipment": dict(shipment)})
+    return MethodResult({"shipment": ctx.state.shipment_shape(shipment)})
 
 
 def _yes_no(value: Any) -> str:
     return "Y" if str(value).strip().upper() in ("Y", "1", "TRUE") else "N"
 
 
+def _portal_date(value: Any, ctx: CallContext) -> str | None:
+    """A date field as the portal stores and returns it: in its zone, with the offset."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace(" ", "T", 1))
+    except ValueError:
+        raise RestError("BX_INVALID_VALUE", f"{value} is not a date") from None
+    return iso(parsed if parsed.tzinfo else parsed.replace(tzinfo=ctx.state.tz))
+
+
 def _price(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise RestError("BX_INVALID_VALUE", "delivery price is not a number") from None
+        raise RestError("BX_INVALID_VALUE", f"{value!r} is not a number") from None
 
 
 def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
@@ -290,7 +336,8 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     status_id = str(fields.get("statusId") or "DN")
     _check_status_of_type(ctx, status_id, "D")
     delivery_id = int_value(fields["deliveryId"])
-    if delivery_id is None or delivery_id <= 0:
+    delivery_name = seed.DELIVERY_NAMES.get(delivery_id) if delivery_id is not None else None
+    if delivery_name is None:
         raise RestError("BX_INVALID_VALUE", "deliveryId is not a delivery service")
     if "basePriceDelivery" in fields:
         base = price = _price(fields["basePriceDelivery"])
@@ -298,12 +345,23 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         base = price = _price(fields["priceDelivery"])
     else:
         base = price = 0.0
+    if "deliveryDocDate" in fields:
+        fields["deliveryDocDate"] = _portal_date(fields["deliveryDocDate"], ctx)
+    allow, deducted = _yes_no(fields["allowDelivery"]), _yes_no(fields["deducted"])
+    for flag, value, date_key, who_key in (
+        ("allowDelivery", allow, "dateAllowDelivery", "empAllowDeliveryId"),
+        ("deducted", deducted, "dateDeducted", "empDeductedId"),
+    ):
+        if shipment[flag] != value:
+            shipment[date_key] = iso(now()) if value == "Y" else None
+            shipment[who_key] = ctx.user_id if value == "Y" else None
     shipment.update(
         {
             "statusId": status_id,
-            "allowDelivery": _yes_no(fields["allowDelivery"]),
-            "deducted": _yes_no(fields["deducted"]),
+            "allowDelivery": allow,
+            "deducted": deducted,
             "deliveryId": delivery_id,
+            "deliveryName": delivery_name,
             "basePriceDelivery": base,
             "priceDelivery": price,
         }
@@ -311,9 +369,16 @@ def shipment_update(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     for name in SHIPMENT_TEXT:
         if name in fields:
             shipment[name] = fields[name]
+    if (
+        "responsibleId" in fields
+        and int_value(fields["responsibleId"]) != shipment["responsibleId"]
+    ):
+        shipment["responsibleId"] = int_value(fields["responsibleId"])
+        shipment["dateResponsibleId"] = iso(now())
+        shipment["empResponsibleId"] = ctx.user_id
     ctx.state.touch_order(ctx.state.orders[shipment["orderId"]])
     ctx.emit(EVENT_ORDER_SAVED, shipment["orderId"])
-    return MethodResult({"shipment": dict(shipment)})
+    return MethodResult({"shipment": ctx.state.shipment_shape(shipment)})
 
 
 # ------------------------------------------------------------- property values
@@ -340,7 +405,9 @@ def property_value_modify(ctx: CallContext, params: dict[str, Any]) -> MethodRes
     if not isinstance(order_fields, dict):
         raise RestError("0", "Required fields: order")
     check_required(order_fields, ["id"])
-    order = ctx.state.order(field_int(order_fields, "id"), "200540400001")
+    order = ctx.state.orders.get(field_int(order_fields, "id"))
+    if order is None:
+        raise RestError("0", "Order not found")
     wanted = order_fields.get("propertyValues") or []
     if isinstance(wanted, dict):
         wanted = list(wanted.values())
@@ -362,7 +429,11 @@ def property_value_modify(ctx: CallContext, params: dict[str, Any]) -> MethodRes
         for value_id in changed:
             ctx.emit(EVENT_PROPERTY_SAVED, value_id)
         ctx.emit(EVENT_ORDER_SAVED, order["id"])
-    values = [dict(v) for v in ctx.state.property_values.values() if v["orderId"] == order["id"]]
+    values = [
+        shapes.pick(v, shapes.PROPERTY_VALUE_FIELDS)
+        for v in ctx.state.property_values.values()
+        if v["orderId"] == order["id"]
+    ]
     return MethodResult({"propertyValues": values})
 
 
@@ -387,10 +458,12 @@ def binding_add(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
         raise RestError("0", "Binding is only possible to a deal or invoice")
     if not ctx.state.owner_exists(owner_type, owner_id):
         raise RestError("0", f"CRM object {owner_type}:{owner_id} does not exist")
-    if order_id in ctx.state.bindings:
-        # An order has one link: a second one, to the same owner or another, is refused
-        # with the documented duplicate error; replacing means deleteByFilter first.
+    current = ctx.state.bindings.get(order_id)
+    if current == {"orderId": order_id, "ownerTypeId": owner_type, "ownerId": owner_id}:
+        # Only the very same triple is a duplicate.
         raise RestError("201650000001")
+    # An order has one link: adding another replaces it, without asking (that is the
+    # console's job, before it calls add).
     binding = {"orderId": order_id, "ownerId": owner_id, "ownerTypeId": owner_type}
     ctx.state.bindings[order_id] = {
         "orderId": order_id,
@@ -408,7 +481,7 @@ def binding_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     if int_value(params.get("start")) == -1:
         # For this method start=-1 means "everything, uncounted" (documented).
         items = _all_pages(rows, dict(params, start=0), ctx)
-        return MethodResult({"orderEntity": items}, None, None, len(items))
+        return MethodResult({"orderEntity": items}, 0, None, len(items))
     return _listed("orderEntity", run_list(rows, params, ctx.state.tz, {"ownerId": "asc"}))
 
 
@@ -452,20 +525,48 @@ def deal_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
 
 
 def deal_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    if params.get("filter") not in (None, "", [], {}) and not isinstance(params["filter"], dict):
+        raise RestError("", "Parameter 'filter' must be array.")
     rows = [dict(d) for d in ctx.state.deals.values()]
     page = run_list(rows, params, ctx.state.tz, {"ID": "asc"})
     return MethodResult(page.items, page.total, page.next, len(page.items))
 
 
+def _deal_item(deal: dict[str, Any]) -> dict[str, Any]:
+    """A deal as crm.item.list shows it (``entityTypeId`` 2): camelCase, numbers as such."""
+    return {
+        "id": int(deal["ID"]),
+        "title": deal["TITLE"],
+        "stageId": deal["STAGE_ID"],
+        "categoryId": int(deal["CATEGORY_ID"]),
+        "opportunity": float(deal["OPPORTUNITY"]),
+        "currencyId": deal["CURRENCY_ID"],
+        "companyId": int(deal["COMPANY_ID"]),
+        "contactId": int(deal["CONTACT_ID"]),
+        "assignedById": int(deal["ASSIGNED_BY_ID"]),
+        "sourceId": deal["SOURCE_ID"],
+        "createdTime": deal["DATE_CREATE"],
+        "updatedTime": deal["DATE_MODIFY"],
+    }
+
+
 def item_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
-    """crm.item.list for the smart invoices (``entityTypeId`` 31) the sandbox keeps."""
+    """crm.item.list for the deals (``entityTypeId`` 2) and smart invoices (31)."""
     entity_type = int_value(params.get("entityTypeId"))
     if entity_type is None:
         raise RestError("100", "Could not find value for parameter {entityTypeId}")
-    if entity_type != OWNER_INVOICE:
+    if entity_type == OWNER_INVOICE:
+        rows = [dict(i) for i in ctx.state.invoices.values()]
+    elif entity_type == OWNER_DEAL:
+        rows = [_deal_item(d) for d in ctx.state.deals.values()]
+    else:
         raise RestError("NOT_FOUND", "Smart process not found")
-    rows = [dict(i) for i in ctx.state.invoices.values()]
-    page = run_list(rows, params, ctx.state.tz, {"id": "asc"})
+    try:
+        page = run_list(rows, params, ctx.state.tz, {"id": "asc"})
+    except UnknownField as exc:
+        raise RestError(
+            "INVALID_ARG_VALUE", f"Invalid filter: field '{exc.name}' is not allowed in filter"
+        ) from None
     return MethodResult({"items": page.items}, page.total, page.next, len(page.items))
 
 

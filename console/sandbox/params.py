@@ -38,10 +38,10 @@ def require_int_param(params: Mapping[str, Any], name: str) -> int:
     return value
 
 
-def require_fields(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``fields`` object; absent means error ``100``."""
+def require_fields(params: Mapping[str, Any], *, allow_empty: bool = True) -> dict[str, Any]:
+    """The ``fields`` object; absent (or empty, where the method says so) is error ``100``."""
     fields = params.get("fields")
-    if fields is None or fields == "":
+    if fields is None or fields == "" or (not allow_empty and fields in ([], {})):
         raise missing_parameter("fields")
     if fields == []:
         fields = {}  # PHP cannot tell an empty object from an empty array

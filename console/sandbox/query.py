@@ -15,6 +15,15 @@ PAGE_SIZE = 50
 _OPERATORS = ("!@", ">=", "<=", "!=", "=%", "%", "@", ">", "<", "=", "!")
 
 
+class UnknownField(RestError):
+    """A filter names a field the entity does not have."""
+
+    def __init__(self, name: str) -> None:
+        # The sale and crm.orderentity lists answer with an SQL-ish code-0 error.
+        super().__init__("0", f"Unknown field definition `{name}`")
+        self.name = name
+
+
 @dataclass
 class Page:
     """One page of a list answer; ``total``/``next`` are None when not reported."""
@@ -94,8 +103,7 @@ def matches(item: Mapping[str, Any], filters: Mapping[str, Any], tz: Any) -> boo
         op, name = split_operator(str(key))
         known, value = _field(item, name)
         if not known:
-            # The real portal rejects unknown filter fields with an SQL-ish error.
-            raise RestError("0", f"Unknown field definition `{name}`")
+            raise UnknownField(name)
         if op in ("@", "!@"):
             inside = any(_compare(value, w, tz) == 0 for w in _values(wanted))
             if inside != (op == "@"):
@@ -194,8 +202,8 @@ def run_list(
     found = order_items(found, params.get("order") or default_order or {}, tz)
     start = parse_start(params.get("start", 0))
     if start < 0:
-        # start=-1: no COUNT(*) and no paging; the caller pages by id itself.
-        window, total, next_start = found[:PAGE_SIZE], None, None
+        # start=-1: no COUNT(*) (total 0) and no paging; the caller pages by id itself.
+        window, total, next_start = found[:PAGE_SIZE], 0, None
     else:
         window = found[start : start + PAGE_SIZE]
         total = len(found)

@@ -74,6 +74,14 @@ class RestApi:
         return self._single(caller, method, params)
 
     def _single(self, caller: Caller, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._run(caller, method, params)
+        except RestError as exc:
+            if exc.method is None:
+                exc.method = method
+            raise
+
+    def _run(self, caller: Caller, method: str, params: dict[str, Any]) -> dict[str, Any]:
         spec = METHODS.get(method)
         if spec is None:
             raise method_not_found()
@@ -115,10 +123,7 @@ class RestApi:
         parsed: dict[str, tuple[str, str]] = {}
         for key, command in commands.items():
             method, _, query = str(command).partition("?")
-            method = normalize_method(method)
-            if method == "batch":
-                raise RestError("ERROR_BATCH_METHOD_NOT_ALLOWED", status=405)
-            parsed[str(key)] = (method, query)
+            parsed[str(key)] = (normalize_method(method), query)
         halt = str(params.get("halt", "0")).strip().lower() in ("1", "true", "y")
         results: dict[str, Any] = {}
         errors: dict[str, Any] = {}
@@ -127,6 +132,9 @@ class RestApi:
         times: dict[str, Any] = {}
         for key, (method, query) in parsed.items():
             try:
+                if method == "batch":
+                    # A nested batch fails on its own; the other commands still run.
+                    raise RestError("ERROR_BATCH_METHOD_NOT_ALLOWED")
                 sub_params = _substitute(parse_php_form(query), results)
                 answer = self._single(caller, method, sub_params)
             except FormParseError as exc:

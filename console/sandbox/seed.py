@@ -85,6 +85,7 @@ DELIVERIES = [
     (2, "Нова Пошта (відділення)"), (3, "Нова Пошта (кур'єр)"), (4, "Укрпошта"),
     (5, "Самовивіз з магазину"), (6, "Meest Express"),
 ]  # fmt: skip
+DELIVERY_NAMES = dict(DELIVERIES)
 PAY_SYSTEMS = [(2, "Оплата карткою онлайн"), (3, "Накладений платіж"), (4, "Безготівковий рахунок")]
 # Order properties: (orderPropsId, code, name, orderPropsXmlId).
 ORDER_PROPS = [

@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from console.sandbox import seed
+from console.sandbox import seed, shapes
 from console.sandbox.errors import RestError
 
 # Kyiv summer time; a fixed offset keeps the sandbox free of tz database differences.
@@ -79,21 +79,27 @@ class PortalState:
             for product in rng.sample(seed.PRODUCTS, rng.randint(1, 3)):
                 name, article, price = product
                 quantity = rng.choice((1, 1, 1, 2, 3))
-                items.append(
-                    {
-                        "id": basket_id,
-                        "orderId": order_id,
-                        "productId": 1000 + seed.PRODUCTS.index(product),
-                        "name": name,
-                        "xmlId": article,
-                        "price": price,
-                        "basePrice": price,
-                        "quantity": float(quantity),
-                        "currency": "UAH",
-                        "measureName": "шт",
-                        "measureCode": 796,
-                    }
-                )
+                product_id = 1000 + seed.PRODUCTS.index(product)
+                # id, orderId and measureCode are strings in a basket item, as documented.
+                item = {
+                    "id": str(basket_id),
+                    "orderId": str(order_id),
+                    "productId": product_id,
+                    "productPriceId": product_id,
+                    "productXmlId": article,
+                    "fuserId": order_id,
+                    "name": name,
+                    "xmlId": f"bx_basket_{basket_id}",
+                    "price": price,
+                    "basePrice": price,
+                    "quantity": float(quantity),
+                    "currency": "UAH",
+                    "measureName": "шт",
+                    "measureCode": "796",
+                    "dateInsert": iso(inserted),
+                    "dateUpdate": iso(inserted),
+                }
+                items.append(shapes.complete(item, shapes.BASKET_ITEM_DEFAULTS))
                 basket_id += 1
             total = round(sum(i["price"] * i["quantity"] for i in items), 2)
             delivery_id, delivery_name = rng.choice(seed.DELIVERIES)
@@ -103,6 +109,7 @@ class PortalState:
             shipment = {
                 "id": shipment_id,
                 "orderId": order_id,
+                "accountNumber": f"{order_id}/{shipment_id}",
                 "statusId": seed.SHIPMENT_STATUS_FOR[status_id],
                 "deliveryId": delivery_id,
                 "deliveryName": delivery_name,
@@ -116,7 +123,20 @@ class PortalState:
                 else "",
                 "system": "N",
                 "dateInsert": iso(inserted),
+                "shipmentItems": [
+                    {
+                        "basketId": int(item["id"]),
+                        "dateInsert": iso(inserted),
+                        "id": int(item["id"]),
+                        "orderDeliveryId": shipment_id,
+                        "quantity": item["quantity"],
+                        "reservedQuantity": 0,
+                        "xmlId": f"bx_item_{item['id']}",
+                    }
+                    for item in items
+                ],
             }
+            shapes.complete(shipment, shapes.SHIPMENT_DEFAULTS)
             self.shipments[shipment_id] = shipment
             shipment_id += 1
             payment = {
@@ -128,7 +148,12 @@ class PortalState:
                 "currency": "UAH",
                 "paid": "Y" if paid else "N",
                 "datePaid": iso(inserted + timedelta(hours=2)) if paid else None,
+                "accountNumber": f"{order_id}/{payment_id}",
+                "dateBill": iso(inserted),
+                "paySystemXmlId": f"bx_pay_{pay_id}",
+                "xmlId": f"bx_payment_{payment_id}",
             }
+            shapes.complete(payment, shapes.PAYMENT_DEFAULTS)
             payment_id += 1
             email = f"{first_latin}.{last_latin}{order_id % 97}@gmail.com"
             operator = rng.choice((50, 63, 66, 67, 68, 73, 93, 96, 97, 98))
@@ -159,7 +184,6 @@ class PortalState:
                 "userId": 1000 + rng.randint(1, 150),
                 "responsibleId": 1,
                 "price": round(total + delivery_price, 2),
-                "priceDelivery": delivery_price,
                 "discountValue": 0.0,
                 "taxValue": 0.0,
                 "currency": "UAH",
@@ -177,7 +201,35 @@ class PortalState:
                 "payments": [payment],
                 "shipments": [shipment],
             }
+            self._complete_order(self.orders[order_id])
         self._seed_crm(rng, base)
+
+    @staticmethod
+    def _complete_order(order: dict[str, Any]) -> None:
+        """The documented fields the seed leaves to a fresh store's defaults."""
+        order.setdefault("dateCanceled", order["dateStatus"] if order["canceled"] == "Y" else None)
+        order.setdefault("empCanceledId", 1 if order["canceled"] == "Y" else None)
+        shapes.complete(order, shapes.ORDER_DEFAULTS)
+        # The customer's CRM contact (entityTypeId 3), as the order's primary client.
+        order.setdefault(
+            "clients",
+            [
+                {
+                    "entityId": order["userId"] % 120 + 1,
+                    "entityTypeId": 3,
+                    "id": order["id"],
+                    "isPrimary": "Y",
+                    "orderId": order["id"],
+                    "roleId": 0,
+                    "sort": 0,
+                }
+            ],
+        )
+        order.setdefault(
+            "requisiteLink",
+            {"bankDetailId": 0, "mcBankDetailId": 0, "mcRequisiteId": 0, "requisiteId": 0},
+        )
+        order.setdefault("tradeBindings", [])
 
     def _seed_crm(self, rng: random.Random, base: datetime) -> None:
         for deal_id in range(1, DEAL_COUNT + 1):
@@ -207,6 +259,7 @@ class PortalState:
                 "DATE_MODIFY": iso(created + timedelta(hours=rng.randint(1, 48))),
                 "ORIGIN_ID": None,
             }
+            self._complete_deal(self.deals[deal_id])
         for invoice_id in range(1, INVOICE_COUNT + 1):
             first, _ = rng.choice(seed.FIRST_NAMES)
             last, _ = rng.choice(seed.LAST_NAMES)
@@ -232,24 +285,73 @@ class PortalState:
                 "ownerId": owner[1],
             }
 
+    @staticmethod
+    def _complete_deal(deal: dict[str, Any]) -> None:
+        """The documented deal fields the seed leaves to a plain deal's values."""
+        stage = deal["STAGE_ID"]
+        deal.update(
+            {
+                "PROBABILITY": None,
+                "IS_MANUAL_OPPORTUNITY": "N",
+                "TAX_VALUE": "0.00",
+                "LEAD_ID": None,
+                "QUOTE_ID": None,
+                "MODIFY_BY_ID": deal["ASSIGNED_BY_ID"],
+                "ADDITIONAL_INFO": None,
+                "LOCATION_ID": None,
+                "STAGE_SEMANTIC_ID": "S" if stage == "WON" else "P",
+                "IS_NEW": "Y" if stage == "NEW" else "N",
+                "IS_RECURRING": "N",
+                "IS_RETURN_CUSTOMER": "N",
+                "IS_REPEATED_APPROACH": "N",
+                "SOURCE_DESCRIPTION": None,
+                "ORIGINATOR_ID": None,
+                "MOVED_BY_ID": deal["ASSIGNED_BY_ID"],
+                "MOVED_TIME": deal["DATE_MODIFY"],
+                "LAST_ACTIVITY_TIME": deal["DATE_MODIFY"],
+                "LAST_ACTIVITY_BY": deal["ASSIGNED_BY_ID"],
+                "UTM_SOURCE": None,
+                "UTM_MEDIUM": None,
+                "UTM_CAMPAIGN": None,
+                "UTM_CONTENT": None,
+                "UTM_TERM": None,
+            }
+        )
+
     # ------------------------------------------------------------------ shapes
     def order_row(self, order: dict[str, Any]) -> dict[str, Any]:
         """The flat fields ``sale.order.list`` returns (no nested collections)."""
-        return {k: v for k, v in order.items() if not isinstance(v, list)}
+        return shapes.pick(order, shapes.ORDER_FIELDS)
+
+    def order_updated(self, order: dict[str, Any]) -> dict[str, Any]:
+        """What ``sale.order.update`` answers: the flat fields, clients and requisites."""
+        row = self.order_row(order)
+        row["clients"] = [shapes.pick(c, shapes.CLIENT_FIELDS) for c in order["clients"]]
+        row["requisiteLink"] = dict(order["requisiteLink"])
+        return row
+
+    def shipment_shape(self, shipment: dict[str, Any]) -> dict[str, Any]:
+        shaped = shapes.pick(shipment, shapes.SHIPMENT_FIELDS)
+        shaped["shipmentItems"] = [
+            shapes.pick(item, shapes.SHIPMENT_ITEM_FIELDS) for item in shipment["shipmentItems"]
+        ]
+        return shaped
 
     def order_full(self, order: dict[str, Any]) -> dict[str, Any]:
-        """The full ``sale.order.get`` shape with property values and bindings."""
-        full = dict(order)
+        """The full ``sale.order.get`` shape: flat fields plus every related object."""
+        full = self.order_updated(order)
+        full["basketItems"] = [
+            shapes.pick(item, shapes.BASKET_ITEM_FIELDS) for item in order["basketItems"]
+        ]
+        full["payments"] = [shapes.pick(p, shapes.PAYMENT_FIELDS) for p in order["payments"]]
         full["propertyValues"] = [
-            {k: v for k, v in value.items() if k not in ("orderId", "orderPropsXmlId")}
+            shapes.pick(value, shapes.PROPERTY_VALUE_FIELDS)
             for value in self.property_values.values()
             if value["orderId"] == order["id"]
         ]
-        full["clients"] = [{"entityTypeId": 3, "entityId": order["userId"] % 120 + 1}]
-        binding = self.bindings.get(order["id"])
-        full["tradeBindings"] = []
-        full["dealBinding"] = dict(binding) if binding else None
-        return full
+        full["shipments"] = [self.shipment_shape(s) for s in order["shipments"]]
+        full["tradeBindings"] = [dict(b) for b in order["tradeBindings"]]
+        return dict(sorted(full.items()))
 
     def status_in_use_by_orders(self, status_id: str) -> bool:
         return any(o["statusId"] == status_id for o in self.orders.values())

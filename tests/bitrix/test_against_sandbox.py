@@ -13,6 +13,7 @@ from console.bitrix import errors as e
 from console.bitrix.auth import OAuthAuth, TokenPair, WebhookAuth
 from console.bitrix.batch import BatchCommand
 from console.bitrix.client import BitrixClient, RetryPolicy
+from console.bitrix.errors import user_message
 from console.bitrix.limiter import BucketLimits
 from console.bitrix.models import OwnerType
 from console.bitrix.statuses import (
@@ -199,14 +200,21 @@ def test_bindings(client: BitrixClient, portal: SandboxPortal) -> None:
     unbound = next(o for o in sorted(portal.state.orders) if o not in portal.state.bindings)
     binding = client.bindings.add(unbound, OwnerType.DEAL, 3)
     assert (binding.order_id, binding.owner_type_id, binding.owner_id) == (unbound, 2, 3)
-    with pytest.raises(e.DuplicateBinding):
+    with pytest.raises(e.DuplicateBinding) as duplicate:
         client.bindings.add(unbound, OwnerType.DEAL, 3)
+    assert user_message(duplicate.value) == "The order is already bound to that deal or invoice."
     assert [b.order_id for b in client.bindings.list(order_id=unbound)] == [unbound]
     assert unbound in {b.order_id for b in client.bindings.list(owner_type_id=2, owner_id=3)}
     assert len(client.bindings.list()) == len(portal.state.bindings)
-    assert client.bindings.remove(unbound, OwnerType.DEAL, 3) is True
+    # Another owner replaces the link: the portal does not ask, so the console must.
+    replaced = client.bindings.add(unbound, OwnerType.DEAL, 4)
+    assert replaced.owner_id == 4
+    assert [(b.order_id, b.owner_id) for b in client.bindings.list(order_id=unbound)] == [
+        (unbound, 4)
+    ]
     with pytest.raises(e.BindingNotFound):
         client.bindings.remove(unbound, OwnerType.DEAL, 3)
+    assert client.bindings.remove(unbound, OwnerType.DEAL, 4) is True
     with pytest.raises(e.OrderNotFound):
         client.bindings.add(999_999, OwnerType.DEAL, 3)
 

@@ -232,3 +232,81 @@ def test_reference_across_the_50_boundary_resolves_on_the_portal(portal: Sandbox
     first_id = result.results["first"]["statuses"][0]["id"]
     assert result.results["one"]["status"]["id"] == first_id
     assert result.results["one"]["status"]["type"] == "D"
+
+
+# --- a portal that holds fewer commands per request -----------------------------------------
+
+SMALL_LIMIT = 20
+TOO_LONG = {"error": "ERROR_BATCH_LENGTH_EXCEEDED", "error_description": "Max batch length"}
+
+
+def refuses_long_requests(request: Recorded) -> Reply:
+    """A portal whose limit is 20 and that refuses a longer request whole (400)."""
+    if len(request.body["cmd"]) > SMALL_LIMIT:
+        return 400, TOO_LONG, {}
+    return batch_answer(request)
+
+
+def fails_commands_past_its_limit(request: Recorded) -> Reply:
+    """A portal whose limit is 20 and that fails each command past the 20th on its own."""
+    names = list(request.body["cmd"])
+    ran, rest = names[:SMALL_LIMIT], names[SMALL_LIMIT:]
+    body = {
+        "result": {
+            "result": {name: {"name": name} for name in ran},
+            "result_error": {name: TOO_LONG for name in rest} or [],
+        }
+    }
+    return 200, body, {}
+
+
+@pytest.mark.parametrize(
+    "portal_answer",
+    [refuses_long_requests, fails_commands_past_its_limit],
+    ids=["whole-request-refused", "extra-commands-fail"],
+)
+def test_commands_a_portal_did_not_run_for_length_are_sent_again(
+    server: ScriptedServer, fake_time: FakeTime, portal_answer: Any
+) -> None:
+    server.respond = portal_answer
+    with webhook_client(server, fake_time) as client:
+        result = client.batch(updates(70))
+    assert result.ok, result.errors
+    assert set(result.results) == {f"u{i}" for i in range(70)}
+    # Every command ran exactly once, in the order given.
+    executed = [
+        name
+        for request in server.requests
+        if len(request.body["cmd"]) <= SMALL_LIMIT or portal_answer is fails_commands_past_its_limit
+        for name in list(request.body["cmd"])[:SMALL_LIMIT]
+    ]
+    assert executed == [f"u{i}" for i in range(70)]
+
+
+def test_a_command_using_a_result_that_ran_keeps_its_length_error(
+    server: ScriptedServer, fake_time: FakeTime
+) -> None:
+    server.respond = fails_commands_past_its_limit
+    commands: dict[str, BatchCommandLike] = dict(gets(SMALL_LIMIT))
+    commands["uses"] = BatchCommand("sale.status.get", {"id": "$result[f0][status][id]"})
+    commands["free"] = BatchCommand("server.time")
+    with webhook_client(server, fake_time) as client:
+        result = client.batch(commands)
+    # "uses" needs f0's result, which is gone once its request is over: it is not resent.
+    assert set(result.errors) == {"uses"}
+    assert isinstance(result.errors["uses"], e.BatchLengthExceeded)
+    assert "free" in result.results
+    assert [list(r.body["cmd"]) for r in server.requests][1] == ["free"]
+
+
+def test_a_nested_batch_fails_alone_on_the_portal(portal: SandboxPortal) -> None:
+    auth = WebhookAuth.from_url(portal.webhook_url)
+    commands: dict[str, BatchCommandLike] = {
+        "inner": "batch?cmd[x]=server.time",
+        "time": BatchCommand("server.time"),
+    }
+    with BitrixClient(auth, limits=BucketLimits(50, 100.0)) as client:
+        result = client.batch(commands)
+    assert set(result.errors) == {"inner"}
+    assert isinstance(result.errors["inner"], e.BatchMethodNotAllowed)
+    assert "time" in result.results

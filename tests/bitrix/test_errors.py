@@ -81,6 +81,25 @@ def test_code_zero_required_fields(raw: object) -> None:
     assert error.code == "0"
 
 
+def test_code_zero_order_not_found_is_order_not_found() -> None:
+    # sale.propertyvalue.modify for a missing order: code 0 with the words.
+    error = error_from_payload(
+        {"error": 0, "error_description": "Order not found"},
+        http_status=400,
+        method="sale.propertyvalue.modify",
+    )
+    assert type(error) is e.OrderNotFound
+
+
+def test_a_not_array_filter_is_a_validation_error() -> None:
+    error = error_from_payload(
+        {"error": "", "error_description": "Parameter 'filter' must be array."},
+        http_status=400,
+        method="crm.deal.list",
+    )
+    assert type(error) is e.ValidationError
+
+
 def test_code_zero_other_text_is_generic_validation() -> None:
     error = error_from_payload(
         {"error": 0, "error_description": "could not save"}, http_status=400, method=None

@@ -76,6 +76,23 @@ def test_order_event(client: BitrixClient, portal: SandboxPortal) -> None:
     assert view.resolved_from is None
 
 
+def test_shipment_tracking_price_and_article_as_the_portal_sends_them(
+    client: BitrixClient, portal: SandboxPortal
+) -> None:
+    order_id = next(
+        o
+        for o, order in sorted(portal.state.orders.items())
+        if order["shipments"][0]["trackingNumber"] and order["shipments"][0]["priceDelivery"]
+    )
+    order = portal.state.orders[order_id]
+    shipment = order["shipments"][0]
+    view = fetch_order_view(client, event("ONSALEORDERSAVED", order_id=str(order_id)))
+    assert view.shipments[0].tracking == shipment["trackingNumber"]
+    assert view.shipments[0].price == f"{shipment['priceDelivery']:,.2f}".replace(",", " ")
+    assert view.shipments[0].delivery == shipment["deliveryName"]
+    assert view.basket[0].article == order["basketItems"][0]["productXmlId"]
+
+
 def test_property_value_event_resolves_its_order(
     client: BitrixClient, portal: SandboxPortal
 ) -> None:

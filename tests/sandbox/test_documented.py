@@ -73,12 +73,17 @@ def test_shipment_update_prices_as_documented(rest: Rest, portal: SandboxPortal)
     assert shipment["statusId"] == "DN"
 
 
-def test_an_order_has_one_link(rest: Rest, portal: SandboxPortal) -> None:
+def test_adding_a_link_replaces_the_one_the_order_has(rest: Rest, portal: SandboxPortal) -> None:
     order_id, binding = next(iter(portal.state.bindings.items()))
+    same = _error(rest("crm.orderentity.add", {"fields": dict(binding)}), 400, "201650000001")
+    assert same["error"] == "201650000001"  # a string, as the crm.orderentity pages show
+    assert "Duplicate entry" in same["error_description"]
     other = dict(binding, ownerTypeId=2, ownerId=binding["ownerId"] % 50 + 1)
-    body = _error(rest("crm.orderentity.add", {"fields": other}), 400, "201650000001")
-    assert "Duplicate entry" in body["error_description"]
-    assert portal.state.bindings[order_id] == binding
+    answer = rest("crm.orderentity.add", {"fields": other})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["result"] == {"dealOrder": other}
+    assert portal.state.bindings[order_id] == other
+    binding = other
     wrong = dict(binding, ownerId=binding["ownerId"] + 100)
     body = _error(rest("crm.orderentity.deleteByFilter", {"fields": wrong}), 400, "201640400004")
     assert body["error_description"] == "entity relation is not exists"
@@ -119,3 +124,61 @@ def test_free_plan_answers_access_denied(sandbox_factory: Any, http: httpx.Clien
     answer = http.post(portal.webhook_url + "crm.deal.list", json={})
     body = _error(answer, 403, "ACCESS_DENIED")
     assert "commercial plans" in body["error_description"]
+
+
+def test_empty_fields_are_refused_and_save_nothing(rest: Rest, portal: SandboxPortal) -> None:
+    order = portal.state.orders[130]
+    before = dict(order)
+    body = _error(rest("sale.order.update", {"id": 130, "fields": {}}), 400, "100")
+    assert body["error"] == 100
+    assert order == before  # no new version, no dateUpdate, no event
+    status = dict(portal.state.statuses["P"])
+    _error(rest("sale.status.update", {"id": "P", "fields": {}}), 400, "100")
+    assert portal.state.statuses["P"] == status
+
+
+def test_delivery_name_follows_the_delivery_id(rest: Rest, portal: SandboxPortal) -> None:
+    shipment = _shipment(portal)
+    for delivery_id, name in ((4, "Укрпошта"), (5, "Самовивіз з магазину")):
+        fields = {**REQUIRED, "deliveryId": delivery_id}
+        got = rest("sale.shipment.update", {"id": shipment["id"], "fields": fields}).json()
+        assert got["result"]["shipment"]["deliveryId"] == delivery_id
+        assert got["result"]["shipment"]["deliveryName"] == name
+        again = rest("sale.shipment.get", {"id": shipment["id"]}).json()["result"]["shipment"]
+        assert again["deliveryName"] == name
+    fields = {**REQUIRED, "deliveryId": 999}
+    _error(
+        rest("sale.shipment.update", {"id": shipment["id"], "fields": fields}),
+        400,
+        "BX_INVALID_VALUE",
+    )
+
+
+def test_order_answers_carry_only_documented_fields(rest: Rest, portal: SandboxPortal) -> None:
+    order = rest("sale.order.get", {"id": 120}).json()["result"]["order"]
+    assert "dealBinding" not in order and "priceDelivery" not in order
+    item = order["basketItems"][0]
+    assert isinstance(item["id"], str) and isinstance(item["orderId"], str)
+    assert item["orderId"] == "120" and isinstance(item["measureCode"], str)
+    row = rest("sale.order.list", {"filter": {"id": 120}}).json()["result"]["orders"][0]
+    assert "priceDelivery" not in row and {"statusXmlId", "companyId"} <= set(row)
+
+
+def test_operating_reset_at_is_ten_minutes_after_the_first_call(rest: Rest) -> None:
+    first = rest("sale.status.get", {"id": "N"}).json()["time"]
+    assert first["start"] + 600 <= first["operating_reset_at"] < first["start"] + 602
+    later = rest("sale.status.get", {"id": "P"}).json()["time"]
+    assert later["operating_reset_at"] == first["operating_reset_at"]
+
+
+def test_a_refused_update_saves_nothing(rest: Rest, portal: SandboxPortal) -> None:
+    order = portal.state.orders[131]
+    before = dict(order)
+    fields = {"statusId": "F" if order["statusId"] != "F" else "N", "price": "a lot"}
+    _error(rest("sale.order.update", {"id": 131, "fields": fields}), 400, "BX_INVALID_VALUE")
+    assert order == before
+    shipment = dict(_shipment(portal, 131))
+    fields = {**REQUIRED, "allowDelivery": "Y", "deducted": "Y", "deliveryDocDate": "soon"}
+    answer = rest("sale.shipment.update", {"id": shipment["id"], "fields": fields})
+    _error(answer, 400, "BX_INVALID_VALUE")
+    assert _shipment(portal, 131) == shipment

@@ -16,21 +16,27 @@ def _error(answer, status: int, code: str) -> dict:
     return body
 
 
-def test_numeric_codes_come_as_numbers_and_as_strings(rest: Rest) -> None:
-    duplicate_free = rest("sale.status.update", {"id": "N", "fields": {"sort": 1}})
-    body = _error(duplicate_free, 400, "0")
-    assert body == {"error": 0, "error_description": "Required fields: type"}
-    missing = _error(rest("sale.status.get", {"id": "ZZ"}), 400, "201340400001")
-    assert missing["error"] in (201340400001, "201340400001")
-    kinds = set()
-    for code_call in (
-        ("sale.status.get", {"id": "ZZ"}),
-        ("sale.order.get", {"id": 1}),
-        ("sale.order.update", {"id": 1, "fields": {"statusId": "P"}}),
-        ("sale.propertyvalue.get", {"id": 999999}),
+def test_codes_are_numbers_on_sale_methods_and_strings_on_crm_methods(rest: Rest) -> None:
+    # Numbers on every sale.* page, whatever the code; strings on crm.orderentity.* pages.
+    for method, params, code in (
+        ("sale.status.get", {"id": "ZZ"}, 201340400001),
+        ("sale.status.update", {"id": "N", "fields": {"sort": 1}}, 0),
+        ("sale.order.get", {"id": 1}, 201240400001),
+        ("sale.order.update", {"id": 1, "fields": {"statusId": "P"}}, 200540400001),
+        ("sale.propertyvalue.get", {"id": 999999}, 201040400001),
+        ("sale.shipment.get", {"id": 999999}, 201140400001),
+        ("sale.order.get", {}, 100),
     ):
-        kinds.add(type(rest(*code_call).json()["error"]))
-    assert kinds == {int, str}
+        assert rest(method, params).json()["error"] == code, method
+    missing_order = {"orderId": 99999, "ownerId": 1, "ownerTypeId": 2}
+    for method, params, text in (
+        ("crm.orderentity.add", {"fields": missing_order}, "200540400001"),
+        ("crm.orderentity.add", {"fields": {"ownerTypeId": 2}}, "0"),
+        ("crm.orderentity.deleteByFilter", {}, "100"),
+    ):
+        assert rest(method, params).json()["error"] == text, method
+    status = rest("sale.status.get", {"id": "ZZ"}).json()
+    assert status["error_description"] == "status does not exist"
 
 
 def test_binding_errors(rest: Rest, portal: SandboxPortal) -> None:

@@ -60,16 +60,22 @@ def test_operation_time_limit_per_method(sandbox_factory, http: httpx.Client) ->
     assert "t" in body["result"]
 
 
-def test_operating_baskets_age_out() -> None:
-    now = [1_000_000.0]
+def test_operating_window_runs_ten_minutes_from_the_first_call() -> None:
+    # 40 s past a minute boundary: a window counted from the minute would reset 40 s early.
+    now = [1_000_000.0 + 40.0]
+    first_call = now[0]
     tracker = OperatingTime(1.0, clock=lambda: now[0])
     total, reset_at = tracker.add("hook", "m", 2.0)
     assert total == 2.0 and tracker.is_blocked("hook", "m")
-    assert reset_at == (int(now[0] // 60) + 10) * 60
-    now[0] += 9 * 60
+    assert reset_at == first_call + 600
+    now[0] += 300
+    assert tracker.add("hook", "m", 0.5) == (2.5, first_call + 600)
+    now[0] = first_call + 599
     assert tracker.is_blocked("hook", "m")
-    now[0] += 60
+    now[0] = first_call + 600
     assert not tracker.is_blocked("hook", "m")
+    # The next call opens a new window of its own.
+    assert tracker.add("hook", "m", 0.25) == (0.25, first_call + 1200)
 
 
 def test_bucket_drains_continuously() -> None:
