@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from console.ui.untrusted import tooltip
+
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,7 +76,7 @@ class ChoiceModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icons[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return choice.tooltip or None
+            return tooltip(choice.tooltip) or None
         if role == VALUE_ROLE:
             return choice.value
         return None

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from console.ui.models.timeline import (
     TimelineProvider,
     merge_timeline,
 )
+from console.ui.untrusted import PlainLabel, shown
 
 
 def order_property_value_ids(context: ConsoleContext, profile: str, order_id: str) -> list[str]:
@@ -80,7 +80,7 @@ class TimelineView(QWidget):
         for column, width in enumerate((175, 80, 80, 230, 90)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.table.doubleClicked.connect(self._activated)
-        self.status = QLabel(self.tr("Loading…"))
+        self.status = PlainLabel(self.tr("Loading…"))
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -157,7 +157,7 @@ class TimelineView(QWidget):
     def _say(self, count: int, truncated: bool, portal_error: BaseException | None) -> None:
         text = self.tr(
             "Order {order}: {n} entries, oldest first. Double-click one to inspect it."
-        ).format(order=self._order_id, n=count)
+        ).format(order=shown(self._order_id), n=count)
         if truncated:
             text += " " + self.tr("Only the newest events are shown: there are too many.")
         if portal_error is not None:
@@ -200,7 +200,7 @@ class TimelineDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._profile = profile or ""
         self._order_id = order_id
-        self.setWindowTitle(self.tr("What happened to order {order}").format(order=order_id))
+        self.setWindowTitle(self.tr("What happened to order {order}").format(order=shown(order_id)))
         self.resize(900, 500)
         self.view = TimelineView(context, profile, order_id, self, change_log=change_log)
         self.view.event_activated.connect(self.event_activated)
