@@ -16,6 +16,7 @@ from console.ui.dialogs.form_support import (
     ui_language,
 )
 from console.ui.models.choices import swatch_icon
+from console.ui.untrusted import PlainLabel
 
 DEBOUNCE_MS = 400
 
@@ -52,7 +53,7 @@ class OrderLookup(QWidget):
         self.edit.setMaxLength(12)
         self.swatch = QLabel()
         self.swatch.setFixedSize(16, 16)
-        self.summary = QLabel(self.tr("Type an order id to look it up."))
+        self.summary = PlainLabel(self.tr("Type an order id to look it up."))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._timer = QTimer(self)

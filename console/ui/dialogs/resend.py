@@ -39,6 +39,7 @@ from console.store.model import StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.secret_source import listener_base_url, secret_source_for
+from console.ui.untrusted import PlainLabel
 from console.ui.views.inspector_tabs import is_form_event
 
 # Answers longer than this are cut in the dialog; nobody reads past it.
@@ -153,12 +154,12 @@ class ResendDialog(QDialog):
         self._event: StoredEvent | None = None
         self.answer: ResendAnswer | None = None
 
-        self.intro = QLabel(self.tr("Loading…"))
+        self.intro = PlainLabel(self.tr("Loading…"))
         self.intro.setWordWrap(True)
         self.editor = QPlainTextEdit()
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setTabChangesFocus(True)
-        self.problem = QLabel()
+        self.problem = PlainLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#c62828;")
         self.problem.hide()
@@ -202,7 +203,7 @@ class ResendDialog(QDialog):
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.close_button)
 
-        self.result_label = QLabel()
+        self.result_label = PlainLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_body = QPlainTextEdit()

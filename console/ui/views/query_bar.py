@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCompleter,
-    QLabel,
     QLineEdit,
     QStyle,
     QStyleOptionFrame,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from console.store.model import EventFilter
 from console.store.querylang import Completion, ParsedQuery, QueryProblem, completions, parse_query
 from console.ui.models.indexes import Index
+from console.ui.untrusted import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class QueryBar(QWidget):
         self.edit.setPlaceholderText(
             self.tr('Filter: order:300 source:horoshop -state:rejected since:2h "a phrase"')
         )
-        self.problem_label = QLabel(self)
+        self.problem_label = PlainLabel(parent=self)
         self.problem_label.setObjectName("queryProblem")
         self.problem_label.setStyleSheet("color: #e53935;")
         self.problem_label.setWordWrap(True)
