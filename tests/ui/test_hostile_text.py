@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +42,9 @@ from tests.ui.hostile import (
 from tests.ui.window_support import OFFSCREEN_NOISE, start_session
 
 pytestmark = OFFSCREEN_NOISE
+ROOT = Path(__file__).resolve().parents[2]
+# The window under a barrage of hostile events, selected, hovered, compared: its peak.
+MEMORY_MB = 600
 
 
 # -- the helper -----------------------------------------------------------------------------
@@ -159,3 +167,32 @@ def test_hostile_events_are_shown_as_plain_visible_capped_text(
             dialog.close()
         window.detach()
         context.jobs.shutdown()
+
+
+def test_a_fuzzed_window_lives_and_stays_under_600_mb(tmp_path: Path) -> None:
+    """Hostile bodies of every shape (markup with /dev/zero, bidi and zero-width runs, 1 MB
+    values, compressed, deeply nested, markup in the profile path) through the real
+    listener into a window in its own process: an abort there fails this test, not the run."""
+    root = tmp_path / "data"
+    root.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.ui.hostile_window", str(root)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if run.returncode != 0:
+        how = (
+            f"died of {signal.Signals(-run.returncode).name}"
+            if run.returncode < 0
+            else f"exited with {run.returncode}"
+        )
+        pytest.fail(f"the window {how}:\n{run.stderr[-3000:]}")
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["stored"] == result["sent"], (result, run.stderr[-3000:])
+    assert result["rows"] >= 20, result
+    assert result["hovered"] > 1000, result
+    assert result["peak_rss_mb"] < MEMORY_MB, result
