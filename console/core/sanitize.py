@@ -22,8 +22,7 @@ import re
 # overrides and isolates, the invisible operators (word joiner...), the Arabic letter
 # mark and the byte order mark.
 _INVISIBLE = (
-    "\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff"
+    "\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 )
 # C0 controls (newline and tab handled apart), DEL, C1 controls (0x9b is an 8-bit CSI),
 # the invisible characters above, and lone surrogates (not encodable as UTF-8; printing

@@ -80,8 +80,9 @@ class PlainLabel(QLabel):
         self.setText(text)
 
     def setText(self, text: str) -> None:
-        limit = LINE_LIMIT if self._one_line else TEXT_LIMIT
-        super().setText(shown(text, limit=limit, one_line=self._one_line))
+        # A paragraph's cap: the values in ``text`` were cut to a line's already (shown()),
+        # and cutting the sentence around them again would only add a second "…".
+        super().setText(shown(text, limit=TEXT_LIMIT, one_line=self._one_line))
 
 
 def message_box(

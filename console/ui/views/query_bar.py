@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from console.store.model import EventFilter
 from console.store.querylang import Completion, ParsedQuery, QueryProblem, completions, parse_query
 from console.ui.models.indexes import Index
-from console.ui.untrusted import PlainLabel
+from console.ui.untrusted import PlainLabel, shown, tooltip
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ class CompletionListModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.label
+            # Event names and profiles came with events; the replacement stays exact.
+            return shown(item.label)
         if role == Qt.ItemDataRole.EditRole:
             return item.replacement
         return None
@@ -265,7 +266,7 @@ class QueryBar(QWidget):
                 message = self.tr("%1 (and %n more)", "", len(problems) - 1).replace("%1", message)
             self.problem_label.setText(message)
             self.problem_label.show()
-            self.edit.setToolTip("\n".join(problem.message for problem in problems))
+            self.edit.setToolTip(tooltip("\n".join(problem.message for problem in problems)))
         else:
             self.problem_label.hide()
             self.problem_label.clear()
@@ -287,7 +288,7 @@ class QueryBar(QWidget):
             widest = 0
             if popup is not None:
                 metrics = popup.fontMetrics()
-                widest = max(metrics.horizontalAdvance(item.label) for item in items) + 40
+                widest = max(metrics.horizontalAdvance(shown(item.label)) for item in items) + 40
             # Under the word being completed, as wide as its longest label.
             left = self.edit._x_at(items[0].start) - 4
             rect.setLeft(max(0, int(left)))
