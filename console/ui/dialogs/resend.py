@@ -39,7 +39,7 @@ from console.store.model import StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.secret_source import listener_base_url, secret_source_for
-from console.ui.untrusted import PlainLabel
+from console.ui.untrusted import PlainLabel, shown
 from console.ui.views.inspector_tabs import is_form_event
 
 # Answers longer than this are cut in the dialog; nobody reads past it.
@@ -269,11 +269,11 @@ class ResendDialog(QDialog):
             self.tr(
                 "Edit the payload of #{id} {event} as JSON; it is sent as {kind}, with the "
                 "method, path and content type it came with."
-            ).format(id=event.id, event=event.event, kind=kind)
+            ).format(id=event.id, event=shown(event.event), kind=kind)
         )
         self.to_listener.setText(
             self.tr("This console's listener: {url}").format(
-                url=self._base_url() + _shown_path(event)
+                url=self._base_url() + shown(_shown_path(event))
             )
         )
         self.to_listener.setEnabled(self._context.console is not None)

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from console.core.phpform import flatten_php
 from console.listener.payload_diff import child_path, kind_of
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
-from console.ui.untrusted import shown, tooltip
+from console.ui.untrusted import TEXT_LIMIT, shown, tooltip
 
 # Long strings are cut for the cell; "copy value" still copies all of it.
 _CELL_CHARS = 300
@@ -185,7 +185,14 @@ def has_at_most(value: Any, limit: int) -> bool:
 
 
 def form_lines(payload: Any) -> str:
-    """A decoded form payload as ``key = value`` lines with PHP bracket keys."""
+    """A decoded form payload as ``key = value`` lines with PHP bracket keys.
+
+    Each key and value is :func:`shown` on its line: a value with a newline in it cannot
+    fake a line of its own, and a 1 MB value does not make a 1 MB line to lay out (the
+    tree's "Copy value" and the Raw tab keep it whole).
+    """
     if not isinstance(payload, dict):
         return ""
-    return "\n".join(f"{key} = {value}" for key, value in flatten_php(payload))
+    return "\n".join(
+        f"{shown(key)} = {shown(value, limit=TEXT_LIMIT)}" for key, value in flatten_php(payload)
+    )
