@@ -12,17 +12,23 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QSettings, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QHeaderView, QLabel, QWidget
 
 from console.core.credentials import SecretKind
 from console.core.profiles import Profile, ProfileRepository
+from console.session import ListenSession
+from console.ui.context import ConsoleContext
+from console.ui.settings import LayoutStore
 from console.ui.untrusted import TEXT_LIMIT
+from console.ui.views.inspector import InspectorPanel
+from console.ui.views.main_window import MainWindow, default_factories
 from tests.listener.conftest import APP_TOKEN, DOMAIN, HOROSHOP_SECRET, MEMBER_ID, PROFILE
 
 # Markup that paints a forged verdict; harmless to lay out, so a failing check only fails.
@@ -155,16 +161,29 @@ def shaped_deliveries() -> list[Delivery]:
     ]
 
 
-def deliver(client: httpx.Client, deliveries: Iterable[Delivery]) -> int:
-    """Send each delivery; returns how many were sent (every answer is fine: refused
-    events are stored too)."""
+def deliver(session: ListenSession, deliveries: Iterable[Delivery]) -> int:
+    """Send each delivery to the session's listener; returns how many were sent (every
+    answer is fine: refused events are stored too)."""
+    listener = session.listener
+    assert listener is not None
     sent = 0
-    for delivery in deliveries:
-        # Header values as UTF-8 bytes: a forger is not bound to ASCII.
-        headers = {name: value.encode() for name, value in delivery.headers.items()}
-        client.request(delivery.method, delivery.path, content=delivery.body, headers=headers)
-        sent += 1
+    with httpx.Client(base_url=listener.base_url, timeout=60) as client:
+        for delivery in deliveries:
+            # Header values as UTF-8 bytes: a forger is not bound to ASCII.
+            headers = {name: value.encode() for name, value in delivery.headers.items()}
+            client.request(delivery.method, delivery.path, content=delivery.body, headers=headers)
+            sent += 1
     return sent
+
+
+def open_window(context: ConsoleContext, folder: Path) -> tuple[MainWindow, InspectorPanel]:
+    """The real window with the real inspector and dialogs, shown, its layout in ``folder``."""
+    layout = LayoutStore(QSettings(str(folder / "layout.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(context, factories=default_factories(), layout_store=layout)
+    window.show()
+    inspector = window.inspector
+    assert isinstance(inspector, InspectorPanel)
+    return window, inspector
 
 
 # -- what the window shows ------------------------------------------------------------------

@@ -23,10 +23,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpx
 import keyring
 import shiboken6
-from PySide6.QtCore import QEvent, QEventLoop, QModelIndex, QSettings, QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QEventLoop, QModelIndex, QTimer, SignalInstance
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QToolTip, QWidget
 
@@ -34,9 +33,6 @@ from console.core.settings import Settings
 from console.store.model import EventFilter
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.diff import DiffDialog
-from console.ui.settings import LayoutStore
-from console.ui.views.inspector import InspectorPanel
-from console.ui.views.main_window import MainWindow, default_factories
 from console.ui.views.timeline import TimelineDialog
 from tests.support.memory_keyring import MemoryKeyring
 from tests.ui.hostile import (
@@ -46,6 +42,7 @@ from tests.ui.hostile import (
     long_deliveries,
     look_alike_deliveries,
     markup_deliveries,
+    open_window,
     save_profile,
     shaped_deliveries,
 )
@@ -141,25 +138,18 @@ def run(root: Path, screenshot: Path | None) -> dict[str, object]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     save_profile()
     session = start_session(root)
-    listener = session.listener
-    assert listener is not None
-    with httpx.Client(base_url=listener.base_url, timeout=60) as client:
-        sent = deliver(
-            client,
-            [
-                *markup_deliveries(DEV_ZERO),
-                *markup_deliveries(GREEN),
-                *look_alike_deliveries(),
-                *long_deliveries(1_000_000),
-                *shaped_deliveries(),
-            ],
-        )
+    sent = deliver(
+        session,
+        [
+            *markup_deliveries(DEV_ZERO),
+            *markup_deliveries(GREEN),
+            *look_alike_deliveries(),
+            *long_deliveries(1_000_000),
+            *shaped_deliveries(),
+        ],
+    )
     context = ConsoleContext(Settings())
-    layout = LayoutStore(QSettings(str(root / "layout.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(context, factories=default_factories(), layout_store=layout)
-    window.show()
-    inspector = window.inspector
-    assert isinstance(inspector, InspectorPanel)
+    window, inspector = open_window(context, root)
     context.attach(session)
     model = window.feed_model
     shown_rows = len(session.store.query_rows(model.event_filter, limit=1000))

@@ -11,9 +11,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,10 +20,7 @@ from console.core.settings import Settings
 from console.session import ListenSession
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.diff import DiffDialog
-from console.ui.settings import LayoutStore
 from console.ui.untrusted import LINE_LIMIT, PlainLabel, message_box, shown, tooltip
-from console.ui.views.inspector import InspectorPanel
-from console.ui.views.main_window import MainWindow, default_factories
 from console.ui.views.timeline import TimelineDialog
 from tests.ui.hostile import (
     GREEN,
@@ -35,6 +31,7 @@ from tests.ui.hostile import (
     look_alike_deliveries,
     markup_deliveries,
     obeys_markup,
+    open_window,
     problems_in,
     rendered,
     save_profile,
@@ -106,25 +103,18 @@ def every_widget() -> list[QWidget]:
 def test_hostile_events_are_shown_as_plain_visible_capped_text(
     qtbot: QtBot, hostile_session: ListenSession, tmp_path: Path
 ) -> None:
-    listener = hostile_session.listener
-    assert listener is not None
-    with httpx.Client(base_url=listener.base_url, timeout=30) as client:
-        sent = deliver(
-            client,
-            [
-                *markup_deliveries(GREEN),
-                *markup_deliveries(IMAGE),
-                *look_alike_deliveries(),
-                *long_deliveries(20_000),
-            ],
-        )
+    sent = deliver(
+        hostile_session,
+        [
+            *markup_deliveries(GREEN),
+            *markup_deliveries(IMAGE),
+            *look_alike_deliveries(),
+            *long_deliveries(20_000),
+        ],
+    )
     context = ConsoleContext(Settings())
-    layout = LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(context, factories=default_factories(), layout_store=layout)
+    window, inspector = open_window(context, tmp_path)
     qtbot.addWidget(window)
-    window.show()
-    inspector = window.inspector
-    assert isinstance(inspector, InspectorPanel)
     try:
         with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
             context.attach(hostile_session)
