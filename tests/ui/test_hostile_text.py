@@ -20,6 +20,7 @@ from console.core.settings import Settings
 from console.session import ListenSession
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.diff import DiffDialog
+from console.ui.models.choices import VALUE_ROLE, Choice, ChoiceModel
 from console.ui.untrusted import LINE_LIMIT, PlainLabel, message_box, shown, tooltip
 from console.ui.views.timeline import TimelineDialog
 from tests.ui.hostile import (
@@ -77,6 +78,20 @@ def test_plain_label_and_message_box_never_read_markup(qtbot: QtBot) -> None:
     qtbot.addWidget(box)
     assert box.textFormat() == Qt.TextFormat.PlainText
     assert box.text() == IMAGE
+
+
+def test_a_portals_choice_is_shown_plain_and_kept_whole(qtbot: QtBot) -> None:
+    """A status name or deal title from the portal: shown capped and visible, chosen whole."""
+    del qtbot
+    name = "Paid\u200b" + "!" * 10_000
+    model = ChoiceModel()
+    model.set_choices([Choice(name, "P", tooltip=GREEN)])
+    index = model.index(0, 0)
+    assert model.data(index, Qt.ItemDataRole.DisplayRole).startswith("Paid\\u200b!!!")
+    assert len(model.data(index, Qt.ItemDataRole.DisplayRole)) < LINE_LIMIT + 40
+    assert not obeys_markup(model.data(index, Qt.ItemDataRole.ToolTipRole))
+    assert model.data(index, Qt.ItemDataRole.EditRole) == name
+    assert model.data(index, VALUE_ROLE) == "P"
 
 
 # -- the window -----------------------------------------------------------------------------
