@@ -150,7 +150,7 @@ def _make_row(row: FeedRow, today: date) -> _Row:
     tip = f"#{row.id}"
     if row.verification_reason:
         tip = f"#{row.id}: {row.verification_reason}"
-    return _Row(row, texts, kind, tooltip(tip))
+    return _Row(row, texts, kind, tip)
 
 
 def row_matches(flt: EventFilter, row: FeedRow) -> bool | None:
@@ -560,7 +560,8 @@ class EventFeedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
                 return self._link_tip
-            return entry.tooltip
+            # Made on hover, not per row: only the row under the mouse needs it.
+            return tooltip(entry.tooltip)
         if role == Qt.ItemDataRole.FontRole:
             if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
                 # Reads as a link: double-click (or Ctrl+G) goes to the original.
