@@ -5,20 +5,33 @@ OSC 52 writes the clipboard, and a bidi override makes ``evil.exe`` read as some
 else. Every command that prints remote or stored data sends it through :func:`printable`
 (human text) or :func:`json_printable` (JSON text) first; both replace the dangerous
 characters with visible escapes, so nothing is hidden and nothing is obeyed.
+
+The same characters make two different strings look alike: ``30\u200b0`` and
+``\u202e003`` both read "300". The window shows every value from outside through
+:func:`capped`, which escapes them as :func:`printable` does and cuts the value to a
+length a screen can lay out.
 """
 
 from __future__ import annotations
 
 import re
 
+# Characters that print as nothing or reorder what follows: the soft hyphen, the
+# combining grapheme joiner, the Mongolian vowel separator, zero-width space/joiners and
+# the directional marks, the line and paragraph separators, the bidi embeddings,
+# overrides and isolates, the invisible operators (word joiner...), the Arabic letter
+# mark and the byte order mark.
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+)
 # C0 controls (newline and tab handled apart), DEL, C1 controls (0x9b is an 8-bit CSI),
-# the bidi embeddings/overrides and isolates, and lone surrogates (not encodable as
-# UTF-8; printing one would raise).
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# the invisible characters above, and lone surrogates (not encodable as UTF-8; printing
+# one would raise).
+_UNSAFE = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}\ud800-\udfff"
 _UNSAFE_KEEP_LINES = re.compile(f"[{_UNSAFE}]")
 _UNSAFE_ONE_LINE = re.compile(f"[{_UNSAFE}\n\t]")
 # In JSON text C0 controls are already escaped by json.dumps; the rest may not be.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_INVISIBLE}\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,13 +44,27 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def printable(text: object, *, one_line: bool = False) -> str:
-    """``text`` (any value, via ``str``) with every control character shown as an escape.
+    """``text`` (any value, via ``str``) with every control and invisible character shown
+    as an escape.
 
     Newlines and tabs stay unless ``one_line`` is set: a field printed inside a line must
     not start a line of its own that looks like the program's output.
     """
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE_KEEP_LINES
     return pattern.sub(_escape, str(text))
+
+
+def capped(text: object, limit: int, *, one_line: bool = True) -> tuple[str, int]:
+    """The first ``limit`` characters of ``text`` made :func:`printable`, and how many
+    characters were left out (0 when it was whole).
+
+    Cut before escaping, so a value of a million zero-width spaces costs ``limit``
+    escapes, not a million: laying out a 1 MB label is what froze a window for seconds.
+    """
+    whole = str(text)
+    omitted = max(0, len(whole) - limit)
+    head = whole[:limit] if omitted else whole
+    return printable(head, one_line=one_line), omitted
 
 
 def json_printable(text: str) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.core.private_files import make_private_dir
+from console.ui.untrusted import message_box
 
 
 def folder_url(path: Path) -> QUrl:
@@ -33,10 +34,11 @@ def open_folder(path: Path, parent: QWidget | None) -> bool:
 
 
 def _cannot_open(path: Path, reason: str, parent: QWidget | None) -> None:
-    QMessageBox.warning(
+    message_box(
         parent,
+        QMessageBox.Icon.Warning,
         QCoreApplication.translate("Folders", "Cannot open the folder"),
         QCoreApplication.translate("Folders", "%1 could not be opened (%2). Open it by hand.")
         .replace("%1", str(path))
         .replace("%2", reason),
-    )
+    ).exec()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from console.store.model import EventSource, FeedRow, Verification
+from console.ui.untrusted import shown
 
 ORDER_EVENTS = frozenset({"ONSALEORDERSAVED", "ONSALEORDERADD", "ONCRMDEALADD", "ONCRMDEALUPDATE"})
 
@@ -63,9 +64,9 @@ class ConsoleTrayIcon(QSystemTrayIcon):
         self.showMessage(
             self.tr("New order event"),
             self.tr("%1 · order %2 · %3")
-            .replace("%1", event.source)
-            .replace("%2", order)
-            .replace("%3", event.profile or ""),
+            .replace("%1", shown(event.source))
+            .replace("%2", shown(order))
+            .replace("%3", shown(event.profile or "")),
             QSystemTrayIcon.MessageIcon.Information,
             5000,
         )

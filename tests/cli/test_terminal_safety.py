@@ -23,9 +23,13 @@ from tests.cli.test_portal_cli import add_profile
 from tests.store.records import record
 
 # Clear the screen, write the clipboard (OSC 52), reverse the text that follows (bidi
-# override), an 8-bit CSI, and a line break that would fake a line of output.
-HOSTILE = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202eexe.txt\x9b31m\nFAKE: all good\x7f\r"
-RAW = ("\x1b", "\x07", "\u202e", "\x9b", "\x7f", "\r")
+# override), an 8-bit CSI, a line break that would fake a line of output, and the
+# invisible characters that make "30\u200b0" read as order 300.
+HOSTILE = (
+    "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202eexe.txt\x9b31m\nFAKE: all good\x7f\r"
+    "30\u200b0\u2060\ufeff\u061c\u200f\u2064"
+)
+RAW = ("\x1b", "\x07", "\u202e", "\x9b", "\x7f", "\r", "\u200b", "\u2060", "\ufeff", "\u061c")
 
 
 def assert_safe(text: str) -> None:

@@ -90,6 +90,14 @@ def test_form_lines() -> None:
     assert form_lines([1]) == ""
 
 
+def test_form_lines_keep_one_line_per_field_and_cap_values() -> None:
+    lines = form_lines({"a": "1\nb = forged", "c\u202e": "9" * 1_000_000})
+    assert lines.splitlines()[0] == "a = 1\\nb = forged"
+    key, value = lines.splitlines()[1].split(" = ")
+    assert key == "c\\u202e"
+    assert len(value) < 5000
+
+
 def test_headers(qtmodeltester: ModelTester) -> None:
     model = HeadersTableModel()
     model.set_headers([("Content-Type", "application/json"), ("User-Agent", "B24")])

@@ -23,6 +23,7 @@ from console.core.paths import config_dir, data_dir, log_dir
 from console.core.versions import program_version, python_version
 from console.ui.folders import folder_url, open_folder
 from console.ui.jobs import JobContext, JobRunner
+from console.ui.untrusted import PlainLabel
 
 
 def keyring_backend_name() -> str:
@@ -58,7 +59,7 @@ class AboutDialog(QDialog):
             .replace("%2", PySide6.__version__)
         )
         self.python_label = QLabel(python_version())
-        self.keyring_label = QLabel(self.tr("checking…"))
+        self.keyring_label = PlainLabel(self.tr("checking…"))
         self.keyring_label.setObjectName("aboutKeyring")
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

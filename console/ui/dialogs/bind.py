@@ -49,6 +49,7 @@ from console.ui.dialogs.form_support import (
 from console.ui.dialogs.order_lookup import DEBOUNCE_MS, OrderLookup
 from console.ui.models.choices import Choice, ChoiceModel
 from console.ui.models.owners import OwnerTableModel
+from console.ui.untrusted import PlainLabel
 from console.ui.views.pages import Confirm, ask
 
 
@@ -104,7 +105,7 @@ class BindDialog(QDialog):
         self.profile_combo.currentIndexChanged.connect(
             lambda _i: self.lookup.set_profile(self.profile_combo.profile())
         )
-        self.existing_label = QLabel()
+        self.existing_label = PlainLabel()
         self.existing_label.setWordWrap(True)
         self.existing_label.hide()
         self.owner_types = ChoiceModel(self)
@@ -143,10 +144,10 @@ class BindDialog(QDialog):
             header.resizeSection(column, width)
         self.results.setMinimumHeight(150)
         self.results.doubleClicked.connect(lambda index: self.pick(index.row()))
-        self.search_status = QLabel()
+        self.search_status = PlainLabel()
         self.search_status.setWordWrap(True)
 
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

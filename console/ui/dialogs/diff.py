@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.models.diff import DiffTreeModel
 from console.ui.models.payload import has_at_most
+from console.ui.untrusted import PlainLabel, shown
 from console.ui.views.inspector import local_time
 
 
@@ -66,8 +66,8 @@ class DiffDialog(QDialog):
         header.resizeSection(2, 250)
         self.only_differences = QCheckBox(self.tr("Show only differences"))
         self.only_differences.toggled.connect(self._filter)
-        self.summary = QLabel(self.tr("Loading…"))
-        self.sides = QLabel()
+        self.summary = PlainLabel(self.tr("Loading…"))
+        self.sides = PlainLabel()
         self.sides.setWordWrap(True)
         self.sides.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
@@ -108,7 +108,10 @@ class DiffDialog(QDialog):
         )
 
     def _describe(self, event: StoredEvent) -> str:
-        return f"#{event.id} {event.event} · {event.source.value} · {local_time(event.received_at)}"
+        return (
+            f"#{event.id} {shown(event.event)} · {event.source.value} · "
+            f"{local_time(event.received_at)}"
+        )
 
     def _show(self, compared: _Compared) -> None:
         if compared.left is None or compared.right is None or compared.diff is None:

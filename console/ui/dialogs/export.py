@@ -15,7 +15,6 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QProgressBar,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from console.store.model import EventFilter, EventStore, ExportFormat, StoredEvent
 from console.ui.jobs import Job, JobContext, JobRunner
+from console.ui.untrusted import PlainLabel
 
 # Progress is reported every this many events (a signal per event would flood the GUI).
 PROGRESS_EVERY = 200
@@ -92,7 +92,7 @@ class ExportDialog(QDialog):
         self._job: Job | None = None
         self.written: int | None = None
 
-        self.label = QLabel(self.tr("Counting events for %1…").replace("%1", path.name), self)
+        self.label = PlainLabel(self.tr("Counting events for %1…").replace("%1", path.name), self)
         self.label.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)

@@ -26,6 +26,7 @@ from console.ui.context import ConsoleContext
 from console.ui.jobs import Job, JobContext
 from console.ui.language import bitrix_lid
 from console.ui.models.choices import Choice, ChoiceModel
+from console.ui.untrusted import PlainLabel
 from console.ui.wording import translated_form_problem
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def offer_reread(owner: QWidget, context: ConsoleContext, error: BaseException) 
     dialog.open()
 
 
-class ProblemLabel(QLabel):
+class ProblemLabel(PlainLabel):
     """A field's problem; in a form its whole row hides while there is none."""
 
     form: QFormLayout | None = None

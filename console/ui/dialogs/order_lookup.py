@@ -18,6 +18,7 @@ from console.ui.dialogs.form_support import (
     ui_language,
 )
 from console.ui.models.choices import swatch_icon
+from console.ui.untrusted import PlainLabel
 
 DEBOUNCE_MS = 400
 # How much of a foreign order number is quoted back (it comes from the storefront).
@@ -56,7 +57,7 @@ class OrderLookup(QWidget):
         self.edit.setMaxLength(12)
         self.swatch = QLabel()
         self.swatch.setFixedSize(16, 16)
-        self.summary = QLabel(self.tr("Type an order id to look it up."))
+        self.summary = PlainLabel(self.tr("Type an order id to look it up."))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -35,6 +35,7 @@ from console.ui.dialogs.form_support import (
 )
 from console.ui.dialogs.order_lookup import OrderLookup
 from console.ui.models.choices import Choice, ChoiceModel
+from console.ui.untrusted import PlainLabel
 
 ORDER_TAB, DELIVERY_TAB = 0, 1
 
@@ -76,7 +77,7 @@ class OrderStatusDialog(QDialog):
         self.shipment_combo = QComboBox()
         self.shipment_combo.setModel(self.shipments)
         self.shipment_combo.currentIndexChanged.connect(lambda _i: self._shipment_changed())
-        self.shipment_status = QLabel()
+        self.shipment_status = PlainLabel()
         self.delivery_targets = ChoiceModel(self)
         self.delivery_target = QComboBox()
         self.delivery_target.setModel(self.delivery_targets)
@@ -96,7 +97,7 @@ class OrderStatusDialog(QDialog):
         self.order_target.currentIndexChanged.connect(lambda _i: self._update_button())
         self.delivery_target.currentIndexChanged.connect(lambda _i: self._update_button())
 
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -25,6 +25,7 @@ from console.ui.dialogs.form_support import (
     guarded,
     make_primary,
 )
+from console.ui.untrusted import PlainLabel
 
 
 def describe_value(value: Any) -> str:
@@ -72,10 +73,10 @@ class OutcomeUnknownDialog(QDialog):
         # The intro already says what an unknown outcome means; below it, what happened on
         # the wire (a timeout, a dropped connection, an unexplained 5xx).
         cause = str(getattr(error, "error", "") or "") or error.message
-        detail = QLabel(self.tr("What happened: %1").replace("%1", cause))
+        detail = PlainLabel(self.tr("What happened: %1").replace("%1", cause))
         detail.setWordWrap(True)
         detail.setStyleSheet(ERROR_STYLE)
-        self.result_label = QLabel()
+        self.result_label = PlainLabel()
         self.result_label.setWordWrap(True)
         self.result_label.hide()
         self.reread_button = QPushButton(self.tr("Re-read from the portal"))

@@ -47,6 +47,7 @@ from console.ui.dialogs.form_support import (
     show_problem,
 )
 from console.ui.models.choices import Choice, ChoiceModel
+from console.ui.untrusted import PlainLabel
 from console.ui.wording import translated_profile_problem
 
 CHECK_DEBOUNCE_MS = 300
@@ -148,7 +149,7 @@ class ProfileEditDialog(QDialog):
         )
         self.app_token_warning.setWordWrap(True)
         self.app_token_warning.setStyleSheet("color: #b26a00;")
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -40,6 +40,7 @@ from console.store.model import StoredEvent
 from console.ui.context import ConsoleContext
 from console.ui.jobs import JobContext
 from console.ui.secret_source import listener_base_url, secret_source_for
+from console.ui.untrusted import PlainLabel, shown
 from console.ui.views.inspector_tabs import is_form_event
 
 # Answers longer than this are cut in the dialog; nobody reads past it.
@@ -166,12 +167,12 @@ class ResendDialog(QDialog):
         self._problem_in_text = False  # the problem shown is the editor's, not the URL's
         self.answer: ResendAnswer | None = None
 
-        self.intro = QLabel(self.tr("Loading…"))
+        self.intro = PlainLabel(self.tr("Loading…"))
         self.intro.setWordWrap(True)
         self.editor = QPlainTextEdit()
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setTabChangesFocus(True)
-        self.problem = QLabel()
+        self.problem = PlainLabel()
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -219,7 +220,7 @@ class ResendDialog(QDialog):
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.close_button)
 
-        self.result_label = QLabel()
+        self.result_label = PlainLabel()
         self.result_label.setWordWrap(True)
         # Rich text for the links to stored events; everything else in it is escaped.
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
@@ -312,11 +313,11 @@ class ResendDialog(QDialog):
             self.tr(
                 "Edit the payload of #{id} {event} as JSON; it is sent as {kind}, with the "
                 "method, path and content type it came with."
-            ).format(id=event.id, event=event.event, kind=kind)
+            ).format(id=event.id, event=shown(event.event), kind=kind)
         )
         self.to_listener.setText(
             self.tr("This console's listener: {url}").format(
-                url=self._base_url() + _shown_path(event)
+                url=self._base_url() + shown(_shown_path(event))
             )
         )
         self.to_listener.setEnabled(self._context.console is not None)

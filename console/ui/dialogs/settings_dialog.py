@@ -39,6 +39,7 @@ from console.ui.dialogs.form_support import (
     guarded,
     make_primary,
 )
+from console.ui.untrusted import PlainLabel
 
 # Sections read when the console starts: a change applies after a restart.
 RESTART_SECTIONS = frozenset({"listener", "catch_up", "retention"})
@@ -206,7 +207,7 @@ class SettingsDialog(QDialog):
         self.restart_note = QLabel()
         self.restart_note.setWordWrap(True)
         self.restart_note.hide()
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()

@@ -53,6 +53,7 @@ from console.ui.dialogs.form_support import (
 )
 from console.ui.models.choices import Choice, ChoiceModel, swatch_icon
 from console.ui.models.statuses import StatusNamesModel
+from console.ui.untrusted import PlainLabel
 from console.ui.wording import translated_form_problem
 
 
@@ -144,7 +145,7 @@ class StatusEditDialog(QDialog):
         self.color_problem = problem_label()
         self.xml_problem = problem_label()
         self.names_problem = problem_label()
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from console.store.location import StoreLocation
 from console.ui.dialogs.form_support import ERROR_STYLE, BusyButton, make_primary
 from console.ui.jobs import JobContext, JobRunner
+from console.ui.untrusted import PlainLabel
 
 
 class StorePasswordDialog(QDialog):
@@ -56,7 +57,7 @@ class StorePasswordDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.reason_label = QLabel(reason, self)
+        self.reason_label = PlainLabel(reason, self)
         self.reason_label.setWordWrap(True)
         self.reason_label.setVisible(bool(reason))
         layout.addWidget(self.reason_label)
@@ -66,7 +67,7 @@ class StorePasswordDialog(QDialog):
         self.password_edit.setPlaceholderText(self.tr("Password"))
         self.password_edit.setAccessibleName(self.tr("Password of the team database"))
         layout.addWidget(self.password_edit)
-        self.error_label = QLabel(self)
+        self.error_label = PlainLabel(parent=self)
         self.error_label.setObjectName("storePasswordError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 
 from console.bitrix.bindings import Binding
 from console.ui.models.indexes import HorizontalHeaders
+from console.ui.untrusted import shown
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -67,5 +68,5 @@ class BindingTableModel(HorizontalHeaders, QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
+            return shown(self._cells[index.row()][index.column()])
         return None

@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from console.ui.untrusted import shown, tooltip
+
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -69,12 +71,15 @@ class ChoiceModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self._choices):
             return None
         choice = self._choices[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            # Status names, deal titles, profiles: the portal's or a file's words.
+            return shown(choice.text)
+        if role == Qt.ItemDataRole.EditRole:
             return choice.text
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icons[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return choice.tooltip or None
+            return tooltip(choice.tooltip) or None
         if role == VALUE_ROLE:
             return choice.value
         return None

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from console.listener.payload_diff import MISSING, DiffNode, Mark
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 from console.ui.models.payload import PATH_ROLE, cell_text
+from console.ui.untrusted import shown, tooltip
 
 KEY_COLUMN, LEFT_COLUMN, RIGHT_COLUMN, MARK_COLUMN = range(4)
 MARK_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -54,7 +55,7 @@ class _Item:
         self.node = node
         left = "" if node.left is MISSING else cell_text(node.left)
         right = "" if node.right is MISSING else cell_text(node.right)
-        self.cells = (node.key, left, right, _mark_label(node.mark))
+        self.cells = (shown(node.key), left, right, _mark_label(node.mark))
         self.children: list[_Item] = []
         self.brush = brush
 
@@ -148,8 +149,10 @@ class DiffTreeModel(HorizontalHeaders, QAbstractItemModel):
         if not index.isValid():
             return None
         item = self._item(index)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return item.cells[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(item.cells[index.column()])
         if role == Qt.ItemDataRole.BackgroundRole:
             return item.brush
         if role == MARK_ROLE:

@@ -43,6 +43,7 @@ from console.store.model import (
 from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 from console.ui.models.indexes import Index
+from console.ui.untrusted import shown, tooltip
 from console.ui.wording import translated_summary
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
@@ -139,23 +140,24 @@ def _make_row(row: FeedRow, today: date) -> _Row:
             RowKind.NORMAL,
             QCoreApplication.translate("EventFeedTableModel", "verified"),
         )
+    # Every field but the time and the verdict came with the event: shown, never raw.
     texts = (
         received_text(row.received_us, today),
-        row.source,
-        row.event,
-        row.order_id or "",
-        row.entity_id or "",
-        row.profile or "",
+        shown(row.source),
+        shown(row.event),
+        shown(row.order_id or ""),
+        shown(row.entity_id or ""),
+        shown(row.profile or ""),
         verification,
         # A refused event has no business summary worth reading; why it was refused is.
-        f"⚠ {row.verification_reason}"
+        shown(f"⚠ {row.verification_reason}")
         if kind in (RowKind.REJECTED, RowKind.MALFORMED) and row.verification_reason
-        else translated_summary(row.summary),
+        else shown(translated_summary(row.summary)),
     )
-    tooltip = f"#{row.id}"
+    tip = f"#{row.id}"
     if row.verification_reason:
-        tooltip = f"#{row.id}: {row.verification_reason}"
-    return _Row(row, texts, kind, tooltip)
+        tip = f"#{row.id}: {row.verification_reason}"
+    return _Row(row, texts, kind, tip)
 
 
 def row_matches(flt: EventFilter, row: FeedRow) -> bool | None:
@@ -542,7 +544,7 @@ class EventFeedTableModel(QAbstractTableModel):
         if position is None:
             return
         entry = self._rows[position]
-        texts = (*entry.texts[:3], order_id, *entry.texts[4:])
+        texts = (*entry.texts[:3], shown(order_id), *entry.texts[4:])
         self._rows[position] = _Row(
             entry.row._replace(order_id=order_id), texts, entry.kind, entry.tooltip
         )
@@ -570,7 +572,8 @@ class EventFeedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
                 return self._link_tip
-            return entry.tooltip
+            # Made on hover, not per row: only the row under the mouse needs it.
+            return tooltip(entry.tooltip)
         if role == Qt.ItemDataRole.FontRole:
             if entry.kind is RowKind.DUPLICATE and index.column() == Column.VERIFICATION:
                 # Reads as a link: double-click (or Ctrl+G) goes to the original.

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
+from console.ui.untrusted import shown, tooltip
 
 
 class TextTableModel(HorizontalHeaders, QAbstractTableModel):
@@ -35,7 +36,10 @@ class TextTableModel(HorizontalHeaders, QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         width = len(self._headers)
-        self._rows = [tuple((list(row) + [""] * width)[:width]) for row in rows]
+        # Headers, basket lines, shipments: every cell came from a sender or the portal.
+        self._rows = [
+            tuple(shown(cell) for cell in (list(row) + [""] * width)[:width]) for row in rows
+        ]
         self._colors = {}
         for cell, name in (colors or {}).items():
             color = QColor(name)
@@ -55,8 +59,10 @@ class TextTableModel(HorizontalHeaders, QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(self._rows[index.row()][index.column()])
         if role == Qt.ItemDataRole.DecorationRole:
             return self._colors.get((index.row(), index.column()))
         return None

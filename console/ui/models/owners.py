@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 
 from console.operations.bindings import OwnerCandidate
 from console.ui.models.indexes import HorizontalHeaders
+from console.ui.untrusted import shown
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -81,7 +82,7 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
+            return shown(self._cells[index.row()][index.column()])
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from console.core.phpform import flatten_php
 from console.listener.payload_diff import child_path, kind_of
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
+from console.ui.untrusted import TEXT_LIMIT, shown, tooltip
 
 # Long strings are cut for the cell; "copy value" still copies all of it.
 _CELL_CHARS = 300
@@ -61,9 +62,7 @@ def cell_text(value: Any) -> str:
     if not text:
         # An empty string must not look like a missing value.
         return '""'
-    if len(text) > _CELL_CHARS:
-        text = text[:_CELL_CHARS] + "…"
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return shown(text, limit=_CELL_CHARS)
 
 
 class _Node:
@@ -76,7 +75,7 @@ class _Node:
         self.row = row
         self.value = value
         self.path = path
-        label = f"[{key}]" if isinstance(key, int) else key
+        label = f"[{key}]" if isinstance(key, int) else shown(key)
         self.cells = (label, cell_text(value), kind_of(value))
         # Filled on first use: the (key, value) pairs and the nodes made so far.
         self.members: list[tuple[str | int, Any]] | None = None
@@ -153,8 +152,10 @@ class PayloadTreeModel(HorizontalHeaders, QAbstractItemModel):
         if not index.isValid():
             return None
         node = self._node(index)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return node.cells[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(node.cells[index.column()])
         if role == VALUE_ROLE:
             return value_text(node.value)
         if role == PATH_ROLE:
@@ -184,7 +185,14 @@ def has_at_most(value: Any, limit: int) -> bool:
 
 
 def form_lines(payload: Any) -> str:
-    """A decoded form payload as ``key = value`` lines with PHP bracket keys."""
+    """A decoded form payload as ``key = value`` lines with PHP bracket keys.
+
+    Each key and value is :func:`shown` on its line: a value with a newline in it cannot
+    fake a line of its own, and a 1 MB value does not make a 1 MB line to lay out (the
+    tree's "Copy value" and the Raw tab keep it whole).
+    """
     if not isinstance(payload, dict):
         return ""
-    return "\n".join(f"{key} = {value}" for key, value in flatten_php(payload))
+    return "\n".join(
+        f"{shown(key)} = {shown(value, limit=TEXT_LIMIT)}" for key, value in flatten_php(payload)
+    )

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 
 from console.core.profiles import AuthMode, Profile
 from console.ui.models.indexes import HorizontalHeaders
+from console.ui.untrusted import shown
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -73,7 +74,7 @@ class ProfileTableModel(HorizontalHeaders, QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
+            return shown(self._cells[index.row()][index.column()])
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

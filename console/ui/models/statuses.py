@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from console.operations.statuses import StatusRow
 from console.ui.models.choices import swatch_icon
 from console.ui.models.indexes import HorizontalHeaders
+from console.ui.untrusted import shown, tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -129,12 +130,14 @@ class StatusTableModel(HorizontalHeaders, QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[row][column]
+            return shown(self._cells[row][column])
         if role == Qt.ItemDataRole.DecorationRole and column == StatusColumn.COLOR:
             return self._icons[row]
         if role == Qt.ItemDataRole.ToolTipRole and column == StatusColumn.NAME:
             names = self._rows[row].names
-            return "\n".join(f"{lid}: {name}" for lid, name in sorted(names.items())) or None
+            return (
+                tooltip("\n".join(f"{lid}: {name}" for lid, name in sorted(names.items()))) or None
+            )
         if role == STATUS_ID_ROLE:
             return self._rows[row].id
         return None

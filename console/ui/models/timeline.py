@@ -33,6 +33,7 @@ from PySide6.QtGui import QBrush, QColor
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
 from console.store.model import EventFilter, EventStore, FeedRow, OrderRef, OrderSystem
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
+from console.ui.untrusted import shown, tooltip
 from console.ui.wording import translated_change, translated_summary
 
 # An order with more events than this is an attack or a bug; the timeline says it stopped.
@@ -275,10 +276,10 @@ class OrderTimelineTableModel(HorizontalHeaders, QAbstractTableModel):
                 (
                     local_time(entry.at_us),
                     gap,
-                    source,
-                    entry.event,
+                    shown(source),
+                    shown(entry.event),
                     _verification_word(entry.verification),
-                    entry.summary,
+                    shown(entry.summary),
                 )
             )
             brush = None
@@ -305,8 +306,10 @@ class OrderTimelineTableModel(HorizontalHeaders, QAbstractTableModel):
         if not index.isValid():
             return None
         row = index.row()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[row][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(self._cells[row][index.column()])
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foregrounds[row]
         if role == EVENT_ID_ROLE:

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 
 from console.core.settings import SavedView
 from console.ui.models.indexes import Index
+from console.ui.untrusted import tooltip
 
 QueryRole = Qt.ItemDataRole.UserRole + 1
 CountRole = Qt.ItemDataRole.UserRole + 2
@@ -127,8 +128,11 @@ class SavedViewListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return view.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return view.query or QCoreApplication.translate(
-                "SavedViewListModel", "every event (duplicates hidden)"
+            return tooltip(
+                view.query
+                or QCoreApplication.translate(
+                    "SavedViewListModel", "every event (duplicates hidden)"
+                )
             )
         if role == QueryRole:
             return view.query

@@ -4,7 +4,6 @@ connection test, the handler URLs to register, and the settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -38,6 +37,7 @@ from console.ui.dialogs.form_support import (
     shortcut,
 )
 from console.ui.models.profiles import ProfileTableModel
+from console.ui.untrusted import TEXT_LIMIT, PlainLabel, markup_value
 from console.ui.views.pages import Confirm, StatusLine, ask, page_title
 
 # Backends that keep secrets in the operating system's own keychain.
@@ -100,7 +100,7 @@ class ConnectionsPage(QWidget):
         self.settings_button = QPushButton(self.tr("&Settings…"))
         self.settings_button.clicked.connect(self.open_settings)
 
-        self.backend_label = QLabel()
+        self.backend_label = PlainLabel()
         self.backend_label.setWordWrap(True)
         self.backend_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.keyring_panel = QFrame()
@@ -110,6 +110,7 @@ class ConnectionsPage(QWidget):
             " border-radius: 4px; }"
         )
         self.keyring_text = QLabel()
+        self.keyring_text.setTextFormat(Qt.TextFormat.RichText)
         self.keyring_text.setWordWrap(True)
         self.keyring_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.keyring_retry = QPushButton(self.tr("Try again"))
@@ -266,7 +267,9 @@ class ConnectionsPage(QWidget):
                     "Profiles can be listed, but secrets cannot be read or saved until it "
                     "works: unlock the keyring (log in to the desktop session, or unlock it "
                     "in Passwords and Keys), then press Try again."
-                ).format(reason=escape(snapshot.keyring_problem))
+                ).format(
+                    reason=markup_value(snapshot.keyring_problem, limit=TEXT_LIMIT, one_line=False)
+                )
             )
             self.keyring_panel.show()
             self.backend_label.setText("")
@@ -429,11 +432,13 @@ class ConnectionsPage(QWidget):
             colour = "#2e7d32" if probe.ok else "#c62828"
             line = (
                 f"<span style='color:{colour}; font-weight:bold'>{probe.mark}</span> "
-                f"{escape(probe.name)} <span style='color:gray'>({escape(probe.method)})</span>"
+                f"{markup_value(probe.name)} "
+                f"<span style='color:gray'>({markup_value(probe.method)})</span>"
             )
             if not probe.ok:
-                line += f"<br>&nbsp;&nbsp;&nbsp;{escape(probe.problem)}<br>&nbsp;&nbsp;&nbsp;"
-                line += f"<i>{escape(probe.fix)}</i>"
+                problem = markup_value(probe.problem, limit=TEXT_LIMIT)
+                line += f"<br>&nbsp;&nbsp;&nbsp;{problem}<br>&nbsp;&nbsp;&nbsp;"
+                line += f"<i>{markup_value(probe.fix, limit=TEXT_LIMIT)}</i>"
             lines.append(line)
         self.test_result.setStyleSheet("")
         self.test_result.setText("<br>".join(lines))
@@ -442,7 +447,7 @@ class ConnectionsPage(QWidget):
     def _test_failed(self, error: BaseException) -> None:
         self._test_busy.stop()
         self.test_result.setStyleSheet(ERROR_STYLE)
-        self.test_result.setText(escape(error_text(error)))
+        self.test_result.setText(markup_value(error_text(error), limit=TEXT_LIMIT, one_line=False))
         self.tested.emit(error)
 
     # -- changes ------------------------------------------------------------------------

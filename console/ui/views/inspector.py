@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from html import escape
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -34,6 +33,7 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.curl_confirm import confirm_include_secrets
 from console.ui.jobs import JobContext
 from console.ui.secret_source import listener_base_url, secret_source_for
+from console.ui.untrusted import TEXT_LIMIT, PlainLabel, markup_value, shown
 from console.ui.views.inspector_tabs import EntityTab, HeadersTab, PayloadTab, RawTab
 
 LANE = "inspector"
@@ -116,7 +116,7 @@ class InspectorPanel(QWidget):
         # Asks the operator before secrets reach the clipboard; replaceable for scripting.
         self.confirm_secrets: Callable[[QWidget], bool] = confirm_include_secrets
 
-        self.title = QLabel()
+        self.title = PlainLabel(one_line=True)
         font = self.title.font()
         font.setBold(True)
         if font.pointSizeF() > 0:
@@ -125,12 +125,11 @@ class InspectorPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.meta = QLabel()
+        self.meta = PlainLabel()
         self.meta.setWordWrap(True)
-        # Order ids and addresses come from senders: never read as markup.
-        self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.RichText)
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setContentsMargins(8, 6, 8, 6)
@@ -209,7 +208,7 @@ class InspectorPanel(QWidget):
         self.tabs.addTab(self.entity_tab, self.tr("Entity"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.placeholder = QLabel(self.tr("Select an event in the feed to inspect it."))
+        self.placeholder = PlainLabel(self.tr("Select an event in the feed to inspect it."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
 
@@ -309,7 +308,7 @@ class InspectorPanel(QWidget):
             self.entity_tab.ensure_fetched()
 
     def _fill_header(self, event: StoredEvent) -> None:
-        self.title.setText(f"#{event.id}  {event.event}")
+        self.title.setText(f"#{event.id}  {shown(event.event)}")
         background, foreground = _BADGES[event.verification]
         state = {
             Verification.VERIFIED: self.tr("verified"),
@@ -327,20 +326,20 @@ class InspectorPanel(QWidget):
                 "InspectorPanel", _SOURCE_NAMES.get(event.source, event.source.value)
             ),
             local_time(event.received_at),
-            self.tr("profile {name}").format(name=event.profile)
+            self.tr("profile {name}").format(name=shown(event.profile))
             if event.profile
             else self.tr("no profile"),
         ]
         if event.order_id and event.source is EventSource.HOROSHOP:
-            parts.append(self.tr("Horoshop order {id}").format(id=event.order_id))
+            parts.append(self.tr("Horoshop order {id}").format(id=shown(event.order_id)))
         elif event.order_id:
-            parts.append(self.tr("order {id}").format(id=event.order_id))
+            parts.append(self.tr("order {id}").format(id=shown(event.order_id)))
         if event.entity_id and event.entity_id != event.order_id:
-            parts.append(self.tr("entity {id}").format(id=event.entity_id))
+            parts.append(self.tr("entity {id}").format(id=shown(event.entity_id)))
         if event.portal_domain:
-            parts.append(event.portal_domain)
+            parts.append(shown(event.portal_domain))
         if event.remote_addr:
-            parts.append(self.tr("from {addr}").format(addr=event.remote_addr))
+            parts.append(self.tr("from {addr}").format(addr=shown(event.remote_addr)))
         self.meta.setText("  ·  ".join(parts))
         self._fill_note(event)
         self._set_pinned(event.pinned)
@@ -362,12 +361,16 @@ class InspectorPanel(QWidget):
         explanation = self.explanation or explain(event)
         self.explanation = explanation
         title, advice = _localized(explanation).render(_explanation_tr)
+        # The explanation quotes the event (its profile, its domain): markup of ours only.
         if event.verification is Verification.VERIFIED:
             text = title if explanation.kind != "verified" else ""
-            self.note.setText(text)
+            self.note.setText(markup_value(text, limit=TEXT_LIMIT, one_line=False))
             self.note.setStyleSheet("")
         else:
-            self.note.setText(f"<b>{escape(title)}</b><br>{escape(advice)}")
+            self.note.setText(
+                f"<b>{markup_value(title, limit=TEXT_LIMIT, one_line=False)}</b><br>"
+                f"{markup_value(advice, limit=TEXT_LIMIT, one_line=False)}"
+            )
             self.note.setStyleSheet(
                 f"background:{_NOTE_BACKGROUND[event.verification]};border-radius:4px;"
             )
@@ -386,7 +389,7 @@ class InspectorPanel(QWidget):
         if offer:
             self.accept_domain_button.setText(
                 self.tr("Accept {domain} for profile {profile}").format(
-                    domain=event.portal_domain, profile=event.profile
+                    domain=shown(event.portal_domain), profile=shown(event.profile)
                 )
             )
             self.accept_domain_button.setToolTip(

@@ -7,7 +7,6 @@ talks to anything (the portal, in a job).
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
@@ -59,6 +58,7 @@ from console.ui.models.payload import (
     form_lines,
     has_at_most,
 )
+from console.ui.untrusted import PlainLabel, markup_value
 
 # The Raw tab shows this much until "Show all" is pressed: a 1 MB body would make the
 # text view slow to lay out, and the start is what an operator reads.
@@ -369,7 +369,7 @@ class EntityTab(QWidget):
         self.busy.setTextVisible(False)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.message = QLabel()
+        self.message = PlainLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
@@ -379,7 +379,7 @@ class EntityTab(QWidget):
         bar.addStretch(1)
 
         self.swatch = QLabel()
-        self.status_name = QLabel()
+        self.status_name = PlainLabel(one_line=True)
         font = self.status_name.font()
         font.setBold(True)
         self.status_name.setFont(font)
@@ -387,6 +387,8 @@ class EntityTab(QWidget):
         status_row.addWidget(self.swatch)
         status_row.addWidget(self.status_name, 1)
         self.summary = QLabel()
+        # Markup of ours (a table); every value in it passes markup_value().
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.basket_model = BasketTableModel(self)
@@ -584,7 +586,8 @@ class EntityTab(QWidget):
             )
         rows += [(_label(name), value) for name, value in [*view.customer, *view.extra]]
         html = "".join(
-            f"<tr><td style='padding-right:12px'>{escape(name)}</td><td>{escape(value)}</td></tr>"
+            f"<tr><td style='padding-right:12px'>{markup_value(name)}</td>"
+            f"<td>{markup_value(value)}</td></tr>"
             for name, value in rows
             if value
         )

@@ -42,6 +42,7 @@ from console.ui.context import ConsoleContext
 from console.ui.icons import application_icon
 from console.ui.models.feed import EventFeedTableModel
 from console.ui.settings import LayoutStore, WindowLayout
+from console.ui.untrusted import PlainLabel
 from console.ui.views.feed import FeedTableView
 from console.ui.views.query_bar import QueryBar
 from console.ui.views.sidebar import SavedViewsPanel
@@ -182,7 +183,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.welcome = WelcomePanel(self)
         self.welcome.hide()
-        self.error_banner = QLabel(self)
+        self.error_banner = PlainLabel(parent=self)
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
         self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -8,20 +8,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from console.ui.dialogs.form_support import ERROR_STYLE
+from console.ui.untrusted import PlainLabel, message_box
 
 Confirm = Callable[[QWidget, str, str], bool]
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
     """A yes/no question; No is the default so Enter never deletes by accident."""
-    answer = QMessageBox.question(
+    box = message_box(
         parent,
+        QMessageBox.Icon.Question,
         title,
         text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
-    return answer == QMessageBox.StandardButton.Yes
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def page_title(text: str) -> QLabel:
@@ -34,11 +36,11 @@ def page_title(text: str) -> QLabel:
     return label
 
 
-class StatusLine(QLabel):
+class StatusLine(PlainLabel):
     """One line under a page's table: what is shown, or what went wrong (in red)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

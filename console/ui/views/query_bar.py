@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCompleter,
-    QLabel,
     QLineEdit,
     QStyle,
     QStyleOptionFrame,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from console.store.model import EventFilter
 from console.store.querylang import Completion, ParsedQuery, QueryProblem, completions, parse_query
 from console.ui.models.indexes import Index
+from console.ui.untrusted import PlainLabel, shown, tooltip
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ class CompletionListModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.label
+            # Event names and profiles came with events; the replacement stays exact.
+            return shown(item.label)
         if role == Qt.ItemDataRole.EditRole:
             return item.replacement
         return None
@@ -167,7 +168,7 @@ class QueryBar(QWidget):
         self.edit.setPlaceholderText(
             self.tr('Filter: order:300 source:horoshop -state:rejected since:2h "a phrase"')
         )
-        self.problem_label = QLabel(self)
+        self.problem_label = PlainLabel(parent=self)
         self.problem_label.setObjectName("queryProblem")
         self.problem_label.setStyleSheet("color: #e53935;")
         self.problem_label.setWordWrap(True)
@@ -266,13 +267,13 @@ class QueryBar(QWidget):
             self.problem_label.setStyleSheet("color: #e53935;")
             self.problem_label.setText(message)
             self.problem_label.show()
-            self.edit.setToolTip("\n".join(problem.message for problem in problems))
+            self.edit.setToolTip(tooltip("\n".join(problem.message for problem in problems)))
         elif notes:
             # How a valid query was read (order:300 means either system's order 300).
             self.problem_label.setStyleSheet("")
             self.problem_label.setText("\n".join(notes))
             self.problem_label.show()
-            self.edit.setToolTip("\n".join(notes))
+            self.edit.setToolTip(tooltip("\n".join(notes)))
         else:
             self.problem_label.hide()
             self.problem_label.clear()
@@ -294,7 +295,7 @@ class QueryBar(QWidget):
             widest = 0
             if popup is not None:
                 metrics = popup.fontMetrics()
-                widest = max(metrics.horizontalAdvance(item.label) for item in items) + 40
+                widest = max(metrics.horizontalAdvance(shown(item.label)) for item in items) + 40
             # Under the word being completed, as wide as its longest label.
             left = self.edit._x_at(items[0].start) - 4
             rect.setLeft(max(0, int(left)))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
+from console.ui.untrusted import TEXT_LIMIT, PlainLabel, shown, tooltip
 from console.ui.views.sparkline import EventRateSparkline
 from console.ui.views.team_status import TeamStatus, let_label_shrink
 
@@ -182,12 +183,16 @@ class ConsoleStatusBar(QStatusBar):
             self.console_ready()
 
     def _label(self, name: str) -> QLabel:
-        label = QLabel(self)
+        label = PlainLabel(parent=self, one_line=True)
         label.setObjectName(name)
         label.setContentsMargins(6, 0, 6, 0)
         let_label_shrink(label)
         self.addPermanentWidget(label)
         return label
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        """A message of the moment; it often quotes an error from outside, so :func:`shown`."""
+        super().showMessage(shown(text, limit=TEXT_LIMIT), timeout or 0)
 
     # -- console ------------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class ConsoleStatusBar(QStatusBar):
     def set_listener_error(self, text: str) -> None:
         """Red, with what to do (used for bind errors and a console that did not start)."""
         self.listener_label.setText(text)
-        self.listener_label.setToolTip(text)
+        self.listener_label.setToolTip(tooltip(text))
         self.listener_label.setStyleSheet(
             f"QLabel {{ background: {RED}; color: white; border-radius: 3px; }}"
         )
@@ -375,5 +380,5 @@ class ConsoleStatusBar(QStatusBar):
                     self.tr("REST %1/%2").replace("%1", str(left)).replace("%2", str(capacity))
                 )
         self.portal_label.setText(" · ".join(parts))
-        self.portal_label.setToolTip("\n".join(tips))
+        self.portal_label.setToolTip(tooltip("\n".join(tips)))
         self.portal_label.setStyleSheet(f"QLabel {{ color: {RED}; }}" if bad else "")

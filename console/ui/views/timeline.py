@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -34,19 +33,20 @@ from console.ui.models.timeline import (
     TimelineProvider,
     merge_timeline,
 )
+from console.ui.untrusted import PlainLabel, shown
 
 
 def order_title(order: OrderRef) -> str:
     """``Horoshop order 300``, ``Bitrix24 order 300``, or ``Order 300`` (either system's)."""
     if order.system is OrderSystem.HOROSHOP:
         return QCoreApplication.translate("TimelineView", "Horoshop order {id}").format(
-            id=order.order_id
+            id=shown(order.order_id)
         )
     if order.system is OrderSystem.BITRIX24:
         return QCoreApplication.translate("TimelineView", "Bitrix24 order {id}").format(
-            id=order.order_id
+            id=shown(order.order_id)
         )
-    return QCoreApplication.translate("TimelineView", "Order {id}").format(id=order.order_id)
+    return QCoreApplication.translate("TimelineView", "Order {id}").format(id=shown(order.order_id))
 
 
 def order_property_value_ids(context: ConsoleContext, profile: str, order_id: str) -> list[str]:
@@ -96,7 +96,7 @@ class TimelineView(QWidget):
         self.table.doubleClicked.connect(self._activated)
         # Enter opens the row; the table would pass it on to the dialog's default button.
         self.table.installEventFilter(self)
-        self.status = QLabel(self.tr("Loading…"))
+        self.status = PlainLabel(self.tr("Loading…"))
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
