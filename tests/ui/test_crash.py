@@ -16,8 +16,14 @@ from pytestqt.qtbot import QtBot
 from console.core.logging import close_file_logging, configure_file_logging, register_secret
 from console.core.masking import MASK
 from console.core.paths import log_dir
-from console.ui.crash import CrashReporter
+from console.ui.crash import CrashReporter, crash_text
 from console.ui.dialogs.crash import CrashDialog
+from tests.support.secret_spellings import (
+    SPELLING_NAMES,
+    horoshop_secret_in_keyring,
+    leaked,
+    spellings,
+)
 from tests.ui.window_support import OFFSCREEN_NOISE
 
 pytestmark = OFFSCREEN_NOISE
@@ -100,6 +106,28 @@ def test_a_slot_that_raises_opens_the_dialog_with_the_redacted_traceback(
     assert "CRITICAL console.ui.crash: unhandled exception: RuntimeError" in written
     assert "in failing_slot" in written
     assert SECRET not in written and "q9w8e7r6t5y4" not in written
+
+
+@pytest.mark.real_keyring
+@pytest.mark.parametrize("spelling", SPELLING_NAMES)
+def test_the_crash_text_masks_a_secret_in_every_spelling(spelling: str) -> None:
+    with horoshop_secret_in_keyring() as secret:
+        spelled = spellings(secret)[spelling]
+
+    def call_storefront() -> None:
+        raise RuntimeError(f"the storefront answered {spelled}")
+
+    try:
+        try:
+            call_storefront()
+        except RuntimeError as cause:
+            raise ConnectionError("replay failed", spelled) from cause
+    except ConnectionError as error:
+        summary, details = crash_text(error)
+
+    for text in (summary, details):
+        assert leaked(text, secret) == [] and MASK in text
+    assert "RuntimeError: the storefront answered" in details
 
 
 def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
