@@ -18,6 +18,7 @@ from console.core.masking import MASK
 from console.core.paths import log_dir
 from console.ui.crash import CrashReporter, crash_text
 from console.ui.dialogs.crash import CrashDialog
+from tests.support.queued import deliver_queued
 from tests.support.secret_spellings import (
     SPELLING_NAMES,
     horoshop_secret_in_keyring,
@@ -139,7 +140,7 @@ def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
     timer.start()
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.later_crashes >= 20)
     timer.stop()
-    qtbot.wait(50)  # the crashes already queued for the GUI thread arrive
+    deliver_queued(qtbot)  # the crashes already queued for the GUI thread arrive
     assert len(dialogs(reporter)) == 1
     dialog = reporter.dialog
     assert dialog is not None
@@ -151,7 +152,7 @@ def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
 
     dialog.close()
     qtbot.waitUntil(lambda: reporter.dialog is None)
-    qtbot.wait(50)
+    deliver_queued(qtbot)
     assert reporter.dialog is None  # closing it does not bring back the ones it counted
     QTimer.singleShot(0, failing_slot)
     qtbot.waitUntil(lambda: reporter.dialog is not None)
@@ -226,7 +227,7 @@ def test_a_dialog_that_cannot_be_made_leaves_the_crashes_to_the_log(qtbot: QtBot
         qtbot.waitUntil(
             lambda: log_file.read_text(encoding="utf-8").count("unhandled exception") == 2
         )
-        qtbot.wait(100)
+        deliver_queued(qtbot)  # both crashes reach the dialog that cannot be made
     finally:
         crash_reporter.uninstall()
         close_file_logging()
