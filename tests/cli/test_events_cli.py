@@ -334,6 +334,22 @@ def test_replay_network_failure_exits_4(
     assert "replay" in err
 
 
+def _stored_horoshop_event(data_dir: Path, path: str) -> int:
+    """The id of a Horoshop order event stored as arriving on ``path``."""
+    with SqliteEventStore(data_dir / "events.sqlite3") as store:
+        return store.append(
+            record(
+                source=EventSource.HOROSHOP,
+                event="order_created",
+                method="PUT",
+                path=path,
+                content_type="application/json",
+                raw_body=b'{"order_id": 115}',
+                payload={"order_id": 115},
+            )
+        ).id
+
+
 @pytest.mark.parametrize("secret", ["hs-cli-7f3c9e1d2b4a68f0", "ключ с пробелом%41/x"])
 @pytest.mark.parametrize("reachable", [True, False])
 def test_replay_never_prints_the_horoshop_secret(
@@ -347,18 +363,7 @@ def test_replay_never_prints_the_horoshop_secret(
     repo = ProfileRepository()
     repo.save(Profile(name="main", portal_url="https://shop.bitrix24.ua"))
     repo.set_secret("main", SecretKind.HOROSHOP_SECRET, secret)
-    with SqliteEventStore(data_dir / "events.sqlite3") as store:
-        event_id = store.append(
-            record(
-                source=EventSource.HOROSHOP,
-                event="order_created",
-                method="PUT",
-                path=f"/horoshop/{fingerprint(secret)}?x=1",
-                content_type="application/json",
-                raw_body=b'{"order_id": 115}',
-                payload={"order_id": 115},
-            )
-        ).id
+    event_id = _stored_horoshop_event(data_dir, f"/horoshop/{fingerprint(secret)}?x=1")
     # Port 9 on loopback: nothing listens there, so the connection is refused.
     target = capture_server if reachable else "http://127.0.0.1:9"
 
@@ -384,18 +389,7 @@ def test_replay_verbose_shows_no_spelling_of_the_horoshop_secret(
 ) -> None:
     install_fingerprint_key()  # as the listener that stored the event had
     with horoshop_secret_in_keyring("main") as secret:
-        with SqliteEventStore(data_dir / "events.sqlite3") as store:
-            event_id = store.append(
-                record(
-                    source=EventSource.HOROSHOP,
-                    event="order_created",
-                    method="PUT",
-                    path=f"/horoshop/{fingerprint(secret)}",
-                    content_type="application/json",
-                    raw_body=b'{"order_id": 115}',
-                    payload={"order_id": 115},
-                )
-            ).id
+        event_id = _stored_horoshop_event(data_dir, f"/horoshop/{fingerprint(secret)}")
         # The storefront's answer quotes the secret back, spelt its own way.
         refusal = f"unknown store key {spellings(secret)[spelling]}"
         _Capture.answer = (400, refusal.encode("utf-8"))
