@@ -15,7 +15,7 @@ while (($#)); do
   case "$1" in
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
     --quiet) quiet=1; shift ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "uninstall.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
