@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from console.store.bounds import unstorable_record
 from console.store.export import events_by_page, write_events
 from console.store.location import StoreLocation
 from console.store.model import (
@@ -118,6 +119,7 @@ class _GroupRaced(Exception):
 
 @dataclass(slots=True)
 class _Append:
+    record: EventRecord
     row: tuple[Any, ...]
     future: Future[AppendResult]
 
@@ -214,14 +216,14 @@ class PostgresEventStore:
         """Queue ``record``; the future resolves with its id once the commit is durable."""
         future: Future[AppendResult] = Future()
         # Encode here, on the caller's thread, to keep the writer's transaction short.
-        self._enqueue(_Append(encode_pg_record(record), future))
+        self._enqueue(_Append(record, encode_pg_record(record), future))
         return future
 
     def append(self, record: EventRecord) -> AppendResult:
         """Store ``record`` and return once it is committed."""
         if self._writer.on_writer_thread():
             future: Future[AppendResult] = Future()
-            self._commit_appends([_Append(encode_pg_record(record), future)])
+            self._commit_appends([_Append(record, encode_pg_record(record), future)])
             return future.result()
         return self.submit(record).result()
 
@@ -566,9 +568,7 @@ class PostgresEventStore:
         # After a connection-level failure (mid-pipeline, too) the connection may look
         # alive but be unusable: start the next transaction on a new one.
         conn = self._write_conn
-        if conn is not None and (
-            isinstance(exc, psycopg.OperationalError) or conn.broken or conn.closed
-        ):
+        if conn is not None and (_lost_connection(exc) or conn.broken or conn.closed):
             self._write_conn = None
             conn.close()
 
@@ -578,15 +578,28 @@ class PostgresEventStore:
         if not live:
             return
         rows = [item.row for item in live]
+        one_by_one = False
+        outcomes: list[AppendResult | Exception] = []
         for attempt in range(1, 4):
             committing = False
             try:
                 conn = self._writer_conn()
                 with conn.transaction():
-                    results = _insert_group(conn, rows)
+                    if one_by_one:
+                        outcomes = [_insert_alone(conn, item) for item in live]
+                    else:
+                        outcomes = list(_insert_group(conn, rows))
                     committing = True
             except Exception as exc:
                 self._drop_broken_writer_conn(exc)
+                if not committing and not one_by_one and _row_refused(exc):
+                    # One row the database refuses must not fail the others: each row
+                    # again on its own, the offender kept as what can be stored of it.
+                    log.warning(
+                        "event store: a group of %d failed (%s); one by one", len(live), exc
+                    )
+                    one_by_one = True
+                    continue
                 # Only a failure before COMMIT was sent is safe to repeat: after it, the
                 # group may be stored, and repeating would store its copies as duplicates.
                 again = not committing and attempt < 3 and _retryable(exc)
@@ -597,15 +610,18 @@ class PostgresEventStore:
                 continue
             break
         self._transactions += 1
-        self._committed_rows += len(live)
+        self._committed_rows += sum(isinstance(o, AppendResult) for o in outcomes)
         self._last_error = None
         self._connectivity.ok()
-        for item, result in zip(live, results, strict=True):
-            item.future.set_result(result)
+        for item, outcome in zip(live, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                item.future.set_exception(outcome)
+            else:
+                item.future.set_result(outcome)
 
     def _fail_group(self, live: list[_Append], exc: Exception) -> None:
         self._last_error = f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, psycopg.OperationalError):
+        if _lost_connection(exc):
             self._connectivity.lost(exc)
         log.error("event store commit of %d events failed: %s", len(live), exc)
         for item in live:
@@ -620,7 +636,7 @@ class PostgresEventStore:
                 result = job.run(conn)
         except Exception as exc:
             self._drop_broken_writer_conn(exc)
-            if isinstance(exc, psycopg.OperationalError):
+            if _lost_connection(exc):
                 self._connectivity.lost(exc)
             job.future.set_exception(exc)
             return
@@ -713,6 +729,58 @@ def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]
         AppendResult(id=event_id, duplicate_of=duplicate_of)
         for event_id, duplicate_of in zip(ids, duplicates, strict=True)
     ]
+
+
+def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
+    """``item`` in a savepoint of the open transaction; refused, what can be kept of it.
+
+    A failure of the connection itself is raised: the whole group fails then.
+    """
+    for _attempt in range(_RACE_ATTEMPTS):
+        try:
+            with conn.transaction():
+                return _insert_group(conn, [item.row])[0]
+        except _GroupRaced:
+            continue  # its delivery was stored meanwhile: the look-up now finds it
+        except Exception as exc:
+            if not _row_refused(exc):
+                raise
+            log.warning("event store refused an event (%s); keeping it as unstorable", exc)
+            item.record = unstorable_record(item.record, exc)
+            item.row = encode_pg_record(item.record)
+            try:
+                with conn.transaction():
+                    return _insert_group(conn, [item.row])[0]
+            except Exception as again:
+                if not _row_refused(again):
+                    raise
+                return again
+    return _GroupRaced("its delivery kept being stored by another writer meanwhile")
+
+
+# Tries of one row that another writer's insert of the same delivery keeps racing.
+_RACE_ATTEMPTS = 3
+
+
+def _row_refused(exc: Exception) -> bool:
+    """Whether ``exc`` may be one row's fault: the database refused what it was given,
+    as opposed to a lost connection, a race or a conflict worth trying again whole."""
+    if isinstance(exc, _GroupRaced) or _lost_connection(exc):
+        return False
+    if isinstance(exc, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
+        return False
+    # The server itself in trouble (disk full, out of memory, shutting down): every row
+    # would fail alike.
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    if sqlstate.startswith(("53", "57", "58")):
+        return False
+    # ValueError, TypeError: a value psycopg could not send.
+    return isinstance(exc, psycopg.DatabaseError | ValueError | TypeError)
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection to the server broke (not a query's error)."""
+    return isinstance(exc, psycopg.OperationalError) and _connection_failed(exc)
 
 
 def _retryable(exc: Exception) -> bool:
