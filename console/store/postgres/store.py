@@ -592,7 +592,7 @@ class PostgresEventStore:
                     committing = True
             except Exception as exc:
                 self._drop_broken_writer_conn(exc)
-                if not committing and not one_by_one and _row_refused(exc):
+                if not committing and not one_by_one and row_refused(exc):
                     # One row the database refuses must not fail the others: each row
                     # again on its own, the offender kept as what can be stored of it.
                     log.warning(
@@ -743,7 +743,7 @@ def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
         except _GroupRaced:
             continue  # its delivery was stored meanwhile: the look-up now finds it
         except Exception as exc:
-            if not _row_refused(exc):
+            if not row_refused(exc):
                 raise
             log.warning("event store refused an event (%s); keeping it as unstorable", exc)
             item.record = unstorable_record(item.record, exc)
@@ -752,7 +752,7 @@ def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
                 with conn.transaction():
                     return _insert_group(conn, [item.row])[0]
             except Exception as again:
-                if not _row_refused(again):
+                if not row_refused(again):
                     raise
                 return again
     return _GroupRaced("its delivery kept being stored by another writer meanwhile")
@@ -762,7 +762,7 @@ def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
 _RACE_ATTEMPTS = 3
 
 
-def _row_refused(exc: Exception) -> bool:
+def row_refused(exc: Exception) -> bool:
     """Whether ``exc`` may be one row's fault: the database refused what it was given,
     as opposed to a lost connection, a race or a conflict worth trying again whole."""
     if isinstance(exc, _GroupRaced) or _lost_connection(exc):
