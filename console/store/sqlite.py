@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from console.core.private_files import create_private_file, make_private_dir, make_private_file
 from console.store.bounds import bound_record, unstorable_record
+from console.store.conditions import QUERY_TIMEOUT_SECONDS, TIMED_OUT
 from console.store.export import events_by_page, write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
@@ -36,6 +38,7 @@ from console.store.model import (
     FeedRow,
     LocalLease,
     PollerLease,
+    QueryError,
     RetentionPolicy,
     RowsReceiver,
     StoredChange,
@@ -167,8 +170,10 @@ class SqliteEventStore:
         retention_interval: float = RETENTION_INTERVAL_SECONDS,
         max_group: int = MAX_GROUP,
         create: bool = True,
+        query_timeout: float = QUERY_TIMEOUT_SECONDS,
     ) -> None:
         self.path = Path(path)
+        self._query_timeout = query_timeout
         if not self.path.is_file():
             if not create:
                 # A mistyped --data-dir must not leave a directory and an empty store.
@@ -376,13 +381,21 @@ class SqliteEventStore:
         word could be missed.
         """
         with self._readers.borrow() as conn:
+            deadline = time.monotonic() + self._query_timeout
+            conn.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
             conn.execute("BEGIN")
             try:
                 sql, params = build(partial(_indexed_words, conn))
                 # fetchall: an unfinished statement would pin an old WAL snapshot.
                 return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if str(exc) != "interrupted":
+                    raise
+                raise QueryError(TIMED_OUT.format(seconds=self._query_timeout)) from None
             finally:
-                conn.execute("COMMIT")
+                conn.set_progress_handler(None, 0)
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
         """All matching events newest first, read :data:`PAGE_SIZE` at a time."""
@@ -650,6 +663,10 @@ def _insert_group(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list
     if pending:
         flush()
     return results
+
+
+# SQLite's virtual machine steps between two looks at the clock of a read's deadline.
+_PROGRESS_STEPS = 1000
 
 
 def _row_refused(exc: Exception) -> bool:

@@ -449,3 +449,14 @@ def test_replay_to_a_url_works_without_the_keyring(
     assert "without secrets" in err
     newest = max(all_events(listening.store), key=lambda e: e.id)
     assert newest.id == 2 and newest.verification is Verification.REJECTED
+
+
+def test_a_search_beyond_the_store_bounds_is_a_usage_error_with_the_reason(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, ids: dict[str, int]
+) -> None:
+    del ids
+    words = " ".join("abcdefghijklmnopq")
+    code, _out, err = _run(capsys, "events", "list", "--data-dir", str(data_dir), "--search", words)
+    assert code == 2
+    assert "query: more than 16 search words and phrases" in err
+    assert "internal error" not in err

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -36,6 +37,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from console.store.bounds import unstorable_record
+from console.store.conditions import QUERY_TIMEOUT_SECONDS, TIMED_OUT
 from console.store.export import events_by_page, write_events
 from console.store.location import StoreLocation
 from console.store.model import (
@@ -47,6 +49,7 @@ from console.store.model import (
     ExportFormat,
     FeedRow,
     PollerLease,
+    QueryError,
     RetentionPolicy,
     StoreClosedError,
     StoredChange,
@@ -146,6 +149,7 @@ class PostgresEventStore:
         max_group: int = MAX_GROUP,
         create: bool = True,
         application_name: str = "b24-console",
+        query_timeout: float = QUERY_TIMEOUT_SECONDS,
     ) -> None:
         if not location.is_postgres:
             raise ValueError(f"not a PostgreSQL store: {location.display}")
@@ -163,6 +167,7 @@ class PostgresEventStore:
         }
         self._transactions = 0
         self._committed_rows = 0
+        self._query_timeout = query_timeout
         self._last_error: str | None = None
         self._connectivity = Connectivity()
         with self._connect() as conn:
@@ -179,7 +184,7 @@ class PostgresEventStore:
             min_size=1,
             max_size=POOL_MAX_SIZE,
             timeout=POOL_TIMEOUT,
-            configure=_configure_reader,
+            configure=partial(_configure_reader, timeout_ms=max(1, round(query_timeout * 1000))),
             name=f"b24-store-{location.display}",
             open=True,
         )
@@ -439,7 +444,14 @@ class PostgresEventStore:
         return self._transactions, self._committed_rows
 
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        return self._with_conn(lambda conn: conn.execute(sql, params).fetchall())
+        try:
+            return self._with_conn(lambda conn: conn.execute(sql, params).fetchall())
+        except psycopg.errors.QueryCanceled:
+            raise QueryError(TIMED_OUT.format(seconds=self._query_timeout)) from None
+        except (psycopg.errors.ProgramLimitExceeded, psycopg.errors.StatementTooComplex) as exc:
+            # The bounds keep every query below PostgreSQL's limits; should one still be
+            # reached, the operator gets a line to act on, not a stack trace.
+            raise QueryError(f"the database cannot run this query: {exc}") from None
 
     def _with_conn(self, run: Callable[[Conn], T], *, retry: bool = True) -> T:
         """``run`` on a pooled connection (autocommit: one statement, one transaction).
@@ -463,8 +475,10 @@ class PostgresEventStore:
                 self._connectivity.lost(exc)
                 raise
             except psycopg.OperationalError as exc:
+                if not _connection_failed(exc):
+                    raise  # the query's own failure (a timeout): the database is there
                 self._connectivity.lost(exc)
-                if not retry or attempt == 2 or not _connection_failed(exc):
+                if not retry or attempt == 2:
                     raise
                 self._pool.check()
                 continue
@@ -688,11 +702,13 @@ class PostgresEventStore:
         return removed
 
 
-def _configure_reader(conn: Conn) -> None:
+def _configure_reader(conn: Conn, *, timeout_ms: int) -> None:
     # Statements stay prepared (parsed once), but each run is planned for its values: a
     # generic plan for "profile = $1 AND received_us >= $2" cannot know that one profile
     # is rare and another is most of the store, and a wrong guess costs a full scan.
     conn.execute("SET plan_cache_mode = force_custom_plan")
+    # No read keeps a pooled connection (and the window's answer) for longer than this.
+    conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
 
 
 def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
