@@ -121,7 +121,9 @@ def unstorable_record(record: EventRecord, refusal: BaseException) -> EventRecor
     A refused genuine event is marked malformed; a forged one stays rejected, because
     malformed says the sender was authentic.
     """
-    refused = f"{type(refusal).__name__}: {refusal}".strip()
+    # The first line: psycopg adds the DETAIL and HINT, which may quote the values.
+    first_line = next(iter(str(refusal).splitlines()), "")
+    refused = f"{type(refusal).__name__}: {first_line}".strip()
     if len(refused) > _MAX_REFUSAL_CHARS:
         refused = refused[: _MAX_REFUSAL_CHARS - 1] + _ELLIPSIS
     note = f"the store refused it as received ({refused}); kept without payload and headers"
