@@ -763,8 +763,8 @@ def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
                 raise
             log.warning("event store refused an event (%s); keeping it as unstorable", exc)
             item.record = unstorable_record(item.record, exc)
-            item.row = encode_pg_record(item.record)
             try:
+                item.row = encode_pg_record(item.record)
                 with conn.transaction():
                     return _insert_group(conn, [item.row])[0]
             except Exception as again:
