@@ -668,6 +668,7 @@ class PostgresEventStore:
 
             def trim(conn: Conn) -> int:
                 with conn.transaction():
+                    conn.execute(_NO_READ_TIMEOUT)
                     # One trimmer at a time, or two stores would both cut the same excess.
                     conn.execute(
                         "SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.RETENTION)
@@ -820,4 +821,11 @@ def _delete_oldest(conn: Conn, condition: str, params: tuple[Any, ...], limit: i
         "DELETE FROM events WHERE id IN ("  # noqa: S608
         f"SELECT id FROM events WHERE {condition} ORDER BY id LIMIT %s)"
     )
-    return conn.execute(sql, (*params, limit)).rowcount
+    with conn.transaction():
+        conn.execute(_NO_READ_TIMEOUT)
+        return conn.execute(sql, (*params, limit)).rowcount
+
+
+# Deletes by retention and purges are not the reads the pool's statement timeout is for:
+# waiting for another trimmer, or a large batch, must not cut them short.
+_NO_READ_TIMEOUT = "SET LOCAL statement_timeout = 0"
