@@ -100,6 +100,11 @@ def translate_store_error(error: BaseException) -> tuple[ExitCode, str] | None:
 
         if isinstance(error, StoreUrlError):
             return ExitCode.USAGE, f"store URL: {error}"
+    if _loaded("console.store.model"):
+        from console.store.model import QueryError
+
+        if isinstance(error, QueryError):
+            return ExitCode.USAGE, f"query: {error.message}"
     if _loaded("console.store.schema"):
         from console.store.schema import SchemaTooNewError
 

@@ -386,6 +386,7 @@ def _copy(args: argparse.Namespace) -> int:
         "resumed_after_id": progress.resumed_after,
         "changes": progress.changes,
         "cursors": progress.cursors,
+        "refused": [{"source_id": row.source_id, "reason": row.reason} for row in progress.refused],
     }
     resumed = (
         f" (resumed after source event #{progress.resumed_after})" if progress.resumed_after else ""
@@ -395,6 +396,11 @@ def _copy(args: argparse.Namespace) -> int:
         f"{target_location.display}{resumed}; {progress.already_there} were there already; "
         f"{progress.changes} changes and {len(progress.cursors)} cursors came along"
     )
+    if progress.refused:
+        # Each on a line of its own: the operator has to look at these events.
+        text += f"\n{len(progress.refused)} events the target refused were skipped:" + "".join(
+            f"\n  source event #{row.source_id}: {row.reason}" for row in progress.refused
+        )
     if wants_json(args):
         emit_line(args, data, "")
     else:

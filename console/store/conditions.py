@@ -11,8 +11,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.store.model import EventFilter
+from console.store.model import EventFilter, QueryError
 from console.store.rows import to_micros
+
+# What one query may ask of a store. Each search term costs the full-text index a walk
+# (a one-letter prefix: every word under it), PostgreSQL nests one node per word in its
+# tsquery (and refuses a word over 2,046 bytes), so the work is bounded before it starts:
+# far above what anyone types, far below what takes seconds.
+MAX_QUERY_CHARS = 1000
+MAX_SEARCH_TERMS = 16
+MAX_TERM_CHARS = 100
+MAX_PHRASE_CHARS = 200
+# Seconds a read may run before the store stops it (a backstop behind the bounds).
+QUERY_TIMEOUT_SECONDS = 5.0
+TIMED_OUT = (
+    "the search took longer than {seconds:g} s and was stopped: "
+    "add a filter (since:, source:, order:) or use longer words"
+)
+
+
+def check_query_bounds(flt: EventFilter) -> None:
+    """Raise :class:`QueryError` when ``flt`` asks for more than a store will do."""
+    text = flt.text or ""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
+    terms = text.split()
+    if len(terms) + len(flt.phrases) > MAX_SEARCH_TERMS:
+        raise QueryError(f"more than {MAX_SEARCH_TERMS} search words and phrases: leave some out")
+    if any(len(term) > MAX_TERM_CHARS for term in terms):
+        raise QueryError(f"a search word is longer than {MAX_TERM_CHARS} characters")
+    if any(len(phrase) > MAX_PHRASE_CHARS for phrase in flt.phrases):
+        raise QueryError(f"a quoted phrase is longer than {MAX_PHRASE_CHARS} characters")
+    values = [
+        *flt.events,
+        *flt.exclude_events,
+        *flt.exclude_profiles,
+        *flt.exclude_order_ids,
+        *flt.exclude_entity_ids,
+        *(value for value in (flt.profile, flt.order_id, flt.entity_id) if value is not None),
+    ]
+    if any(len(value) > MAX_QUERY_CHARS for value in values):
+        raise QueryError(f"a value is longer than {MAX_QUERY_CHARS} characters")
 
 
 class Dialect:
@@ -45,7 +84,11 @@ def searches(flt: EventFilter) -> bool:
 
 
 def field_conditions(flt: EventFilter, dialect: Dialect) -> tuple[list[str], list[Any]]:
-    """The conditions (ANDed) on ``events`` columns for ``flt``, without search or paging."""
+    """The conditions (ANDed) on ``events`` columns for ``flt``, without search or paging.
+
+    Raises :class:`QueryError` when ``flt`` is beyond the bounds a query must keep.
+    """
+    check_query_bounds(flt)
     conditions: list[str] = []
     params: list[Any] = []
     mark = dialect.placeholder
@@ -129,6 +172,7 @@ def tally_sql(flt: EventFilter, dialect: Dialect, total: str) -> tuple[str, list
     filter on anything finer must count the events themselves. ``total`` is the
     dialect's sum of ``n`` that is 0, not NULL, over no rows.
     """
+    check_query_bounds(flt)
     if (
         searches(flt)
         or flt.order_id is not None

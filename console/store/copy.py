@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from console.store.bounds import bound_row
 from console.store.location import StoreLocation
 from console.store.model import StoreNotFound
 from console.store.rows import RECORD_COLUMNS
@@ -77,6 +78,23 @@ class CopyError(Exception):
     """The copy cannot go on; the message says why."""
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedRow:
+    """A source event the target would not store: skipped, and reported with why."""
+
+    source_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchWritten:
+    """What became of one batch: written, held by the target already, refused by it."""
+
+    written: int
+    already_there: int
+    refused: list[RefusedRow] = field(default_factory=list)
+
+
 class StoreSide(Protocol):
     """One end of a copy: the same few reads and writes on SQLite and PostgreSQL."""
 
@@ -94,8 +112,8 @@ class StoreSide(Protocol):
 
     def changes_after(self, after_id: int, limit: int) -> list[Row]: ...
 
-    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
-        """Write a batch and the cursor in one transaction: (written, already there)."""
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> BatchWritten:
+        """Write a batch and the cursor in one transaction, skipping rows it refuses."""
 
     def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None: ...
 
@@ -204,24 +222,30 @@ class SqliteSide(_SqlSide):
             found.update((str(key), int(event_id)) for key, event_id in rows)
         return found
 
-    def _insert(self, values: list[Row]) -> dict[str, int]:
+    def _insert(self, pending: list[tuple[int, Row]]) -> _Inserted:
         insert = (
             f"INSERT INTO events ({', '.join(_WRITTEN)}) "  # noqa: S608
             f"VALUES ({', '.join('?' for _ in _WRITTEN)})"
         )
         originals: dict[str, int] = {}
-        for row in values:
-            cursor = self._conn.execute(insert, row)
+        refused: list[RefusedRow] = []
+        for source_id, row in pending:
+            try:
+                cursor = self._conn.execute(insert, row)
+            except (sqlite3.IntegrityError, sqlite3.DataError, ValueError) as exc:
+                # Only this statement is undone; the batch's transaction goes on.
+                refused.append(RefusedRow(source_id, _refusal(exc)))
+                continue
             key = row[_WRITTEN_DEDUP]
             if key is not None and row[_WRITTEN_DUPLICATE_OF] is None:
                 assert cursor.lastrowid is not None
                 originals[key] = cursor.lastrowid
-        return originals
+        return originals, len(pending) - len(refused), refused
 
-    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> BatchWritten:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            result = _write_planned(rows, self._originals, lambda v: (self._insert(v), len(v)))
+            result = _write_planned(rows, self._originals, self._insert)
             self.set_cursor(cursor, str(last_id))
             self._conn.execute("COMMIT")
         except BaseException:
@@ -271,23 +295,32 @@ class PostgresSide(_SqlSide):
     def _execute(self, sql: str, params: tuple[Any, ...]) -> _Result:
         return self._conn.execute(sql, params or None)
 
-    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> tuple[int, int]:
+    def write_events(self, rows: Sequence[Row], cursor: str, last_id: int) -> BatchWritten:
         import psycopg.errors
 
-        for attempt in range(_RACE_ATTEMPTS):
+        from console.store.postgres.store import row_refused
+
+        one_by_one = False
+        attempt = 0
+        while True:
             try:
                 with self._conn.transaction():
-                    result = self._copy_batch(rows)
+                    result = self._copy_batch(rows, one_by_one=one_by_one)
                     self.set_cursor(cursor, str(last_id))
                 return result
             except psycopg.errors.UniqueViolation:
                 # A listener stored one of these deliveries after the look-up: the batch
                 # is rolled back whole and planned again, and then finds that original.
-                if attempt == _RACE_ATTEMPTS - 1:
+                attempt += 1
+                if attempt == _RACE_ATTEMPTS:
                     raise
-        raise AssertionError("unreachable")
+            except Exception as exc:
+                if one_by_one or not row_refused(exc):
+                    raise
+                # A row the target refuses: the batch again, row by row, skipping it.
+                one_by_one = True
 
-    def _copy_batch(self, rows: Sequence[Row]) -> tuple[int, int]:
+    def _copy_batch(self, rows: Sequence[Row], *, one_by_one: bool = False) -> BatchWritten:
         """One batch by COPY, with ids drawn first under the store's insert-order lock.
 
         Knowing every id before writing lets a duplicate point at an original of the same
@@ -311,32 +344,53 @@ class PostgresSide(_SqlSide):
             originals = {str(key): int(str(event_id)) for key, event_id in found}
         planned, skipped = _plan(rows, originals)
         if not planned:
-            return 0, skipped
+            return BatchWritten(0, skipped)
         drawn = conn.execute(
             "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (len(planned),)
         ).fetchall()
         ids = [int(str(row[0])) for row in drawn]
         by_key: dict[str, int] = {}
-        with conn.cursor() as cur, cur.copy(_PG_COPY) as copy:
-            for event_id, (values, original_key) in zip(ids, planned, strict=True):
-                duplicate_of = values[_WRITTEN_DUPLICATE_OF]
-                if original_key is not None:
-                    # A duplicate of an original written earlier in this batch.
-                    duplicate_of = by_key[original_key]
-                key = values[_WRITTEN_DEDUP]
-                if key is not None and duplicate_of is None:
-                    by_key[key] = event_id
-                payload = values[_WRITTEN_PAYLOAD]
-                indexed = (
-                    payload
-                    if payload is not None
-                    else bytes(values[_WRITTEN_RAW_BODY]).decode("utf-8", "replace")
-                )
-                texts = [safe_text(v) if isinstance(v, str) else v for v in values]
-                texts[_WRITTEN_DUPLICATE_OF] = duplicate_of
-                texts[_WRITTEN_PINNED] = bool(values[_WRITTEN_PINNED])
-                copy.write_row((event_id, *texts, search_vector(indexed)))
-        return len(planned), skipped
+        refused: list[RefusedRow] = []
+
+        def target_row(event_id: int, values: Row, original_key: str | None) -> Row:
+            duplicate_of = values[_WRITTEN_DUPLICATE_OF]
+            if original_key is not None:
+                # A duplicate of an original written earlier in this batch (when the
+                # target refused that one, this is the first of its delivery there).
+                duplicate_of = by_key.get(original_key)
+            key = values[_WRITTEN_DEDUP]
+            if key is not None and duplicate_of is None:
+                by_key[key] = event_id
+            payload = values[_WRITTEN_PAYLOAD]
+            indexed = (
+                payload
+                if payload is not None
+                else bytes(values[_WRITTEN_RAW_BODY]).decode("utf-8", "replace")
+            )
+            texts = [safe_text(v) if isinstance(v, str) else v for v in values]
+            texts[_WRITTEN_DUPLICATE_OF] = duplicate_of
+            texts[_WRITTEN_PINNED] = bool(values[_WRITTEN_PINNED])
+            return (event_id, *texts, search_vector(indexed))
+
+        if not one_by_one:
+            with conn.cursor() as cur, cur.copy(_PG_COPY) as copy:
+                for event_id, (values, original_key, _source_id) in zip(ids, planned, strict=True):
+                    copy.write_row(target_row(event_id, values, original_key))
+            return BatchWritten(len(planned), skipped)
+        from console.store.postgres.store import row_refused
+
+        for event_id, (values, original_key, source_id) in zip(ids, planned, strict=True):
+            key = values[_WRITTEN_DEDUP]
+            try:
+                with conn.transaction(), conn.cursor() as cur, cur.copy(_PG_COPY) as copy:
+                    copy.write_row(target_row(event_id, values, original_key))
+            except Exception as exc:
+                if not row_refused(exc):
+                    raise
+                if by_key.get(key) == event_id:
+                    del by_key[key]
+                refused.append(RefusedRow(source_id, _refusal(exc)))
+        return BatchWritten(len(planned) - len(refused), skipped, refused)
 
     def write_changes(self, rows: Sequence[Row], cursor: str, last_id: int) -> None:
         insert = (
@@ -352,11 +406,21 @@ class PostgresSide(_SqlSide):
         self._context.__exit__(None, None, None)
 
 
+# What an insert of planned rows reports: the originals it wrote (by key), how many rows
+# it wrote, and the rows the target refused.
+_Inserted = tuple[dict[str, int], int, list["RefusedRow"]]
+
+
+def _refusal(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 def _write_planned(
     rows: Sequence[Row],
     find_originals: Callable[[Sequence[str]], dict[str, int]],
-    insert: Callable[[list[Row]], tuple[dict[str, int], int]],
-) -> tuple[int, int]:
+    insert: Callable[[list[tuple[int, Row]]], _Inserted],
+) -> BatchWritten:
     """Write source ``rows`` in as few inserts as the duplicates among them allow.
 
     An original whose delivery the target holds is left out; a duplicate points at its
@@ -368,18 +432,20 @@ def _write_planned(
     """
     keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
     originals = find_originals(keys) if keys else {}
-    pending: list[Row] = []
+    pending: list[tuple[int, Row]] = []
     pending_keys: set[str] = set()
     written = skipped = 0
+    refused: list[RefusedRow] = []
 
     def flush() -> None:
         nonlocal written, skipped
         if not pending:
             return
-        found, count = insert(pending)
+        found, count, refusals = insert(pending)
         originals.update(found)
         written += count
-        skipped += len(pending) - count
+        refused.extend(refusals)
+        skipped += len(pending) - count - len(refusals)
         pending.clear()
         pending_keys.clear()
 
@@ -396,17 +462,18 @@ def _write_planned(
             duplicate_of = original
             if duplicate_of is None:
                 pending_keys.add(key)
-        pending.append((*row[3:], duplicate_of, int(bool(row[_PINNED]))))
+        pending.append((int(row[0]), (*row[3:], duplicate_of, int(bool(row[_PINNED])))))
     flush()
-    return written, skipped
+    return BatchWritten(written, skipped, refused)
 
 
 def _plan(
     rows: Sequence[Row], originals: dict[str, int]
-) -> tuple[list[tuple[Row, str | None]], int]:
+) -> tuple[list[tuple[Row, str | None, int]], int]:
     """The rows to write, each with the key of its original when that original is written
-    in the same batch (its id is known only then), and how many the target already holds."""
-    planned: list[tuple[Row, str | None]] = []
+    in the same batch (its id is known only then) and its source id, and how many the
+    target already holds."""
+    planned: list[tuple[Row, str | None, int]] = []
     new_keys: set[str] = set()
     skipped = 0
     for row in rows:
@@ -425,7 +492,7 @@ def _plan(
             else:
                 new_keys.add(key)  # the first of its delivery there: the original
         values = (*row[3:], duplicate_of, int(bool(row[_PINNED])))
-        planned.append((values, original_in_batch))
+        planned.append((values, original_in_batch, int(row[0])))
     return planned, skipped
 
 
@@ -436,13 +503,15 @@ class CopyProgress:
     total: int
     copied: int = 0
     already_there: int = 0
+    # Source events the target would not store: skipped, never retried by a later run.
+    refused: list[RefusedRow] = field(default_factory=list)
     changes: int = 0
     cursors: list[str] = field(default_factory=list)
     resumed_after: int = 0
 
     @property
     def done(self) -> int:
-        return self.copied + self.already_there
+        return self.copied + self.already_there + len(self.refused)
 
 
 def source_identity(source: StoreSide) -> str:
@@ -479,9 +548,12 @@ def copy_store(
         if not rows:
             break
         last = int(rows[-1][0])
-        written, skipped = target.write_events(rows, events_cursor, last)
-        progress.copied += written
-        progress.already_there += skipped
+        # As the stores bound what they index today: rows kept whole by an older version.
+        bounded = [bound_row(row, EVENT_COLUMNS) for row in rows]
+        outcome = target.write_events(bounded, events_cursor, last)
+        progress.copied += outcome.written
+        progress.already_there += outcome.already_there
+        progress.refused.extend(outcome.refused)
         if on_progress is not None:
             on_progress(progress)
     last_change = int(target.get_cursor(changes_cursor) or 0)

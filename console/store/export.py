@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, TextIO
 
@@ -21,7 +22,24 @@ _EXPORTERS = tuple(
 
 # A spreadsheet runs a cell starting with one of these as a formula; payloads come from
 # outside, so an exported CSV must not become a way to run one on the operator's machine.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Their fullwidth and small forms too (an input method may turn them into the ASCII ones),
+# and the Unicode minus.
+_FORMULA_SIGNS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212"
+# What a spreadsheet may skip before it sees the sign: blanks, invisible characters
+# (zero-width space, joiners, bidi marks, BOM, Hangul fillers) and a quote that a reader
+# splitting at another separator takes for the start of a quoted field.
+_SKIPPED = (
+    '\\s"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f'
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
+_FORMULA_AHEAD = f"(?=[{_SKIPPED}]*[{_FORMULA_SIGNS}])"
+_FORMULA_AT_START = re.compile(f"^{_FORMULA_AHEAD}")
+# The file is comma-separated, but Excel with a Ukrainian (or German, ...) list separator
+# splits at ";": a formula after any separator inside a cell starts a cell of its own.
+_FORMULA_AFTER_SEPARATOR = re.compile(f"(?<=[;,\t\r\n]){_FORMULA_AHEAD}")
+# Line breaks JSON leaves raw in strings that line readers (Python's splitlines, JavaScript)
+# still split at: one record must stay one line.
+_JSON_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def event_to_json(event: StoredEvent) -> dict[str, Any]:
@@ -80,7 +98,7 @@ def _write_jsonl(events: Iterable[StoredEvent], out: TextIO) -> int:
     for event in events:
         # json_printable: the same JSON, but a bidi override or C1 control in a payload is
         # written as \uXXXX, so `events export | less` cannot be driven by an event.
-        out.write(json_printable(json_text(event_to_json(event))))
+        out.write(json_printable(json_text(event_to_json(event))).translate(_JSON_LINE_BREAKS))
         out.write("\n")
         written += 1
     return written
@@ -108,6 +126,8 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if text.startswith(_FORMULA_STARTS):
+    # A quote mark before the sign makes the spreadsheet show the cell as text.
+    text = _FORMULA_AFTER_SEPARATOR.sub("'", text)
+    if text.startswith(("\t", "\r")) or _FORMULA_AT_START.match(text):
         return "'" + text
     return text

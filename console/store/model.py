@@ -28,6 +28,16 @@ class StoreClosedError(RuntimeError):
     """The store was closed; nothing more can be written or read through it."""
 
 
+class QueryError(ValueError):
+    """The store will not answer this query as asked: it is too long, has too many search
+    terms, or took too long. ``message`` says why and what to do, in one line the window
+    shows under the query bar."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class StoreNotFound(FileNotFoundError):
     """There is no event store at ``path``, and the caller asked not to create one."""
 

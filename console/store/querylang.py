@@ -29,6 +29,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from console.store.conditions import (
+    MAX_PHRASE_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_SEARCH_TERMS,
+    MAX_TERM_CHARS,
+)
 from console.store.model import EventFilter, EventSource, OrderRef, OrderSystem, Verification
 
 log = logging.getLogger(__name__)
@@ -257,6 +263,14 @@ def parse_query(text: str, *, now: datetime | None = None) -> ParsedQuery:
     """The filter for ``text``; never raises. ``now`` anchors spans such as ``2h``."""
     builder = _Builder(now or datetime.now(UTC))
     try:
+        if len(text) > MAX_QUERY_CHARS:
+            # Read no further: a megabyte pasted into the bar costs nothing.
+            builder.problem(
+                MAX_QUERY_CHARS,
+                len(text),
+                f"the query is longer than {MAX_QUERY_CHARS} characters; the rest is left out",
+            )
+            text = text[:MAX_QUERY_CHARS]
         for token in _tokens(text):
             _apply(builder, token)
         return ParsedQuery(builder.filter(), builder.problems, builder.notes)
@@ -280,9 +294,9 @@ def _apply(builder: _Builder, token: _Token) -> None:
                 "to search for text starting with -, put it in quotes",
             )
         elif token.quoted:
-            if token.value.strip():
+            if token.value.strip() and _searchable(builder, token, MAX_PHRASE_CHARS, "phrase"):
                 builder.phrases.add(token.value)
-        else:
+        elif _searchable(builder, token, MAX_TERM_CHARS, "word"):
             builder.words.append(token.value)
         return
     key = _BY_NAME.get(token.key.lower())
@@ -310,6 +324,25 @@ def _apply(builder: _Builder, token: _Token) -> None:
             builder.problem(comma, comma + 1, f"{key.name}: an empty value between commas")
             continue
         _apply_value(builder, token, key, value.strip(), start, start + len(value))
+
+
+def _searchable(builder: _Builder, token: _Token, longest: int, what: str) -> bool:
+    """Whether the search word or phrase ``token`` fits the bounds (else a problem)."""
+    if len(token.value) > longest:
+        builder.problem(
+            token.start,
+            token.end,
+            f"a search {what} longer than {longest} characters is left out: shorten it",
+        )
+        return False
+    if len(builder.words) + len(builder.phrases) >= MAX_SEARCH_TERMS:
+        builder.problem(
+            token.start,
+            token.end,
+            f"at most {MAX_SEARCH_TERMS} search words and phrases: this one is left out",
+        )
+        return False
+    return True
 
 
 def _apply_value(
@@ -456,12 +489,13 @@ def _moment(value: str, now: datetime, *, end_of_day: bool) -> datetime | str:
             moment += timedelta(days=1)
         except OverflowError:
             return "a date this program can handle"
-    if moment.tzinfo is None:
-        try:
+    try:
+        if moment.tzinfo is None:
             moment = moment.astimezone()  # the operator typed their own wall-clock time
-        except (OverflowError, ValueError, OSError):
-            return "a date this program can handle"
-    return moment.astimezone(UTC)
+        # 0001-01-01T00:00+14:00 is before the first moment a datetime can hold in UTC.
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError, OSError):
+        return "a date this program can handle"
 
 
 # --- completion ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
+from console.store.bounds import bound_record, bounded_dedup_key
 from console.store.columns import PLAIN_COLUMNS
 from console.store.model import ChangeRecord, EventRecord, FeedRow, StoredChange, StoredEvent
 from console.store.summary import summarize
@@ -86,7 +87,9 @@ def encode_payload(payload: Any) -> str | None:
 
 
 def encode_record(record: EventRecord) -> tuple[Any, ...]:
-    """The values for :data:`RECORD_COLUMNS`, computed on the caller's thread."""
+    """The values for :data:`RECORD_COLUMNS`, computed on the caller's thread, with the
+    indexed values within bounds (see :mod:`console.store.bounds`)."""
+    record = bound_record(record)
     # The enums among the plain fields are StrEnums: sqlite3 binds them as their text.
     return (
         to_micros(record.received_at),
@@ -95,7 +98,7 @@ def encode_record(record: EventRecord) -> tuple[Any, ...]:
         bytes(record.raw_body),
         encode_payload(record.payload),
         summarize(record.source, record.event, record.payload),
-        record.dedup_key(),
+        bounded_dedup_key(record.dedup_key()),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from console.core.private_files import create_private_file, make_private_dir, make_private_file
+from console.store.bounds import bound_record, unstorable_record
+from console.store.conditions import QUERY_TIMEOUT_SECONDS, TIMED_OUT
 from console.store.export import events_by_page, write_events
 from console.store.filters import MAX_EXPANSION, TermLookup, count_sql, select_sql
 from console.store.model import (
@@ -35,6 +38,7 @@ from console.store.model import (
     FeedRow,
     LocalLease,
     PollerLease,
+    QueryError,
     RetentionPolicy,
     RowsReceiver,
     StoredChange,
@@ -166,8 +170,10 @@ class SqliteEventStore:
         retention_interval: float = RETENTION_INTERVAL_SECONDS,
         max_group: int = MAX_GROUP,
         create: bool = True,
+        query_timeout: float = QUERY_TIMEOUT_SECONDS,
     ) -> None:
         self.path = Path(path)
+        self._query_timeout = query_timeout
         if not self.path.is_file():
             if not create:
                 # A mistyped --data-dir must not leave a directory and an empty store.
@@ -211,7 +217,9 @@ class SqliteEventStore:
     def submit(self, record: EventRecord) -> Future[AppendResult]:
         """Queue ``record``; the future resolves with its id once the commit is durable."""
         future: Future[AppendResult] = Future()
-        # Encode here, on the caller's thread, to keep the writer's transaction short.
+        # Encode here, on the caller's thread, to keep the writer's transaction short;
+        # subscribers see the event as it is stored.
+        record = bound_record(record)
         item = _Append(record, encode_record(record), future)
         self._writer.put(item)
         return future
@@ -221,6 +229,7 @@ class SqliteEventStore:
         if self._writer.on_writer_thread():
             # A subscriber appending: waiting for the queue here would wait for ourselves.
             future: Future[AppendResult] = Future()
+            record = bound_record(record)
             self._commit_appends([_Append(record, encode_record(record), future)])
             return future.result()
         return self.submit(record).result()
@@ -372,13 +381,21 @@ class SqliteEventStore:
         word could be missed.
         """
         with self._readers.borrow() as conn:
+            deadline = time.monotonic() + self._query_timeout
+            conn.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
             conn.execute("BEGIN")
             try:
                 sql, params = build(partial(_indexed_words, conn))
                 # fetchall: an unfinished statement would pin an old WAL snapshot.
                 return conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if str(exc) != "interrupted":
+                    raise
+                raise QueryError(TIMED_OUT.format(seconds=self._query_timeout)) from None
             finally:
-                conn.execute("COMMIT")
+                conn.set_progress_handler(None, 0)
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[StoredEvent]:
         """All matching events newest first, read :data:`PAGE_SIZE` at a time."""
@@ -483,12 +500,23 @@ class SqliteEventStore:
         if not live:
             return
         conn = self._write_conn
+        outcomes: list[AppendResult | Exception]
         try:
             conn.execute("BEGIN IMMEDIATE")
-            results = _insert_group(conn, [item.row for item in live])
+            try:
+                outcomes = list(_insert_group(conn, [item.row for item in live]))
+            except Exception as exc:
+                if not _row_refused(exc):
+                    raise
+                # One row the database refuses must not fail the others: each row again on
+                # its own, and the offender kept as what can be stored of it.
+                log.warning("event store: a group of %d failed (%s); one by one", len(live), exc)
+                _rollback(conn)
+                conn.execute("BEGIN IMMEDIATE")
+                outcomes = [_insert_alone(conn, item) for item in live]
             conn.execute("COMMIT")
             self._transactions += 1
-            self._committed_rows += len(live)
+            self._committed_rows += sum(isinstance(o, AppendResult) for o in outcomes)
             self._last_error = None
         except Exception as exc:
             self._last_error = f"{type(exc).__name__}: {exc}"
@@ -497,9 +525,14 @@ class SqliteEventStore:
             for item in live:
                 item.future.set_exception(exc)
             return
-        for item, result in zip(live, results, strict=True):
-            item.future.set_result(result)
-        self._notify(live, results)
+        stored: list[tuple[_Append, AppendResult]] = []
+        for item, outcome in zip(live, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                item.future.set_exception(outcome)
+            else:
+                item.future.set_result(outcome)
+                stored.append((item, outcome))
+        self._notify([item for item, _ in stored], [result for _, result in stored])
 
     def _notify(self, appended: list[_Append], results: list[AppendResult]) -> None:
         with self._lock:
@@ -630,6 +663,39 @@ def _insert_group(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list
     if pending:
         flush()
     return results
+
+
+# SQLite's virtual machine steps between two looks at the clock of a read's deadline.
+_PROGRESS_STEPS = 1000
+
+
+def _row_refused(exc: Exception) -> bool:
+    """Whether ``exc`` may be one row's fault, not the database's (locked, disk, I/O)."""
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _insert_alone(conn: sqlite3.Connection, item: _Append) -> AppendResult | Exception:
+    """``item`` in a savepoint of the open transaction; refused, what can be kept of it."""
+    conn.execute("SAVEPOINT one_event")
+    try:
+        result = _insert_group(conn, [item.row])[0]
+    except Exception as exc:
+        conn.execute("ROLLBACK TO one_event")
+        if not _row_refused(exc):
+            conn.execute("RELEASE one_event")
+            raise
+        log.warning("event store refused an event (%s); keeping it as unstorable", exc)
+        item.record = unstorable_record(item.record, exc)
+        try:
+            result = _insert_group(conn, [encode_record(item.record)])[0]
+        except Exception as again:
+            conn.execute("ROLLBACK TO one_event")
+            conn.execute("RELEASE one_event")
+            if not _row_refused(again):
+                raise
+            return again
+    conn.execute("RELEASE one_event")
+    return result
 
 
 def feed_row(event: StoredEvent) -> FeedRow:

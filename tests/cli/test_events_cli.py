@@ -520,3 +520,14 @@ def test_order_names_its_system(capsys: pytest.CaptureFixture[str], data_dir: Pa
     assert "order=hs-300" in out and "order=b24-300" in out
     code, _, err = _run(capsys, *listing, "--order", "hs-")
     assert code != 0 and "hs-300" in err
+
+
+def test_a_search_beyond_the_store_bounds_is_a_usage_error_with_the_reason(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, ids: dict[str, int]
+) -> None:
+    del ids
+    words = " ".join("abcdefghijklmnopq")
+    code, _out, err = _run(capsys, "events", "list", "--data-dir", str(data_dir), "--search", words)
+    assert code == 2
+    assert "query: more than 16 search words and phrases" in err
+    assert "internal error" not in err

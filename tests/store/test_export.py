@@ -129,3 +129,69 @@ def test_non_finite_numbers_stored_earlier_export_as_strict_json(store: AnyStore
     line = out.getvalue().strip()
     exported = json.loads(line, parse_constant=lambda token: pytest.fail(token))
     assert exported["payload"] == {"total_sum": "NaN", "items": ["Infinity", "-Infinity"]}
+
+
+_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212"
+
+
+def _shown_start(cell: str) -> str:
+    """The first character a spreadsheet looks at: blanks, quotes and invisible ones
+    (format characters such as the zero-width space) skipped."""
+    import unicodedata
+
+    for char in cell:
+        if char.isspace() or char == '"' or unicodedata.category(char) == "Cf":
+            continue
+        return char
+    return ""
+
+
+def test_csv_runs_no_formula_whatever_the_separator_it_is_read_with(store: AnyStore) -> None:
+    tricks = [
+        "a;=1+1",
+        "a; =HYPERLINK(1)",
+        " =1+1",
+        "\uff1d1+1",
+        "\u200b=1+1",
+        "\u200b@SUM(1)",
+        "x,\u200b+1",
+        "\tx;\ufeff-2+3+cmd|' /C calc'!A0",
+        'x;"=1+1',
+    ]
+    for trick in tricks:
+        store.append(
+            record(
+                event=trick,
+                profile=trick,
+                verification_reason=trick,
+                payload={"comment": trick, "list": [trick]},
+                headers=[("X-Note", trick)],
+            )
+        )
+    out = io.StringIO()
+    assert store.export(None, ExportFormat.CSV, out) == len(tricks)
+    for separator in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(out.getvalue()), delimiter=separator):
+            for cell in row:
+                start = _shown_start(cell)
+                assert not start or start not in _SIGNS, (separator, cell)
+    # Read as written (commas), each cell still says what was stored, behind quote marks.
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert sorted(row["event"].replace("'", "") for row in rows) == sorted(
+        trick.replace("'", "") for trick in tricks
+    )
+
+
+def test_jsonl_keeps_one_record_per_line_for_any_line_reader(store: AnyStore) -> None:
+    for text in ("para\u2028graph", "one\u2029two", "nel\x85x", "vt\x0bff\x0cfs\x1c"):
+        store.append(record(payload={"comment": text}, verification_reason=text))
+    out = io.StringIO()
+    assert store.export(None, ExportFormat.JSONL, out) == 4
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 4
+    assert {json.loads(line)["payload"]["comment"] for line in lines} == {
+        "para\u2028graph",
+        "one\u2029two",
+        "nel\x85x",
+        "vt\x0bff\x0cfs\x1c",
+    }

@@ -261,3 +261,107 @@ def test_on_a_terminal_the_copy_draws_a_progress_bar(tmp_path: Path) -> None:
             os.close(follower)
     assert b"copying events [" in drawn and b"56/56 (100%)" in drawn
     assert result.stdout.startswith("copied 56 events")
+
+
+def _letters(count: int) -> str:
+    import random
+    import string
+
+    # Random, so PostgreSQL cannot compress the index entry below its limit.
+    chooser = random.Random(count)
+    return "".join(chooser.choice(string.ascii_letters) for _ in range(count))
+
+
+def test_a_row_an_older_version_kept_whole_is_copied_within_the_bounds(
+    team_url: str, tmp_path: Path, pg_cluster: PgCluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.store.bounds import MAX_INDEXED_BYTES
+
+    desktop = tmp_path / "events.sqlite3"
+    huge = _letters(3000)
+    with SqliteEventStore(desktop) as store:
+        store.append(record())
+        forged = store.append(
+            record(verification=Verification.REJECTED, payload={"comment": _letters(2047)})
+        ).id
+        store.append(record())
+    # As a store without the bounds kept a forged event: its values whole.
+    conn = sqlite3.connect(desktop)
+    try:
+        conn.execute(
+            "UPDATE events SET profile = ?, order_id = ?, entity_id = ?, event = ? WHERE id = ?",
+            (huge, huge, huge, huge, forged),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+    done = _copy(capsys, f"sqlite://{desktop}", team_url)
+    assert (done["copied"], done["refused"]) == (3, [])
+    dbname = team_url.rsplit("/", 1)[1]
+    lengths = pg_cluster.psql(
+        "SELECT octet_length(profile), octet_length(order_id), octet_length(entity_id), "
+        "verification_reason FROM events WHERE verification = 'rejected'",
+        dbname,
+    )
+    sizes, reason = lengths.strip().rsplit("|", 1)
+    assert sizes.split("|") == [str(MAX_INDEXED_BYTES)] * 3
+    assert "cut" in reason
+
+
+_REFUSE_POISON = (
+    "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'the target refuses this one'; END $$; "
+    "CREATE TRIGGER poison BEFORE INSERT ON events FOR EACH ROW "
+    "WHEN (strpos(new.payload, 'poison') > 0) EXECUTE FUNCTION poison()"
+)
+
+
+def test_a_row_the_team_database_refuses_is_reported_and_skipped(
+    team_url: str, tmp_path: Path, pg_cluster: PgCluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    desktop = tmp_path / "events.sqlite3"
+    with SqliteEventStore(desktop) as store:
+        store.append(record(entity_id="first", ts="1"))
+        refused = store.append(record(payload={"note": "poison"})).id
+        store.append(record(entity_id="first", ts="1"))  # a duplicate, after it
+        store.append(record())
+    dbname = team_url.rsplit("/", 1)[1]
+    pg_cluster.psql(_REFUSE_POISON, dbname)
+
+    done = _copy(capsys, f"sqlite://{desktop}", team_url)
+    assert done["copied"] == 3
+    assert [row["source_id"] for row in done["refused"]] == [refused]
+    assert "the target refuses this one" in done["refused"][0]["reason"]
+    assert pg_cluster.psql("SELECT count(*) FROM events", dbname).strip() == "3"
+    # Its duplicate still points at its original there.
+    linked = pg_cluster.psql(
+        "SELECT count(*) FROM events d JOIN events o ON d.duplicate_of = o.id "
+        "WHERE d.entity_id = 'first'",
+        dbname,
+    )
+    assert linked.strip() == "1"
+    assert _copy(capsys, f"sqlite://{desktop}", team_url)["copied"] == 0
+
+
+def test_a_row_a_sqlite_target_refuses_is_reported_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    with SqliteEventStore(source) as store:
+        store.append(record())
+        refused = store.append(record(payload={"note": "poison"})).id
+        store.append(record())
+    SqliteEventStore(target).close()
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute(
+            "CREATE TRIGGER poison BEFORE INSERT ON events WHEN new.payload LIKE '%poison%' "
+            "BEGIN SELECT RAISE(ABORT, 'the target refuses this one'); END"
+        )
+    finally:
+        conn.close()
+    done = _copy(capsys, f"sqlite://{source}", f"sqlite://{target}")
+    assert done["copied"] == 2
+    assert [row["source_id"] for row in done["refused"]] == [refused]
+    assert len(_rows(target)) == 2

@@ -17,6 +17,7 @@ from console.core.credentials import KeyringUnavailable
 from console.core.settings import Settings
 from console.demo import DemoSession
 from console.session import ListenSession
+from console.store.model import EventFilter
 from console.store.querylang import parse_query
 from console.store.schema import SchemaTooNewError
 from console.ui.app import start_error_text
@@ -154,6 +155,23 @@ def test_query_bar_sets_the_feed_filter(
     with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
         assert window.sidebar.select_view("Rejected")
     assert window.query_bar.text == "state:rejected"
+
+
+def test_a_query_the_store_refuses_is_explained_under_the_query_bar(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    # Seventeen search words, as a script could ask: the store says why it will not.
+    with qtbot.waitSignal(window.feed_model.query_refused, timeout=10_000):
+        window.feed_model.set_filter(EventFilter(text=" ".join("abcdefghijklmnopq")))
+    label = window.query_bar.problem_label
+    assert not label.isHidden()
+    assert "more than 16 search words and phrases" in label.text()
+    assert label.textFormat() is Qt.TextFormat.PlainText
+    # The next query clears it.
+    with qtbot.waitSignal(window.feed_model.query_finished, timeout=10_000):
+        window.query_bar.set_query("source:horoshop")
+    assert label.isHidden()
 
 
 def test_layout_is_restored(

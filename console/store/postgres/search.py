@@ -11,7 +11,7 @@ same searches would find different events. So both the ``tsvector`` and the
 and matches them: the two stores answer the same searches with the same events.
 
 Limits of ``tsvector`` that FTS5 does not have, and what is done about them: a lexeme is
-at most 2,047 bytes (longer words are cut), positions stop at 16,383 (a phrase deeper in
+at most 2,046 bytes (longer words are cut), positions stop at 16,383 (a phrase deeper in
 a huge payload then matches only by its words), 256 positions are kept per word, and a
 vector is at most 1 MB (words beyond :data:`MAX_VECTOR_BYTES` are not indexed).
 """
@@ -24,7 +24,8 @@ from collections.abc import Iterable
 
 # A word, as FTS5's unicode61 sees one: letters and digits (``\w`` without ``_``).
 _WORD = re.compile(r"[^\W_]+")
-MAX_LEXEME_BYTES = 2047
+# PostgreSQL refuses a word of 2,047 bytes ("word is too long (2047 bytes, max 2046 bytes)").
+MAX_LEXEME_BYTES = 2046
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 # tsvector's own limit is 1 MB; stay below it with room for the positions' encoding.

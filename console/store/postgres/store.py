@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -35,6 +36,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from console.store.bounds import unstorable_record
+from console.store.conditions import QUERY_TIMEOUT_SECONDS, TIMED_OUT
 from console.store.export import events_by_page, write_events
 from console.store.location import StoreLocation
 from console.store.model import (
@@ -46,6 +49,7 @@ from console.store.model import (
     ExportFormat,
     FeedRow,
     PollerLease,
+    QueryError,
     RetentionPolicy,
     StoreClosedError,
     StoredChange,
@@ -118,6 +122,7 @@ class _GroupRaced(Exception):
 
 @dataclass(slots=True)
 class _Append:
+    record: EventRecord
     row: tuple[Any, ...]
     future: Future[AppendResult]
 
@@ -144,6 +149,7 @@ class PostgresEventStore:
         max_group: int = MAX_GROUP,
         create: bool = True,
         application_name: str = "b24-console",
+        query_timeout: float = QUERY_TIMEOUT_SECONDS,
     ) -> None:
         if not location.is_postgres:
             raise ValueError(f"not a PostgreSQL store: {location.display}")
@@ -161,6 +167,7 @@ class PostgresEventStore:
         }
         self._transactions = 0
         self._committed_rows = 0
+        self._query_timeout = query_timeout
         self._last_error: str | None = None
         self._connectivity = Connectivity()
         with self._connect() as conn:
@@ -177,7 +184,7 @@ class PostgresEventStore:
             min_size=1,
             max_size=POOL_MAX_SIZE,
             timeout=POOL_TIMEOUT,
-            configure=_configure_reader,
+            configure=partial(_configure_reader, timeout_ms=max(1, round(query_timeout * 1000))),
             name=f"b24-store-{location.display}",
             open=True,
         )
@@ -214,14 +221,14 @@ class PostgresEventStore:
         """Queue ``record``; the future resolves with its id once the commit is durable."""
         future: Future[AppendResult] = Future()
         # Encode here, on the caller's thread, to keep the writer's transaction short.
-        self._enqueue(_Append(encode_pg_record(record), future))
+        self._enqueue(_Append(record, encode_pg_record(record), future))
         return future
 
     def append(self, record: EventRecord) -> AppendResult:
         """Store ``record`` and return once it is committed."""
         if self._writer.on_writer_thread():
             future: Future[AppendResult] = Future()
-            self._commit_appends([_Append(encode_pg_record(record), future)])
+            self._commit_appends([_Append(record, encode_pg_record(record), future)])
             return future.result()
         return self.submit(record).result()
 
@@ -437,7 +444,14 @@ class PostgresEventStore:
         return self._transactions, self._committed_rows
 
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        return self._with_conn(lambda conn: conn.execute(sql, params).fetchall())
+        try:
+            return self._with_conn(lambda conn: conn.execute(sql, params).fetchall())
+        except psycopg.errors.QueryCanceled:
+            raise QueryError(TIMED_OUT.format(seconds=self._query_timeout)) from None
+        except (psycopg.errors.ProgramLimitExceeded, psycopg.errors.StatementTooComplex) as exc:
+            # The bounds keep every query below PostgreSQL's limits; should one still be
+            # reached, the operator gets a line to act on, not a stack trace.
+            raise QueryError(f"the database cannot run this query: {exc}") from None
 
     def _with_conn(self, run: Callable[[Conn], T], *, retry: bool = True) -> T:
         """``run`` on a pooled connection (autocommit: one statement, one transaction).
@@ -461,8 +475,10 @@ class PostgresEventStore:
                 self._connectivity.lost(exc)
                 raise
             except psycopg.OperationalError as exc:
+                if not _connection_failed(exc):
+                    raise  # the query's own failure (a timeout): the database is there
                 self._connectivity.lost(exc)
-                if not retry or attempt == 2 or not _connection_failed(exc):
+                if not retry or attempt == 2:
                     raise
                 self._pool.check()
                 continue
@@ -566,9 +582,7 @@ class PostgresEventStore:
         # After a connection-level failure (mid-pipeline, too) the connection may look
         # alive but be unusable: start the next transaction on a new one.
         conn = self._write_conn
-        if conn is not None and (
-            isinstance(exc, psycopg.OperationalError) or conn.broken or conn.closed
-        ):
+        if conn is not None and (_lost_connection(exc) or conn.broken or conn.closed):
             self._write_conn = None
             conn.close()
 
@@ -578,15 +592,28 @@ class PostgresEventStore:
         if not live:
             return
         rows = [item.row for item in live]
+        one_by_one = False
+        outcomes: list[AppendResult | Exception] = []
         for attempt in range(1, 4):
             committing = False
             try:
                 conn = self._writer_conn()
                 with conn.transaction():
-                    results = _insert_group(conn, rows)
+                    if one_by_one:
+                        outcomes = [_insert_alone(conn, item) for item in live]
+                    else:
+                        outcomes = list(_insert_group(conn, rows))
                     committing = True
             except Exception as exc:
                 self._drop_broken_writer_conn(exc)
+                if not committing and not one_by_one and row_refused(exc):
+                    # One row the database refuses must not fail the others: each row
+                    # again on its own, the offender kept as what can be stored of it.
+                    log.warning(
+                        "event store: a group of %d failed (%s); one by one", len(live), exc
+                    )
+                    one_by_one = True
+                    continue
                 # Only a failure before COMMIT was sent is safe to repeat: after it, the
                 # group may be stored, and repeating would store its copies as duplicates.
                 again = not committing and attempt < 3 and _retryable(exc)
@@ -597,15 +624,18 @@ class PostgresEventStore:
                 continue
             break
         self._transactions += 1
-        self._committed_rows += len(live)
+        self._committed_rows += sum(isinstance(o, AppendResult) for o in outcomes)
         self._last_error = None
         self._connectivity.ok()
-        for item, result in zip(live, results, strict=True):
-            item.future.set_result(result)
+        for item, outcome in zip(live, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                item.future.set_exception(outcome)
+            else:
+                item.future.set_result(outcome)
 
     def _fail_group(self, live: list[_Append], exc: Exception) -> None:
         self._last_error = f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, psycopg.OperationalError):
+        if _lost_connection(exc):
             self._connectivity.lost(exc)
         log.error("event store commit of %d events failed: %s", len(live), exc)
         for item in live:
@@ -620,7 +650,7 @@ class PostgresEventStore:
                 result = job.run(conn)
         except Exception as exc:
             self._drop_broken_writer_conn(exc)
-            if isinstance(exc, psycopg.OperationalError):
+            if _lost_connection(exc):
                 self._connectivity.lost(exc)
             job.future.set_exception(exc)
             return
@@ -638,6 +668,7 @@ class PostgresEventStore:
 
             def trim(conn: Conn) -> int:
                 with conn.transaction():
+                    conn.execute(_NO_READ_TIMEOUT)
                     # One trimmer at a time, or two stores would both cut the same excess.
                     conn.execute(
                         "SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.RETENTION)
@@ -672,11 +703,13 @@ class PostgresEventStore:
         return removed
 
 
-def _configure_reader(conn: Conn) -> None:
+def _configure_reader(conn: Conn, *, timeout_ms: int) -> None:
     # Statements stay prepared (parsed once), but each run is planned for its values: a
     # generic plan for "profile = $1 AND received_us >= $2" cannot know that one profile
     # is rare and another is most of the store, and a wrong guess costs a full scan.
     conn.execute("SET plan_cache_mode = force_custom_plan")
+    # No read keeps a pooled connection (and the window's answer) for longer than this.
+    conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
 
 
 def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
@@ -715,6 +748,58 @@ def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]
     ]
 
 
+def _insert_alone(conn: Conn, item: _Append) -> AppendResult | Exception:
+    """``item`` in a savepoint of the open transaction; refused, what can be kept of it.
+
+    A failure of the connection itself is raised: the whole group fails then.
+    """
+    for _attempt in range(_RACE_ATTEMPTS):
+        try:
+            with conn.transaction():
+                return _insert_group(conn, [item.row])[0]
+        except _GroupRaced:
+            continue  # its delivery was stored meanwhile: the look-up now finds it
+        except Exception as exc:
+            if not row_refused(exc):
+                raise
+            log.warning("event store refused an event (%s); keeping it as unstorable", exc)
+            item.record = unstorable_record(item.record, exc)
+            try:
+                item.row = encode_pg_record(item.record)
+                with conn.transaction():
+                    return _insert_group(conn, [item.row])[0]
+            except Exception as again:
+                if not row_refused(again):
+                    raise
+                return again
+    return _GroupRaced("its delivery kept being stored by another writer meanwhile")
+
+
+# Tries of one row that another writer's insert of the same delivery keeps racing.
+_RACE_ATTEMPTS = 3
+
+
+def row_refused(exc: Exception) -> bool:
+    """Whether ``exc`` may be one row's fault: the database refused what it was given,
+    as opposed to a lost connection, a race or a conflict worth trying again whole."""
+    if isinstance(exc, _GroupRaced) or _lost_connection(exc):
+        return False
+    if isinstance(exc, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
+        return False
+    # The server itself in trouble (disk full, out of memory, shutting down): every row
+    # would fail alike.
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    if sqlstate.startswith(("53", "57", "58")):
+        return False
+    # ValueError, TypeError: a value psycopg could not send.
+    return isinstance(exc, psycopg.DatabaseError | ValueError | TypeError)
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection to the server broke (not a query's error)."""
+    return isinstance(exc, psycopg.OperationalError) and _connection_failed(exc)
+
+
 def _retryable(exc: Exception) -> bool:
     if isinstance(exc, _GroupRaced):
         return True
@@ -736,4 +821,11 @@ def _delete_oldest(conn: Conn, condition: str, params: tuple[Any, ...], limit: i
         "DELETE FROM events WHERE id IN ("  # noqa: S608
         f"SELECT id FROM events WHERE {condition} ORDER BY id LIMIT %s)"
     )
-    return conn.execute(sql, (*params, limit)).rowcount
+    with conn.transaction():
+        conn.execute(_NO_READ_TIMEOUT)
+        return conn.execute(sql, (*params, limit)).rowcount
+
+
+# Deletes by retention and purges are not the reads the pool's statement timeout is for:
+# waiting for another trimmer, or a large batch, must not cut them short.
+_NO_READ_TIMEOUT = "SET LOCAL statement_timeout = 0"

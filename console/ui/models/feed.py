@@ -38,6 +38,7 @@ from console.store.model import (
     FeedRow,
     OrderRef,
     OrderSystem,
+    QueryError,
     StoredEvent,
 )
 from console.store.sqlite import feed_row
@@ -224,13 +225,15 @@ class EventFeedTableModel(QAbstractTableModel):
 
     Signals: ``query_finished(int)`` with the first page's size after :meth:`set_filter`;
     ``live_inserted(int)`` after live rows went in at the top; ``pending_changed(int)``
-    while paused (how many matching events wait); ``failed(str)`` when a store read failed.
+    while paused (how many matching events wait); ``failed(str)`` when a store read failed;
+    ``query_refused(str)`` with the store's message when it would not run the query.
     """
 
     query_finished = Signal(int)
     live_inserted = Signal(int)
     pending_changed = Signal(int)
     failed = Signal(str)
+    query_refused = Signal(str)
 
     def __init__(self, jobs: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -401,6 +404,10 @@ class EventFeedTableModel(QAbstractTableModel):
     def _read_failed(self, exc: BaseException) -> None:
         self._loading = False
         self._fetching = False
+        if isinstance(exc, QueryError):
+            # The query's fault, not the store's: said where the query is typed.
+            self.query_refused.emit(exc.message)
+            return
         self.failed.emit(
             QCoreApplication.translate(
                 "EventFeedTableModel", "Could not read the event store: %1"

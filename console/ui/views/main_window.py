@@ -483,6 +483,7 @@ class MainWindow(QMainWindow):
         self.feed.original_requested.connect(self.show_original)
         self.feed_model.pending_changed.connect(self._show_pending)
         self.feed_model.failed.connect(self.show_message)
+        self.feed_model.query_refused.connect(self.query_bar.show_refusal)
         self.feed_model.rowsInserted.connect(self._rows_arrived)
         self.feed_model.query_finished.connect(self._query_finished)
         self.context.ready.connect(self._console_ready)

@@ -172,6 +172,8 @@ class QueryBar(QWidget):
         self.problem_label.setObjectName("queryProblem")
         self.problem_label.setStyleSheet("color: #e53935;")
         self.problem_label.setWordWrap(True)
+        # Messages quote what was typed: never read as markup.
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problem_label.hide()
 
         self._completions = CompletionListModel(self)
@@ -223,6 +225,12 @@ class QueryBar(QWidget):
             return
         self.edit.clear()
         self._run()
+
+    def show_refusal(self, message: str) -> None:
+        """Say under the line why the store would not run the query (too costly, too
+        slow); the next query clears it."""
+        self.problem_label.setText(self.tr("The query was not run: %1").replace("%1", message))
+        self.problem_label.show()
 
     def focus(self) -> None:
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
