@@ -299,7 +299,7 @@ class PostgresSide(_SqlSide):
         from console.store.postgres.search import search_vector
 
         conn = self._conn
-        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        conn.execute(locks.TAKE_INSERT_ORDER)
         keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
         originals: dict[str, int] = {}
         if keys:

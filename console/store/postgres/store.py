@@ -100,6 +100,8 @@ POOL_MAX_SIZE = 4
 PREPARE_THRESHOLD = 2
 # Seconds a call waits for a pooled connection before it fails (database down).
 POOL_TIMEOUT = 10.0
+# Seconds a pooled statement waits for a row or table lock before it fails.
+READER_LOCK_WAIT_SECONDS = 10
 
 
 class PostgresStoreNotFound(StoreNotFound):
@@ -109,6 +111,10 @@ class PostgresStoreNotFound(StoreNotFound):
         FileNotFoundError.__init__(self, f"no event store in the database {location.display}")
         self.path = Path(location.display)
         self.location = location
+
+
+class InsertOrderLockBusy(RuntimeError):
+    """The insert-order lock was not free within its bound; the message names the holder."""
 
 
 class _GroupRaced(Exception):
@@ -585,7 +591,8 @@ class PostgresEventStore:
                 with conn.transaction():
                     results = _insert_group(conn, rows)
                     committing = True
-            except Exception as exc:
+            except Exception as failure:
+                exc = self._name_lock_holder(failure)
                 self._drop_broken_writer_conn(exc)
                 # Only a failure before COMMIT was sent is safe to repeat: after it, the
                 # group may be stored, and repeating would store its copies as duplicates.
@@ -602,6 +609,24 @@ class PostgresEventStore:
         self._connectivity.ok()
         for item, result in zip(live, results, strict=True):
             item.future.set_result(result)
+
+    def _name_lock_holder(self, exc: Exception) -> Exception:
+        """A lock wait that ran out, as an error that says who holds the lock (for the log
+        and the listener's /healthz); any other failure as it is."""
+        conn = self._write_conn
+        if not isinstance(exc, psycopg.errors.LockNotAvailable) or conn is None or conn.broken:
+            return exc
+        try:
+            rows = conn.execute(locks.HOLDERS, (locks.INSERT_ORDER_NAME,)).fetchall()
+            holders = locks.describe_holders(rows)
+        except psycopg.Error as lookup:
+            holders = f"its holder cannot be read ({type(lookup).__name__})"
+        busy = InsertOrderLockBusy(
+            f"the insert-order lock was not free within {locks.INSERT_ORDER_WAIT_SECONDS} s: "
+            f"{holders}"
+        )
+        busy.__cause__ = exc
+        return busy
 
     def _fail_group(self, live: list[_Append], exc: Exception) -> None:
         self._last_error = f"{type(exc).__name__}: {exc}"
@@ -677,6 +702,9 @@ def _configure_reader(conn: Conn) -> None:
     # generic plan for "profile = $1 AND received_us >= $2" cannot know that one profile
     # is rare and another is most of the store, and a wrong guess costs a full scan.
     conn.execute("SET plan_cache_mode = force_custom_plan")
+    # No statement waits without bound for a lock another session holds (a login that
+    # sits on a row lock of an event): it fails with the lock's error instead.
+    conn.execute(f"SET lock_timeout = '{READER_LOCK_WAIT_SECONDS}s'")
 
 
 def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
@@ -689,7 +717,13 @@ def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]
     count = len(rows)
     keys = sorted({row[DEDUP_KEY] for row in rows if row[DEDUP_KEY] is not None})
     with conn.pipeline():
-        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        # Bounded: a session that holds the lock and never lets go fails the group with
+        # its name (see InsertOrderLockBusy) instead of stalling every delivery.
+        conn.execute(
+            "SELECT set_config('lock_timeout', %s, true)",
+            (f"{locks.INSERT_ORDER_WAIT_SECONDS}s",),
+        )
+        conn.execute(locks.TAKE_INSERT_ORDER)
         drawn = conn.execute(
             "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (count,)
         )
