@@ -297,13 +297,14 @@ class PostgresEventStore:
         # NULL parameters switch a condition off; one statement text, prepared once.
         rows = self._with_conn(
             lambda conn: conn.execute(
-                f"SELECT {CHANGE_SELECT} FROM changes "  # noqa: S608 (our own names)
+                f"SELECT {CHANGE_SELECT}, login FROM changes "  # noqa: S608 (our own names)
                 "WHERE (%s::text IS NULL OR order_id = %s) "
                 "AND (%s::text IS NULL OR profile = %s) ORDER BY id DESC LIMIT %s",
                 (order_id, order_id, profile, profile, limit),
             ).fetchall()
         )
-        return [decode_change(row) for row in rows]
+        # The login that wrote the row (migration 4), beside the name the operator gave.
+        return [decode_change(row[:-1]).model_copy(update={"login": row[-1]}) for row in rows]
 
     # --- subscribers ---------------------------------------------------------------------
 

@@ -1,0 +1,230 @@
+"""The team store against its own logins (issue 14): what a console-role login, or a
+login of the cluster in neither team role, could do to the events, their counts, the
+change log and the store's locks, and now cannot.
+
+Every test acts as the hostile login on the throwaway cluster and shows the attack
+fails while the honest listener and windows go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from console.cli import main
+from console.store import ChangeKind, ChangeRecord, EventFilter, Verification
+from console.store.postgres import PostgresEventStore, locks
+from console.store.postgres.leases import AdvisoryLease
+from console.store.postgres.store import InsertOrderLockBusy
+from tests.store.records import record
+from tests.support.postgres import PgCluster
+from tests.support.team_logins import TeamDatabase, team_database
+
+# A bound for waiting on the store in these tests: far beyond what an append takes, and
+# reached only when the attack works (the store then waits without end).
+STALLED = 60.0
+# The keys every team store used before migration 4: fixed, so known to everyone.
+OLD_INSERT_ORDER = (1647460215, 1)
+
+
+def _old_lease_key(name: str) -> int:
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@pytest.fixture
+def team(pg_cluster: PgCluster) -> Iterator[TeamDatabase]:
+    with team_database(pg_cluster) as database:
+        yield database
+
+
+def _store(team: TeamDatabase, who: str) -> PostgresEventStore:
+    return PostgresEventStore(team.location(who), team.passwords[who], create=False)
+
+
+def test_store_init_shuts_out_logins_in_neither_role(team: TeamDatabase) -> None:
+    outsider = team.login("outsider")
+    with team.owner_connect() as owner:
+        rights = owner.execute(
+            "SELECT has_database_privilege(%s, current_database(), 'CONNECT'), "
+            "has_database_privilege(%s, current_database(), 'TEMP'), "
+            "has_schema_privilege(%s, 'public', 'USAGE')",
+            (outsider, outsider, outsider),
+        ).fetchone()
+    assert rights == (False, False, False)
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        team.connect("outsider").close()
+    # The team's logins still connect.
+    with team.connect("console") as conn, team.connect("listener") as other:
+        assert conn.execute("SELECT 1").fetchone() == other.execute("SELECT 1").fetchone()
+
+
+def test_a_session_on_the_old_insert_lock_key_stalls_no_delivery(team: TeamDatabase) -> None:
+    with team.connect("console") as attacker:
+        attacker.execute("SELECT pg_advisory_lock(%s, %s)", OLD_INSERT_ORDER)
+        # The salted key is out of its reach.
+        for statement in (
+            "SELECT * FROM store_secrets",
+            "SELECT b24_lock_key('insert-order')",
+            "SELECT b24_take_insert_order_lock()",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                attacker.execute(statement)
+        store = _store(team, "listener")
+        try:
+            stored = store.submit(record()).result(timeout=STALLED)
+        finally:
+            store.close()
+    assert stored.id > 0
+
+
+def test_a_held_insert_lock_fails_appends_in_bounds_and_names_its_holder(
+    team: TeamDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locks, "INSERT_ORDER_WAIT_SECONDS", 1)
+    params = {**team.cluster.admin_params(team.dbname), "application_name": "sitting-on-it"}
+    store = _store(team, "listener")
+    try:
+        with psycopg.connect(autocommit=True, **params) as holder:
+            holder.execute(
+                "SELECT pg_advisory_lock(%s, b24_lock_key(%s))",
+                (locks.NAMESPACE, locks.INSERT_ORDER_NAME),
+            )
+            pid = holder.info.backend_pid
+            with pytest.raises(InsertOrderLockBusy) as refused:
+                store.submit(record()).result(timeout=STALLED)
+            message = str(refused.value)
+            assert f"pid {pid}" in message and "sitting-on-it" in message
+            # What the listener's /healthz reports.
+            last_error = store.health().as_dict()["last_error"]
+            assert last_error is not None and f"pid {pid}" in last_error
+        assert store.submit(record()).result(timeout=STALLED).id > 0
+        assert store.health().ok
+    except FutureTimeout:
+        pytest.fail("the append waited for the lock without bound")
+    finally:
+        store.close()
+
+
+def test_the_catch_up_lease_cannot_be_taken_by_its_old_key(team: TeamDatabase) -> None:
+    name = "catch-up:shop.example"
+    lease = AdvisoryLease(team.params("listener"), name)
+    rival = AdvisoryLease(team.params("operator"), name)
+    try:
+        with team.connect("console") as attacker:
+            attacker.execute("SELECT pg_advisory_lock(1647460464, %s)", (_old_lease_key(name),))
+            assert lease.held()
+        # A team member that finds it taken learns who has it.
+        assert not rival.held()
+        assert rival.holder is not None and team.login("listener") in rival.holder
+    finally:
+        lease.release()
+        rival.release()
+
+
+def test_a_console_login_cannot_change_the_event_counts(team: TeamDatabase) -> None:
+    listener = _store(team, "listener")
+    try:
+        event_ids = [
+            listener.append(record(verification=Verification.REJECTED)).id for _ in range(3)
+        ]
+    finally:
+        listener.close()
+    with team.connect("console") as attacker:
+        for statement in (
+            "UPDATE event_counts SET n = 0 WHERE verification = 'rejected'",
+            "UPDATE event_counts SET n = -15",
+            "INSERT INTO event_counts "
+            "VALUES ('bitrix', 'x', 'verified', '', true, false, false, 9)",
+            "SELECT * FROM event_counts FOR UPDATE",
+            "DELETE FROM event_counts",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                attacker.execute(statement)
+    # Pinning through the console role still keeps the counts exact.
+    window = _store(team, "operator")
+    try:
+        assert window.set_pinned(event_ids[0], True)
+        assert window.count(EventFilter(verification=frozenset({Verification.REJECTED}))) == 3
+        assert window.count(EventFilter(pinned_only=True)) == 1
+    finally:
+        window.close()
+
+
+def test_the_change_log_and_pins_name_the_login_that_made_them(team: TeamDatabase) -> None:
+    listener = _store(team, "listener")
+    try:
+        event_ids = [listener.append(record()).id for _ in range(2)]
+    finally:
+        listener.close()
+    with team.connect("operator") as honest:
+        honest.execute("UPDATE events SET pinned = true")
+    attacker_login = team.login("console")
+    with team.connect("console") as attacker:
+        # Signing as someone else: the row still names the login that wrote it.
+        attacker.execute(
+            "INSERT INTO changes (at_us, operator, profile, kind, action, outcome) "
+            "VALUES (1, 'Olena', 'main', 'order_status', 'set', 'applied')"
+        )
+        for statement in (
+            "INSERT INTO changes (at_us, operator, profile, kind, action, outcome, login) "
+            "VALUES (1, 'Olena', 'main', 'order_status', 'set', 'applied', 'olena')",
+            "UPDATE changes SET operator = 'Bohdan'",
+            "SELECT * FROM changes FOR UPDATE",
+            f"UPDATE events SET order_id = 'o1' WHERE id = {event_ids[0]}",  # noqa: S608
+            "UPDATE events SET raw_body = ''",
+            "DELETE FROM pin_log",
+            "INSERT INTO pin_log (login, event_id, pinned) VALUES ('olena', 1, false)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                attacker.execute(statement)
+        # Unpinning everything is allowed to a window, and every unpin is on record.
+        attacker.execute("UPDATE events SET pinned = false")
+    with team.owner_connect() as owner:
+        forged = owner.execute("SELECT operator, login FROM changes").fetchall()
+        pins = owner.execute("SELECT login, event_id, pinned FROM pin_log ORDER BY id").fetchall()
+    assert forged == [("Olena", attacker_login)]
+    honest_login = team.login("operator")
+    assert pins == [
+        (honest_login, event_ids[0], True),
+        (honest_login, event_ids[1], True),
+        (attacker_login, event_ids[0], False),
+        (attacker_login, event_ids[1], False),
+    ]
+
+
+def test_a_change_recorded_through_the_store_carries_its_login(team: TeamDatabase) -> None:
+    window = _store(team, "operator")
+    try:
+        window.record_change(
+            ChangeRecord(
+                at=datetime(2026, 1, 2, tzinfo=UTC),
+                operator="Bohdan",
+                profile="main",
+                kind=ChangeKind.ORDER_STATUS,
+                action="set",
+                order_id="300",
+            )
+        )
+        (change,) = window.changes(order_id="300")
+    finally:
+        window.close()
+    assert (change.operator, change.login) == ("Bohdan", team.login("operator"))
+
+
+def test_store_init_shows_the_password_way_not_a_password_in_sql(
+    team: TeamDatabase, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("B24_STORE_PASSWORD", team.cluster.password)
+    assert main(["store", "init", team.owner.url]) == 0
+    text = capsys.readouterr().out
+    # A password in a statement lands in the server's statement log.
+    assert re.search(r"PASSWORD\s+'", text, re.IGNORECASE) is None
+    assert "\\password alice" in text
+    assert f"GRANT {team.dbname}_console TO alice" in text
