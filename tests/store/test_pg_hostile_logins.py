@@ -228,3 +228,63 @@ def test_store_init_shows_the_password_way_not_a_password_in_sql(
     assert re.search(r"PASSWORD\s+'", text, re.IGNORECASE) is None
     assert "\\password alice" in text
     assert f"GRANT {team.dbname}_console TO alice" in text
+
+
+def test_migrating_a_version_3_store_drops_forged_rows_and_init_again_changes_nothing(
+    pg_cluster: PgCluster, pg_database: str
+) -> None:
+    from console.store.postgres.migrations import MIGRATIONS
+    from console.store.postgres.roles import apply_grants
+    from console.store.postgres.schema import applied_version, migrate
+
+    dbname = pg_database.rsplit("/", 1)[1]
+    with psycopg.connect(autocommit=True, **pg_cluster.admin_params(dbname)) as conn:
+        # A store as version 3 left it, with the rows a hostile login could write then.
+        conn.execute(
+            "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        for migration in MIGRATIONS[:3]:
+            conn.execute(migration.sql)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                (migration.version, migration.name),
+            )
+        conn.execute(
+            "INSERT INTO presence (session_id, operator, host, pid, last_seen) VALUES "
+            "('a', 'm', '<b>x</b>', 1, 'infinity'), ('b', 'm', 'h', 1, '9999-12-31')"
+        )
+        conn.execute(
+            "INSERT INTO rest_buckets (portal, level) VALUES ('a.example', 'NaN'), "
+            "('b.example', 1e9), ('c.example', 3)"
+        )
+        conn.execute(
+            "INSERT INTO changes (at_us, operator, profile, kind, action, outcome) "
+            "VALUES (1, 'Olena', 'main', 'order_status', 'set', 'applied')"
+        )
+        assert migrate(conn, create=False) == 3
+        assert applied_version(conn) == 4
+        assert conn.execute("SELECT count(*) FROM presence").fetchone() == (0,)
+        portals = conn.execute("SELECT portal FROM rest_buckets").fetchall()
+        assert portals == [("c.example",)]
+        # Nobody knows which login wrote a change before: it says so.
+        assert conn.execute("SELECT operator, login FROM changes").fetchall() == [("Olena", None)]
+
+        def rights() -> list[tuple[object, ...]]:
+            return conn.execute(
+                "SELECT datacl::text FROM pg_database WHERE datname = current_database() "
+                "UNION ALL SELECT nspacl::text FROM pg_namespace WHERE nspname = 'public' "
+                "UNION ALL SELECT relname || ':' || coalesce(relacl::text, '') FROM pg_class "
+                "WHERE relnamespace = 'public'::regnamespace "
+                "UNION ALL SELECT proname || ':' || coalesce(proacl::text, '') || ':' "
+                "|| pg_get_userbyid(proowner) FROM pg_proc "
+                "WHERE pronamespace = 'public'::regnamespace ORDER BY 1"
+            ).fetchall()
+
+        apply_grants(conn, dbname, create_roles=True)
+        once = rights()
+        assert migrate(conn, create=True) == 4
+        apply_grants(conn, dbname, create_roles=True)
+        assert rights() == once
+    for role in ("listener", "console"):
+        pg_cluster.psql(f"DROP OWNED BY {dbname}_{role}; DROP ROLE {dbname}_{role}", dbname)
