@@ -66,21 +66,22 @@ def test_store_init_shuts_out_logins_in_neither_role(team: TeamDatabase) -> None
 
 
 def test_a_session_on_the_old_insert_lock_key_stalls_no_delivery(team: TeamDatabase) -> None:
-    with team.connect("console") as attacker:
-        attacker.execute("SELECT pg_advisory_lock(%s, %s)", OLD_INSERT_ORDER)
-        # The salted key is out of its reach.
-        for statement in (
-            "SELECT * FROM store_secrets",
-            "SELECT b24_lock_key('insert-order')",
-            "SELECT b24_take_insert_order_lock()",
-        ):
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                attacker.execute(statement)
-        store = _store(team, "listener")
-        try:
+    store = _store(team, "listener")
+    try:
+        with team.connect("console") as attacker:
+            attacker.execute("SELECT pg_advisory_lock(%s, %s)", OLD_INSERT_ORDER)
             stored = store.submit(record()).result(timeout=STALLED)
-        finally:
-            store.close()
+            # The salted key is out of its reach.
+            for statement in (
+                "SELECT * FROM store_secrets",
+                "SELECT b24_lock_key('insert-order')",
+                "SELECT b24_take_insert_order_lock()",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    attacker.execute(statement)
+        # (Leaving the block closes the attacker's session before the store closes.)
+    finally:
+        store.close()
     assert stored.id > 0
 
 
@@ -288,3 +289,33 @@ def test_migrating_a_version_3_store_drops_forged_rows_and_init_again_changes_no
         assert rights() == once
     for role in ("listener", "console"):
         pg_cluster.psql(f"DROP OWNED BY {dbname}_{role}; DROP ROLE {dbname}_{role}", dbname)
+
+
+def test_a_row_lock_held_by_a_console_login_is_waited_for_in_bounds(
+    team: TeamDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from console.store.postgres import store as store_module
+
+    monkeypatch.setattr(store_module, "READER_LOCK_WAIT_SECONDS", 1)
+    listener = _store(team, "listener")
+    pool = ThreadPoolExecutor(1)
+    attacker = team.connect("console")
+    try:
+        event_id = listener.append(record(order_id=None)).id
+        # Pinning needs UPDATE on one column, and that lets a window lock rows too.
+        attacker.execute("BEGIN")
+        attacker.execute("SELECT id FROM events WHERE id = %s FOR UPDATE", (event_id,))
+        waiting = pool.submit(listener.set_order_id, event_id, "300")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            waiting.result(timeout=STALLED)
+        # Deliveries go on meanwhile.
+        assert listener.submit(record()).result(timeout=STALLED).id > event_id
+        attacker.execute("ROLLBACK")
+        assert listener.set_order_id(event_id, "300")
+    finally:
+        # Ends its transaction, so a wait still running (without the bound) ends too.
+        attacker.close()
+        pool.shutdown()
+        listener.close()
