@@ -164,3 +164,42 @@ def test_an_absurd_bucket_row_falls_back_to_the_process_bucket(
     # The process's own bucket answers, never more than a full bucket's drain time.
     assert 0 <= wait <= bucket.longest_wait
     assert bucket.level <= 2 * LIMITS.capacity
+
+
+def test_healthz_names_the_session_that_sits_on_the_insert_lock(
+    team: TeamDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from console.core.settings import ListenerSettings
+    from console.listener.server import ListenerServer
+    from console.store.postgres import PostgresEventStore, locks
+    from tests.listener.conftest import FORM, credentials
+    from tests.listener.test_team_listeners import delivery
+
+    monkeypatch.setattr(locks, "INSERT_ORDER_WAIT_SECONDS", 1)
+    store = PostgresEventStore(team.location("listener"), team.passwords["listener"], create=False)
+    server = ListenerServer(store, credentials(), ListenerSettings(port=0))
+    server.start()
+    client = httpx.Client(base_url=server.base_url, timeout=60)
+    params = {**team.cluster.admin_params(team.dbname), "application_name": "sitting-on-it"}
+    try:
+        with psycopg.connect(autocommit=True, **params) as holder:
+            holder.execute(
+                "SELECT pg_advisory_lock(%s, b24_lock_key(%s))",
+                (locks.NAMESPACE, locks.INSERT_ORDER_NAME),
+            )
+            pid = holder.info.backend_pid
+            refused = client.post("/bitrix/shop", content=delivery(1), headers=FORM)
+            assert refused.status_code == 503
+            health = client.get("/healthz")
+            assert health.status_code == 503
+            said = health.json()["store"]["last_error"]
+            assert f"pid {pid}" in said and "sitting-on-it" in said
+        # The holder gone, deliveries are kept again.
+        assert client.post("/bitrix/shop", content=delivery(2), headers=FORM).status_code == 200
+        assert client.get("/healthz").status_code == 200
+    finally:
+        client.close()
+        server.stop()
+        store.close()
