@@ -73,6 +73,21 @@ def test_a_console_login_cannot_write_presence_rows_but_its_own(
     assert [(entry.operator, entry.host) for entry in present] == [("Олена", "desk-1")]
 
 
+def test_a_flood_of_sessions_from_one_login_cannot_hide_the_others(
+    team: TeamDatabase, window: TeamTables
+) -> None:
+    honest = PresenceMember(operator="Олена", host="desk-1", pid=11)
+    window.presence().heartbeat(honest)
+    with team.connect("console") as conn:
+        for n in range(300):
+            conn.execute(
+                "SELECT presence_beat(%s, '!', 'evil', 1, 'console', '', '{}')", (f"m{n}",)
+            )
+    operators = [entry.operator for entry in window.presence().present()]
+    assert "Олена" in operators
+    assert operators.count("!") <= 16
+
+
 def test_a_login_in_neither_role_cannot_even_connect(team: TeamDatabase) -> None:
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
         team.connect("outsider").close()

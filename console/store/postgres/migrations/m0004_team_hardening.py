@@ -83,6 +83,7 @@ ALTER FUNCTION event_counts_apply() SECURITY DEFINER SET search_path = pg_catalo
 -- seconds of state: they go.
 DELETE FROM presence;
 ALTER TABLE presence ADD COLUMN login text NOT NULL DEFAULT session_user;
+CREATE INDEX presence_login ON presence (login);
 ALTER TABLE presence ADD CONSTRAINT presence_bounded CHECK (
     length(session_id) BETWEEN 1 AND 64
     AND length(operator) <= 128
@@ -116,6 +117,13 @@ BEGIN
     -- A window that crashed never says goodbye; a row from the future is not believed.
     DELETE FROM presence
     WHERE last_seen < now() - interval '1 day' OR last_seen > now() + interval '5 minutes';
+    -- One login has a few windows and listeners at most: a flood of sessions keeps only
+    -- its newest, so it cannot push everyone else out of the list the windows read.
+    DELETE FROM presence
+    WHERE login = session_user AND session_id NOT IN (
+        SELECT session_id FROM presence WHERE login = session_user
+        ORDER BY last_seen DESC, started_at DESC LIMIT 16
+    );
 END
 $$;
 
