@@ -100,6 +100,11 @@ def test_forged_rows_already_in_the_table_are_ignored_on_read_and_cleaned(
     # owner here, since no team login can any more).
     with team.owner_connect() as owner:
         owner.execute(_FORGED_PRESENCE, ("9999-12-31",))
+        # Heard from now, but started at the end of time.
+        owner.execute(
+            "INSERT INTO presence (session_id, operator, host, pid, role, started_at) "
+            "VALUES ('w', 'Mallory', 'h', 1, 'console', '9999-12-31 23:59:59+00')"
+        )
         # An infinite timestamp, which no reader can turn into a datetime, cannot be stored.
         with pytest.raises(psycopg.errors.CheckViolation):
             owner.execute(_FORGED_PRESENCE.replace("'x'", "'y'"), ("infinity",))

@@ -83,7 +83,7 @@ SELECT session_id, left(operator, {MAX_NAME}), left(host, {MAX_NAME}), pid, role
 FROM presence
 WHERE last_seen > now() - make_interval(secs => %(within)s::float8)
   AND last_seen <= now() + make_interval(secs => {FUTURE_SKEW_SECONDS})
-  AND isfinite(started_at)
+  AND started_at <= last_seen
 ORDER BY operator, host, pid
 LIMIT {MAX_PRESENT}
 """  # noqa: S608 (our own constants)

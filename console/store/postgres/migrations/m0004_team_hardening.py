@@ -116,7 +116,8 @@ BEGIN
     WHERE p.login = session_user;
     -- A window that crashed never says goodbye; a row from the future is not believed.
     DELETE FROM presence
-    WHERE last_seen < now() - interval '1 day' OR last_seen > now() + interval '5 minutes';
+    WHERE last_seen < now() - interval '1 day' OR last_seen > now() + interval '5 minutes'
+       OR started_at > last_seen;
     -- One login has a few windows and listeners at most: a flood of sessions keeps only
     -- its newest, so it cannot push everyone else out of the list the windows read.
     DELETE FROM presence
