@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -319,3 +320,28 @@ def test_a_row_lock_held_by_a_console_login_is_waited_for_in_bounds(
         attacker.close()
         pool.shutdown()
         listener.close()
+
+
+def test_a_copy_into_the_team_store_gives_up_on_a_held_lock_and_names_its_holder(
+    team: TeamDatabase,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from console.store import SqliteEventStore
+
+    monkeypatch.setattr(locks, "INSERT_ORDER_WAIT_SECONDS", 1)
+    desktop = tmp_path / "events.sqlite3"
+    with SqliteEventStore(desktop) as source:
+        source.append(record())
+    monkeypatch.setenv("B24_STORE_PASSWORD", team.cluster.password)
+    params = {**team.cluster.admin_params(team.dbname), "application_name": "sitting-on-it"}
+    with psycopg.connect(autocommit=True, **params) as holder:
+        holder.execute(
+            "SELECT pg_advisory_lock(%s, b24_lock_key(%s))",
+            (locks.NAMESPACE, locks.INSERT_ORDER_NAME),
+        )
+        pid = holder.info.backend_pid
+        assert main(["store", "copy", f"sqlite://{desktop}", team.owner.url]) != 0
+    said = capsys.readouterr().err
+    assert f"pid {pid}" in said and "sitting-on-it" in said
