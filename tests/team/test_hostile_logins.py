@@ -180,10 +180,27 @@ def test_an_absurd_bucket_row_falls_back_to_the_process_bucket(
                 )
         # A huge but finite level (as a row from before the fix could hold).
         owner.execute("INSERT INTO rest_buckets (portal, level) VALUES ('absurd.example', 999999)")
-    wait = bucket.reserve()
-    # The process's own bucket answers, never more than a full bucket's drain time.
-    assert 0 <= wait <= bucket.longest_wait
+    # Read as it is, the row is not believed: the process's own bucket answers.
     assert bucket.level <= 2 * LIMITS.capacity
+    # Drawn from, the row is capped at one more full bucket than the capacity.
+    assert 0 <= bucket.reserve() <= bucket.longest_wait
+    assert bucket.level <= 2 * LIMITS.capacity
+    # Whatever the database answers (a function replaced behind the team's back), no
+    # caller waits longer than a full bucket takes to drain.
+    with team.owner_connect() as owner:
+        owner.execute(
+            "CREATE OR REPLACE FUNCTION rest_bucket_take(p_portal text, p_cost float8, "
+            "p_drain float8, p_capacity float8) "
+            "RETURNS float8 LANGUAGE sql AS $$ SELECT 'NaN'::float8 $$"
+        )
+    assert 0 <= bucket.reserve() <= bucket.longest_wait
+    with team.owner_connect() as owner:
+        owner.execute(
+            "CREATE OR REPLACE FUNCTION rest_bucket_take(p_portal text, p_cost float8, "
+            "p_drain float8, p_capacity float8) "
+            "RETURNS float8 LANGUAGE sql AS $$ SELECT 1e9::float8 $$"
+        )
+    assert 0 <= bucket.reserve() <= bucket.longest_wait
 
 
 def test_healthz_names_the_session_that_sits_on_the_insert_lock(
