@@ -240,3 +240,24 @@ def test_healthz_names_the_session_that_sits_on_the_insert_lock(
         client.close()
         server.stop()
         store.close()
+
+
+def test_a_bucket_row_locked_by_a_console_login_stalls_no_rest_call(
+    team: TeamDatabase, window: TeamTables
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bucket = window.rest_bucket("shop.example", LIMITS)
+    bucket.reserve()
+    pool = ThreadPoolExecutor(1)
+    attacker = team.connect("console")
+    try:
+        attacker.execute("BEGIN")
+        attacker.execute("SELECT rest_bucket_take('shop.example', 1, 2, 48)")
+        # The row stays locked until the attacker's transaction ends: never, here.
+        wait = pool.submit(bucket.reserve).result(timeout=60)
+        assert 0 <= wait <= bucket.longest_wait
+    finally:
+        # Ends its transaction, so a wait still running (without the bound) ends too.
+        attacker.close()
+        pool.shutdown()

@@ -90,6 +90,10 @@ LIMIT {MAX_PRESENT}
 
 _LEAVE = "SELECT presence_leave(%(session_id)s::text)"
 
+# How long a statement on the team's tables waits for a row lock (a session that took a
+# bucket row in a transaction and sits on it) before the caller falls back.
+LOCK_WAIT_SECONDS = 2
+
 # How long a REST call waits for a pooled connection before it falls back, and how long
 # calls then go straight to the local bucket before the database is tried again.
 POOL_WAIT_SECONDS = 3.0
@@ -110,6 +114,7 @@ class TeamTables:
             max_size=max_size,
             open=False,
             name="team",
+            configure=_bound_lock_waits,
         )
         # Does not wait for the database: a console starts while it is down.
         self._pool.open(wait=False)
@@ -143,6 +148,10 @@ class TeamTables:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _bound_lock_waits(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
 
 
 class PostgresRestBucket:
