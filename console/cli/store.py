@@ -171,6 +171,7 @@ def _init(args: argparse.Namespace) -> int:
         "roles_created": report.created_roles,
         "roles_existing": report.existing_roles,
         "grants": report.granted,
+        "revoked_from_public": report.revoked_from_public,
         "logins": [{"name": name, "role": role.value} for name, role in logins],
         "logins_created": created_logins,
     }
@@ -189,6 +190,8 @@ def _init(args: argparse.Namespace) -> int:
             lines.append(f"role {name} exists; its privileges were set again")
         for name, given in report.granted.items():
             lines.append(f"  {name}: " + "; ".join(given))
+        if report.revoked_from_public:
+            lines.append("revoked from PUBLIC: " + "; ".join(report.revoked_from_public))
         for name, role in logins:
             state = (
                 "created, its password saved in this computer's keyring"
@@ -199,11 +202,13 @@ def _init(args: argparse.Namespace) -> int:
                 f"login {name} ({state}) is a member of {group_role_name(location.dbname, role)}"
             )
         lines.append("")
+        # A password in a CREATE ROLE statement lands in clear in the server's statement
+        # log; psql's \password sends only a SCRAM verifier computed on this side.
         lines.append("Give logins the roles (in psql, as the owner), for example:")
-        lines.append(
-            f"  CREATE ROLE listener1 LOGIN PASSWORD '...'; GRANT {listener} TO listener1;"
-        )
-        lines.append(f"  CREATE ROLE alice LOGIN PASSWORD '...'; GRANT {console} TO alice;")
+        lines.append(f"  CREATE ROLE listener1 LOGIN; GRANT {listener} TO listener1;")
+        lines.append(f"  CREATE ROLE alice LOGIN; GRANT {console} TO alice;")
+        lines.append("  \\password listener1")
+        lines.append("  \\password alice")
         lines.append("Then, on each computer, save that login's password in the keyring:")
         lines.append(
             f"  b24-console store password postgresql://alice@{location.host}:{location.port}/"

@@ -314,11 +314,28 @@ class PostgresSide(_SqlSide):
                 attempt += 1
                 if attempt == _RACE_ATTEMPTS:
                     raise
+            except psycopg.errors.LockNotAvailable:
+                raise CopyError(self._lock_busy()) from None
             except Exception as exc:
                 if one_by_one or not row_refused(exc):
                     raise
                 # A row the target refuses: the batch again, row by row, skipping it.
                 one_by_one = True
+
+    def _lock_busy(self) -> str:
+        import psycopg
+
+        from console.store.postgres import locks
+
+        try:
+            rows = self._conn.execute(locks.HOLDERS, (locks.INSERT_ORDER_NAME,)).fetchall()
+            holders = locks.describe_holders(rows)
+        except psycopg.Error as exc:
+            holders = f"its holder cannot be read ({type(exc).__name__})"
+        return (
+            f"{self.location.display}: the insert-order lock was not free within "
+            f"{locks.INSERT_ORDER_WAIT_SECONDS} s ({holders}); run the copy again once it is"
+        )
 
     def _copy_batch(self, rows: Sequence[Row], *, one_by_one: bool = False) -> BatchWritten:
         """One batch by COPY, with ids drawn first under the store's insert-order lock.
@@ -332,7 +349,11 @@ class PostgresSide(_SqlSide):
         from console.store.postgres.search import search_vector
 
         conn = self._conn
-        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        conn.execute(
+            "SELECT set_config('lock_timeout', %s, true)",
+            (f"{locks.INSERT_ORDER_WAIT_SECONDS}s",),
+        )
+        conn.execute(locks.TAKE_INSERT_ORDER)
         keys = sorted({row[_DEDUP] for row in rows if row[_DEDUP] is not None})
         originals: dict[str, int] = {}
         if keys:

@@ -317,6 +317,9 @@ class ChangeRecord(BaseModel):
 
 class StoredChange(ChangeRecord):
     id: int
+    # On a team database: the database login that recorded it, which no one can forge
+    # (``operator`` is the name the operator gave). None in a desktop store.
+    login: str | None = None
 
 
 EventSubscriber = Callable[[StoredEvent], None]

@@ -122,13 +122,15 @@ def test_the_listener_role_stores_events_and_cursors_and_no_more(
         _refused(conn, "DELETE FROM cursors")
         _refused(conn, "CREATE TABLE mine (x int)")
         _refused(conn, "TRUNCATE events")
-        # A listener says it is present (migration 3) and leaves when it stops.
+        # A listener says it is present (migration 3) and leaves when it stops, through
+        # the functions that write its own row only (migration 4).
         conn.execute(
-            "INSERT INTO presence (session_id, operator, host, pid, role, address, polling) "
-            "VALUES ('l1', 'svc', 'srv-1', 1, 'listener', 'http://srv-1:8080', '{shop}')"
+            "SELECT presence_beat('l1', 'svc', 'srv-1', 1, 'listener', 'http://srv-1:8080', "
+            "'{shop}')"
         )
-        conn.execute("UPDATE presence SET last_seen = now() WHERE session_id = 'l1'")
-        conn.execute("DELETE FROM presence WHERE session_id = 'l1'")
+        assert conn.execute("SELECT login FROM presence").fetchone() == (f"{dbname}_l1",)
+        conn.execute("SELECT presence_leave('l1')")
+        _refused(conn, "UPDATE presence SET last_seen = now()")
 
 
 def test_the_console_role_reads_pins_and_records_changes_but_stores_no_events(
@@ -139,7 +141,7 @@ def test_the_console_role_reads_pins_and_records_changes_but_stores_no_events(
     with _login(pg_cluster, initialised, f"{dbname}_c1") as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone() == (1,)
         conn.execute("UPDATE events SET pinned = true WHERE id = %s", (event_id,))
-        conn.execute("UPDATE events SET order_id = '9' WHERE id = %s", (event_id,))
+        _refused(conn, f"UPDATE events SET order_id = '9' WHERE id = {event_id}")  # noqa: S608
         conn.execute(
             "INSERT INTO changes (at_us, operator, profile, kind, action, outcome) "
             "VALUES (1, 'alice', 'shop', 'order_status', 'set', 'applied')"

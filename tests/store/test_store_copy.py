@@ -185,7 +185,8 @@ def test_a_killed_copy_resumes_and_never_duplicates(
             data = json.loads(line)
             if data["type"] == "progress" and 0 < data["done"] < total:
                 blocker.execute(
-                    "SELECT pg_advisory_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER)
+                    "SELECT pg_advisory_lock(%s, b24_lock_key(%s))",
+                    (locks.NAMESPACE, locks.INSERT_ORDER_NAME),
                 )
                 child.send_signal(signal.SIGKILL)
                 break

@@ -12,10 +12,7 @@ import pytest
 from console.store import FeedRow
 from console.store.location import parse_store_url
 from console.store.postgres import PostgresEventStore
-from console.store.postgres.migrations.m0002_team import SQL as TEAM_SCHEMA_SQL
-from console.store.postgres.migrations.m0003_listener_presence import (
-    SQL as LISTENER_PRESENCE_SQL,
-)
+from console.store.postgres.schema import migrate
 from console.store.postgres.team import TeamTables
 from console.store.team import PresenceMember
 from tests.store.records import record
@@ -26,8 +23,7 @@ from tests.support.postgres import PgCluster
 def conninfo(pg_cluster: PgCluster, pg_database: str) -> dict[str, str]:
     params = parse_store_url(pg_database).conninfo_params(pg_cluster.password)
     with psycopg.connect(**params, autocommit=True) as conn:
-        conn.execute(TEAM_SCHEMA_SQL)
-        conn.execute(LISTENER_PRESENCE_SQL)
+        migrate(conn)
     return params
 
 

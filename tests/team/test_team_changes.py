@@ -47,13 +47,18 @@ def test_the_timeline_shows_every_operators_changes(
             )
 
         entries = ChangeLogTimeline(olena_store).entries("shop", str(ORDER))
+        # Both logged in as the same database login here: it stands beside each name.
+        login = pg_cluster.superuser
         assert [(e.kind, e.operator) for e in entries] == [
-            (EntryKind.CHANGE, "Олена"),
-            (EntryKind.CHANGE, "Bohdan"),
+            (EntryKind.CHANGE, f"Олена ({login})"),
+            (EntryKind.CHANGE, f"Bohdan ({login})"),
         ]
         model = OrderTimelineTableModel()
         model.set_entries(entries)
-        assert [model.data(model.index(row, 2)) for row in range(2)] == ["Олена", "Bohdan"]
+        assert [model.data(model.index(row, 2)) for row in range(2)] == [
+            f"Олена ({login})",
+            f"Bohdan ({login})",
+        ]
         assert "Bohdan:" in model.data(model.index(1, 5))
         assert "→ D" in model.data(model.index(1, 5))
     finally:

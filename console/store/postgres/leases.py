@@ -8,7 +8,6 @@ dead holder, and no clock has to be trusted.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Mapping
@@ -16,18 +15,18 @@ from collections.abc import Mapping
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from console.store.postgres.locks import LEASE_NAMESPACE
+from console.store.postgres.locks import describe_holders
 
 log = logging.getLogger(__name__)
 
+_TRY = """
+SELECT t.taken, h.pid, h.login, h.application, h.since
+FROM (SELECT b24_try_lease(%s::text) AS taken) AS t
+LEFT JOIN LATERAL (SELECT * FROM b24_lock_holders(%s::text)) AS h ON NOT t.taken
+"""
+
 # A lease that cannot reach the database within this long is simply not held this time.
 CONNECT_TIMEOUT_SECONDS = 5
-
-
-def lease_key(name: str) -> int:
-    """A stable 32-bit key for ``name``, the same in every process and release."""
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class AdvisoryLease:
@@ -35,11 +34,13 @@ class AdvisoryLease:
 
     ``conninfo``: libpq keyword arguments (password included); the connection is opened on
     the first :meth:`held` and kept, holding the lock or waiting to ask again.
+
+    The lock's key is derived in the database from the job's name and a salt no team role
+    can read (migration 4), so only the functions the team's roles may run can take it.
     """
 
     def __init__(self, conninfo: Mapping[str, str], name: str) -> None:
         self.name = name
-        self.key = lease_key(name)
         params = {
             "connect_timeout": str(CONNECT_TIMEOUT_SECONDS),
             "application_name": f"b24-console lease {name}"[:63],
@@ -51,6 +52,8 @@ class AdvisoryLease:
         self._holding = False
         self._released = False
         self.trouble: str | None = None
+        # Who held it the last time it was asked and not free (said once in the log).
+        self.holder: str | None = None
 
     def held(self) -> bool:
         with self._lock:
@@ -76,10 +79,13 @@ class AdvisoryLease:
             # Still our session, so still our lock: one round trip proves the session.
             conn.execute("SELECT 1")
             return True
-        row = conn.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", (LEASE_NAMESPACE, self.key)
-        ).fetchone()
-        self._holding = bool(row and row[0])
+        # One round trip: take it if it is free, else read who holds it (for the log).
+        rows = conn.execute(_TRY, (self.name, f"lease:{self.name}")).fetchall()
+        self._holding = bool(rows and rows[0][0])
+        holder = None if self._holding else describe_holders([row[1:] for row in rows if row[1]])
+        if holder is not None and holder != self.holder:
+            log.info("lease %s is not free: %s", self.name, holder)
+        self.holder = holder
         return self._holding
 
     def _drop(self) -> None:
@@ -98,7 +104,7 @@ class AdvisoryLease:
                 # Said outright: the server ends a closed session a moment later, and the
                 # next listener should not find the lock still taken in that moment.
                 try:
-                    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (LEASE_NAMESPACE, self.key))
+                    conn.execute("SELECT b24_release_lease(%s::text)", (self.name,))
                 except psycopg.Error as exc:
                     log.info("lease %s: unlocking failed (closing frees it): %s", self.name, exc)
             self._drop()

@@ -3,9 +3,11 @@
 ``<db>_listener`` is what a listener logs in as (through a login role that is a member):
 it stores events, reads them back (deduplication, subscribers, catch-up), sets the order
 an event turned out to be about, and keeps its cursors. ``<db>_console`` is an operator's
-window: it reads events, pins them, sets their order, and records the changes made
-through the forms. Neither may delete an event or change the schema: purging and
-migrating are for the database's owner.
+window: it reads events, pins them, and records the changes made through the forms.
+Neither may delete an event or change the schema: purging and migrating are for the
+database's owner. Shared rows that both write (presence, the REST bucket, the event
+counts, the pin log) are written only by the schema's SECURITY DEFINER functions, each
+declared in :data:`FUNCTION_GRANTS`; every other function is the owner's alone.
 
 The declaration is per table; a table of the schema missing from it is an error, so a
 new migration cannot ship a table that nobody (or everybody) may touch by accident.
@@ -14,7 +16,7 @@ new migration cannot ship a table that nobody (or everybody) may touch by accide
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
@@ -47,32 +49,54 @@ TABLE_GRANTS: tuple[TableGrant, ...] = (
         "events",
         # SELECT: RETURNING ids, the original of a duplicate, subscribers reading rows;
         # order_id: the resolver in the listener attaches orders to property events.
+        # The window only pins (migration 4: every pin is logged with its login).
         listener=("SELECT", "INSERT", "UPDATE (order_id)"),
-        console=("SELECT", "UPDATE (pinned, order_id)"),
+        console=("SELECT", "UPDATE (pinned)"),
     ),
-    # Kept by triggers that run with the rights of whoever changed the events.
-    TableGrant(
-        "event_counts",
-        listener=("SELECT", "INSERT", "UPDATE"),
-        console=("SELECT", "INSERT", "UPDATE"),
-    ),
+    # Kept by a SECURITY DEFINER trigger (migration 4): the roles only read them.
+    TableGrant("event_counts", listener=("SELECT",), console=("SELECT",)),
     TableGrant("cursors", listener=("SELECT", "INSERT", "UPDATE")),
-    TableGrant("changes", console=("SELECT", "INSERT")),
+    # Every column but ``login``, which a trigger sets to the session's login.
+    TableGrant(
+        "changes",
+        console=(
+            "SELECT",
+            "INSERT (at_us, operator, profile, kind, action, order_id, entity_id, before, "
+            "after, outcome, summary)",
+        ),
+    ),
     TableGrant("schema_migrations", listener=("SELECT",), console=("SELECT",)),
     # Migration 2 (the team in the window): every process of the team draws REST calls
-    # from one bucket row per portal; consoles say they are present and see who else is
-    # (and forget sessions silent for a day).
-    TableGrant(
-        "rest_buckets",
-        listener=("SELECT", "INSERT", "UPDATE"),
-        console=("SELECT", "INSERT", "UPDATE"),
-    ),
-    # Migration 3: listeners heartbeat too (with their address and the portals they poll).
-    TableGrant(
-        "presence",
-        listener=("SELECT", "INSERT", "UPDATE", "DELETE"),
-        console=("SELECT", "INSERT", "UPDATE", "DELETE"),
-    ),
+    # from one bucket row per portal; consoles say they are present and see who else is.
+    # Migration 4: both are written only through the functions below.
+    TableGrant("rest_buckets", listener=("SELECT",), console=("SELECT",)),
+    TableGrant("presence", listener=("SELECT",), console=("SELECT",)),
+    TableGrant("pin_log", listener=("SELECT",), console=("SELECT",)),
+    # The lock salt: the owner's alone.
+    TableGrant("store_secrets"),
+)
+
+
+@dataclass(frozen=True)
+class FunctionGrant:
+    """Who may EXECUTE one of the schema's SECURITY DEFINER functions (signature as
+    GRANT takes it); a function not declared here is the owner's alone."""
+
+    signature: str
+    roles: tuple[Role, ...]
+
+
+_TEAM = (Role.LISTENER, Role.CONSOLE)
+FUNCTION_GRANTS: tuple[FunctionGrant, ...] = (
+    FunctionGrant("b24_take_insert_order_lock()", (Role.LISTENER,)),
+    # A window's own listener polls too, under its operator's login.
+    FunctionGrant("b24_try_lease(text)", _TEAM),
+    FunctionGrant("b24_release_lease(text)", _TEAM),
+    FunctionGrant("b24_lock_holders(text)", _TEAM),
+    FunctionGrant("presence_beat(text, text, text, integer, text, text, text[])", _TEAM),
+    FunctionGrant("presence_leave(text)", _TEAM),
+    FunctionGrant("rest_bucket_take(text, float8, float8, float8)", _TEAM),
+    FunctionGrant("rest_bucket_refused(text, float8, float8)", _TEAM),
 )
 
 
@@ -98,6 +122,8 @@ class GrantReport:
     created_roles: list[str]
     existing_roles: list[str]
     granted: dict[str, list[str]]
+    # What PUBLIC (every login of the cluster) was refused on this database and schema.
+    revoked_from_public: list[str] = field(default_factory=list)
 
 
 def _owned_sequences(conn: psycopg.Connection[tuple[object, ...]], table: str) -> list[str]:
@@ -121,6 +147,7 @@ def apply_grants(
     """
     report = GrantReport([], [], {})
     with conn.transaction():
+        report.revoked_from_public = _revoke_from_public(conn, dbname)
         tables = schema_tables(conn)
         declared = {grant.table: grant for grant in TABLE_GRANTS}
         undeclared = sorted(set(tables) - set(declared))
@@ -144,6 +171,9 @@ def apply_grants(
             conn.execute(
                 sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(ident)
             )
+            conn.execute(
+                sql.SQL("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {}").format(ident)
+            )
             given: list[str] = []
             for table in tables:
                 privileges = declared[table].for_role(role)
@@ -157,7 +187,7 @@ def apply_grants(
                     )
                 )
                 given.append(f"{', '.join(privileges)} on {table}")
-                if "INSERT" in privileges:
+                if any(text.startswith("INSERT") for text in privileges):
                     for sequence in _owned_sequences(conn, table):
                         conn.execute(
                             sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(
@@ -165,8 +195,38 @@ def apply_grants(
                             )
                         )
                         given.append(f"USAGE on {sequence}")
+            for function in FUNCTION_GRANTS:
+                if role not in function.roles:
+                    continue
+                conn.execute(
+                    sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(
+                        sql.SQL(function.signature), ident
+                    )
+                )
+                given.append(f"EXECUTE on {function.signature}")
             report.granted[name] = given
     return report
+
+
+def _revoke_from_public(conn: psycopg.Connection[tuple[object, ...]], dbname: str) -> list[str]:
+    """Every login of the cluster may connect to a new database, make temporary tables in
+    it and use its public schema: a login outside the team could take the store's locks.
+    Only the owner and the team's roles may connect (the roles are granted CONNECT)."""
+    conn.execute(
+        sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+            sql.Identifier(dbname)
+        )
+    )
+    conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+    for function in FUNCTION_GRANTS:
+        conn.execute(
+            sql.SQL("REVOKE ALL ON FUNCTION {} FROM PUBLIC").format(sql.SQL(function.signature))
+        )
+    return [
+        f"CONNECT, TEMPORARY on database {dbname}",
+        "ALL on schema public",
+        "EXECUTE on the store's functions",
+    ]
 
 
 def ensure_login(

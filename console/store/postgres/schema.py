@@ -25,6 +25,10 @@ CREATE TABLE schema_migrations (
 """
 
 
+# How long a migration waits for another one (under the same lock) to finish.
+MIGRATE_LOCK_WAIT_SECONDS = 120
+
+
 class SchemaMissingError(LookupError):
     """The database has no event store yet, and the caller asked not to create one."""
 
@@ -68,6 +72,11 @@ def migrate(conn: psycopg.Connection[tuple[Any, ...]], *, create: bool = True) -
         raise SchemaMissingError("the database has no event store")
     try:
         with conn.transaction():
+            # Bounded: another migration is done in seconds; a session that sits on the
+            # key fails this one with the lock's error instead of hanging every start.
+            conn.execute(
+                "SELECT set_config('lock_timeout', %s, true)", (f"{MIGRATE_LOCK_WAIT_SECONDS}s",)
+            )
             conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.MIGRATE))
             # Read again under the lock: another process may have migrated meanwhile.
             version = applied_version(conn)

@@ -104,6 +104,8 @@ POOL_MAX_SIZE = 4
 PREPARE_THRESHOLD = 2
 # Seconds a call waits for a pooled connection before it fails (database down).
 POOL_TIMEOUT = 10.0
+# Seconds a pooled statement waits for a row or table lock before it fails.
+READER_LOCK_WAIT_SECONDS = 10
 
 
 class PostgresStoreNotFound(StoreNotFound):
@@ -113,6 +115,10 @@ class PostgresStoreNotFound(StoreNotFound):
         FileNotFoundError.__init__(self, f"no event store in the database {location.display}")
         self.path = Path(location.display)
         self.location = location
+
+
+class InsertOrderLockBusy(RuntimeError):
+    """The insert-order lock was not free within its bound; the message names the holder."""
 
 
 class _GroupRaced(Exception):
@@ -298,13 +304,14 @@ class PostgresEventStore:
         # NULL parameters switch a condition off; one statement text, prepared once.
         rows = self._with_conn(
             lambda conn: conn.execute(
-                f"SELECT {CHANGE_SELECT} FROM changes "  # noqa: S608 (our own names)
+                f"SELECT {CHANGE_SELECT}, login FROM changes "  # noqa: S608 (our own names)
                 "WHERE (%s::text IS NULL OR order_id = %s) "
                 "AND (%s::text IS NULL OR profile = %s) ORDER BY id DESC LIMIT %s",
                 (order_id, order_id, profile, profile, limit),
             ).fetchall()
         )
-        return [decode_change(row) for row in rows]
+        # The login that wrote the row (migration 4), beside the name the operator gave.
+        return [decode_change(row[:-1]).model_copy(update={"login": row[-1]}) for row in rows]
 
     # --- subscribers ---------------------------------------------------------------------
 
@@ -604,7 +611,8 @@ class PostgresEventStore:
                     else:
                         outcomes = list(_insert_group(conn, rows))
                     committing = True
-            except Exception as exc:
+            except Exception as failure:
+                exc = self._name_lock_holder(failure)
                 self._drop_broken_writer_conn(exc)
                 if not committing and not one_by_one and row_refused(exc):
                     # One row the database refuses must not fail the others: each row
@@ -632,6 +640,24 @@ class PostgresEventStore:
                 item.future.set_exception(outcome)
             else:
                 item.future.set_result(outcome)
+
+    def _name_lock_holder(self, exc: Exception) -> Exception:
+        """A lock wait that ran out, as an error that says who holds the lock (for the log
+        and the listener's /healthz); any other failure as it is."""
+        conn = self._write_conn
+        if not isinstance(exc, psycopg.errors.LockNotAvailable) or conn is None or conn.broken:
+            return exc
+        try:
+            rows = conn.execute(locks.HOLDERS, (locks.INSERT_ORDER_NAME,)).fetchall()
+            holders = locks.describe_holders(rows)
+        except psycopg.Error as lookup:
+            holders = f"its holder cannot be read ({type(lookup).__name__})"
+        busy = InsertOrderLockBusy(
+            f"the insert-order lock was not free within {locks.INSERT_ORDER_WAIT_SECONDS} s: "
+            f"{holders}"
+        )
+        busy.__cause__ = exc
+        return busy
 
     def _fail_group(self, live: list[_Append], exc: Exception) -> None:
         self._last_error = f"{type(exc).__name__}: {exc}"
@@ -710,6 +736,9 @@ def _configure_reader(conn: Conn, *, timeout_ms: int) -> None:
     conn.execute("SET plan_cache_mode = force_custom_plan")
     # No read keeps a pooled connection (and the window's answer) for longer than this.
     conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
+    # No statement waits without bound for a lock another session holds (a login that
+    # sits on a row lock of an event): it fails with the lock's error instead.
+    conn.execute(f"SET lock_timeout = '{READER_LOCK_WAIT_SECONDS}s'")
 
 
 def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]:
@@ -722,7 +751,13 @@ def _insert_group(conn: Conn, rows: list[tuple[Any, ...]]) -> list[AppendResult]
     count = len(rows)
     keys = sorted({row[DEDUP_KEY] for row in rows if row[DEDUP_KEY] is not None})
     with conn.pipeline():
-        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (locks.NAMESPACE, locks.INSERT_ORDER))
+        # Bounded: a session that holds the lock and never lets go fails the group with
+        # its name (see InsertOrderLockBusy) instead of stalling every delivery.
+        conn.execute(
+            "SELECT set_config('lock_timeout', %s, true)",
+            (f"{locks.INSERT_ORDER_WAIT_SECONDS}s",),
+        )
+        conn.execute(locks.TAKE_INSERT_ORDER)
         drawn = conn.execute(
             "SELECT nextval('events_id_seq') FROM generate_series(1, %s)", (count,)
         )
@@ -786,10 +821,12 @@ def row_refused(exc: Exception) -> bool:
         return False
     if isinstance(exc, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
         return False
-    # The server itself in trouble (disk full, out of memory, shutting down): every row
-    # would fail alike.
+    # The server itself in trouble (disk full, out of memory, shutting down), or a lock
+    # another session holds (55P03): every row would fail alike.
+    if isinstance(exc, InsertOrderLockBusy):
+        return False
     sqlstate = getattr(exc, "sqlstate", None) or ""
-    if sqlstate.startswith(("53", "57", "58")):
+    if sqlstate.startswith(("53", "55", "57", "58")):
         return False
     # ValueError, TypeError: a value psycopg could not send.
     return isinstance(exc, psycopg.DatabaseError | ValueError | TypeError)

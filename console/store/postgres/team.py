@@ -14,6 +14,7 @@ retries, cover the difference) until the database answers again.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from datetime import datetime
@@ -24,38 +25,36 @@ from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from console.bitrix.limiter import BucketLimits, LeakyBucket, RequestBucket, limiter_for
-from console.store.team import PRESENT_WITHIN_SECONDS, PresenceEntry, PresenceMember
+from console.core.sanitize import printable
+from console.store.team import (
+    PRESENT_WITHIN_SECONDS,
+    ROLE_CONSOLE,
+    ROLE_LISTENER,
+    PresenceEntry,
+    PresenceMember,
+)
 
 log = logging.getLogger(__name__)
 
+# Bounds of what a presence row may say (the table's CHECK in migration 4 has the same
+# or wider ones): a hostile row must not make a window's status bar huge or slow.
+MAX_NAME = 128
+MAX_POLLING = 32
+MAX_PRESENT = 200
+# How far ahead of the database's clock a heartbeat may be dated and still count.
+FUTURE_SKEW_SECONDS = 60
 
-# One statement, one round trip: drain by the time since the last call, add the cost, and
-# say how long the caller must wait for its slot (a level above the capacity is slots
-# already promised to earlier callers, exactly as in the in-process bucket).
-_ACQUIRE = """
-INSERT INTO rest_buckets AS b (portal, level, updated_at)
-VALUES (%(portal)s, %(cost)s::float8, clock_timestamp())
-ON CONFLICT (portal) DO UPDATE SET
-    level = greatest(
-        0,
-        b.level - %(drain)s::float8
-            * greatest(0, extract(epoch FROM clock_timestamp() - b.updated_at)::float8)
-    ) + %(cost)s::float8,
-    updated_at = clock_timestamp()
-RETURNING greatest(0, (b.level - %(capacity)s::float8) / %(drain)s::float8)
-"""
 
-_REFUSED = """
-INSERT INTO rest_buckets AS b (portal, level, updated_at)
-VALUES (%(portal)s, %(capacity)s::float8, clock_timestamp())
-ON CONFLICT (portal) DO UPDATE SET
-    level = greatest(
-        %(capacity)s::float8,
-        b.level - %(drain)s::float8
-            * greatest(0, extract(epoch FROM clock_timestamp() - b.updated_at)::float8)
-    ),
-    updated_at = clock_timestamp()
-"""
+# One statement, one round trip: the database drains by the time since the last call,
+# adds the cost, and says how long the caller must wait for its slot (a level above the
+# capacity is slots already promised to earlier callers, exactly as in the in-process
+# bucket). Only these SECURITY DEFINER functions may change a bucket row (migration 4).
+_ACQUIRE = (
+    "SELECT rest_bucket_take(%(portal)s::text, %(cost)s::float8, %(drain)s::float8, "
+    "%(capacity)s::float8)"
+)
+
+_REFUSED = "SELECT rest_bucket_refused(%(portal)s::text, %(drain)s::float8, %(capacity)s::float8)"
 
 _LEVEL = """
 SELECT greatest(
@@ -66,29 +65,34 @@ SELECT greatest(
 FROM rest_buckets WHERE portal = %(portal)s
 """
 
+# The function writes this login's own row only, with the server's now(), and cleans
+# stale and future rows (migration 4).
 _HEARTBEAT = """
-INSERT INTO presence
-    (session_id, operator, host, pid, role, address, polling, started_at, last_seen)
-VALUES (
-    %(session_id)s, %(operator)s, %(host)s, %(pid)s, %(role)s, %(address)s, %(polling)s,
-    now(), now()
+SELECT presence_beat(
+    %(session_id)s::text, %(operator)s::text, %(host)s::text, %(pid)s::integer, %(role)s::text,
+    %(address)s::text, %(polling)s::text[]
 )
-ON CONFLICT (session_id) DO UPDATE SET
-    last_seen = now(),
-    operator = excluded.operator,
-    address = excluded.address,
-    polling = excluded.polling
 """
 
-_PRESENT = """
-SELECT session_id, operator, host, pid, role, started_at, last_seen, address, polling
+# A row from the future (a clock far ahead, or a forged one) is not "present": it would
+# stay present forever. Bounded again on the way out, whatever the table holds.
+_PRESENT = f"""
+SELECT session_id, left(operator, {MAX_NAME}), left(host, {MAX_NAME}), pid, role,
+       started_at, last_seen, left(address, {MAX_NAME}),
+       (polling)[1:{MAX_POLLING}]
 FROM presence
 WHERE last_seen > now() - make_interval(secs => %(within)s::float8)
+  AND last_seen <= now() + make_interval(secs => {FUTURE_SKEW_SECONDS})
+  AND started_at <= last_seen
 ORDER BY operator, host, pid
-"""
+LIMIT {MAX_PRESENT}
+"""  # noqa: S608 (our own constants)
 
-# A window that crashed never says goodbye: its row goes after a day of silence.
-_FORGET_SILENT = "DELETE FROM presence WHERE last_seen < now() - interval '1 day'"
+_LEAVE = "SELECT presence_leave(%(session_id)s::text)"
+
+# How long a statement on the team's tables waits for a row lock (a session that took a
+# bucket row in a transaction and sits on it) before the caller falls back.
+LOCK_WAIT_SECONDS = 2
 
 # How long a REST call waits for a pooled connection before it falls back, and how long
 # calls then go straight to the local bucket before the database is tried again.
@@ -110,6 +114,7 @@ class TeamTables:
             max_size=max_size,
             open=False,
             name="team",
+            configure=_bound_lock_waits,
         )
         # Does not wait for the database: a console starts while it is down.
         self._pool.open(wait=False)
@@ -145,6 +150,10 @@ class TeamTables:
         self._pool.close()
 
 
+def _bound_lock_waits(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+
+
 class PostgresRestBucket:
     """A :class:`RequestBucket` kept in the team database: one row per portal."""
 
@@ -153,6 +162,7 @@ class PostgresRestBucket:
         self.portal_key = portal_key
         self._tables = tables
         self._offline_warned = False
+        self._absurd_warned = False
         self._offline_until = 0.0
 
     def _params(self, cost: float = 1.0) -> dict[str, Any]:
@@ -192,7 +202,34 @@ class PostgresRestBucket:
         if self._offline_warned:
             self._offline_warned = False
             log.info("the team's REST bucket for %s is back", self.portal_key)
-        return float(rows[0][0])
+        wait = float(rows[0][0]) if rows and rows[0][0] is not None else math.nan
+        if not self._sane(wait):
+            return min(self._local().reserve(cost), self.longest_wait)
+        return wait
+
+    @property
+    def longest_wait(self) -> float:
+        """The documented drain time of a full bucket: no slot is ever further away."""
+        return self.limits.burst / self.limits.drain_per_second
+
+    def _sane(self, wait: float) -> bool:
+        """Whether a wait the database computed can be true; a row written by anything but
+        this console's functions may say anything (NaN, a level of a billion)."""
+        if math.isfinite(wait) and 0 <= wait <= self.longest_wait:
+            if self._absurd_warned:
+                self._absurd_warned = False
+                log.info("the team's REST bucket for %s is sane again", self.portal_key)
+            return True
+        if not self._absurd_warned:
+            self._absurd_warned = True
+            log.warning(
+                "the team's REST bucket for %s asks for a wait of %r s, more than a full "
+                "bucket takes to drain (%.0f s); drawing from this process's own bucket",
+                self.portal_key,
+                wait,
+                self.longest_wait,
+            )
+        return False
 
     def acquire(self, cost: float = 1.0) -> float:
         wait = self.reserve(cost)
@@ -218,7 +255,10 @@ class PostgresRestBucket:
             rows = self._tables.execute(_LEVEL, self._params())
         except (psycopg.Error, PoolTimeout):
             return self._local().level
-        return float(rows[0][0]) if rows else 0.0
+        level = float(rows[0][0]) if rows and rows[0][0] is not None else 0.0
+        if not (math.isfinite(level) and level <= 2 * self.limits.capacity):
+            return self._local().level
+        return level
 
 
 class PostgresPresence:
@@ -231,47 +271,50 @@ class PostgresPresence:
         self._tables.execute(
             _HEARTBEAT,
             {
-                "session_id": member.session_id,
-                "operator": member.operator,
-                "host": member.host,
+                "session_id": member.session_id[:64],
+                "operator": member.operator[:MAX_NAME],
+                "host": member.host[:MAX_NAME],
                 "pid": member.pid,
                 "role": member.role,
-                "address": member.address,
-                "polling": list(member.polling),
+                "address": member.address[:MAX_NAME],
+                "polling": [name[:MAX_NAME] for name in member.polling[:MAX_POLLING]],
             },
         )
-        self._tables.execute(_FORGET_SILENT, {})
 
     def present(self, within_seconds: float = PRESENT_WITHIN_SECONDS) -> list[PresenceEntry]:
         rows = self._tables.execute(_PRESENT, {"within": within_seconds})
-        return [_entry(*row) for row in rows]
+        entries = (_entry(row) for row in rows)
+        return [entry for entry in entries if entry is not None]
 
     def leave(self, member: PresenceMember) -> None:
-        self._tables.execute(
-            "DELETE FROM presence WHERE session_id = %(session_id)s",
-            {"session_id": member.session_id},
-        )
+        self._tables.execute(_LEAVE, {"session_id": member.session_id[:64]})
 
 
-def _entry(
-    session_id: str,
-    operator: str,
-    host: str,
-    pid: int,
-    role: str,
-    started_at: datetime,
-    last_seen: datetime,
-    address: str,
-    polling: list[str] | None,
-) -> PresenceEntry:
+def _entry(row: tuple[Any, ...]) -> PresenceEntry | None:
+    """A presence row as an entry, or None when it cannot be a real window or listener.
+
+    Every text is one line of printable characters (controls and bidi overrides shown
+    as escapes) and bounded; the window shows them as plain text besides.
+    """
+    session_id, operator, host, pid, role, started_at, last_seen, address, polling = row
+    if role not in (ROLE_CONSOLE, ROLE_LISTENER):
+        return None
+    if not isinstance(pid, int) or not 0 <= pid <= 2**31 - 1:
+        return None
+    if not isinstance(started_at, datetime) or not isinstance(last_seen, datetime):
+        return None
     return PresenceEntry(
-        session_id,
-        operator,
-        host,
+        _bounded(session_id),
+        _bounded(operator),
+        _bounded(host),
         pid,
         role,
         started_at,
         last_seen,
-        address,
-        tuple(polling or ()),
+        _bounded(address),
+        tuple(_bounded(name) for name in (polling or ())[:MAX_POLLING]),
     )
+
+
+def _bounded(text: object) -> str:
+    return printable(str(text or ""), one_line=True)[:MAX_NAME]

@@ -31,7 +31,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from console.bitrix.order_view import PROPERTY_VALUE_EVENT
-from console.store.model import EventFilter, EventStore, FeedRow, OrderRef, OrderSystem
+from console.store.model import (
+    EventFilter,
+    EventStore,
+    FeedRow,
+    OrderRef,
+    OrderSystem,
+    StoredChange,
+)
 from console.ui.models.indexes import NO_PARENT, HorizontalHeaders, Index
 from console.ui.untrusted import shown, tooltip
 from console.ui.wording import translated_change, translated_summary
@@ -170,10 +177,18 @@ class ChangeLogTimeline:
                     verification=entry.verification,
                     summary=summary,
                     event_id=entry.following_event_id,
-                    operator=change.operator,
+                    operator=_who(change),
                 )
             )
         return entries
+
+
+def _who(change: StoredChange) -> str:
+    """The operator's name, and the database login that recorded the change when it is
+    known and says something else (a name is typed; a login cannot be forged)."""
+    if change.login and change.login != change.operator:
+        return f"{change.operator} ({change.login})"
+    return change.operator
 
 
 def _brief(value: object) -> str:

@@ -14,6 +14,7 @@ from console.store.postgres.migrations import (
     m0001_events,
     m0002_team,
     m0003_listener_presence,
+    m0004_team_hardening,
 )
 
 
@@ -28,5 +29,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events", m0001_events.SQL),
     Migration(2, "team", m0002_team.SQL),
     Migration(3, "listener presence", m0003_listener_presence.SQL),
+    Migration(4, "team hardening", m0004_team_hardening.SQL),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
