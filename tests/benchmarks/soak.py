@@ -6,7 +6,7 @@
 
 What runs: ``b24-console --data-dir DIR`` itself (:func:`console.cli.main` in this process,
 so a GUI-thread probe and an operator can live beside it), the window's listener as its
-child process, a profile ``shop`` in the real keyring (a private D-Bus session, as
+child process, a profile ``soak`` in the real keyring (a private D-Bus session, as
 ``tests/run`` does) pointing at ``b24-console sandbox`` in its own process, and a paced
 sender (:mod:`tests.benchmarks.paced_load`) in another. The store (built once by
 :mod:`tests.benchmarks.build_store`, reused while it holds at least ``--events``) sits at
@@ -15,8 +15,10 @@ its retention cap from the start.
 The operator's day, compressed: 5 events/s, a query every 10 s typed into the query bar,
 an entity fetch every 30 s (a feed row selected, then the inspector's "Fetch from
 portal"). ``--compress F`` multiplies every rate by F (default 24: 8 hours in 20 minutes,
-120 events/s, a query every 0.42 s, a fetch every 1.25 s). A fetch is skipped while the
-previous one is still waiting for the portal, as an operator would wait.
+120 events/s, a query every 0.42 s, a fetch every 1.25 s). The portal's answer does not
+compress: while a fetch is due or in flight the operator types no query (a new query
+reselects the row, and the inspector showing it again cancels the fetch), and a fetch
+falls due only after the one before was answered; the summary counts both.
 
 Retention at its cap: ``max_count`` is ``--events`` (no age cap), so every event the
 sender adds puts the store over the cap. The store's retention pass runs every 10 minutes
@@ -36,9 +38,11 @@ no growth in fds or threads, GUI lateness <= 50 ms throughout. Exit code 0 when 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
+import re
 import signal
 import sqlite3
 import statistics
@@ -47,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from itertools import cycle, pairwise
@@ -267,6 +272,34 @@ def process_figures(pid: int) -> tuple[float, int, int]:
     return rss_kb / 1024, fds, threads
 
 
+def open_things(pid: int) -> dict[str, list[str]]:
+    """What ``pid`` has open (sockets and pipes without their inode) and its threads'
+    names: compared between the start and the end to name what grew."""
+    found: dict[str, list[str]] = {"fds": [], "threads": []}
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                found["fds"].append(re.sub(r":\[\d+\]$", "", target))
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with (
+                contextlib.suppress(OSError),
+                open(f"/proc/{pid}/task/{task}/comm", encoding="utf-8", errors="replace") as f,
+            ):
+                found["threads"].append(f.read().strip())
+    except OSError:
+        pass
+    return {kind: sorted(names) for kind, names in found.items()}
+
+
+def grown(start: list[str], end: list[str]) -> str:
+    """``end`` minus ``start`` as "name x2, other"; "nothing" when none."""
+    extra = Counter(end) - Counter(start)
+    if not extra:
+        return "nothing"
+    return ", ".join(f"{name} x{n}" if n > 1 else name for name, n in sorted(extra.items()))
+
+
 def listener_child_pid(parent: int) -> int | None:
     """The pid of ``parent``'s ``listen --child-of-window`` child."""
     for entry in os.listdir("/proc"):
@@ -359,6 +392,8 @@ class Operator:
     fetches_cancelled: int = 0
     queries_deferred: int = 0
     fetch_ms: list[float] = field(default_factory=list)
+    # open_things() of both processes at the first sample after the warm-up and at the last.
+    snapshots: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
     started: bool = False
     error: str | None = None
 
@@ -498,9 +533,19 @@ def run_window(plan: Plan, portal: dict[str, Any]) -> tuple[list[Sample], Operat
             window_rss, window_fds, window_threads = process_figures(window_pid)
             child_rss, child_fds, child_threads = process_figures(child_pid)
             worst, late = take_lateness()
+            seconds = time.monotonic() - began
+            if seconds >= plan.warmup_s and "start" not in operator.snapshots:
+                operator.snapshots["start"] = {
+                    "window": open_things(window_pid),
+                    "child": open_things(child_pid),
+                }
+            operator.snapshots["end"] = {
+                "window": open_things(window_pid),
+                "child": open_things(child_pid),
+            }
             samples.append(
                 Sample(
-                    round(time.monotonic() - began, 2),
+                    round(seconds, 2),
                     round(window_rss, 1),
                     round(child_rss, 1),
                     window_fds,
@@ -569,17 +614,33 @@ def run_window(plan: Plan, portal: dict[str, Any]) -> tuple[list[Sample], Operat
         def type_query() -> None:
             # A new query makes the inspector show its event again, which cancels a fetch
             # in flight: the operator waits for the portal's answer before typing.
-            if fetch_in_flight():
+            if fetch["due"] or fetch_in_flight() or selecting():
                 operator.queries_deferred += 1
                 return
             operator.queries_typed += 1
+            query["since"] = time.monotonic()
             type_text(window.query_bar.edit, next(queries))
 
-        model.query_finished.connect(
-            lambda _count: setattr(operator, "queries_finished", operator.queries_finished + 1)
-        )
+        def query_run(*_args: object) -> None:
+            query["running"] = time.monotonic()
 
-        fetch: dict[str, Any] = {"wanted": None, "since": None, "row": 0}
+        def query_finished(_count: int) -> None:
+            operator.queries_finished += 1
+            query["running"] = None
+            try_fetch()
+
+        # Typed, then run after the bar's debounce, then finished: the feed has reloaded.
+        window.query_bar.query_changed.connect(query_run)
+        model.query_finished.connect(query_finished)
+
+        fetch: dict[str, Any] = {
+            "due": False,
+            "wanted": None,
+            "wanted_at": 0.0,
+            "since": None,
+            "row": 0,
+        }
+        query: dict[str, Any] = {"since": None, "running": None}
 
         def fetch_in_flight() -> bool:
             """Whether a fetch waits for the portal; notes one that ended unanswered (the
@@ -596,6 +657,12 @@ def run_window(plan: Plan, portal: dict[str, Any]) -> tuple[list[Sample], Operat
             fetch["since"] = None
             return False
 
+        def selecting() -> bool:
+            """Whether a row was selected for a fetch and the inspector is loading it."""
+            if fetch["wanted"] is not None and time.monotonic() - fetch["wanted_at"] > 10:
+                fetch["wanted"] = None  # never shown (gone meanwhile): given up
+            return fetch["wanted"] is not None
+
         def start_fetch() -> None:
             fetch["since"] = time.monotonic()
             operator.fetches_started += 1
@@ -606,9 +673,27 @@ def run_window(plan: Plan, portal: dict[str, Any]) -> tuple[list[Sample], Operat
                 fetch["since"] = None
 
         def fetch_step() -> None:
-            if fetch_in_flight():
+            """A fetch is due: the operator stops typing until it has been answered."""
+            if fetch["due"] or fetch_in_flight() or selecting():
                 operator.fetches_skipped += 1
                 return
+            fetch["due"] = True
+            try_fetch()
+
+        def try_fetch() -> None:
+            """Select a row and fetch once no query is reloading the feed (a reload
+            reselects the row, and the inspector showing it again cancels the fetch)."""
+            if not fetch["due"]:
+                return
+            typed, running = query["since"], query["running"]
+            now = time.monotonic()
+            debouncing = typed is not None and now - typed < 0.5
+            # A query superseded by the next one, or changing nothing, never reports back.
+            reloading = running is not None and now - running < 3
+            if debouncing or reloading:
+                QTimer.singleShot(100, try_fetch)
+                return
+            fetch["due"] = False
             rows = model.rowCount()
             if rows == 0:
                 operator.fetches_skipped += 1
@@ -620,7 +705,7 @@ def run_window(plan: Plan, portal: dict[str, Any]) -> tuple[list[Sample], Operat
             if current is not None and current.id == event_id:
                 start_fetch()
             else:
-                fetch["wanted"] = event_id
+                fetch["wanted"], fetch["wanted_at"] = event_id, time.monotonic()
                 window.feed.selectRow(row)
 
         def shown(event_id: int) -> None:
@@ -713,14 +798,22 @@ def report(plan: Plan, samples: list[Sample], operator: Operator, sent: dict[str
         "",
         f"sender: {len(sent.get('sent', {})):,} events sent, {sent.get('failures', '?')} failed",
         f"operator: {operator.queries_typed} queries typed ({operator.queries_finished} feed "
-        f"reloads finished), {operator.queries_deferred} deferred (a fetch in flight)",
+        f"reloads finished), {operator.queries_deferred} not typed (a fetch due or in flight)",
         f"fetches: {operator.fetches_started} started: {operator.fetches_answered} answered, "
         f"{operator.fetches_refused} refused, {operator.fetches_not_sent} not sent (no "
         f"profile for the event), {operator.fetches_cancelled} cancelled, "
         f"{operator.fetches_unanswered} unanswered in {FETCH_DEADLINE_SECONDS:g} s; "
-        f"{operator.fetches_skipped} skipped (one in flight); answer p50 {fetch_p50}, "
-        f"max {fetch_max}",
+        f"{operator.fetches_skipped} skipped (the one before still in flight); "
+        f"answer p50 {fetch_p50}, max {fetch_max}",
     ]
+    start, end = operator.snapshots.get("start"), operator.snapshots.get("end")
+    if start is not None and end is not None:
+        for process in ("window", "child"):
+            for kind in ("fds", "threads"):
+                head.append(
+                    f"{process} {kind} open at the end, not after the warm-up: "
+                    f"{grown(start[process][kind], end[process][kind])}"
+                )
     if operator.error:
         head.append(f"ERROR: {operator.error}")
         summary.verdicts.append(Verdict("the run completed", operator.error, False))
