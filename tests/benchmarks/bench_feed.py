@@ -467,8 +467,8 @@ def run_window_under_load(
     }
 
 
-def in_keyring_session() -> None:
-    """Run this script again inside a private D-Bus session with gnome-keyring unlocked by a
+def in_keyring_session(module: str = "tests.benchmarks.bench_feed") -> None:
+    """Run ``module`` again inside a private D-Bus session with gnome-keyring unlocked by a
     throwaway password (as ``tests/run`` does): the child listener reads the profile's
     token from the real keyring."""
     if os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("B24_BENCH_IN_SESSION"):
@@ -477,9 +477,9 @@ def in_keyring_session() -> None:
     env = dict(os.environ, XDG_DATA_HOME=keyring_home, B24_BENCH_IN_SESSION="1")
     script = (
         "echo -n b24-bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-        'exec "$0" -m tests.benchmarks.bench_feed "$@"'
+        'module="$1"; shift; exec "$0" -m "$module" "$@"'
     )
-    command = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, *sys.argv[1:]]
+    command = ["dbus-run-session", "--", "sh", "-c", script, sys.executable, module, *sys.argv[1:]]
     raise SystemExit(subprocess.call(command, env=env))
 
 
