@@ -63,6 +63,8 @@ ORIGINAL_SEARCH_PAGES = 50
 # Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
 # reads the order id from the store anyway).
 PENDING_ORDERS_MAX = 1000
+# Where the Connections page sits among the window's pages (Events, Statuses, Bindings, …).
+CONNECTIONS_PAGE = 3
 
 
 class InspectorWidget(Protocol):
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.welcome = WelcomePanel(self)
         self.welcome.hide()
+        self.welcome.connect_requested.connect(self.add_connection)
         self.error_banner = QLabel(self)
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
@@ -867,7 +870,35 @@ class MainWindow(QMainWindow):
     def _build_connections_page(self) -> QWidget:
         from console.ui.views.connections import ConnectionsPage
 
-        return ConnectionsPage(self.context, self)
+        page = ConnectionsPage(self.context, self)
+        page.profiles_changed.connect(self.profiles_changed)
+        return page
+
+    def add_connection(self) -> QWidget | None:
+        """The welcome panel's "Connect a portal…": Connections, its Add dialog open."""
+        index = CONNECTIONS_PAGE
+        self.show_page(index)
+        add = getattr(self.page(index), "add", None)
+        dialog: QWidget | None = add() if add is not None else None
+        return dialog
+
+    def profiles_changed(self) -> None:
+        """A profile was added, changed or removed in the window: the welcome panel, the
+        query's profile names and the portal states follow without a restart (the
+        Connections page has asked the listener to re-read the profiles)."""
+        console = self.context.console
+        if console is None:
+            return
+
+        def read(_c: object) -> list[str]:
+            return console.profile_names()
+
+        def done(profiles: list[str]) -> None:
+            self.welcome.setVisible(not profiles and not console.is_demo)
+            self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
+            self.status.refresh_snapshot()
+
+        self.context.jobs.submit(read, on_done=done, on_error=lambda e: self.show_message(str(e)))
 
     def _selected_order(self) -> tuple[str, str]:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
