@@ -63,6 +63,8 @@ ORIGINAL_SEARCH_PAGES = 50
 # Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
 # reads the order id from the store anyway).
 PENDING_ORDERS_MAX = 1000
+# How long a message stays in the status bar (and above the feed when it is too long).
+MESSAGE_MS = 8000
 # Where the Connections page sits among the window's pages (Events, Statuses, Bindings, …).
 CONNECTIONS_PAGE = 3
 
@@ -193,6 +195,21 @@ class MainWindow(QMainWindow):
             "QLabel#errorBanner { background: #b71c1c; color: white; padding: 8px; }"
         )
         self.error_banner.hide()
+        # A message too long for the status bar is shown here in full, wrapped.
+        self.notice_banner = QLabel(self)
+        self.notice_banner.setObjectName("noticeBanner")
+        self.notice_banner.setWordWrap(True)
+        self.notice_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_banner.setStyleSheet(
+            "QLabel#noticeBanner { border: 1px solid palette(mid); border-radius: 3px;"
+            " padding: 4px 8px; }"
+        )
+        self.notice_banner.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice_banner.hide)
+        self.status.message_cut.connect(self._show_notice)
 
         self.live_button = QToolButton(self)
         self.live_button.setObjectName("liveButton")
@@ -218,6 +235,7 @@ class MainWindow(QMainWindow):
         feed_layout.setContentsMargins(4, 4, 4, 0)
         feed_layout.setSpacing(4)
         feed_layout.addWidget(self.error_banner)
+        feed_layout.addWidget(self.notice_banner)
         feed_layout.addWidget(self.welcome)
         feed_layout.addLayout(query_row)
         feed_layout.addWidget(self.feed, 1)
@@ -592,7 +610,12 @@ class MainWindow(QMainWindow):
         self.status.listener_label.setStyleSheet("")
 
     def show_message(self, text: str) -> None:
-        self.status.showMessage(text, 8000)
+        self.status.showMessage(text, MESSAGE_MS)
+
+    def _show_notice(self, text: str) -> None:
+        self.notice_banner.setText(text)
+        self.notice_banner.show()
+        self._notice_timer.start(MESSAGE_MS)
 
     # -- query and feed -----------------------------------------------------------------
 

@@ -10,13 +10,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
 from console.ui.views.sparkline import EventRateSparkline
-from console.ui.views.team_status import TeamStatus, let_label_shrink
+from console.ui.views.elided_label import ElidedLabel
+from console.ui.views.team_status import TeamStatus
 
 # The periodic job (pollers, limiter buckets) runs this often.
 SNAPSHOT_MS = 5000
@@ -148,10 +149,21 @@ def ago_text(seconds: float) -> str:
 
 
 class ConsoleStatusBar(QStatusBar):
-    """Permanent labels for the console's state; ``showMessage`` still works for messages."""
+    """Permanent labels for the console's state; ``showMessage`` still works for messages.
+
+    Labels that carry a number (today's count, the REST budget) are never cut; longer
+    ones are cut with "…" (the whole text in their tooltip), the listener's falling back
+    to its address first. A message shows in a label of its own, cut the same way;
+    ``message_cut(str)`` then hands the whole message on (the window shows it above).
+    """
+
+    message_cut = Signal(str)
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.clearMessage)
         self._context = context
         self._today = 0
         self._today_date = datetime.now().date()
@@ -161,15 +173,21 @@ class ConsoleStatusBar(QStatusBar):
         self.listener_label = self._label("listenerState")
         self.listener_label.setText(self.tr("Starting…"))
         self.listener_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.today_label = self._label("todayCount")
+        self.today_label = self._label("todayCount", cut=False)
         self.silence_label = self._label("silence")
         self.catch_up_label = self._label("catchUp")
         self.portal_label = self._label("portals")
+        self.rest_label = self._label("restBudget", cut=False)
         self.setStyleSheet("QStatusBar::item { border: none; }")
         # Leftmost: which store, and who else is on it.
         self.team = TeamStatus(context, self)
         self.sparkline = EventRateSparkline(self)
         self.addPermanentWidget(self.sparkline)
+        # After the permanent labels: the team's are inserted at the permanent indexes.
+        self.message_label = ElidedLabel(self)
+        self.message_label.setObjectName("statusMessage")
+        self.message_label.setContentsMargins(6, 0, 6, 0)
+        self.addWidget(self.message_label, 1)
 
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -181,13 +199,31 @@ class ConsoleStatusBar(QStatusBar):
         if context.console is not None:
             self.console_ready()
 
-    def _label(self, name: str) -> QLabel:
-        label = QLabel(self)
+    def _label(self, name: str, *, cut: bool = True) -> ElidedLabel:
+        # A number is never cut: such a label keeps the width of its whole text.
+        label = ElidedLabel(self, keep_whole=not cut)
         label.setObjectName(name)
         label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(label)
         self.addPermanentWidget(label)
         return label
+
+    # -- messages -----------------------------------------------------------------------
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 (Qt's name)
+        self.message_label.setText(text)
+        if timeout:
+            self._message_timer.start(timeout)
+        else:
+            self._message_timer.stop()
+        if text and self.message_label.elided:
+            self.message_cut.emit(text)
+
+    def clearMessage(self) -> None:  # noqa: N802 (Qt's name)
+        self._message_timer.stop()
+        self.message_label.setText("")
+
+    def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
+        return self.message_label.text()
 
     # -- console ------------------------------------------------------------------------
 
@@ -230,9 +266,11 @@ class ConsoleStatusBar(QStatusBar):
             self.listener_label.setText(self.tr("Listener off"))
             return
         text = self.tr("Listening on %1").replace("%1", listener.base_url)
+        address = listener.base_url.split("://", 1)[-1]
         if console.is_demo:
             text = self.tr("Demo · %1").replace("%1", text)
-        self.listener_label.setText(text)
+            address = self.tr("Demo · %1").replace("%1", address)
+        self.listener_label.set_text(text, address)
         self.listener_label.setStyleSheet("")
         self.listener_label.setToolTip("")
 
@@ -301,7 +339,7 @@ class ConsoleStatusBar(QStatusBar):
         return self._today
 
     def _on_tick(self) -> None:
-        self.today_label.setText(self.tr("Today: %1").replace("%1", f"{self._today:,}"))
+        self.today_label.setText(self.tr("Today: %1").replace("%1", QLocale().toString(self._today)))
         self._show_silence()
         self.sparkline.tick()
 
@@ -336,7 +374,7 @@ class ConsoleStatusBar(QStatusBar):
     def _show_catch_up(self) -> None:
         portals = self._snapshot.portals
         if not portals:
-            self.catch_up_label.setText(self.tr("Catch-up off"))
+            self.catch_up_label.set_text(self.tr("Catch-up off"))
             return
         last = [p.last_pass for p in portals if p.last_pass is not None]
         nxt = [p.next_pass for p in portals if p.next_pass is not None]
@@ -349,12 +387,13 @@ class ConsoleStatusBar(QStatusBar):
             parts.append(self.tr("next %1").replace("%1", min(nxt).astimezone().strftime("%H:%M")))
         found = sum(p.recorded for p in portals)
         parts.append(self.tr("%n change(s) found", "", found))
-        self.catch_up_label.setText(" · ".join(parts))
+        self.catch_up_label.set_text(" · ".join(parts), parts[0])
 
     def _show_portals(self) -> None:
         parts: list[str] = []
         tips: list[str] = []
         bad = False
+        budget = ""
         for portal in self._snapshot.portals:
             if portal.error:
                 bad = True
@@ -371,9 +410,19 @@ class ConsoleStatusBar(QStatusBar):
                 .replace("%3", str(capacity))
             )
             if len(self._snapshot.buckets) == 1:
-                parts.append(
-                    self.tr("REST %1/%2").replace("%1", str(left)).replace("%2", str(capacity))
+                budget = (
+                    self.tr("REST %1/%2")
+                    .replace("%1", QLocale().toString(left))
+                    .replace("%2", QLocale().toString(capacity))
                 )
-        self.portal_label.setText(" · ".join(parts))
+        unreachable = sum(1 for portal in self._snapshot.portals if portal.error)
+        compact = (
+            self.tr("%n portal(s) unreachable", "", unreachable)
+            if unreachable
+            else (self.tr("Portals ok") if parts else "")
+        )
+        self.portal_label.set_text(" · ".join(parts), compact)
         self.portal_label.setToolTip("\n".join(tips))
         self.portal_label.setStyleSheet(f"QLabel {{ color: {RED}; }}" if bad else "")
+        self.rest_label.setText(budget)
+        self.rest_label.setToolTip("\n".join(tips))

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from console.store.team import HEARTBEAT_SECONDS, PresenceEntry, PresenceMember, TeamPresence
 from console.ui.context import ConsoleContext
+from console.ui.views.elided_label import ElidedLabel
 
 RED = "#e53935"
 
@@ -89,13 +90,6 @@ def presence_lines(others: list[PresenceEntry], now: datetime) -> list[str]:
     return lines
 
 
-def let_label_shrink(label: QLabel) -> None:
-    """A status-bar label whose text can be long (an error with what to do) must not set
-    the window's minimum width: it takes its full width when there is room and is cut
-    when there is not, the whole text staying in its tooltip or the banner above."""
-    label.setMinimumWidth(1)
-
-
 class TeamStatus(QObject):
     """Two permanent labels of the status bar: the store, and the team present on it."""
 
@@ -108,20 +102,17 @@ class TeamStatus(QObject):
         self._lost_at: float | None = None
         self._where = ""
         self._shared = False
-        self.store_label = QLabel(bar)
+        self.store_label = ElidedLabel(bar)
         self.store_label.setObjectName("storePlace")
         self.store_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.store_label)
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.presence_label = QLabel(bar)
+        self.presence_label = ElidedLabel(bar)
         self.presence_label.setObjectName("teamPresence")
         self.presence_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.presence_label)
         self.presence_label.hide()
-        self.listeners_label = QLabel(bar)
+        self.listeners_label = ElidedLabel(bar)
         self.listeners_label.setObjectName("teamListeners")
         self.listeners_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.listeners_label)
         self.listeners_label.hide()
         bar.insertPermanentWidget(0, self.store_label)
         bar.insertPermanentWidget(1, self.presence_label)
