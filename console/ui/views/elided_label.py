@@ -31,7 +31,7 @@ class ElidedLabel(QLabel):
 
     # -- text ---------------------------------------------------------------------------
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+    def setText(self, text: str) -> None:
         self.set_text(text)
 
     def set_text(self, text: str, compact: str = "") -> None:
@@ -51,7 +51,7 @@ class ElidedLabel(QLabel):
     def elided(self) -> bool:
         return self.shown_text() != self._full
 
-    def setToolTip(self, text: str) -> None:  # noqa: N802 (Qt's name)
+    def setToolTip(self, text: str) -> None:
         self._tooltip = text
         self._fit()
 

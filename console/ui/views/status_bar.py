@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
-from console.ui.views.sparkline import EventRateSparkline
 from console.ui.views.elided_label import ElidedLabel
+from console.ui.views.sparkline import EventRateSparkline
 from console.ui.views.team_status import TeamStatus
 
 # The periodic job (pollers, limiter buckets) runs this often.
@@ -209,7 +209,7 @@ class ConsoleStatusBar(QStatusBar):
 
     # -- messages -----------------------------------------------------------------------
 
-    def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 (Qt's name)
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
         self.message_label.setText(text)
         if timeout:
             self._message_timer.start(timeout)
@@ -218,11 +218,11 @@ class ConsoleStatusBar(QStatusBar):
         if text and self.message_label.elided:
             self.message_cut.emit(text)
 
-    def clearMessage(self) -> None:  # noqa: N802 (Qt's name)
+    def clearMessage(self) -> None:
         self._message_timer.stop()
         self.message_label.setText("")
 
-    def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
+    def currentMessage(self) -> str:
         return self.message_label.text()
 
     # -- console ------------------------------------------------------------------------
@@ -339,7 +339,9 @@ class ConsoleStatusBar(QStatusBar):
         return self._today
 
     def _on_tick(self) -> None:
-        self.today_label.setText(self.tr("Today: %1").replace("%1", QLocale().toString(self._today)))
+        self.today_label.setText(
+            self.tr("Today: %1").replace("%1", QLocale().toString(self._today))
+        )
         self._show_silence()
         self.sparkline.tick()
 
