@@ -83,7 +83,7 @@ class BindingsPage(QWidget):
         lookups.addWidget(self.order_edit)
         lookups.addWidget(self.order_button)
         lookups.addSpacing(24)
-        deal_label = QLabel(self.tr("D&eal:"))
+        deal_label = QLabel(self.tr("&Deal:"))
         deal_label.setBuddy(self.deal_edit)
         lookups.addWidget(deal_label)
         lookups.addWidget(self.deal_edit)

@@ -91,7 +91,7 @@ class ConnectionsPage(QWidget):
         shortcut("Delete", self.table, self.remove_current, Qt.ShortcutContext.WidgetShortcut)
         self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button = QPushButton(self.tr("Ed&it…"))
         self.edit_button.clicked.connect(self.edit_current)
         self.remove_button = QPushButton(self.tr("&Remove…"))
         self.remove_button.clicked.connect(self.remove_current)

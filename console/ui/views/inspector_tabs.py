@@ -130,7 +130,9 @@ class PayloadTab(QWidget):
             self.tr("Copy value"), QKeySequence.StandardKey.Copy, self.copy_value
         )
         self.copy_path_action = self._action(self.tr("Copy path"), "Ctrl+Shift+C", self.copy_path)
-        self.expand_action = self._action(self.tr("Expand all"), "Ctrl+E", self.tree.expandAll)
+        self.expand_action = self._action(
+            self.tr("Expand all"), "Ctrl+Shift+X", self.tree.expandAll
+        )
         self.collapse_action = self._action(
             self.tr("Collapse all"), "Ctrl+Shift+E", self.tree.collapseAll
         )

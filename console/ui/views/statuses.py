@@ -83,7 +83,7 @@ class StatusesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
         self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button = QPushButton(self.tr("Ed&it…"))
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button = QPushButton(self.tr("&Delete…"))
         self.delete_button.clicked.connect(self.delete_current)
