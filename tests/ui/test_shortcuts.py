@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from console.ui.context import ConsoleContext
@@ -15,7 +17,7 @@ from console.ui.dialogs.profile_edit import ProfileEditDialog
 from console.ui.settings import LayoutStore
 from console.ui.views.main_window import MainWindow, default_factories
 from tests.ui.loopback import LoopbackConsole
-from tests.ui.shortcut_audit import ambiguous
+from tests.ui.shortcut_audit import ambiguous, mnemonic_of
 from tests.ui.window_support import OFFSCREEN_NOISE
 
 pytest_plugins = ["tests.ui.inspector_fixtures"]
@@ -59,3 +61,48 @@ def test_no_key_is_claimed_twice_in_the_dialogs(
         clashes = ambiguous(dialog)
         assert clashes == [], "\n".join([type(dialog).__name__, *clashes])
     window.detach()
+
+
+def _focus_chain(widget: QWidget) -> list[QWidget]:
+    chain = [widget]
+    while chain[-1].focusProxy() is not None:
+        proxy = chain[-1].focusProxy()
+        assert proxy is not None
+        chain.append(proxy)
+    return chain
+
+
+@pytest.mark.parametrize("mode", ["webhook", "oauth"])
+def test_every_mnemonic_of_the_profile_dialog_reaches_its_field(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole, mode: str
+) -> None:
+    dialog = ProfileEditDialog(context, console.profiles, None)
+    qtbot.addWidget(dialog)
+    if mode == "oauth":
+        dialog.mode_combo.setCurrentIndex(1)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    secrets = {id(field.edit) for field in dialog.findChildren(type(dialog.webhook))}
+    labels = [
+        label
+        for label in dialog.findChildren(QLabel)
+        if label.buddy() is not None and label.isVisible() and mnemonic_of(label.text())
+    ]
+    assert len(labels) >= 6
+    for label in labels:
+        buddy = label.buddy()
+        assert buddy is not None
+        letter = (mnemonic_of(label.text()) or "").rsplit("+", 1)[1]
+        dialog.name_edit.setFocus()
+        QTest.keyClick(
+            dialog.name_edit, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier
+        )
+        focused = QApplication.focusWidget()
+        assert focused in _focus_chain(buddy), (label.text(), focused)
+        if isinstance(focused, QLineEdit) and id(focused) in secrets:
+            QTest.keyClicks(focused, "s3cret")
+            assert focused.echoMode() == QLineEdit.EchoMode.Password
+            assert "s3cret" not in dialog.portal_edit.text()
+            assert "s3cret" not in dialog.name_edit.text()
+            focused.clear()

@@ -238,6 +238,18 @@ def shortcut(
     return made
 
 
+def focus_through(field: QWidget, target: QWidget) -> None:
+    """A field made of several widgets passes the focus on to ``target``.
+
+    Its own focus policy must not be NoFocus: a form label's mnemonic (Alt+letter)
+    focuses its buddy only if the buddy takes focus, and the buddy is the whole field.
+    Without it the focus stayed where it was, and a secret meant for this field was
+    typed into the previous one, in clear text.
+    """
+    field.setFocusProxy(target)
+    field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
 def make_primary(buttons: QDialogButtonBox, primary: QPushButton) -> None:
     """Enter presses ``primary`` wherever the focus is (other buttons never take it over)."""
     for button in buttons.buttons():

@@ -12,6 +12,7 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     error_text,
+    focus_through,
     run_operation,
     ui_language,
 )
@@ -70,7 +71,7 @@ class OrderLookup(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
         layout.addLayout(row)
-        self.setFocusProxy(self.edit)
+        focus_through(self, self.edit)
         self.swatch.hide()
 
     def set_profile(self, profile: str) -> None:

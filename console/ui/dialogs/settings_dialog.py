@@ -36,6 +36,7 @@ from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    focus_through,
     guarded,
     make_primary,
 )
@@ -142,7 +143,7 @@ class FieldEditor(QWidget):
             self.editor.setEnabled(value is not None)
             self.none_check.toggled.connect(self._none_toggled)
             layout.addWidget(self.none_check)
-        self.setFocusProxy(self.editor)
+        focus_through(self, self.editor)
 
     def _none_toggled(self, checked: bool) -> None:
         self.editor.setEnabled(not checked)
