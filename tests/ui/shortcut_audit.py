@@ -104,7 +104,8 @@ def bindings(top: QWidget) -> list[Binding]:
     for shortcut in top.findChildren(QShortcut):
         parent = shortcut.parent()
         if isinstance(parent, QWidget):
-            for sequence in shortcut.keys():
+            sequences: list[QKeySequence] = shortcut.keys()
+            for sequence in sequences:
                 scope = _scope(shortcut.context())
                 found.append(Binding(_portable(sequence), scope, parent, "QShortcut"))
     for widget in [top, *top.findChildren(QWidget)]:
@@ -115,7 +116,10 @@ def bindings(top: QWidget) -> list[Binding]:
 
 def _mnemonics(widget: QObject) -> list[tuple[str, str]]:
     texts: list[str] = []
-    if (isinstance(widget, QLabel) and widget.buddy() is not None) or (isinstance(widget, QAbstractButton) and not isinstance(widget.parent(), QTabBar)):
+    labelled = isinstance(widget, QLabel) and widget.buddy() is not None
+    button = isinstance(widget, QAbstractButton) and not isinstance(widget.parent(), QTabBar)
+    if labelled or button:
+        assert isinstance(widget, QLabel | QAbstractButton)
         texts.append(widget.text())
     elif isinstance(widget, QGroupBox):
         texts.append(widget.title())
