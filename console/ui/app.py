@@ -299,21 +299,29 @@ def _instance_lock(location: Path | StoreLocation) -> tuple[InstanceLock | None,
         return None, None
 
 
-def _already_running(pid: int | None) -> None:
-    text = QApplication.translate(
-        "App",
-        "b24-console is already running (pid %1); switch to that window, or start this "
-        "one with --data-dir DIR for a separate store.",
-    )
+def already_running_text(pid: int | None) -> str:
+    """What the window says when another console has this store open: in window terms
+    (the terminal gets the command-line way round it as well)."""
     if pid is None or pid <= 0:
-        text = QApplication.translate(
+        return QApplication.translate(
             "App",
-            "b24-console is already running on this store; switch to that window, or start "
-            "this one with --data-dir DIR for a separate store.",
+            "b24-console is already open on this event store. Switch to its window (it may "
+            "be minimised, or in the system tray); one store is shown by one window at a time.",
         )
-    else:
-        text = text.replace("%1", str(pid))
-    print(text, file=sys.stderr, flush=True)
+    return QApplication.translate(
+        "App",
+        "b24-console is already open on this event store (process %1). Switch to its "
+        "window (it may be minimised, or in the system tray); one store is shown by one "
+        "window at a time.",
+    ).replace("%1", str(pid))
+
+
+def _already_running(pid: int | None) -> None:
+    text = already_running_text(pid)
+    terminal = QApplication.translate(
+        "App", "To open a separate store from a terminal, start it with --data-dir DIR."
+    )
+    print(f"{text} {terminal}", file=sys.stderr, flush=True)
     QMessageBox.critical(None, QApplication.translate("App", "b24-console"), text)
 
 
