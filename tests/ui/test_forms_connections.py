@@ -201,3 +201,32 @@ def test_settings_dialog_chooses_the_language_by_its_own_name(
     again = SettingsDialog(context)
     qtbot.addWidget(again)
     assert again.editors[("window", "language")].value() == "uk"
+
+
+@pytest.mark.parametrize("language", ["en_US", "uk_UA"])
+def test_settings_show_numbers_as_typed_and_the_default_profile_as_a_choice(
+    context: ConsoleContext, qtbot: QtBot, language: str
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(language))
+    try:
+        context.settings.listener.port = 8765
+        dialog = SettingsDialog(context)
+        qtbot.addWidget(dialog)
+        port = dialog.editors[("listener", "port")].editor
+        assert port.text() == "8765"  # type: ignore[attr-defined]
+        assert dialog.editors[("retention", "max_age_days")].editor.text() == "90"  # type: ignore[attr-defined]
+        minutes = dialog.editors[("window", "silence_warning_minutes")].editor
+        assert minutes.text() == "10"  # type: ignore[attr-defined]
+        minutes.setValue(2.5)  # type: ignore[attr-defined]
+        assert minutes.text() == ("2.5" if language == "en_US" else "2,5")  # type: ignore[attr-defined]
+        profile = dialog.editors[("default_profile",)]
+        assert isinstance(profile.editor, QComboBox)
+        names = [profile.editor.itemText(i) for i in range(profile.editor.count())]
+        assert PROFILE in names
+        profile.editor.setCurrentIndex(profile.editor.findData(PROFILE))
+        assert profile.value() == PROFILE
+    finally:
+        QLocale.setDefault(previous)
