@@ -230,3 +230,30 @@ def test_settings_show_numbers_as_typed_and_the_default_profile_as_a_choice(
         assert profile.value() == PROFILE
     finally:
         QLocale.setDefault(previous)
+
+
+def test_a_wrapped_problem_makes_the_dialog_taller_and_reads_as_a_sentence(
+    page: ConnectionsPage, qtbot: QtBot
+) -> None:
+    dialog = _dialog(page)
+    dialog.resize(580, dialog.sizeHint().height())
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("shop")
+    dialog.portal_edit.setText("https://shop.bitrix24.ua/crm/deal/?id=5#top")
+    dialog.check()
+    problem = dialog.field_problems[ProfileField.PORTAL_URL]
+    assert problem.isVisible()
+    assert problem.text()[:1].isupper()
+    # Under the field and above the next row, with the height its lines need.
+    assert problem.height() >= problem.heightForWidth(problem.width())
+    assert problem.geometry().bottom() < dialog.mode_combo.geometry().top()
+    assert problem.geometry().top() > dialog.portal_edit.geometry().bottom()
+
+
+def test_the_keychain_is_named_as_the_operator_knows_it() -> None:
+    from console.ui.views.connections import keychain_name
+
+    assert keychain_name("keyring.backends.SecretService.Keyring") == (
+        "GNOME Keyring (Secret Service)"
+    )
+    assert keychain_name("keyring.backends.kwallet.DBusKeyring") == "KDE Wallet"

@@ -159,12 +159,41 @@ def add_problem_row(form: QFormLayout, label: ProblemLabel) -> None:
 
 
 def show_problem(label: QLabel, text: str | None) -> None:
-    label.setText(text or "")
+    label.setText(sentence(text) if text else "")
     form = label.form if isinstance(label, ProblemLabel) else None
     if form is not None:
         form.setRowVisible(label, bool(text))
     else:
         label.setVisible(bool(text))
+    if text:
+        fit_height(label.window())
+
+
+def sentence(text: str) -> str:
+    """A problem as the operator reads it: starting with a capital (the core's reasons
+    start lowercase, to be quoted after a field's name on the command line)."""
+    return text[:1].upper() + text[1:]
+
+
+def fit_height(window: QWidget) -> None:
+    """Grow ``window`` by what its wrapped lines lack at their width.
+
+    A layout's minimum ignores height-for-width: a problem that wraps to a second line
+    was drawn over the row below it instead of making the dialog taller.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    for _attempt in range(3):
+        layout.activate()
+        lacking = sum(
+            max(0, label.heightForWidth(label.width()) - label.height())
+            for label in window.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap()
+        )
+        if lacking <= 0:
+            return
+        window.resize(window.width(), window.height() + lacking)
 
 
 class BusyButton:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,24 @@ class ConnectionsSnapshot:
 
 def is_os_keychain(backend: str) -> bool:
     return any(name.lower() in backend.lower() for name in OS_KEYCHAINS)
+
+
+def keychain_name(backend: str) -> str:
+    """The keychain as the operator knows it, not the keyring library's class name."""
+    names = (
+        (
+            "SecretService",
+            QCoreApplication.translate("Connections", "GNOME Keyring (Secret Service)"),
+        ),
+        ("libsecret", QCoreApplication.translate("Connections", "GNOME Keyring (Secret Service)")),
+        ("kwallet", QCoreApplication.translate("Connections", "KDE Wallet")),
+        ("macOS", QCoreApplication.translate("Connections", "macOS Keychain")),
+        ("Windows", QCoreApplication.translate("Connections", "Windows Credential Manager")),
+    )
+    for marker, name in names:
+        if marker.lower() in backend.lower():
+            return name
+    return backend
 
 
 class ConnectionsPage(QWidget):
@@ -276,7 +294,7 @@ class ConnectionsPage(QWidget):
             if backend == "demo" or is_os_keychain(backend):
                 self.backend_label.setStyleSheet("")
                 self.backend_label.setText(
-                    self.tr("Secrets are kept in: {backend}").format(backend=backend)
+                    self.tr("Secrets are kept in: {backend}").format(backend=keychain_name(backend))
                 )
             else:
                 self.backend_label.setStyleSheet("color: #b26a00;")
