@@ -211,7 +211,14 @@ class StatusesPage(QWidget):
 
     def delete_current(self) -> None:
         row = self.current()
-        if row is None or row.system:
+        if row is None:
+            return
+        if row.system:
+            self.status.fail(
+                self.tr("{id} is a system status: the portal does not let it be deleted.").format(
+                    id=row.id
+                )
+            )
             return
         question = self.tr("Delete status {id} ({name}) from the portal?").format(
             id=row.id, name=row.name or row.id
