@@ -325,6 +325,29 @@ def _already_running(pid: int | None) -> None:
     QMessageBox.critical(None, QApplication.translate("App", "b24-console"), text)
 
 
+CONFIG_DIR_ENV = "B24_CONSOLE_CONFIG_DIR"
+
+
+def use_demo_config() -> Path:
+    """Point this process's settings at a folder of the demo's own, starting from a copy
+    of the operator's settings (their language, their views), and return it.
+
+    What the demo saves (a view, a setting) then never reaches the operator's own
+    settings.json, nor the next demo. The caller removes the folder at exit.
+    """
+    import shutil
+    import tempfile
+
+    from console.core.settings import settings_path
+
+    own = settings_path()
+    folder = Path(tempfile.mkdtemp(prefix="b24-console-demo-settings-"))
+    if own.is_file():
+        shutil.copyfile(own, folder / own.name)
+    os.environ[CONFIG_DIR_ENV] = str(folder)
+    return folder
+
+
 def _load_settings() -> tuple[Settings, str | None]:
     try:
         return load_settings(), None
@@ -375,6 +398,7 @@ def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None
     apply_theme(app)
     follow_os_scheme(app)
 
+    demo_config = use_demo_config() if demo else None
     settings, settings_problem = _load_settings()
     install_translators(app, choose_language(settings.window.language))
     store_path, store_problem = _chosen_store(settings, data_dir, store)
@@ -444,3 +468,7 @@ def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None
         crash_reporter.uninstall()
         if lock is not None:
             lock.release()
+        if demo_config is not None:
+            import shutil
+
+            shutil.rmtree(demo_config, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,12 @@ from console.ui.dialogs.diff import DiffDialog
 from console.ui.models.feed import Column
 from console.ui.settings import LayoutStore
 from console.ui.views.inspector import InspectorPanel
-from console.ui.views.main_window import InspectorFactories, MainWindow, default_factories
+from console.ui.views.main_window import (
+    CONNECTIONS_PAGE,
+    InspectorFactories,
+    MainWindow,
+    default_factories,
+)
 from tests.ui.window_support import (
     OFFSCREEN_NOISE,
     context,
@@ -263,10 +269,44 @@ def test_demo_events_reach_the_feed(qtbot: QtBot, layout_store: LayoutStore) -> 
             for r in range(window.feed_model.rowCount())
         }
         assert "horoshop" in sources
+        # The demo's own folder, and its sandbox's address as it is (plain http).
+        about = window.show_about()
+        assert str(demo.data_dir) in about.folder_labels["data"].text()  # type: ignore[attr-defined]
+        connections = window.page(CONNECTIONS_PAGE)
+        with qtbot.waitSignal(connections.loaded, timeout=10_000):  # type: ignore[attr-defined]
+            connections.activate()  # type: ignore[attr-defined]
+        profile = connections.model.profile(0)  # type: ignore[attr-defined]
+        assert profile.portal_url == demo.portal.base_url and profile.portal_url.startswith(
+            "http://"
+        )
         window.detach()
     finally:
         context.jobs.shutdown()
         demo.stop()
+
+
+def test_the_demo_saves_settings_in_a_folder_of_its_own() -> None:
+    import shutil
+
+    from console.core.settings import load_settings, save_settings, settings_path
+    from console.ui.app import use_demo_config
+
+    own = Settings()
+    own.window.language = "uk"
+    save_settings(own)
+    original = settings_path().read_bytes()
+    own_folder = os.environ["B24_CONSOLE_CONFIG_DIR"]
+    folder = use_demo_config()
+    try:
+        assert settings_path().parent == folder
+        in_demo = load_settings()
+        assert in_demo.window.language == "uk"  # the operator's preferences come along
+        in_demo.window.notify_new_orders = not in_demo.window.notify_new_orders
+        save_settings(in_demo)
+    finally:
+        shutil.rmtree(folder)
+        os.environ["B24_CONSOLE_CONFIG_DIR"] = own_folder
+    assert settings_path().read_bytes() == original
 
 
 def test_start_errors_say_what_to_do(

@@ -254,10 +254,11 @@ class ConnectionsPage(QWidget):
         console = self._context.console
         names = console.profile_names() if console is not None else []
         profiles: list[Profile] = []
-        portal = getattr(getattr(console, "portal", None), "domain", "")
+        # The sandbox speaks plain http on loopback: show its address as it is.
+        portal = getattr(getattr(console, "portal", None), "base_url", "")
         for name in names:
             try:
-                profiles.append(Profile(name=name, portal_url=f"https://{portal}"))
+                profiles.append(Profile(name=name, portal_url=portal))
             except ValueError:
                 continue
         self._loaded(ConnectionsSnapshot(profiles, names[0] if names else None, "demo", None))

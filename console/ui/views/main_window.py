@@ -1007,7 +1007,9 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QDialog:
         from console.ui.dialogs.about import AboutDialog
 
-        dialog = AboutDialog(self.context.jobs, self)
+        console = self.context.console
+        folder = console.store_path.parent if console is not None else None
+        dialog = AboutDialog(self.context.jobs, self, data_folder=folder)
         self._open_dialog(dialog)
         return dialog
 
