@@ -106,3 +106,29 @@ def test_every_mnemonic_of_the_profile_dialog_reaches_its_field(
             assert "s3cret" not in dialog.portal_edit.text()
             assert "s3cret" not in dialog.name_edit.text()
             focused.clear()
+
+
+def test_every_menu_item_has_a_mnemonic_of_its_own(
+    qtbot: QtBot, context: ConsoleContext, tmp_path: Path
+) -> None:
+    window = full_window(qtbot, context, tmp_path)
+    for title_action in window.menuBar().actions():
+        menu = title_action.menu()
+        assert menu is not None and mnemonic_of(title_action.text())
+        letters = [
+            mnemonic_of(action.text())
+            for action in menu.actions()
+            if not action.isSeparator() and not action.text().startswith("Show the ")
+        ]
+        assert None not in letters, (title_action.text(), [a.text() for a in menu.actions()])
+        assert len(letters) == len(set(letters)), title_action.text()
+    window.detach()
+
+
+def test_a_translated_menu_keeps_a_latin_mnemonic() -> None:
+    from console.ui.language import latin_mnemonic
+
+    assert latin_mnemonic("&Файл", "&File") == "Файл (&F)"
+    assert latin_mnemonic("По&дія", "&Event") == "Подія (&E)"
+    assert latin_mnemonic("&File", "&File") == "&File"
+    assert latin_mnemonic("Дані && &звіт", "&Data") == "Дані && звіт (&D)"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,6 +40,7 @@ from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
 from console.ui.icons import application_icon
+from console.ui.language import latin_mnemonic
 from console.ui.models.feed import EventFeedTableModel
 from console.ui.settings import LayoutStore, WindowLayout
 from console.ui.views.feed import FeedTableView
@@ -63,6 +64,13 @@ ORIGINAL_SEARCH_PAGES = 50
 # Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
 # reads the order id from the store anyway).
 PENDING_ORDERS_MAX = 1000
+# The menu bar's titles; a translation keeps a Latin mnemonic (see latin_mnemonic).
+MENU_TITLES = {
+    "file": str(QT_TRANSLATE_NOOP("MainWindow", "&File")),
+    "view": str(QT_TRANSLATE_NOOP("MainWindow", "&View")),
+    "event": str(QT_TRANSLATE_NOOP("MainWindow", "&Event")),
+    "help": str(QT_TRANSLATE_NOOP("MainWindow", "&Help")),
+}
 # How long a message stays in the status bar (and above the feed when it is too long).
 MESSAGE_MS = 8000
 # Where the Connections page sits among the window's pages (Events, Statuses, Bindings, …).
@@ -317,74 +325,74 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.focus_query_action = self._action(
-            self.tr("Focus the query bar"),
+            self.tr("&Focus the query bar"),
             [QKeySequence("Ctrl+L"), QKeySequence("Ctrl+F")],
             self.query_bar.focus,
             name="focusQuery",
         )
-        self.clear_filter_action = QAction(self.tr("Clear the filter"), self.query_bar)
+        self.clear_filter_action = QAction(self.tr("C&lear the filter"), self.query_bar)
         self.clear_filter_action.setObjectName("clearFilter")
         self.clear_filter_action.setShortcut(QKeySequence("Esc"))
         self.clear_filter_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.clear_filter_action.triggered.connect(self.query_bar.clear)
         self.query_bar.addAction(self.clear_filter_action)
-        self.inspect_action = QAction(self.tr("Inspect the selected event"), self.feed)
+        self.inspect_action = QAction(self.tr("&Inspect the selected event"), self.feed)
         self.inspect_action.setObjectName("inspect")
         self.inspect_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         self.inspect_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.inspect_action.triggered.connect(self.inspect_current)
         self.feed.addAction(self.inspect_action)
         self.go_to_original_action = self._action(
-            self.tr("Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
+            self.tr("&Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
         )
-        self.pin_action = self._action(self.tr("Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
+        self.pin_action = self._action(self.tr("&Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
         self.compare_action = self._action(
-            self.tr("Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
+            self.tr("&Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
         )
         self.resend_action = self._action(
-            self.tr("Edit and resend…"), "Ctrl+R", self.resend_current, name="resend"
+            self.tr("Edit and &resend…"), "Ctrl+R", self.resend_current, name="resend"
         )
         self.timeline_action = self._action(
-            self.tr("Order timeline"), "Ctrl+T", self.timeline_current, name="timeline"
+            self.tr("Order &timeline"), "Ctrl+T", self.timeline_current, name="timeline"
         )
         self.export_action = self._action(
-            self.tr("Export the current filter…"), "Ctrl+E", self.export_current, name="export"
+            self.tr("&Export the current filter…"), "Ctrl+E", self.export_current, name="export"
         )
-        self.refresh_action = self._action(self.tr("Refresh"), "F5", self.refresh, name="refresh")
+        self.refresh_action = self._action(self.tr("&Refresh"), "F5", self.refresh, name="refresh")
         self.pause_action = self._action(
-            self.tr("Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
+            self.tr("&Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
         )
         self.jump_top_action = self._action(
-            self.tr("Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
+            self.tr("&Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
         )
-        self.notify_action = QAction(self.tr("Notify about new orders"), self)
+        self.notify_action = QAction(self.tr("&Notify about new orders"), self)
         self.notify_action.setObjectName("notifyOrders")
         self.notify_action.setCheckable(True)
         self.notify_action.setChecked(self.context.settings.window.notify_new_orders)
         self.notify_action.toggled.connect(self._notify_toggled)
         self.shortcuts_action = self._action(
-            self.tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
+            self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
         )
         self.quit_action = self._action(
-            self.tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit"
+            self.tr("&Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit"
         )
         self.about_action = self._action(
-            self.tr("About b24-console"), None, self.show_about, name="about"
+            self.tr("&About b24-console"), None, self.show_about, name="about"
         )
         self.open_log_folder_action = self._action(
-            self.tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
+            self.tr("Open &log folder"), None, self.open_log_folder, name="openLogFolder"
         )
         self.change_status_action = self._action(
-            self.tr("Change order status…"),
+            self.tr("Change order &status…"),
             "Ctrl+Shift+S",
             self.change_status_current,
             name="changeOrderStatus",
         )
         self.bind_action = self._action(
-            self.tr("Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
+            self.tr("&Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
         )
         self.settings_action = self._action(
-            self.tr("Settings…"), "Ctrl+,", self.open_settings, name="settings"
+            self.tr("&Settings…"), "Ctrl+,", self.open_settings, name="settings"
         )
         self.page_actions = [
             self._action(
@@ -409,12 +417,12 @@ class MainWindow(QMainWindow):
         self.live_button.setCheckable(True)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu = menu.addMenu(self._menu_title("file"))
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu = menu.addMenu(self._menu_title("view"))
         view_menu.addAction(self.focus_query_action)
         view_menu.addAction(self.clear_filter_action)
         view_menu.addAction(self.sidebar.save_action)
@@ -427,7 +435,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.page_actions:
             view_menu.addAction(action)
-        event_menu = menu.addMenu(self.tr("&Event"))
+        event_menu = menu.addMenu(self._menu_title("event"))
         for action in (
             self.inspect_action,
             self.go_to_original_action,
@@ -439,7 +447,7 @@ class MainWindow(QMainWindow):
             self.bind_action,
         ):
             event_menu.addAction(action)
-        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu = menu.addMenu(self._menu_title("help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.open_log_folder_action)
         help_menu.addSeparator()
@@ -447,6 +455,10 @@ class MainWindow(QMainWindow):
 
         self.feed.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.feed.customContextMenuRequested.connect(self._feed_menu)
+
+    def _menu_title(self, key: str) -> str:
+        english = MENU_TITLES[key]
+        return latin_mnemonic(self.tr(english), english)
 
     def shortcut_actions(self) -> list[QAction]:
         """Every action with a keyboard shortcut, in menu order (for the help dialog)."""

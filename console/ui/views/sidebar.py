@@ -108,7 +108,7 @@ class SavedViewsPanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list)
 
-        self.save_action = QAction(self.tr("Save current query as view…"), self)
+        self.save_action = QAction(self.tr("&Save current query as view…"), self)
         self.save_action.triggered.connect(self.save_current_query)
 
         self._throttle = QTimer(self)
