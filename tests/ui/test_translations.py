@@ -464,3 +464,18 @@ def test_forms_say_the_portals_refusal_and_field_problems_in_ukrainian(
     language.install_translators(english_afterwards, "uk")
     assert error_text(refused) == "Такого замовлення немає. Перевірте номер замовлення."
     assert error_text(invalid) == "Додатне ціле число."
+
+
+def test_the_system_status_note_is_in_the_interface_language(
+    english_afterwards: QApplication, qtbot: object
+) -> None:
+    from console.operations.statuses import StatusRow
+    from console.ui.dialogs.status_edit import StatusEditDialog
+
+    language.install_translators(english_afterwards, "uk")
+    row = StatusRow("F", "O", "Виконано", True, 100, None, None, True, {"ua": "Виконано"})
+    dialog = StatusEditDialog(ConsoleContext(Settings()), "shop", row, [], "ua")
+    try:
+        assert dialog.type_lock.text().startswith("F — системний статус")
+    finally:
+        dialog.deleteLater()

@@ -105,7 +105,7 @@ class StatusEditDialog(QDialog):
         reason = type_lock_reason(row.id) if row else None
         if reason:
             self.type_combo.setEnabled(False)
-            self.type_lock.setText(reason)
+            self.type_lock.setText(translated_form_problem(reason))
         self.type_lock.setVisible(bool(reason))
         self.notify_check = QCheckBox(self.tr("Notify the customer on this status"))
         self.notify_check.setChecked(row.notify if row else True)
