@@ -149,6 +149,8 @@ def test_handler_urls_copy_and_secret_only_on_request(
     page.horoshop_show.click()
     qtbot.waitUntil(lambda: HOROSHOP_SECRET in page.horoshop_url.text(), timeout=10000)
     assert page.horoshop_url.text() == f"{base}/horoshop/{HOROSHOP_SECRET}"
+    # Shown from its start, scheme and all, however narrow the field.
+    assert page.horoshop_url.cursorPosition() == 0 and page.bitrix_url.cursorPosition() == 0
     page.horoshop_show.click()
     assert page.horoshop_url.text().endswith(MASK)
     QGuiApplication.clipboard().clear()

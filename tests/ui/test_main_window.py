@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -423,4 +423,26 @@ def test_deferred_inspector_takes_its_place_after_install(
     assert window.feed_splitter.widget(1) is window.inspector
     assert window.feed_splitter.count() == 2
     assert window.feed_splitter.sizes() == sizes
+    window.detach()
+
+
+def test_the_shortcuts_list_shows_every_entry_whole_without_scrolling(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    window.install_inspector()
+    screen = window.screen()
+    assert screen is not None
+    screen_height = screen.availableGeometry().height()
+    dialog = window.show_shortcuts()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableView)
+    metrics = table.fontMetrics()
+    for row in range(dialog.model.rowCount()):  # type: ignore[attr-defined]
+        for column in (0, 1):
+            text = dialog.model.index(row, column).data()  # type: ignore[attr-defined]
+            assert metrics.horizontalAdvance(text) <= table.columnWidth(column), text
+    rows_height = sum(table.rowHeight(r) for r in range(dialog.model.rowCount()))  # type: ignore[attr-defined]
+    # The whole list, or as much of it as the screen has room for.
+    assert dialog.height() >= min(rows_height, screen_height - 200)
     window.detach()

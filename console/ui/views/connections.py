@@ -150,6 +150,10 @@ class ConnectionsPage(QWidget):
         self.bitrix_copy.clicked.connect(lambda: self._copy(self.bitrix_url.text()))
         self.horoshop_url = QLineEdit()
         self.horoshop_url.setReadOnly(True)
+        # A URL longer than its field shows from its start ("http://…"), not scrolled to
+        # its end with the scheme cut ("nttp://").
+        for url_field in (self.bitrix_url, self.horoshop_url):
+            url_field.textChanged.connect(lambda _t, f=url_field: f.setCursorPosition(0))
         self.horoshop_show = QPushButton(self.tr("Show"))
         self.horoshop_show.setCheckable(True)
         self.horoshop_show.toggled.connect(self._show_horoshop)
