@@ -57,6 +57,13 @@ def is_os_keychain(backend: str) -> bool:
     return any(name.lower() in backend.lower() for name in OS_KEYCHAINS)
 
 
+def show_url(field: QLineEdit, url: str) -> None:
+    """A URL longer than its field shows from its start ("http://…"), not scrolled to
+    its end with the scheme cut ("nttp://")."""
+    field.setText(url)
+    field.setCursorPosition(0)
+
+
 def keychain_name(backend: str) -> str:
     """The keychain as the operator knows it, not the keyring library's class name."""
     names = (
@@ -150,10 +157,7 @@ class ConnectionsPage(QWidget):
         self.bitrix_copy.clicked.connect(lambda: self._copy(self.bitrix_url.text()))
         self.horoshop_url = QLineEdit()
         self.horoshop_url.setReadOnly(True)
-        # A URL longer than its field shows from its start ("http://…"), not scrolled to
-        # its end with the scheme cut ("nttp://").
-        for url_field in (self.bitrix_url, self.horoshop_url):
-            url_field.textChanged.connect(lambda _t, f=url_field: f.setCursorPosition(0))
+
         self.horoshop_show = QPushButton(self.tr("Show"))
         self.horoshop_show.setCheckable(True)
         self.horoshop_show.toggled.connect(self._show_horoshop)
@@ -347,11 +351,11 @@ class ConnectionsPage(QWidget):
         self.horoshop_show.setChecked(False)
         base = self.base_url()
         if profile is None:
-            self.bitrix_url.setText("")
-            self.horoshop_url.setText("")
+            show_url(self.bitrix_url, "")
+            show_url(self.horoshop_url, "")
         else:
-            self.bitrix_url.setText(f"{base}/bitrix/{profile.name}")  # notr
-            self.horoshop_url.setText(f"{base}/horoshop/{MASK}")  # notr
+            show_url(self.bitrix_url, f"{base}/bitrix/{profile.name}")  # notr
+            show_url(self.horoshop_url, f"{base}/horoshop/{MASK}")  # notr
         for widget in (self.bitrix_copy, self.horoshop_copy, self.horoshop_show):
             widget.setEnabled(profile is not None)
 
@@ -401,11 +405,13 @@ class ConnectionsPage(QWidget):
             return
         self.horoshop_show.setText(self.tr("Hide") if shown else self.tr("Show"))
         if not shown:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{MASK}")  # notr
+            show_url(self.horoshop_url, f"{self.base_url()}/horoshop/{MASK}")  # notr
             return
 
         def fill() -> None:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{self.horoshop_secret}")  # notr
+            show_url(
+                self.horoshop_url, f"{self.base_url()}/horoshop/{self.horoshop_secret}"
+            )  # notr
 
         if self.horoshop_secret is None:
             self._read_horoshop(fill)
