@@ -43,6 +43,8 @@ PAINT_PROBE_ENV = "B24_CONSOLE_PAINT_PROBE"
 # the feed inserts, so an end-to-end test or a benchmark outside the process sees them.
 FEED_PROBE_ENV = "B24_CONSOLE_FEED_PROBE"
 _IMPORTED_AT = time.monotonic()
+# How long Quit waits for running jobs before it stops the console anyway.
+QUIT_WAIT_MS = 1000
 
 
 def seconds_since_process_start() -> float:
@@ -271,8 +273,11 @@ class WindowController:
         self.window.hide()
         self.window.detach()
         # Workers first (a count or export may be reading the store), then the console;
-        # a start job still running sees _quitting and stops what it started itself.
-        self.context.jobs.shutdown()
+        # a start job still running sees _quitting and stops what it started itself. A
+        # portal call that hangs is cut short, and no job is waited for long: the rest
+        # runs out on its daemon thread.
+        self.context.portal_calls.cancel_all()
+        self.context.jobs.shutdown(wait_ms=QUIT_WAIT_MS)
         if console is not None:
             try:
                 console.stop()

@@ -78,6 +78,7 @@ def run_operation(
         )
         return None
     operator = context.settings.operator
+    calls = context.portal_calls
 
     def work(job: JobContext) -> T:
         del job
@@ -90,6 +91,8 @@ def run_operation(
         client = console.client_for(profile)
         ctx = OperationContext(client, profile, console.store, current_operator(operator))
         keep_open = False
+        # The status bar shows a call that takes long; Quit closes its client.
+        token = calls.begin(profile, client.close)
         try:
             return operation(ctx)
         except ChangeOutcomeUnknown:
@@ -97,6 +100,7 @@ def run_operation(
             keep_open = True
             raise
         finally:
+            calls.end(token)
             if not keep_open:
                 client.close()
 

@@ -24,6 +24,9 @@ SNAPSHOT_MS = 5000
 # The "since the last verified event" text is re-worded this often (no I/O).
 TICK_MS = 1000
 
+# A portal call running longer than this shows in the status bar ("shop: waiting 12 s").
+WAITING_NOTICE_S = 5.0
+
 RED = "#e53935"
 AMBER = "#d08700"
 
@@ -343,6 +346,7 @@ class ConsoleStatusBar(QStatusBar):
             self.tr("Today: %1").replace("%1", QLocale().toString(self._today))
         )
         self._show_silence()
+        self._show_portals()
         self.sparkline.tick()
 
     def _show_silence(self) -> None:
@@ -396,13 +400,29 @@ class ConsoleStatusBar(QStatusBar):
         tips: list[str] = []
         bad = False
         budget = ""
-        for portal in self._snapshot.portals:
-            if portal.error:
+        waiting = self._context.portal_calls.waiting(WAITING_NOTICE_S)
+        profiles = [portal.profile for portal in self._snapshot.portals]
+        for profile in sorted(set(waiting) - set(profiles)):
+            profiles.append(profile)
+        errors = {portal.profile: portal.error for portal in self._snapshot.portals}
+        for profile in profiles:
+            error = errors.get(profile)
+            if profile in waiting:
+                seconds = QLocale().toString(int(waiting[profile]))
+                parts.append(
+                    self.tr("%1: waiting %2 s").replace("%1", profile).replace("%2", seconds)
+                )
+                tips.append(
+                    self.tr("%1: a call to the portal has been running for %2 s")
+                    .replace("%1", profile)
+                    .replace("%2", seconds)
+                )
+            elif error:
                 bad = True
-                parts.append(self.tr("%1: unreachable").replace("%1", portal.profile))
-                tips.append(f"{portal.profile}: {portal.error}")
+                parts.append(self.tr("%1: unreachable").replace("%1", profile))
+                tips.append(f"{profile}: {error}")
             else:
-                parts.append(self.tr("%1: ok").replace("%1", portal.profile))
+                parts.append(self.tr("%1: ok").replace("%1", profile))
         for host, (level, capacity) in sorted(self._snapshot.buckets.items()):
             left = max(0, int(capacity - level))
             tips.append(
@@ -418,13 +438,15 @@ class ConsoleStatusBar(QStatusBar):
                     .replace("%2", QLocale().toString(capacity))
                 )
         unreachable = sum(1 for portal in self._snapshot.portals if portal.error)
-        compact = (
-            self.tr("%n portal(s) unreachable", "", unreachable)
-            if unreachable
-            else (self.tr("Portals ok") if parts else "")
-        )
+        if unreachable:
+            compact = self.tr("%n portal(s) unreachable", "", unreachable)
+        elif waiting:
+            compact = self.tr("Waiting for a portal")
+        else:
+            compact = self.tr("Portals ok") if parts else ""
         self.portal_label.set_text(" · ".join(parts), compact)
         self.portal_label.setToolTip("\n".join(tips))
-        self.portal_label.setStyleSheet(f"QLabel {{ color: {RED}; }}" if bad else "")
+        colour = RED if bad else (AMBER if waiting else "")
+        self.portal_label.setStyleSheet(f"QLabel {{ color: {colour}; }}" if colour else "")
         self.rest_label.setText(budget)
         self.rest_label.setToolTip("\n".join(tips))
