@@ -2,13 +2,16 @@
 
 :class:`JobRunner` runs plain callables on worker threads and hands their results back
 on the GUI thread. The workers are daemon threads: a job stuck on a portal that does not
-answer never holds up quitting (a ``QThreadPool`` waits for its jobs when destroyed). A job may belong to a *lane* ("feed-query", "entity-fetch"): starting
-a newer job in the same lane makes the older one stale, and a stale result is dropped
-instead of delivered, so a slow query can never overwrite the answer to a newer one.
+answer never holds up quitting (a ``QThreadPool`` waits for its jobs when destroyed).
+
+A job may belong to a *lane* ("feed-query", "entity-fetch"): starting a newer job in the
+same lane makes the older one stale, and a stale result is dropped instead of delivered,
+so a slow query can never overwrite the answer to a newer one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import queue
@@ -100,10 +103,9 @@ class _Runnable:
             self._report(True, result)
 
     def _report(self, ok: bool, payload: object) -> None:
-        try:
+        # RuntimeError: the runner is gone (the window quit while this job ran).
+        with contextlib.suppress(RuntimeError):
             self._context._relay.finished.emit(self._context.job_id, ok, payload)
-        except RuntimeError:
-            pass  # the runner is gone (the window quit while this job ran): no one to tell
 
 
 class _DaemonPool:
