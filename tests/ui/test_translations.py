@@ -343,10 +343,12 @@ def test_stored_summaries_show_their_words_in_the_interface_language(
         "ONSALEORDERSAVED",
         {"data": {"FIELDS": {"ACTION": "save", "XML_ID": "horoshop_4300"}}},
     )
-    assert translated_summary(catch_up) == catch_up
+    # The money part is shown as the interface's locale writes money.
+    assert translated_summary(catch_up) == catch_up.replace("5897.0 UAH", "5,897.00 UAH")
     language.install_translators(english_afterwards, "uk")
+    QLocale.setDefault(QLocale("uk_UA"))
     assert translated_summary(catch_up) == (
-        "змінено на порталі, подія не надійшла · статус F · 5897.0 UAH"
+        "змінено на порталі, подія не надійшла · статус F · 5\u00a0897,00 ₴"
     )
     assert translated_summary(property_value) == "значення властивості 575 збережено"
     assert translated_summary(save) == save

@@ -16,6 +16,7 @@ from console.ui.dialogs.form_support import (
     run_operation,
     ui_language,
 )
+from console.ui.formatting import money_text
 from console.ui.models.choices import swatch_icon
 
 DEBOUNCE_MS = 400
@@ -26,7 +27,7 @@ def summary_text(order: OrderSummary) -> str:
     if order.created is not None:
         parts.append(order.created.astimezone().strftime("%Y-%m-%d %H:%M"))
     if order.total is not None:
-        parts.append(f"{order.total:,.2f} {order.currency}".strip())
+        parts.append(money_text(order.total, order.currency))
     if order.status is not None:
         parts.append(f"{order.status.name} ({order.status.id})")
     if order.customer:

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from console.operations.bindings import OwnerCandidate
+from console.ui.formatting import money_text
 from console.ui.models.indexes import HorizontalHeaders
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -61,7 +62,7 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
                 str(c.id),
                 c.title,
                 c.stage,
-                f"{c.amount:,.2f} {c.currency}".strip() if c.amount is not None else "",
+                money_text(c.amount, c.currency) if c.amount is not None else "",
                 _party(c),
             )
             for c in self._rows

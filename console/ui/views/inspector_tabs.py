@@ -46,6 +46,7 @@ from console.bitrix.order_view import (
 from console.core.credentials import CredentialsError
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
+from console.ui.formatting import money_text
 from console.ui.jobs import Job, JobContext
 from console.ui.language import bitrix_lid
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
@@ -534,7 +535,7 @@ class EntityTab(QWidget):
                     else ""
                 ),
             ),
-            (self.tr("Total"), f"{view.total} {view.currency}".strip()),
+            (self.tr("Total"), money_text(view.total, view.currency)),
             (self.tr("Created"), view.created),
             (self.tr("Updated"), view.updated),
         ]
