@@ -92,6 +92,8 @@ def test_existing_link_is_shown_and_replaced_only_after_yes(
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
     assert asked and "replace" in asked[0] and portal.state.bindings[order_id] == old
+    # The question names the link there is and the one that would take its place.
+    assert f"{old['ownerId']}" in asked[0] and " 2?" in asked[0]
     dialog.confirm = lambda *_a: True
     with qtbot.waitSignal(dialog.bound, timeout=10000):
         dialog.submit()
@@ -172,3 +174,35 @@ def test_bindings_page_lists_and_unbinds_after_yes(
     page.order_edit.setText("x")
     page.show_order()
     assert "whole number" in page.status.text()
+
+
+def test_bind_to_deal_from_the_window_starts_on_deal_and_an_empty_search_says_so(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot, tmp_path: object
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from console.ui.settings import LayoutStore
+    from console.ui.views.main_window import MainWindow
+
+    layout = LayoutStore(QSettings(f"{tmp_path}/l.ini", QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    dialog = window.open_bind(PROFILE, str(_unbound(portal)))
+    assert isinstance(dialog, BindDialog) and dialog.owner_type() is OwnerType.DEAL
+    dialog.search()
+    assert "Type a part of the title" in dialog.search_status.text()
+    dialog.close()
+    window.detach()
+
+
+def test_the_bindings_page_starts_from_the_order_selected_in_the_feed(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot
+) -> None:
+    order_id = next(iter(sorted(portal.state.bindings)))
+    page = BindingsPage(context)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.prefill(PROFILE, str(order_id))
+    assert page.order_edit.text() == str(order_id) and page.model.rowCount() == 1
+    page.prefill(PROFILE, "12345")  # what the operator typed stays
+    assert page.order_edit.text() == str(order_id)

@@ -87,7 +87,11 @@ class BindDialog(QDialog):
         profile: str | None = None,
         order_id: str | None = None,
         parent: QWidget | None = None,
+        *,
+        owner_type: OwnerType | None = None,
     ) -> None:
+        """``owner_type``: what to bind to first (the window's "Bind to deal…" says Deal);
+        None: a smart invoice."""
         super().__init__(parent)
         self._context = context
         self.existing: list[Binding] = []
@@ -117,6 +121,8 @@ class BindDialog(QDialog):
         )
         self.type_combo = QComboBox()
         self.type_combo.setModel(self.owner_types)
+        if owner_type is not None:
+            self.type_combo.setCurrentIndex(self.owner_types.row_of(owner_type))
         self.type_combo.currentIndexChanged.connect(lambda _i: self._type_changed())
         self.owner_edit = QLineEdit()
         self.owner_edit.setPlaceholderText(self.tr("id, or pick one found below"))
@@ -279,7 +285,11 @@ class BindDialog(QDialog):
         self._search_timer.stop()
         title = self.search_edit.text().strip()
         owner_type = self.owner_type()
-        if not title or owner_type is OwnerType.INVOICE:
+        if owner_type is OwnerType.INVOICE:
+            return
+        if not title:
+            self.results_model.set_candidates([])
+            self.search_status.setText(self.tr("Type a part of the title to search for."))
             return
         self.search_status.setText(self.tr("Searching…"))
         run_operation(
@@ -353,13 +363,28 @@ class BindDialog(QDialog):
         if (
             isinstance(error, ExistingBinding)
             and not error.same
-            and self.confirm(self, self.tr("Replace the link?"), error.message)
+            and self.confirm(self, self.tr("Replace the link?"), self._replace_question(error))
         ):
             self.submit(replace=True)
             return
         offer_reread(self, self._context, error)
         self.error.setText(bind_error_text(error))
         self.error.show()
+
+    def _replace_question(self, error: ExistingBinding) -> str:
+        """Names both ends: the link there is, and the one that would take its place."""
+        owner_id = self.owner_id()
+        new = owner_label(self.owner_type().value, owner_id) if owner_id is not None else ""
+        candidate = next((c for c in self.results_model.candidates() if c.id == owner_id), None)
+        if candidate is not None and candidate.title:
+            new = f"{new} «{candidate.title}»"
+        return self.tr(
+            "Order {order} is bound to {old}. An order has one link: replace it with {new}?"
+        ).format(
+            order=error.binding.order_id,
+            old=owner_label(error.binding.owner_type_id, error.binding.owner_id),
+            new=new,
+        )
 
     def accepted_binding(self) -> Any:
         return self.result_value.value if self.result_value else None

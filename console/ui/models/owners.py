@@ -69,6 +69,9 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
         ]
         self.endResetModel()
 
+    def candidates(self) -> list[OwnerCandidate]:
+        return list(self._rows)
+
     def candidate(self, row: int) -> OwnerCandidate | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

@@ -106,6 +106,15 @@ class BindingsPage(QWidget):
         """Nothing to load until the operator names an order or a deal."""
         self.profile_combo.reload()
 
+    def prefill(self, profile: str, order_id: str) -> None:
+        """The order selected in the feed, when the operator has typed none."""
+        if not order_id.isdigit() or self.order_edit.text().strip():
+            return
+        if profile:
+            self.profile_combo.select(profile)
+        self.order_edit.setText(order_id)
+        self.show_order()
+
     def _update(self) -> None:
         self.unbind_button.setEnabled(self.current() is not None)
 

@@ -889,6 +889,10 @@ class MainWindow(QMainWindow):
         activate = getattr(page, "activate", None)
         if activate is not None:
             activate()
+        # A page about an order starts from the order selected in the feed.
+        prefill = getattr(page, "prefill", None)
+        if prefill is not None:
+            prefill(*self._selected_order())
 
     def _build_statuses_page(self) -> QWidget:
         from console.ui.views.statuses import StatusesPage
@@ -956,9 +960,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_bind(self, profile: str, order_id: str) -> QDialog:
+        from console.bitrix.models import OwnerType
         from console.ui.dialogs.bind import BindDialog
 
-        dialog = BindDialog(self.context, profile or None, order_id or None, self)
+        # Every way here is "Bind to deal…": the deal is what is offered first.
+        dialog = BindDialog(
+            self.context, profile or None, order_id or None, self, owner_type=OwnerType.DEAL
+        )
         dialog.bound.connect(lambda _result: self._refresh_timelines())
         self._open_dialog(dialog)
         return dialog
