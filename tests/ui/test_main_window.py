@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QTableView, QWidget
+from PySide6.QtWidgets import QDialog, QScrollArea, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -169,6 +169,7 @@ def test_layout_is_restored(
     first.show()
     qtbot.waitExposed(first)
     first.sidebar.select_view("Horoshop")
+    first.feed.mark_widths_restored()  # as the operator's drag of a column's edge does
     first.feed.setColumnWidth(Column.EVENT, 231)
     first.main_splitter.setSizes([250, 900])
     sizes = first.main_splitter.sizes()
@@ -420,7 +421,8 @@ def test_deferred_inspector_takes_its_place_after_install(
     assert window.inspector is None and window.feed_splitter.count() == 2
     window.install_inspector()
     assert isinstance(window.inspector, RecordingInspector)
-    assert window.feed_splitter.widget(1) is window.inspector
+    holder = window.feed_splitter.widget(1)
+    assert isinstance(holder, QScrollArea) and holder.widget() is window.inspector
     assert window.feed_splitter.count() == 2
     assert window.feed_splitter.sizes() == sizes
     window.detach()
@@ -445,4 +447,33 @@ def test_the_shortcuts_list_shows_every_entry_whole_without_scrolling(
     rows_height = sum(table.rowHeight(r) for r in range(dialog.model.rowCount()))  # type: ignore[attr-defined]
     # The whole list, or as much of it as the screen has room for.
     assert dialog.height() >= min(rows_height, screen_height - 200)
+    window.detach()
+
+
+def test_a_narrow_feed_keeps_every_column_on_screen(
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    fill(session.store, 5, event="ONSALEORDERSAVED_WITH_A_VERY_LONG_NAME_INDEED_" * 3)
+    window = make_window(qtbot, context, layout_store, default_factories())
+    window.resize(780, 560)  # the offscreen screen is 800 x 600
+    window.show()
+    qtbot.waitExposed(window)
+    window.install_inspector()
+    window.main_splitter.setSizes([90, 690])
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 5)
+    feed = window.feed
+    qtbot.waitUntil(lambda: feed.widths_settled)
+    feed.fit_columns()
+    header = feed.horizontalHeader()
+    last = max(Column)
+    # The summary starts on screen: no column is pushed off to the right.
+    assert header.sectionViewportPosition(last) < feed.viewport().width()
+    # A time or an id is never cut; the long event name is.
+    received = feed.model().index(0, Column.RECEIVED).data()
+    assert feed.columnWidth(Column.RECEIVED) >= feed.fontMetrics().horizontalAdvance(received)
+    assert feed.columnWidth(Column.EVENT) < feed.fontMetrics().horizontalAdvance(
+        feed.model().index(0, Column.EVENT).data()
+    )
+    # The inspector gives way instead of squeezing the feed.
+    assert feed.viewport().width() > window.feed_splitter.width() // 3
     window.detach()

@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QSystemTrayIcon,
     QTabWidget,
@@ -175,6 +177,9 @@ class MainWindow(QMainWindow):
         self.context = context
         self.factories = factories if factories is not None else InspectorFactories()
         self._layout_store = layout_store or LayoutStore()
+        # Whether a saved layout gave the feed and the inspector their widths.
+        self._feed_share_restored = False
+        self._feed_shared = False
         self._bridge: StoreEventBridge | None = None
         self._seen_events: set[str] = set(KNOWN_EVENTS)
         self._original_search: tuple[int, int] | None = None
@@ -526,7 +531,16 @@ class MainWindow(QMainWindow):
         if factory is None or slot is None or self.inspector is not None:
             return
         self.inspector = factory(self.context, self)
-        self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), self.inspector)
+        # In a scroll area: on a narrow screen the inspector gives the feed its room (its
+        # buttons scroll) instead of squeezing the feed to three columns; dragged to the
+        # edge it collapses.
+        holder = QScrollArea(self)
+        holder.setObjectName("inspectorHolder")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.inspector)
+        self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), holder)
+        self.feed_splitter.setCollapsible(self.feed_splitter.indexOf(holder), True)
         QWidget.setTabOrder(self.feed, self.inspector)
         slot.deleteLater()
         self._inspector_slot = None
@@ -1075,6 +1089,14 @@ class MainWindow(QMainWindow):
             selected_view=self.sidebar.current_view_name(),
         )
 
+    def share_feed_splitter(self) -> None:
+        """The inspector's default share: a third of what the feed and it have, at any
+        window width (fixed pixels gave it two thirds of a 1024 px screen)."""
+        total = sum(self.feed_splitter.sizes())
+        if total > 0:
+            feed = total * 2 // 3
+            self.feed_splitter.setSizes([feed, total - feed])
+
     def save_layout(self) -> None:
         self._layout_store.save(self.current_layout())
 
@@ -1087,7 +1109,7 @@ class MainWindow(QMainWindow):
         if layout.main_splitter is not None:
             self.main_splitter.restoreState(layout.main_splitter)
         if layout.feed_splitter is not None:
-            self.feed_splitter.restoreState(layout.feed_splitter)
+            self._feed_share_restored = self.feed_splitter.restoreState(layout.feed_splitter)
         if layout.feed_header is not None and self.feed.horizontalHeader().restoreState(
             layout.feed_header
         ):
@@ -1099,6 +1121,15 @@ class MainWindow(QMainWindow):
             assert row is not None
             self.sidebar.list.setCurrentIndex(self.sidebar.model.index(row))
         self.query_bar.set_query(layout.last_query)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._feed_share_restored and not self._feed_shared:
+            self._feed_shared = True
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()  # the splitter's width at this window size
+            self.share_feed_splitter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -191,6 +191,7 @@ class ConsoleStatusBar(QStatusBar):
         self.message_label.setObjectName("statusMessage")
         self.message_label.setContentsMargins(6, 0, 6, 0)
         self.addWidget(self.message_label, 1)
+        self.message_label.hide()
 
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -214,16 +215,22 @@ class ConsoleStatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int | None = 0) -> None:
         self.message_label.setText(text)
+        # Without a message the permanent labels have the whole bar.
+        self.message_label.setVisible(bool(text))
         if timeout:
             self._message_timer.start(timeout)
         else:
             self._message_timer.stop()
-        if text and self.message_label.elided:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the label's width for the message, before it is measured
+        if text and self.isVisible() and self.message_label.elided:
             self.message_cut.emit(text)
 
     def clearMessage(self) -> None:
         self._message_timer.stop()
         self.message_label.setText("")
+        self.message_label.hide()
 
     def currentMessage(self) -> str:
         return self.message_label.text()
