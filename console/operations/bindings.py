@@ -3,6 +3,7 @@ shown and replaced only when the caller says so."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -77,6 +78,9 @@ class OwnerCandidate:
     currency: str
     company_id: int | None
     contact_id: int | None
+    # The stage's and the contact's names on the portal ("" when it did not say).
+    stage_name: str = ""
+    contact_name: str = ""
 
 
 def _binding_dict(binding: Binding | None) -> dict[str, int] | None:
@@ -209,6 +213,41 @@ def unbind_order(
 def search_owners(ctx: OperationContext, owner_type: OwnerType, title: str) -> list[OwnerCandidate]:
     """Deals (``crm.deal.list`` ``%TITLE``) or smart invoices (``crm.item.list``, type 31)
     whose title contains ``title``. The old invoices (5) have no search here."""
+    return _with_names(ctx, _search(ctx, owner_type, title))
+
+
+def _with_names(ctx: OperationContext, found: list[OwnerCandidate]) -> list[OwnerCandidate]:
+    """The candidates with their stage and contact names. Names are a help: a portal that
+    refuses them (no CRM rights for the lists) leaves the ids as they are."""
+    from console.bitrix.crm_names import contact_names, stage_entity, stage_names
+
+    if not found:
+        return found
+    client = ctx.client
+    entities = {
+        stage_entity(c.stage, invoice=c.owner_type is OwnerType.SMART_INVOICE)
+        for c in found
+        if c.stage
+    }
+    try:
+        stages = read(lambda: stage_names(client, entities))
+    except OperationError:
+        stages = {}
+    try:
+        contacts = read(lambda: contact_names(client, (c.contact_id or 0 for c in found)))
+    except OperationError:
+        contacts = {}
+    return [
+        dataclasses.replace(
+            c,
+            stage_name=stages.get(c.stage, ""),
+            contact_name=contacts.get(c.contact_id or 0, ""),
+        )
+        for c in found
+    ]
+
+
+def _search(ctx: OperationContext, owner_type: OwnerType, title: str) -> list[OwnerCandidate]:
     client = ctx.client
     if owner_type is OwnerType.DEAL:
         deals = read(lambda: client.deals.search(title))

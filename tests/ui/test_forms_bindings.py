@@ -54,6 +54,13 @@ def test_search_pick_with_enter_and_bind(
         dialog.results_model.index(r, 1).data() for r in range(dialog.results_model.rowCount())
     ]
     assert titles and all(surname in title for title in titles)
+    # Stages and contacts by name (crm.status.list, crm.contact.list), not by id.
+    model = dialog.results_model
+    stages = {model.index(r, 2).data() for r in range(model.rowCount())}
+    assert stages and stages <= {"Нова", "Підготовка документів", "Рахунок на передоплату",
+                                 "У роботі", "Фінальний рахунок", "Угоду укладено"}  # fmt: skip
+    parties = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert all(party and "contact" not in party for party in parties), parties
     row = next(
         r
         for r in range(dialog.results_model.rowCount())

@@ -30,7 +30,9 @@ def _party(candidate: OwnerCandidate) -> str:
                 id=candidate.company_id
             )
         )
-    if candidate.contact_id:
+    if candidate.contact_name:
+        parts.append(candidate.contact_name)
+    elif candidate.contact_id:
         parts.append(
             QCoreApplication.translate("OwnerTableModel", "contact {id}").format(
                 id=candidate.contact_id
@@ -61,7 +63,7 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
             (
                 str(c.id),
                 c.title,
-                c.stage,
+                c.stage_name or c.stage,
                 money_text(c.amount, c.currency) if c.amount is not None else "",
                 _party(c),
             )
