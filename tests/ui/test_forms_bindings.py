@@ -70,6 +70,10 @@ def test_search_pick_with_enter_and_bind(
     dialog.results.setFocus()
     dialog.keyPressEvent(_enter())
     assert dialog.owner_id() == 5 and dialog.isVisible()
+    # Both ends open in the portal's own pages.
+    portal_page = "https://some-domain.bitrix24.com"
+    qtbot.waitUntil(lambda: "/crm/deal/details/5/" in dialog.portal_links.text(), timeout=10000)
+    assert f"{portal_page}/shop/orders/details/{order_id}/" in dialog.portal_links.text()
     with qtbot.waitSignal(dialog.bound, timeout=10000):
         dialog.submit()
     assert portal.state.bindings[order_id] == {"orderId": order_id, "ownerTypeId": 2, "ownerId": 5}
@@ -211,5 +215,11 @@ def test_the_bindings_page_starts_from_the_order_selected_in_the_feed(
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.prefill(PROFILE, str(order_id))
     assert page.order_edit.text() == str(order_id) and page.model.rowCount() == 1
+    page.activate()
+    link = portal.state.bindings[order_id]
+    qtbot.waitUntil(
+        lambda: f"/details/{link['ownerId']}/" in page.portal_links.text(), timeout=10000
+    )
+    assert f"/shop/orders/details/{order_id}/" in page.portal_links.text()
     page.prefill(PROFILE, "12345")  # what the operator typed stays
     assert page.order_edit.text() == str(order_id)

@@ -49,6 +49,7 @@ from console.ui.dialogs.form_support import (
 from console.ui.dialogs.order_lookup import DEBOUNCE_MS, OrderLookup
 from console.ui.models.choices import Choice, ChoiceModel
 from console.ui.models.owners import OwnerTableModel
+from console.ui.portal_links import PortalLinksLabel
 from console.ui.views.pages import Confirm, ask
 
 
@@ -151,6 +152,8 @@ class BindDialog(QDialog):
         self.results.doubleClicked.connect(lambda index: self.pick(index.row()))
         self.search_status = QLabel()
         self.search_status.setWordWrap(True)
+        # Open the order and the chosen deal in the portal's own pages.
+        self.portal_links = PortalLinksLabel(context, self)
 
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -182,6 +185,7 @@ class BindDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.search_status)
+        layout.addWidget(self.portal_links)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         QWidget.setTabOrder(self.profile_combo, self.lookup.edit)
@@ -193,6 +197,14 @@ class BindDialog(QDialog):
 
         self.lookup.found.connect(lambda _o, _c: self._read_existing())
         self.lookup.cleared.connect(self._order_cleared)
+        self.lookup.found.connect(lambda _o, _c: self._show_links())
+        self.lookup.cleared.connect(self._show_links)
+        self.owner_edit.textChanged.connect(lambda _t: self._show_links())
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._show_links())
+        self.profile_combo.currentIndexChanged.connect(
+            lambda _i: self.portal_links.set_profile(self.profile_combo.profile())
+        )
+        self.portal_links.set_profile(self.profile_combo.profile())
         if order_id:
             self.lookup.edit.setText(order_id)
             self.lookup.lookup_now()
@@ -231,6 +243,13 @@ class BindDialog(QDialog):
             self.bind_button.setEnabled(
                 self.lookup.order is not None and self.owner_id() is not None
             )
+
+    # -- links to the portal's pages ----------------------------------------------------
+
+    def _show_links(self) -> None:
+        order, owner_id = self.lookup.order, self.owner_id()
+        owner = (int(self.owner_type()), owner_id) if owner_id is not None else None
+        self.portal_links.show_links(order.id if order is not None else None, owner)
 
     # -- the order's current link -------------------------------------------------------
 

@@ -27,6 +27,7 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.bind import bind_error_text
 from console.ui.dialogs.form_support import ProfileCombo, run_operation, shortcut
 from console.ui.models.bindings import BindingTableModel
+from console.ui.portal_links import PortalLinksLabel
 from console.ui.views.pages import Confirm, StatusLine, ask, page_title
 
 
@@ -68,6 +69,11 @@ class BindingsPage(QWidget):
         self.bind_button.clicked.connect(self._ask_bind)
         self.status = StatusLine()
         self.status.say(self.tr("Look up an order's link, or the orders bound to a deal."))
+        # The selected link's order and deal, opened in the portal's own pages.
+        self.portal_links = PortalLinksLabel(context, self)
+        self.profile_combo.currentIndexChanged.connect(
+            lambda _i: self.portal_links.set_profile(self.profile_combo.profile())
+        )
 
         top = QHBoxLayout()
         top.addWidget(page_title(self.tr("Bindings")))
@@ -93,6 +99,7 @@ class BindingsPage(QWidget):
         buttons.addWidget(self.bind_button)
         buttons.addWidget(self.unbind_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.portal_links)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(lookups)
@@ -105,6 +112,7 @@ class BindingsPage(QWidget):
     def activate(self) -> None:
         """Nothing to load until the operator names an order or a deal."""
         self.profile_combo.reload()
+        self.portal_links.set_profile(self.profile_combo.profile())
 
     def prefill(self, profile: str, order_id: str) -> None:
         """The order selected in the feed, when the operator has typed none."""
@@ -116,7 +124,12 @@ class BindingsPage(QWidget):
         self.show_order()
 
     def _update(self) -> None:
-        self.unbind_button.setEnabled(self.current() is not None)
+        binding = self.current()
+        self.unbind_button.setEnabled(binding is not None)
+        self.portal_links.show_links(
+            binding.order_id if binding is not None else None,
+            (binding.owner_type_id, binding.owner_id) if binding is not None else None,
+        )
 
     def current(self) -> Binding | None:
         return self.model.binding(self.table.currentIndex().row())
