@@ -1,7 +1,9 @@
 """One way to show each kind of value in the window, in the interface's locale.
 
 Money: ``5,897.00 UAH`` in English, ``5 897,00 ₴`` in Ukrainian, wherever it appears
-(the feed's summaries, the inspector's order, the bind and order dialogs).
+(the feed's summaries, the inspector's order, the bind and order dialogs). Moments: in
+this computer's time with their offset, or marked as the storefront's when they came
+without a zone.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 
 # Currencies the interface's language writes with a sign after the amount.
 _SIGNS = {QLocale.Language.Ukrainian: {"UAH": "₴"}}
@@ -49,3 +51,26 @@ def money_in_summary(part: str) -> str:
     """A stored summary's "5897.0 UAH" part as money; any other part as it is."""
     match = MONEY_PART.match(part)
     return money_text(match.group(1), match.group(2)) if match else part
+
+
+def moment_text(text: str) -> str:
+    """A moment from the portal or the storefront as the window writes moments: in this
+    computer's time with its UTC offset ("2026-11-01 14:30:00 UTC+02:00"). A time given
+    without a zone (Horoshop's ``stat_created``) is the storefront's clock, and says so."""
+    from datetime import datetime
+
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stripped)
+    except ValueError:
+        return stripped
+    if moment.tzinfo is None:
+        return QCoreApplication.translate("Formatting", "%1 (the storefront's time)").replace(
+            "%1", moment.strftime("%Y-%m-%d %H:%M:%S")
+        )
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{local.strftime('%Y-%m-%d %H:%M:%S')} {zone}".strip()

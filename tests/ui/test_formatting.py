@@ -55,3 +55,13 @@ def test_every_place_writes_money_the_same_way(ukrainian: None, qtbot: object) -
     view = OrderView(source=EventSource.BITRIX, order_id="300", basket=[line])
     model.set_view(view)
     assert model.index(0, 3).data() == f"5{NBSP}897,00"
+
+
+def test_moments_carry_their_zone_or_say_they_are_the_storefronts(qtbot: object) -> None:
+    from console.ui.formatting import moment_text
+
+    portal = moment_text("2026-11-01 12:30:00+02:00")
+    local = datetime(2026, 11, 1, 10, 30, tzinfo=UTC).astimezone()
+    assert portal.startswith(local.strftime("%Y-%m-%d %H:%M:%S")) and " UTC" in portal
+    assert moment_text("2016-12-05 15:46:40") == "2016-12-05 15:46:40 (the storefront's time)"
+    assert moment_text("yesterday") == "yesterday"

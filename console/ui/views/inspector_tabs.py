@@ -46,7 +46,7 @@ from console.bitrix.order_view import (
 from console.core.credentials import CredentialsError
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
-from console.ui.formatting import money_text
+from console.ui.formatting import moment_text, money_text
 from console.ui.jobs import Job, JobContext
 from console.ui.language import bitrix_lid
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
@@ -536,8 +536,8 @@ class EntityTab(QWidget):
                 ),
             ),
             (self.tr("Total"), money_text(view.total, view.currency)),
-            (self.tr("Created"), view.created),
-            (self.tr("Updated"), view.updated),
+            (self.tr("Created"), moment_text(view.created)),
+            (self.tr("Updated"), moment_text(view.updated)),
         ]
         if view.resolved_from:
             rows.append(
