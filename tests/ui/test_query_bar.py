@@ -94,3 +94,21 @@ def test_applying_a_completion_replaces_the_word(qtbot: QtBot) -> None:
     bar._apply_completion(bar._completions.index(0))
     assert bar.text == "order:1 source:"
     assert bar.edit.cursorPosition() == len("order:1 source:")
+
+
+def test_the_completions_open_below_the_querys_problem(qtbot: QtBot) -> None:
+    bar = QueryBar(debounce_ms=10)
+    qtbot.addWidget(bar)
+    bar.resize(700, 80)
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.set_query("state:nonsense source:")
+    assert bar.problem_label.isVisible()
+    bar.edit.setFocus()
+    bar.edit.setCursorPosition(len(bar.edit.text()))
+    bar._offer_completions()
+    popup = bar._completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    problem_bottom = bar.problem_label.mapToGlobal(bar.problem_label.rect().bottomLeft()).y()
+    assert popup.geometry().top() >= problem_bottom
