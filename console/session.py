@@ -336,8 +336,14 @@ class ListenSession(_ProfilesConsole):
         if self._stopped:
             return
         self._stopped = True
+        from console.listener.catchup import QUICK_STOP_SECONDS
+
+        # Every poller is told first, then each waited for briefly: a portal that hangs
+        # must not hold the listener (and the window that stops it) for seconds.
         for poller in self.pollers:
-            poller.stop()
+            poller.stop(timeout=0)
+        for poller in self.pollers:
+            poller.stop(timeout=QUICK_STOP_SECONDS)
         if self.resolver is not None:
             # Before the store closes: it writes order ids through the store's writer.
             self.resolver.stop()

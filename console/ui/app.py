@@ -44,7 +44,7 @@ PAINT_PROBE_ENV = "B24_CONSOLE_PAINT_PROBE"
 FEED_PROBE_ENV = "B24_CONSOLE_FEED_PROBE"
 _IMPORTED_AT = time.monotonic()
 # How long Quit waits for running jobs before it stops the console anyway.
-QUIT_WAIT_MS = 1000
+QUIT_WAIT_MS = 500
 
 
 def seconds_since_process_start() -> float:
