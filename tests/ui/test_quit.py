@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -80,3 +82,47 @@ def test_quitting_does_not_wait_for_a_job_that_never_ends() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "quit" in done.stdout
+
+
+def test_stopping_a_listener_leaves_a_hung_catch_up_pass_behind(tmp_path: Path) -> None:
+    """The listener beside the window stops its pollers without waiting for a pass the
+    portal is slow to answer (a request still waiting writes nothing)."""
+    from console.core.profile_setup import ProfileRequest, save_profile
+    from console.core.profiles import ProfileRepository
+    from console.core.settings import CatchUpSettings, ListenerSettings
+    from console.sandbox import SandboxConfig, SandboxPortal
+    from console.session import start_catch_up, start_listen_session
+
+    with SandboxPortal(SandboxConfig(port=0)) as portal:
+        repo = ProfileRepository()
+        save_profile(
+            repo,
+            ProfileRequest(name="shop", portal=portal.base_url, webhook_url=portal.webhook_url),
+            replace=False,
+        )
+        session = start_listen_session(
+            ListenerSettings(port=0), store_path=tmp_path / "events.sqlite3", profiles=repo
+        )
+        try:
+            start_catch_up(session, CatchUpSettings(interval_seconds=3600))
+            poller = session.pollers[0]
+            reports: list[object] = []
+            poller.on_report = reports.append
+            wait_for(lambda: bool(reports))  # the first pass, at the usual speed
+            portal.faults.latency_seconds = 2.0  # the next pass waits on every request
+            poller.poll_now()
+            wait_for(lambda: poller.busy)
+        finally:
+            session.stop()
+        # The stop did not wait for the slow pass to end (before, it did, up to 10 s).
+        thread = poller._thread
+        assert thread is not None and thread.is_alive()
+        assert len(reports) == 1
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.02)
