@@ -4,6 +4,7 @@ shown and replaced only when the caller says so."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -98,6 +99,35 @@ def deal_bindings(ctx: OperationContext, deal_id: int) -> list[Binding]:
     """Every order bound to deal ``deal_id``."""
     client = ctx.client
     return read(lambda: client.bindings.list(owner_type_id=OwnerType.DEAL, owner_id=deal_id))
+
+
+def owner_titles(ctx: OperationContext, bindings: list[Binding]) -> dict[tuple[int, int], str]:
+    """(owner type, owner id) -> the deal's or smart invoice's title, for the Bindings
+    page. Titles are a help: one the portal does not give is left out."""
+    client = ctx.client
+    titles: dict[tuple[int, int], str] = {}
+    deals = sorted({b.owner_id for b in bindings if b.owner_type_id == OwnerType.DEAL})[:50]
+    if deals:
+        try:
+            found = read(
+                lambda: list(client.deals.iter(filter={"@ID": deals}, select=["ID", "TITLE"]))
+            )
+        except OperationError:
+            found = []
+        for deal in found:
+            if deal.title:
+                titles[(int(OwnerType.DEAL), deal.id)] = deal.title
+    invoices = sorted({b.owner_id for b in bindings if b.owner_type_id == OwnerType.SMART_INVOICE})[
+        :20
+    ]
+    for invoice_id in invoices:
+        try:
+            invoice = read(functools.partial(client.smart_invoices.get, invoice_id))
+        except OperationError:
+            continue
+        if invoice is not None and invoice.title:
+            titles[(int(OwnerType.SMART_INVOICE), invoice.id)] = invoice.title
+    return titles
 
 
 class OwnerNotFound(OperationError):

@@ -209,14 +209,17 @@ def test_bind_to_deal_from_the_window_starts_on_deal_and_an_empty_search_says_so
 def test_the_bindings_page_starts_from_the_order_selected_in_the_feed(
     context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot
 ) -> None:
-    order_id = next(iter(sorted(portal.state.bindings)))
+    order_id = next(o for o, b in sorted(portal.state.bindings.items()) if b["ownerTypeId"] == 2)
     page = BindingsPage(context)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.prefill(PROFILE, str(order_id))
     assert page.order_edit.text() == str(order_id) and page.model.rowCount() == 1
-    page.activate()
     link = portal.state.bindings[order_id]
+    # The deal's title beside its id.
+    qtbot.waitUntil(lambda: bool(page.model.index(0, 3).data()), timeout=10000)
+    assert page.model.index(0, 3).data() == portal.state.deals[link["ownerId"]]["TITLE"]
+    page.activate()
     qtbot.waitUntil(
         lambda: f"/details/{link['ownerId']}/" in page.portal_links.text(), timeout=10000
     )

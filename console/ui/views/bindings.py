@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,6 +20,7 @@ from console.operations.bindings import (
     deal_bindings,
     order_bindings,
     owner_label,
+    owner_titles,
     unbind_order,
 )
 from console.ui.context import ConsoleContext
@@ -36,6 +36,7 @@ class BindingsPage(QWidget):
     the window for the bind form."""
 
     loaded = Signal()
+    titles_read = Signal()
     bind_requested = Signal(str, str)
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -59,7 +60,7 @@ class BindingsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update())
         shortcut("Delete", self.table, self.unbind_current, Qt.ShortcutContext.WidgetShortcut)
@@ -189,6 +190,28 @@ class BindingsPage(QWidget):
         self.status.say(text)
         self._update()
         self.loaded.emit()
+        if bindings:
+            self._read_titles(bindings)
+
+    def _read_titles(self, bindings: list[Binding]) -> None:
+        """The deals' titles beside their ids (a help: the page works without them)."""
+        current = self.table.currentIndex().row()
+
+        def done(titles: dict[tuple[int, int], str]) -> None:
+            self.model.set_titles(titles)
+            if 0 <= current < self.model.rowCount():
+                self.table.setCurrentIndex(self.model.index(current, 0))
+            self.titles_read.emit()
+
+        run_operation(
+            self,
+            self._context,
+            self.profile_combo.profile(),
+            lambda ctx: owner_titles(ctx, bindings),
+            on_done=done,
+            on_error=lambda _error: None,
+            lane=f"binding-titles-{id(self)}",
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.status.fail(bind_error_text(error))
