@@ -51,12 +51,13 @@ def owner_url(portal: str, owner_type: int, owner_id: int) -> str | None:
 
 def links_html(portal: str, order_id: int | None, owner: tuple[int, int] | None) -> str:
     """ "Open order 300 · Open deal 5 in the portal" as links (our markup, escaped URLs)."""
-    tr = QCoreApplication.translate
     parts: list[str] = []
     if order_id is not None:
         parts.append(
             f'<a href="{escape(order_url(portal, order_id))}">'
-            + escape(tr("PortalLinks", "Open order {id}").format(id=order_id))
+            + escape(
+                QCoreApplication.translate("PortalLinks", "Open order {id}").format(id=order_id)
+            )
             + "</a>"
         )
     if owner is not None:
@@ -65,7 +66,7 @@ def links_html(portal: str, order_id: int | None, owner: tuple[int, int] | None)
             parts.append(
                 f'<a href="{escape(url)}">'
                 + escape(
-                    tr("PortalLinks", "Open {kind} {id}").format(
+                    QCoreApplication.translate("PortalLinks", "Open {kind} {id}").format(
                         kind=owner_kind(owner[0]), id=owner[1]
                     )
                 )
@@ -73,15 +74,16 @@ def links_html(portal: str, order_id: int | None, owner: tuple[int, int] | None)
             )
     if not parts:
         return ""
-    return " · ".join(parts) + " " + escape(tr("PortalLinks", "in the portal"))
+    return (
+        " · ".join(parts) + " " + escape(QCoreApplication.translate("PortalLinks", "in the portal"))
+    )
 
 
 def owner_kind(owner_type: int) -> str:
-    tr = QCoreApplication.translate
     names = {
-        int(OwnerType.DEAL): tr("PortalLinks", "deal"),
-        int(OwnerType.SMART_INVOICE): tr("PortalLinks", "invoice"),
-        int(OwnerType.INVOICE): tr("PortalLinks", "old invoice"),
+        int(OwnerType.DEAL): QCoreApplication.translate("PortalLinks", "deal"),
+        int(OwnerType.SMART_INVOICE): QCoreApplication.translate("PortalLinks", "invoice"),
+        int(OwnerType.INVOICE): QCoreApplication.translate("PortalLinks", "old invoice"),
     }
     return names.get(owner_type, str(owner_type))
 
