@@ -174,16 +174,22 @@ class DemoSession:
 
     def stop(self) -> None:
         self._stop.set()
+        # The sandbox takes a second or two to let hung requests go: it stops meanwhile.
+        portal_stop = threading.Thread(target=self.portal.stop, name="demo-portal-stop")
+        portal_stop.start()
         if self._activity is not None:
             self._activity.join(10)
             self._activity = None
         if self.poller is not None:
-            self.poller.stop()
+            from console.listener.catchup import QUICK_STOP_SECONDS
+
+            # A pass hung on the portal is left to its daemon thread: quitting is quick.
+            self.poller.stop(timeout=QUICK_STOP_SECONDS)
         if self.resolver is not None:
             self.resolver.stop()
         if self.listener is not None:
             self.listener.stop()
-        self.portal.stop()
+        portal_stop.join()
         if self._store is not None:
             self._store.close()
         if self._own_dir:

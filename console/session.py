@@ -336,8 +336,14 @@ class ListenSession(_ProfilesConsole):
         if self._stopped:
             return
         self._stopped = True
+        from console.listener.catchup import QUICK_STOP_SECONDS
+
+        # Every poller is told first, then each waited for briefly: a portal that hangs
+        # must not hold the listener (and the window that stops it) for seconds.
         for poller in self.pollers:
-            poller.stop()
+            poller.stop(timeout=0)
+        for poller in self.pollers:
+            poller.stop(timeout=QUICK_STOP_SECONDS)
         if self.resolver is not None:
             # Before the store closes: it writes order ids through the store's writer.
             self.resolver.stop()
@@ -392,13 +398,22 @@ def start_catch_up(
     *,
     only: str | None = None,
     on_report: Callable[[CatchUpReport], None] | None = None,
-) -> None:
-    """Start one background poller per webhook profile: a pass now, then every interval."""
+    only_new: bool = False,
+) -> list[CatchUpPoller]:
+    """Start one background poller per webhook profile: a pass now, then every interval.
+
+    ``only_new``: only for profiles without a poller yet (a profile added while the
+    listener runs). Returns the pollers started.
+    """
     from console.bitrix.connect import client_for_profile
     from console.listener.catchup import CatchUpPoller
 
     repo = session.profiles
+    polled = {poller.profile for poller in session.pollers} if only_new else set()
+    started: list[CatchUpPoller] = []
     for profile in catch_up_profiles(repo, only):
+        if profile.name in polled:
+            continue
         poller = CatchUpPoller(
             session.store,
             profile.name,
@@ -411,6 +426,8 @@ def start_catch_up(
         poller.on_report = on_report
         session.pollers.append(poller)
         poller.start()
+        started.append(poller)
+    return started
 
 
 def start_listen_session(

@@ -96,7 +96,8 @@ def _money(value: Any) -> str:
         number = Decimal(str(value))
     except ArithmeticError:
         return str(value)
-    return f"{number:,.2f}".replace(",", " ")
+    # Plain ("5897.00"): the front end groups and marks it as its language does.
+    return f"{number:.2f}"
 
 
 def _quantity(value: Any) -> str:

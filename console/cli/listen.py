@@ -23,7 +23,7 @@ from console.core.net import is_loopback_host
 from console.core.sanitize import printable
 
 if TYPE_CHECKING:
-    from console.listener.catchup import CatchUpReport
+    from console.listener.catchup import CatchUpPoller, CatchUpReport
     from console.session import ListenSession
     from console.store import StoredEvent
 
@@ -219,7 +219,7 @@ def _listen(args: argparse.Namespace) -> int:
     extra: dict[signal.Signals, Callable[[], None]] = {}
     if hasattr(signal, "SIGUSR1"):
         extra[signal.SIGUSR1] = session.poll_now
-        extra[signal.SIGHUP] = lambda: _reload_credentials(session)
+        extra[signal.SIGHUP] = lambda: _reload_profiles()
     child = bool(getattr(args, "child_of_window", False))
     unsubscribe: Callable[[], None] = _nothing
     if not child:
@@ -231,6 +231,32 @@ def _listen(args: argparse.Namespace) -> int:
     def on_report(report: CatchUpReport) -> None:
         if child or announcer.worth_showing(report):
             emit_line(args, catch_up_json(report), format_catch_up_line(report))
+
+    def announce_pollers(pollers: list[CatchUpPoller]) -> None:
+        every = f"{catch_up.interval_seconds:g} s"
+        for poller in pollers:
+            emit_line(
+                args,
+                {
+                    "type": "catch-up-polling",
+                    "profile": poller.profile,
+                    "interval_seconds": catch_up.interval_seconds,
+                },
+                f"catch-up polling for {poller.profile} every {every}; a line "
+                "when a pass finds something, fails, or recovers",
+            )
+
+    def _reload_profiles() -> None:
+        # From the signal handler: the keyring reads and the new pollers' start run in a
+        # thread, so the handler returns at once.
+        def reload() -> None:
+            _reload_credentials(session)
+            if catch_up.enabled and not args.profile:
+                announce_pollers(
+                    start_catch_up(session, catch_up, on_report=on_report, only_new=True)
+                )
+
+        threading.Thread(target=reload, name="reload-profiles", daemon=True).start()
 
     with foreground_run(extra) as run:
         if child:
@@ -258,19 +284,9 @@ def _listen(args: argparse.Namespace) -> int:
                 for name, url in urls.items():
                     print(f"  {name:24} {url}", flush=True)
             if catch_up.enabled:
-                start_catch_up(session, catch_up, only=args.profile, on_report=on_report)
-                every = f"{catch_up.interval_seconds:g} s"
-                for poller in session.pollers:
-                    emit_line(
-                        args,
-                        {
-                            "type": "catch-up-polling",
-                            "profile": poller.profile,
-                            "interval_seconds": catch_up.interval_seconds,
-                        },
-                        f"catch-up polling for {poller.profile} every {every}; a line "
-                        "when a pass finds something, fails, or recovers",
-                    )
+                announce_pollers(
+                    start_catch_up(session, catch_up, only=args.profile, on_report=on_report)
+                )
             run.wait()
         finally:
             unsubscribe()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shlex
 import threading
 from pathlib import Path
@@ -114,14 +115,25 @@ def run_sandbox(args: argparse.Namespace) -> int:
     return serve(SandboxPortal(_config(args)), args)
 
 
-def demo_guide(data_dir: Path, *, temporary: bool, lookback_hours: float) -> list[str]:
-    """What the terminal demo says before its first event line."""
+def started_by_uv_run() -> bool:
+    """Whether this process was started by ``uv run`` (a checkout): the commands we
+    suggest must then start with it too, or the shell will not find ``b24-console``."""
+    return bool(os.environ.get("UV_RUN_RECURSION_DEPTH"))
+
+
+def demo_guide(
+    data_dir: Path, *, temporary: bool, lookback_hours: float, uv_run: bool = False
+) -> list[str]:
+    """What the terminal demo says before its first event line; ``uv_run``: the command
+    to query the store starts with ``uv run``, as the demo was started."""
     kept = (
         "a temporary directory, deleted when the demo exits"
         if temporary
         else "kept after the demo exits"
     )
     query = f"b24-console events list --data-dir {shlex.quote(str(data_dir))}"
+    if uv_run:
+        query = f"uv run {query}"
     return [
         f"Events are stored in {data_dir} ({kept}).",
         f"Query them from another terminal while the demo runs: {query}",
@@ -166,6 +178,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 demo.data_dir,
                 temporary=demo.temporary,
                 lookback_hours=CATCH_UP_LOOKBACK.total_seconds() / 3600,
+                uv_run=started_by_uv_run(),
             )
             if wants_json(args):
                 emit_line(

@@ -37,6 +37,10 @@ from console.store import (
 
 log = logging.getLogger(__name__)
 
+# How long a console that is quitting waits for a pass in flight: a request still waiting
+# on the portal is left to its daemon thread, and writes nothing (see stop).
+QUICK_STOP_SECONDS = 0.5
+
 ORDER_SAVED_EVENT = "ONSALEORDERSAVED"
 CATCH_UP_REASON = "found by catch-up polling through the inbound webhook"
 # The portal stamps ``ts`` when the event leaves its queue, a little after ``dateUpdate``;

@@ -3,6 +3,8 @@ shown and replaced only when the caller says so."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -77,6 +79,9 @@ class OwnerCandidate:
     currency: str
     company_id: int | None
     contact_id: int | None
+    # The stage's and the contact's names on the portal ("" when it did not say).
+    stage_name: str = ""
+    contact_name: str = ""
 
 
 def _binding_dict(binding: Binding | None) -> dict[str, int] | None:
@@ -94,6 +99,35 @@ def deal_bindings(ctx: OperationContext, deal_id: int) -> list[Binding]:
     """Every order bound to deal ``deal_id``."""
     client = ctx.client
     return read(lambda: client.bindings.list(owner_type_id=OwnerType.DEAL, owner_id=deal_id))
+
+
+def owner_titles(ctx: OperationContext, bindings: list[Binding]) -> dict[tuple[int, int], str]:
+    """(owner type, owner id) -> the deal's or smart invoice's title, for the Bindings
+    page. Titles are a help: one the portal does not give is left out."""
+    client = ctx.client
+    titles: dict[tuple[int, int], str] = {}
+    deals = sorted({b.owner_id for b in bindings if b.owner_type_id == OwnerType.DEAL})[:50]
+    if deals:
+        try:
+            found = read(
+                lambda: list(client.deals.iter(filter={"@ID": deals}, select=["ID", "TITLE"]))
+            )
+        except OperationError:
+            found = []
+        for deal in found:
+            if deal.title:
+                titles[(int(OwnerType.DEAL), deal.id)] = deal.title
+    invoices = sorted({b.owner_id for b in bindings if b.owner_type_id == OwnerType.SMART_INVOICE})[
+        :20
+    ]
+    for invoice_id in invoices:
+        try:
+            invoice = read(functools.partial(client.smart_invoices.get, invoice_id))
+        except OperationError:
+            continue
+        if invoice is not None and invoice.title:
+            titles[(int(OwnerType.SMART_INVOICE), invoice.id)] = invoice.title
+    return titles
 
 
 class OwnerNotFound(OperationError):
@@ -209,6 +243,41 @@ def unbind_order(
 def search_owners(ctx: OperationContext, owner_type: OwnerType, title: str) -> list[OwnerCandidate]:
     """Deals (``crm.deal.list`` ``%TITLE``) or smart invoices (``crm.item.list``, type 31)
     whose title contains ``title``. The old invoices (5) have no search here."""
+    return _with_names(ctx, _search(ctx, owner_type, title))
+
+
+def _with_names(ctx: OperationContext, found: list[OwnerCandidate]) -> list[OwnerCandidate]:
+    """The candidates with their stage and contact names. Names are a help: a portal that
+    refuses them (no CRM rights for the lists) leaves the ids as they are."""
+    from console.bitrix.crm_names import contact_names, stage_entity, stage_names
+
+    if not found:
+        return found
+    client = ctx.client
+    entities = {
+        stage_entity(c.stage, invoice=c.owner_type is OwnerType.SMART_INVOICE)
+        for c in found
+        if c.stage
+    }
+    try:
+        stages = read(lambda: stage_names(client, entities))
+    except OperationError:
+        stages = {}
+    try:
+        contacts = read(lambda: contact_names(client, (c.contact_id or 0 for c in found)))
+    except OperationError:
+        contacts = {}
+    return [
+        dataclasses.replace(
+            c,
+            stage_name=stages.get(c.stage, ""),
+            contact_name=contacts.get(c.contact_id or 0, ""),
+        )
+        for c in found
+    ]
+
+
+def _search(ctx: OperationContext, owner_type: OwnerType, title: str) -> list[OwnerCandidate]:
     client = ctx.client
     if owner_type is OwnerType.DEAL:
         deals = read(lambda: client.deals.search(title))

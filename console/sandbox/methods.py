@@ -550,6 +550,55 @@ def _deal_item(deal: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def crm_status_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    """crm.status.list: the CRM's reference lists; here the deal and invoice stages."""
+    rows = [
+        {
+            "ID": str(position),
+            "ENTITY_ID": entity,
+            "STATUS_ID": status_id,
+            "NAME": name,
+            "NAME_INIT": name,
+            "SORT": str(10 * (index + 1)),
+            "SYSTEM": "Y" if index == 0 else "N",
+            "CATEGORY_ID": "0" if entity == "DEAL_STAGE" else "1",
+            "COLOR": None,
+            "SEMANTICS": "S" if status_id in ("WON", "DT31_1:P") else None,
+        }
+        for position, (entity, index, status_id, name) in enumerate(
+            (
+                (entity, index, status_id, name)
+                for entity, stages in seed.CRM_STAGE_NAMES.items()
+                for index, (status_id, name) in enumerate(stages)
+            ),
+            start=1,
+        )
+    ]
+    page = run_list(rows, params, ctx.state.tz, {"SORT": "asc"})
+    return MethodResult(page.items, page.total, page.next, len(page.items))
+
+
+def contact_row(contact_id: int) -> dict[str, Any]:
+    """The sandbox's contact ``contact_id``: made from its id, so it needs no stored state."""
+    first = seed.FIRST_NAMES[contact_id % len(seed.FIRST_NAMES)][0]
+    last = seed.LAST_NAMES[(contact_id * 7) % len(seed.LAST_NAMES)][0]
+    return {
+        "ID": str(contact_id),
+        "NAME": first,
+        "SECOND_NAME": None,
+        "LAST_NAME": last,
+        "TYPE_ID": "CLIENT",
+        "OPENED": "Y",
+    }
+
+
+def contact_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
+    """crm.contact.list over the contacts deals and invoices name."""
+    rows = [contact_row(n) for n in range(1, seed.CONTACT_COUNT + 1)]
+    page = run_list(rows, params, ctx.state.tz, {"ID": "asc"})
+    return MethodResult(page.items, page.total, page.next, len(page.items))
+
+
 def item_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     """crm.item.list for the deals (``entityTypeId`` 2) and smart invoices (31)."""
     entity_type = int_value(params.get("entityTypeId"))
@@ -630,6 +679,8 @@ METHODS: dict[str, MethodSpec] = {
     "crm.deal.get": MethodSpec(deal_get),
     "crm.deal.list": MethodSpec(deal_list),
     "crm.item.list": MethodSpec(item_list),
+    "crm.status.list": MethodSpec(crm_status_list),
+    "crm.contact.list": MethodSpec(contact_list),
     "profile": MethodSpec(profile),
     "user.current": MethodSpec(user_current),
     "server.time": MethodSpec(server_time),

@@ -97,3 +97,19 @@ ORDER_PROPS = [
 DEAL_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
 # Stages of the smart invoices (entityTypeId 31, default category).
 INVOICE_STAGES = ["DT31_1:N", "DT31_1:S", "DT31_1:P", "DT31_1:D"]
+# crm.status.list: the stages' names, by ENTITY_ID (a deal's default pipeline, the smart
+# invoices' default category), in a portal set to Ukrainian.
+CRM_STAGE_NAMES = {
+    "DEAL_STAGE": [
+        ("NEW", "Нова"), ("PREPARATION", "Підготовка документів"),
+        ("PREPAYMENT_INVOICE", "Рахунок на передоплату"), ("EXECUTING", "У роботі"),
+        ("FINAL_INVOICE", "Фінальний рахунок"), ("WON", "Угоду укладено"),
+        ("LOSE", "Угоду провалено"),
+    ],
+    "SMART_INVOICE_STAGE_1": [
+        ("DT31_1:N", "Новий"), ("DT31_1:S", "Надіслано клієнту"), ("DT31_1:P", "Оплачено"),
+        ("DT31_1:D", "Не оплачено"),
+    ],
+}  # fmt: skip
+# The contacts deals and invoices name (CONTACT_ID 1..CONTACT_COUNT).
+CONTACT_COUNT = 120

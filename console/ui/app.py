@@ -43,6 +43,8 @@ PAINT_PROBE_ENV = "B24_CONSOLE_PAINT_PROBE"
 # the feed inserts, so an end-to-end test or a benchmark outside the process sees them.
 FEED_PROBE_ENV = "B24_CONSOLE_FEED_PROBE"
 _IMPORTED_AT = time.monotonic()
+# How long Quit waits for running jobs before it stops the console anyway.
+QUIT_WAIT_MS = 500
 
 
 def seconds_since_process_start() -> float:
@@ -271,8 +273,11 @@ class WindowController:
         self.window.hide()
         self.window.detach()
         # Workers first (a count or export may be reading the store), then the console;
-        # a start job still running sees _quitting and stops what it started itself.
-        self.context.jobs.shutdown()
+        # a start job still running sees _quitting and stops what it started itself. A
+        # portal call that hangs is cut short, and no job is waited for long: the rest
+        # runs out on its daemon thread.
+        self.context.portal_calls.cancel_all()
+        self.context.jobs.shutdown(wait_ms=QUIT_WAIT_MS)
         if console is not None:
             try:
                 console.stop()
@@ -299,22 +304,53 @@ def _instance_lock(location: Path | StoreLocation) -> tuple[InstanceLock | None,
         return None, None
 
 
-def _already_running(pid: int | None) -> None:
-    text = QApplication.translate(
-        "App",
-        "b24-console is already running (pid %1); switch to that window, or start this "
-        "one with --data-dir DIR for a separate store.",
-    )
+def already_running_text(pid: int | None) -> str:
+    """What the window says when another console has this store open: in window terms
+    (the terminal gets the command-line way round it as well)."""
     if pid is None or pid <= 0:
-        text = QApplication.translate(
+        return QApplication.translate(
             "App",
-            "b24-console is already running on this store; switch to that window, or start "
-            "this one with --data-dir DIR for a separate store.",
+            "b24-console is already open on this event store. Switch to its window (it may "
+            "be minimised, or in the system tray); one store is shown by one window at a time.",
         )
-    else:
-        text = text.replace("%1", str(pid))
-    print(text, file=sys.stderr, flush=True)
+    return QApplication.translate(
+        "App",
+        "b24-console is already open on this event store (process %1). Switch to its "
+        "window (it may be minimised, or in the system tray); one store is shown by one "
+        "window at a time.",
+    ).replace("%1", str(pid))
+
+
+def _already_running(pid: int | None) -> None:
+    text = already_running_text(pid)
+    terminal = QApplication.translate(
+        "App", "To open a separate store from a terminal, start it with --data-dir DIR."
+    )
+    print(f"{text} {terminal}", file=sys.stderr, flush=True)
     QMessageBox.critical(None, QApplication.translate("App", "b24-console"), text)
+
+
+CONFIG_DIR_ENV = "B24_CONSOLE_CONFIG_DIR"
+
+
+def use_demo_config() -> Path:
+    """Point this process's settings at a folder of the demo's own, starting from a copy
+    of the operator's settings (their language, their views), and return it.
+
+    What the demo saves (a view, a setting) then never reaches the operator's own
+    settings.json, nor the next demo. The caller removes the folder at exit.
+    """
+    import shutil
+    import tempfile
+
+    from console.core.settings import settings_path
+
+    own = settings_path()
+    folder = Path(tempfile.mkdtemp(prefix="b24-console-demo-settings-"))
+    if own.is_file():
+        shutil.copyfile(own, folder / own.name)
+    os.environ[CONFIG_DIR_ENV] = str(folder)
+    return folder
 
 
 def _load_settings() -> tuple[Settings, str | None]:
@@ -367,6 +403,7 @@ def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None
     apply_theme(app)
     follow_os_scheme(app)
 
+    demo_config = use_demo_config() if demo else None
     settings, settings_problem = _load_settings()
     install_translators(app, choose_language(settings.window.language))
     store_path, store_problem = _chosen_store(settings, data_dir, store)
@@ -436,3 +473,7 @@ def run_window(*, demo: bool, data_dir: Path | None, store: StoreLocation | None
         crash_reporter.uninstall()
         if lock is not None:
             lock.release()
+        if demo_config is not None:
+            import shutil
+
+            shutil.rmtree(demo_config, ignore_errors=True)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from console.core.settings import Settings
 from console.store.model import EventStore
 from console.ui.jobs import JobRunner
+from console.ui.portal_calls import PortalCalls
 
 if TYPE_CHECKING:
     # console.session pulls in aiohttp, the listener and httpx: not before the first paint.
@@ -36,6 +37,8 @@ class ConsoleContext(QObject):
         super().__init__(parent)
         self.settings = settings
         self.jobs = JobRunner(self)
+        # The forms' portal calls running now (see run_operation).
+        self.portal_calls = PortalCalls()
         self._console: RunningConsole | None = None
 
     @property

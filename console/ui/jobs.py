@@ -1,21 +1,26 @@
 """Work that must not run on the GUI thread: store queries, REST calls, keyring reads.
 
-:class:`JobRunner` runs plain callables on a ``QThreadPool`` and hands their results back
-on the GUI thread. A job may belong to a *lane* ("feed-query", "entity-fetch"): starting
-a newer job in the same lane makes the older one stale, and a stale result is dropped
-instead of delivered, so a slow query can never overwrite the answer to a newer one.
+:class:`JobRunner` runs plain callables on worker threads and hands their results back
+on the GUI thread. The workers are daemon threads: a job stuck on a portal that does not
+answer never holds up quitting (a ``QThreadPool`` waits for its jobs when destroyed).
+
+A job may belong to a *lane* ("feed-query", "entity-fetch"): starting a newer job in the
+same lane makes the older one stale, and a stale result is dropped instead of delivered,
+so a slow query can never overwrite the answer to a newer one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +87,8 @@ class _Relay(QObject):
     progressed = Signal(int, int, int)
 
 
-class _Runnable(QRunnable):
+class _Runnable:
     def __init__(self, fn: Callable[[JobContext], Any], context: JobContext) -> None:
-        super().__init__()
         self._fn = fn
         self._context = context
 
@@ -94,9 +98,70 @@ class _Runnable(QRunnable):
             context.check()
             result = self._fn(context)
         except BaseException as exc:  # every failure goes back to the GUI, never lost here
-            context._relay.finished.emit(context.job_id, False, exc)
+            self._report(False, exc)
         else:
-            context._relay.finished.emit(context.job_id, True, result)
+            self._report(True, result)
+
+    def _report(self, ok: bool, payload: object) -> None:
+        # RuntimeError: the runner is gone (the window quit while this job ran).
+        with contextlib.suppress(RuntimeError):
+            self._context._relay.finished.emit(self._context.job_id, ok, payload)
+
+
+class _DaemonPool:
+    """Up to ``max_threads`` daemon worker threads taking jobs in order."""
+
+    def __init__(self, max_threads: int) -> None:
+        self._max = max_threads
+        self._tasks: queue.SimpleQueue[_Runnable] = queue.SimpleQueue()
+        self._lock = threading.Condition()
+        self._threads = 0
+        self._idle = 0
+        self._queued = 0
+        # Started and not finished, queued ones included.
+        self._outstanding = 0
+
+    def start(self, task: _Runnable) -> None:
+        with self._lock:
+            self._outstanding += 1
+            self._queued += 1
+            spawn = self._queued > self._idle and self._threads < self._max
+            if spawn:
+                self._threads += 1
+        self._tasks.put(task)
+        if spawn:
+            threading.Thread(target=self._work, name="console-job", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                self._idle += 1
+            task = self._tasks.get()
+            with self._lock:
+                self._idle -= 1
+                self._queued -= 1
+            try:
+                task.run()
+            finally:
+                with self._lock:
+                    self._outstanding -= 1
+                    self._lock.notify_all()
+
+    def clear(self) -> None:
+        """Drop the jobs not started yet."""
+        while True:
+            try:
+                self._tasks.get_nowait()
+            except queue.Empty:
+                return
+            with self._lock:
+                self._queued -= 1
+                self._outstanding -= 1
+                self._lock.notify_all()
+
+    def wait_for_done(self, wait_ms: int) -> bool:
+        with self._lock:
+            return self._lock.wait_for(lambda: self._outstanding <= 0, wait_ms / 1000)
 
 
 class JobRunner(QObject):
@@ -104,8 +169,7 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._pool = _DaemonPool(max_threads)
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver)
         self._relay.progressed.connect(self._report_progress)
@@ -158,15 +222,21 @@ class JobRunner(QObject):
         job_id = self._lanes.get(lane)
         return job_id is not None and job_id in self._pending
 
+    def wait_for_idle(self, wait_ms: int) -> bool:
+        """Block until every job started has finished (its result may still be on its way
+        to the GUI thread); False after ``wait_ms``. For tests and shutdown, never a slot."""
+        return self._pool.wait_for_done(wait_ms)
+
     def shutdown(self, wait_ms: int = 3000) -> None:
-        """Cancel everything, deliver nothing more, and wait a little for running jobs."""
+        """Cancel everything, deliver nothing more, and wait a little for running jobs;
+        one still running after ``wait_ms`` is left to its daemon thread."""
         self._closed = True
         for callbacks in self._pending.values():
             callbacks.context._cancelled.set()
         self._pending.clear()
         self._lanes.clear()
         self._pool.clear()
-        self._pool.waitForDone(wait_ms)
+        self._pool.wait_for_done(wait_ms)
 
     def _forget(self, job_id: int) -> None:
         callbacks = self._pending.pop(job_id, None)

@@ -99,3 +99,21 @@ def current_language() -> str:
 def bitrix_lid() -> str:
     """The Bitrix24 language id (``lid``) of the interface language: ``en`` or ``ua``."""
     return BITRIX_LIDS.get(_current, "en")
+
+
+def latin_mnemonic(translated: str, english: str) -> str:
+    """``translated`` with a mnemonic reachable on a Latin keyboard layout.
+
+    A Cyrillic mnemonic (``&Файл``) answers only while a Cyrillic layout is on; Qt also
+    tries the Latin key of the same key press, so a Latin one (``Файл (&F)``) answers on
+    either. A translation whose mnemonic is Latin already is kept as it is.
+    """
+    mark = translated.replace("&&", "").find("&")
+    if mark < 0 or translated.replace("&&", "")[mark + 1 : mark + 2].isascii():
+        return translated
+    english_mark = english.replace("&&", "").find("&")
+    letter = english.replace("&&", "")[english_mark + 1 : english_mark + 2]
+    if english_mark < 0 or not letter.isascii():
+        return translated
+    plain = translated.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+    return f"{plain} (&{letter.upper()})"

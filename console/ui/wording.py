@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from console.ui.formatting import money_in_summary
+
 
 class KnownWording:
     """Fixed phrases and ``(pattern, template)`` pairs of one translation context; each
@@ -193,7 +195,9 @@ def translated_summary(summary: str) -> str:
     if not summary:
         return summary
     parts = summary.split(SUMMARY_SEPARATOR)
-    return SUMMARY_SEPARATOR.join(SUMMARY_WORDING.translate(part) for part in parts)
+    return SUMMARY_SEPARATOR.join(
+        money_in_summary(SUMMARY_WORDING.translate(part)) for part in parts
+    )
 
 
 def translated_change(summary: str) -> str:

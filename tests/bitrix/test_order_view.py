@@ -138,7 +138,7 @@ def test_horoshop_offline() -> None:
     payload = json.loads((SAMPLES / "horoshop-order_created.json").read_text())
     view = horoshop_order_view(event("order_created", source=EventSource.HOROSHOP, payload=payload))
     assert view.order_id == "115"
-    assert view.total == "31 799.00"
+    assert view.total == "31799.00"  # grouped by the window, in its locale
     assert view.currency == "UAH"
     assert view.basket[0].article == "MJVM2UAA"
     assert ("delivery", "Local pickup 0.00") in view.extra

@@ -32,6 +32,10 @@ def test_terminal_demo_guides_and_cleans_up(tmp_path: Path) -> None:
         out.wait_for("rejected")
         command = query.split("while the demo runs: ", 1)[1].strip()
         argv = shlex.split(command)
+        # Started by `uv run` (as the suite is), the hint says so: the shell needs it.
+        if os.environ.get("UV_RUN_RECURSION_DEPTH"):
+            assert argv[:2] == ["uv", "run"]
+            argv = argv[2:]
         assert argv[:3] == ["b24-console", "events", "list"]
         listed = subprocess.run(
             [*CLI, *argv[1:], "--json"], cwd=REPO_ROOT, env=env,
@@ -53,3 +57,12 @@ def test_terminal_demo_guides_and_cleans_up(tmp_path: Path) -> None:
     first_event = next(i for i, line in enumerate(out.seen) if EVENT_LINE.match(line))
     guide_at = next(i for i, line in enumerate(out.seen) if "first lines are catch-up" in line)
     assert guide_at < first_event
+
+
+def test_the_query_hint_starts_with_uv_run_when_the_demo_did() -> None:
+    from console.cli.sandbox import demo_guide
+
+    hint = demo_guide(Path("/tmp/d"), temporary=True, lookback_hours=2, uv_run=True)[1]
+    assert hint.endswith("uv run b24-console events list --data-dir /tmp/d")
+    plain = demo_guide(Path("/tmp/d"), temporary=True, lookback_hours=2)[1]
+    assert plain.endswith(": b24-console events list --data-dir /tmp/d")

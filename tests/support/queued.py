@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from pytestqt.qtbot import QtBot
+
+from console.ui.jobs import JobRunner
 
 
 class _Relay(QObject):
@@ -24,14 +26,12 @@ def deliver_queued(qtbot: QtBot, timeout_ms: int = 5000) -> None:
         sender.passed.emit()
 
 
-def settle_jobs(qtbot: QtBot, runner: QObject, timeout_ms: int = 10_000) -> None:
+def settle_jobs(qtbot: QtBot, runner: JobRunner, timeout_ms: int = 10_000) -> None:
     """Wait until every job ``runner`` (a :class:`console.ui.jobs.JobRunner`) started has
     finished and what each handed back has been delivered on the GUI thread.
 
     For tests that check a stale or cancelled result never shows: after this, it had
     every chance to.
     """
-    pool = runner.findChild(QThreadPool)
-    assert pool is not None, "the job runner keeps its threads in a QThreadPool child"
-    assert pool.waitForDone(timeout_ms), "a job still runs"
+    assert runner.wait_for_idle(timeout_ms), "a job still runs"
     deliver_queued(qtbot, timeout_ms)

@@ -62,7 +62,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--dark", action="store_true", help="only the main window, dark")
+    parser.add_argument(
+        "--size", default="1500x880", help="the window's size, WIDTHxHEIGHT (default 1500x880)"
+    )
     args = parser.parse_args()
+    width, height = (int(n) for n in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
 
     app = QApplication([])
@@ -70,7 +74,7 @@ def main() -> None:
     apply_theme(app, dark=args.dark)
     context = ConsoleContext(Settings())
     window = MainWindow(context, factories=default_factories())
-    window.resize(1500, 880)
+    window.resize(width, height)
     window.show()
     window.install_inspector()
     demo = DemoSession(activity_seconds=None, seed=7).start()

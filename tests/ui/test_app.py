@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from console.ui.app import seconds_since_process_start
+from console.ui.app import already_running_text, seconds_since_process_start
 
 SCRIPT = (
     "import sys; from console.ui.app import run_window; "
@@ -139,3 +139,11 @@ def test_the_window_shows_a_crash_logs_it_and_keeps_running(tmp_path: Path) -> N
     log_file = Path(os.environ["B24_CONSOLE_LOG_DIR"]) / "b24-console.log"
     written = log_file.read_text(encoding="utf-8")
     assert written.count("unhandled exception: RuntimeError: a slot failed") == 2
+
+
+def test_a_second_window_is_refused_in_window_terms(qtbot: object) -> None:
+    del qtbot  # a QApplication for the translations
+    for pid in (4242, None):
+        text = already_running_text(pid)
+        assert "--data-dir" not in text and "Switch to its window" in text
+    assert "4242" in already_running_text(4242)

@@ -54,6 +54,13 @@ def test_search_pick_with_enter_and_bind(
         dialog.results_model.index(r, 1).data() for r in range(dialog.results_model.rowCount())
     ]
     assert titles and all(surname in title for title in titles)
+    # Stages and contacts by name (crm.status.list, crm.contact.list), not by id.
+    model = dialog.results_model
+    stages = {model.index(r, 2).data() for r in range(model.rowCount())}
+    assert stages and stages <= {"Нова", "Підготовка документів", "Рахунок на передоплату",
+                                 "У роботі", "Фінальний рахунок", "Угоду укладено"}  # fmt: skip
+    parties = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert all(party and "contact" not in party for party in parties), parties
     row = next(
         r
         for r in range(dialog.results_model.rowCount())
@@ -63,6 +70,10 @@ def test_search_pick_with_enter_and_bind(
     dialog.results.setFocus()
     dialog.keyPressEvent(_enter())
     assert dialog.owner_id() == 5 and dialog.isVisible()
+    # Both ends open in the portal's own pages.
+    portal_page = "https://some-domain.bitrix24.com"
+    qtbot.waitUntil(lambda: "/crm/deal/details/5/" in dialog.portal_links.text(), timeout=10000)
+    assert f"{portal_page}/shop/orders/details/{order_id}/" in dialog.portal_links.text()
     with qtbot.waitSignal(dialog.bound, timeout=10000):
         dialog.submit()
     assert portal.state.bindings[order_id] == {"orderId": order_id, "ownerTypeId": 2, "ownerId": 5}
@@ -92,6 +103,8 @@ def test_existing_link_is_shown_and_replaced_only_after_yes(
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10000)
     assert asked and "replace" in asked[0] and portal.state.bindings[order_id] == old
+    # The question names the link there is and the one that would take its place.
+    assert f"{old['ownerId']}" in asked[0] and " 2?" in asked[0]
     dialog.confirm = lambda *_a: True
     with qtbot.waitSignal(dialog.bound, timeout=10000):
         dialog.submit()
@@ -172,3 +185,44 @@ def test_bindings_page_lists_and_unbinds_after_yes(
     page.order_edit.setText("x")
     page.show_order()
     assert "whole number" in page.status.text()
+
+
+def test_bind_to_deal_from_the_window_starts_on_deal_and_an_empty_search_says_so(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot, tmp_path: object
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from console.ui.settings import LayoutStore
+    from console.ui.views.main_window import MainWindow
+
+    layout = LayoutStore(QSettings(f"{tmp_path}/l.ini", QSettings.Format.IniFormat))
+    window = MainWindow(context, layout_store=layout)
+    qtbot.addWidget(window)
+    dialog = window.open_bind(PROFILE, str(_unbound(portal)))
+    assert isinstance(dialog, BindDialog) and dialog.owner_type() is OwnerType.DEAL
+    dialog.search()
+    assert "Type a part of the title" in dialog.search_status.text()
+    dialog.close()
+    window.detach()
+
+
+def test_the_bindings_page_starts_from_the_order_selected_in_the_feed(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot
+) -> None:
+    order_id = next(o for o, b in sorted(portal.state.bindings.items()) if b["ownerTypeId"] == 2)
+    page = BindingsPage(context)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.prefill(PROFILE, str(order_id))
+    assert page.order_edit.text() == str(order_id) and page.model.rowCount() == 1
+    link = portal.state.bindings[order_id]
+    # The deal's title beside its id.
+    qtbot.waitUntil(lambda: bool(page.model.index(0, 3).data()), timeout=10000)
+    assert page.model.index(0, 3).data() == portal.state.deals[link["ownerId"]]["TITLE"]
+    page.activate()
+    qtbot.waitUntil(
+        lambda: f"/details/{link['ownerId']}/" in page.portal_links.text(), timeout=10000
+    )
+    assert f"/shop/orders/details/{order_id}/" in page.portal_links.text()
+    page.prefill(PROFILE, "12345")  # what the operator typed stays
+    assert page.order_edit.text() == str(order_id)

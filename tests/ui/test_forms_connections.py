@@ -149,6 +149,8 @@ def test_handler_urls_copy_and_secret_only_on_request(
     page.horoshop_show.click()
     qtbot.waitUntil(lambda: HOROSHOP_SECRET in page.horoshop_url.text(), timeout=10000)
     assert page.horoshop_url.text() == f"{base}/horoshop/{HOROSHOP_SECRET}"
+    # Shown from its start, scheme and all, however narrow the field.
+    assert page.horoshop_url.cursorPosition() == 0 and page.bitrix_url.cursorPosition() == 0
     page.horoshop_show.click()
     assert page.horoshop_url.text().endswith(MASK)
     QGuiApplication.clipboard().clear()
@@ -201,3 +203,59 @@ def test_settings_dialog_chooses_the_language_by_its_own_name(
     again = SettingsDialog(context)
     qtbot.addWidget(again)
     assert again.editors[("window", "language")].value() == "uk"
+
+
+@pytest.mark.parametrize("language", ["en_US", "uk_UA"])
+def test_settings_show_numbers_as_typed_and_the_default_profile_as_a_choice(
+    context: ConsoleContext, qtbot: QtBot, language: str
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(language))
+    try:
+        context.settings.listener.port = 8765
+        dialog = SettingsDialog(context)
+        qtbot.addWidget(dialog)
+        port = dialog.editors[("listener", "port")].editor
+        assert port.text() == "8765"  # type: ignore[attr-defined]
+        assert dialog.editors[("retention", "max_age_days")].editor.text() == "90"  # type: ignore[attr-defined]
+        minutes = dialog.editors[("window", "silence_warning_minutes")].editor
+        assert minutes.text() == "10"  # type: ignore[attr-defined]
+        minutes.setValue(2.5)  # type: ignore[attr-defined]
+        assert minutes.text() == ("2.5" if language == "en_US" else "2,5")  # type: ignore[attr-defined]
+        profile = dialog.editors[("default_profile",)]
+        assert isinstance(profile.editor, QComboBox)
+        names = [profile.editor.itemText(i) for i in range(profile.editor.count())]
+        assert PROFILE in names
+        profile.editor.setCurrentIndex(profile.editor.findData(PROFILE))
+        assert profile.value() == PROFILE
+    finally:
+        QLocale.setDefault(previous)
+
+
+def test_a_wrapped_problem_makes_the_dialog_taller_and_reads_as_a_sentence(
+    page: ConnectionsPage, qtbot: QtBot
+) -> None:
+    dialog = _dialog(page)
+    dialog.resize(580, dialog.sizeHint().height())
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("shop")
+    dialog.portal_edit.setText("https://shop.bitrix24.ua/crm/deal/?id=5#top")
+    dialog.check()
+    problem = dialog.field_problems[ProfileField.PORTAL_URL]
+    assert problem.isVisible()
+    assert problem.text()[:1].isupper()
+    # Under the field and above the next row, with the height its lines need.
+    assert problem.height() >= problem.heightForWidth(problem.width())
+    assert problem.geometry().bottom() < dialog.mode_combo.geometry().top()
+    assert problem.geometry().top() > dialog.portal_edit.geometry().bottom()
+
+
+def test_the_keychain_is_named_as_the_operator_knows_it() -> None:
+    from console.ui.views.connections import keychain_name
+
+    assert keychain_name("keyring.backends.SecretService.Keyring") == (
+        "GNOME Keyring (Secret Service)"
+    )
+    assert keychain_name("keyring.backends.kwallet.DBusKeyring") == "KDE Wallet"

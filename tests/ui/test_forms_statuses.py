@@ -151,3 +151,38 @@ def test_add_then_delete_after_confirmation(
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.delete_current()
     assert "ZQ" not in portal.state.statuses and page.model.row_of("ZQ") is None
+
+
+def test_a_new_status_is_not_wrong_before_anything_is_typed(
+    page: StatusesPage, qtbot: QtBot
+) -> None:
+    dialog = page.add()
+    assert not dialog.id_problem.isVisibleTo(dialog) and dialog.save_button.isEnabled()
+    dialog.save()  # nothing sent: now every problem shows
+    assert dialog.id_problem.isVisibleTo(dialog) and not dialog.save_button.isEnabled()
+
+
+def test_the_swatch_shows_only_a_colour_the_check_accepts(page: StatusesPage, qtbot: QtBot) -> None:
+    dialog = _open(page, "S")
+    dialog.color_edit.setText("#112233")
+    accepted = dialog.swatch.pixmap().toImage().pixelColor(10, 10)
+    assert accepted.name() == "#112233"
+    dialog.color_edit.setText("red")
+    assert "colour" in dialog.color_problem.text()
+    assert dialog.swatch.pixmap().toImage().pixelColor(10, 10).name() != "#ff0000"
+
+
+def test_delete_on_a_system_status_says_why_nothing_happens(page: StatusesPage) -> None:
+    page.select("F")
+    page.delete_current()
+    assert "system status" in page.status.text()
+
+
+def test_a_save_moves_no_other_row(page: StatusesPage, portal: SandboxPortal, qtbot: QtBot) -> None:
+    model = page.model
+    before = [row.id for row in model.all_rows()]
+    dialog = _open(page, "S")
+    dialog.color_edit.setText("#445566")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.save()
+    assert [row.id for row in model.all_rows()] == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QScrollArea, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -26,7 +27,12 @@ from console.ui.dialogs.diff import DiffDialog
 from console.ui.models.feed import Column
 from console.ui.settings import LayoutStore
 from console.ui.views.inspector import InspectorPanel
-from console.ui.views.main_window import InspectorFactories, MainWindow, default_factories
+from console.ui.views.main_window import (
+    CONNECTIONS_PAGE,
+    InspectorFactories,
+    MainWindow,
+    default_factories,
+)
 from tests.ui.window_support import (
     OFFSCREEN_NOISE,
     context,
@@ -185,6 +191,7 @@ def test_layout_is_restored(
     first.show()
     qtbot.waitExposed(first)
     first.sidebar.select_view("Horoshop")
+    first.feed.mark_widths_restored()  # as the operator's drag of a column's edge does
     first.feed.setColumnWidth(Column.EVENT, 231)
     first.main_splitter.setSizes([250, 900])
     sizes = first.main_splitter.sizes()
@@ -285,10 +292,44 @@ def test_demo_events_reach_the_feed(qtbot: QtBot, layout_store: LayoutStore) -> 
             for r in range(window.feed_model.rowCount())
         }
         assert "horoshop" in sources
+        # The demo's own folder, and its sandbox's address as it is (plain http).
+        about = window.show_about()
+        assert str(demo.data_dir) in about.folder_labels["data"].text()  # type: ignore[attr-defined]
+        connections = window.page(CONNECTIONS_PAGE)
+        with qtbot.waitSignal(connections.loaded, timeout=10_000):  # type: ignore[attr-defined]
+            connections.activate()  # type: ignore[attr-defined]
+        profile = connections.model.profile(0)  # type: ignore[attr-defined]
+        assert profile.portal_url == demo.portal.base_url and profile.portal_url.startswith(
+            "http://"
+        )
         window.detach()
     finally:
         context.jobs.shutdown()
         demo.stop()
+
+
+def test_the_demo_saves_settings_in_a_folder_of_its_own() -> None:
+    import shutil
+
+    from console.core.settings import load_settings, save_settings, settings_path
+    from console.ui.app import use_demo_config
+
+    own = Settings()
+    own.window.language = "uk"
+    save_settings(own)
+    original = settings_path().read_bytes()
+    own_folder = os.environ["B24_CONSOLE_CONFIG_DIR"]
+    folder = use_demo_config()
+    try:
+        assert settings_path().parent == folder
+        in_demo = load_settings()
+        assert in_demo.window.language == "uk"  # the operator's preferences come along
+        in_demo.window.notify_new_orders = not in_demo.window.notify_new_orders
+        save_settings(in_demo)
+    finally:
+        shutil.rmtree(folder)
+        os.environ["B24_CONSOLE_CONFIG_DIR"] = own_folder
+    assert settings_path().read_bytes() == original
 
 
 def test_start_errors_say_what_to_do(
@@ -403,7 +444,59 @@ def test_deferred_inspector_takes_its_place_after_install(
     assert window.inspector is None and window.feed_splitter.count() == 2
     window.install_inspector()
     assert isinstance(window.inspector, RecordingInspector)
-    assert window.feed_splitter.widget(1) is window.inspector
+    holder = window.feed_splitter.widget(1)
+    assert isinstance(holder, QScrollArea) and holder.widget() is window.inspector
     assert window.feed_splitter.count() == 2
     assert window.feed_splitter.sizes() == sizes
+    window.detach()
+
+
+def test_the_shortcuts_list_shows_every_entry_whole_without_scrolling(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    window = make_window(qtbot, context, layout_store)
+    window.install_inspector()
+    screen = window.screen()
+    assert screen is not None
+    screen_height = screen.availableGeometry().height()
+    dialog = window.show_shortcuts()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableView)
+    metrics = table.fontMetrics()
+    for row in range(dialog.model.rowCount()):  # type: ignore[attr-defined]
+        for column in (0, 1):
+            text = dialog.model.index(row, column).data()  # type: ignore[attr-defined]
+            assert metrics.horizontalAdvance(text) <= table.columnWidth(column), text
+    rows_height = sum(table.rowHeight(r) for r in range(dialog.model.rowCount()))  # type: ignore[attr-defined]
+    # The whole list, or as much of it as the screen has room for.
+    assert dialog.height() >= min(rows_height, screen_height - 200)
+    window.detach()
+
+
+def test_a_narrow_feed_keeps_every_column_on_screen(
+    qtbot: QtBot, context: ConsoleContext, session: ListenSession, layout_store: LayoutStore
+) -> None:
+    fill(session.store, 5, event="ONSALEORDERSAVED_WITH_A_VERY_LONG_NAME_INDEED_" * 3)
+    window = make_window(qtbot, context, layout_store, default_factories())
+    window.resize(780, 560)  # the offscreen screen is 800 x 600
+    window.show()
+    qtbot.waitExposed(window)
+    window.install_inspector()
+    window.main_splitter.setSizes([90, 690])
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 5)
+    feed = window.feed
+    qtbot.waitUntil(lambda: feed.widths_settled)
+    feed.fit_columns()
+    header = feed.horizontalHeader()
+    last = max(Column)
+    # The summary starts on screen: no column is pushed off to the right.
+    assert header.sectionViewportPosition(last) < feed.viewport().width()
+    # A time or an id is never cut; the long event name is.
+    received = feed.model().index(0, Column.RECEIVED).data()
+    assert feed.columnWidth(Column.RECEIVED) >= feed.fontMetrics().horizontalAdvance(received)
+    assert feed.columnWidth(Column.EVENT) < feed.fontMetrics().horizontalAdvance(
+        feed.model().index(0, Column.EVENT).data()
+    )
+    # The inspector gives way instead of squeezing the feed.
+    assert feed.viewport().width() > window.feed_splitter.width() // 3
     window.detach()

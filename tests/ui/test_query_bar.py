@@ -106,3 +106,21 @@ def test_a_bare_order_number_says_it_means_either_system(qtbot: QtBot) -> None:
     assert "order:b24-300" in bar.problem_label.text()
     bar.set_query("order:hs-300")
     assert not bar.problem_label.isVisible()
+
+
+def test_the_completions_open_below_the_querys_problem(qtbot: QtBot) -> None:
+    bar = QueryBar(debounce_ms=10)
+    qtbot.addWidget(bar)
+    bar.resize(700, 80)
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.set_query("state:nonsense source:")
+    assert bar.problem_label.isVisible()
+    bar.edit.setFocus()
+    bar.edit.setCursorPosition(len(bar.edit.text()))
+    bar._offer_completions()
+    popup = bar._completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    problem_bottom = bar.problem_label.mapToGlobal(bar.problem_label.rect().bottomLeft()).y()
+    assert popup.geometry().top() >= problem_bottom

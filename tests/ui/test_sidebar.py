@@ -91,3 +91,34 @@ def test_arrow_keys_choose_views_and_a_typed_query_only_moves_the_highlight(
     QTest.keyClick(panel.list, Qt.Key.Key_Down)
     assert chosen == ["state:malformed"]
     assert panel.current_view_name() == "Malformed"
+
+
+def test_the_keyboard_opens_the_menu_and_removes_an_own_view(
+    qtbot: QtBot, context: ConsoleContext
+) -> None:
+    panel = SavedViewsPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitActive(panel):
+        panel.show()
+        panel.activateWindow()
+    panel.add_view("Order 300", "order:300")
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.menu is not None
+    texts = [action.text() for action in panel.menu.actions()]
+    assert any("Order 300" in text for text in texts)
+    panel.menu.close()
+
+    asked: list[str] = []
+    panel.confirm = lambda _w, _t, text: asked.append(text) is None and False
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert asked and panel.model.row_of_name("Order 300") is not None
+    panel.confirm = lambda *_a: True
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert panel.model.row_of_name("Order 300") is None
+
+    messages: list[str] = []
+    context.message.connect(messages.append)
+    panel.list.setCurrentIndex(panel.model.index(0))  # All: built in
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert messages and "built-in" in messages[0]

@@ -302,7 +302,8 @@ def test_ukrainian_window_shows_ukrainian_menus_plurals_and_qt_buttons(
     window = MainWindow(ConsoleContext(Settings()), layout_store=layout)
     qtbot.addWidget(window)
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:2] == ["&Файл", "&Вигляд"]
+    # Latin mnemonics: Alt+F opens File whichever keyboard layout is on.
+    assert menus[:2] == ["Файл (&F)", "Вигляд (&V)"]
     untranslated = []
     for menu in window.menuBar().findChildren(QMenu):
         for action in menu.actions():
@@ -342,10 +343,12 @@ def test_stored_summaries_show_their_words_in_the_interface_language(
         "ONSALEORDERSAVED",
         {"data": {"FIELDS": {"ACTION": "save", "XML_ID": "horoshop_4300"}}},
     )
-    assert translated_summary(catch_up) == catch_up
+    # The money part is shown as the interface's locale writes money.
+    assert translated_summary(catch_up) == catch_up.replace("5897.0 UAH", "5,897.00 UAH")
     language.install_translators(english_afterwards, "uk")
+    QLocale.setDefault(QLocale("uk_UA"))
     assert translated_summary(catch_up) == (
-        "змінено на порталі, подія не надійшла · статус F · 5897.0 UAH"
+        "змінено на порталі, подія не надійшла · статус F · 5\u00a0897,00 ₴"
     )
     assert translated_summary(property_value) == "значення властивості 575 збережено"
     assert translated_summary(save) == save
@@ -463,3 +466,18 @@ def test_forms_say_the_portals_refusal_and_field_problems_in_ukrainian(
     language.install_translators(english_afterwards, "uk")
     assert error_text(refused) == "Такого замовлення немає. Перевірте номер замовлення."
     assert error_text(invalid) == "Додатне ціле число."
+
+
+def test_the_system_status_note_is_in_the_interface_language(
+    english_afterwards: QApplication, qtbot: object
+) -> None:
+    from console.operations.statuses import StatusRow
+    from console.ui.dialogs.status_edit import StatusEditDialog
+
+    language.install_translators(english_afterwards, "uk")
+    row = StatusRow("F", "O", "Виконано", True, 100, None, None, True, {"ua": "Виконано"})
+    dialog = StatusEditDialog(ConsoleContext(Settings()), "shop", row, [], "ua")
+    try:
+        assert dialog.type_lock.text().startswith("F — системний статус")
+    finally:
+        dialog.deleteLater()

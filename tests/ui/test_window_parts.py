@@ -38,21 +38,6 @@ def stored(n: int, **kwargs: object) -> FeedRow:
     return feed_row(event)
 
 
-def test_welcome_shows_without_profiles_and_explains_connecting(
-    qtbot: QtBot, context: ConsoleContext, tmp_path: Path
-) -> None:
-    layout = LayoutStore(QSettings(str(tmp_path / "l.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(context, layout_store=layout)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.welcome.isVisible()  # the session's keyring has no profile
-    panel = window.welcome
-    panel.connect_button.click()
-    assert "b24-console profile add" in panel.help_label.text()
-    assert "not built yet" in panel.help_label.text()
-    window.detach()
-
-
 def test_the_window_carries_every_rendered_icon_size(
     qtbot: QtBot, context: ConsoleContext, tmp_path: Path
 ) -> None:

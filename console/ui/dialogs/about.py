@@ -39,7 +39,11 @@ def keyring_backend_name() -> str:
 class AboutDialog(QDialog):
     """What this console is and where it keeps its files."""
 
-    def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, jobs: JobRunner, parent: QWidget | None = None, *, data_folder: Path | None = None
+    ) -> None:
+        """``data_folder``: where the running console keeps its store (the demo's own
+        temporary folder, or the one --data-dir chose); None: the usual one."""
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setWindowTitle(self.tr("About b24-console"))
@@ -68,7 +72,7 @@ class AboutDialog(QDialog):
         form.addRow(self.tr("Keyring:"), self.keyring_label)
         self.folder_labels: dict[str, QLabel] = {}
         for key, label, path in (
-            ("data", self.tr("Data folder:"), data_dir()),
+            ("data", self.tr("Data folder:"), data_folder or data_dir()),
             ("config", self.tr("Settings folder:"), config_dir()),
             ("log", self.tr("Log folder:"), log_dir()),
         ):

@@ -49,6 +49,7 @@ from console.ui.dialogs.form_support import (
 from console.ui.dialogs.order_lookup import DEBOUNCE_MS, OrderLookup
 from console.ui.models.choices import Choice, ChoiceModel
 from console.ui.models.owners import OwnerTableModel
+from console.ui.portal_links import PortalLinksLabel
 from console.ui.untrusted import PlainLabel
 from console.ui.views.pages import Confirm, ask
 
@@ -88,7 +89,11 @@ class BindDialog(QDialog):
         profile: str | None = None,
         order_id: str | None = None,
         parent: QWidget | None = None,
+        *,
+        owner_type: OwnerType | None = None,
     ) -> None:
+        """``owner_type``: what to bind to first (the window's "Bind to deal…" says Deal);
+        None: a smart invoice."""
         super().__init__(parent)
         self._context = context
         self.existing: list[Binding] = []
@@ -118,6 +123,8 @@ class BindDialog(QDialog):
         )
         self.type_combo = QComboBox()
         self.type_combo.setModel(self.owner_types)
+        if owner_type is not None:
+            self.type_combo.setCurrentIndex(self.owner_types.row_of(owner_type))
         self.type_combo.currentIndexChanged.connect(lambda _i: self._type_changed())
         self.owner_edit = QLineEdit()
         self.owner_edit.setPlaceholderText(self.tr("id, or pick one found below"))
@@ -146,6 +153,8 @@ class BindDialog(QDialog):
         self.results.doubleClicked.connect(lambda index: self.pick(index.row()))
         self.search_status = PlainLabel()
         self.search_status.setWordWrap(True)
+        # Open the order and the chosen deal in the portal's own pages.
+        self.portal_links = PortalLinksLabel(context, self)
 
         self.error = PlainLabel()
         self.error.setWordWrap(True)
@@ -177,6 +186,7 @@ class BindDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.search_status)
+        layout.addWidget(self.portal_links)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         QWidget.setTabOrder(self.profile_combo, self.lookup.edit)
@@ -188,6 +198,14 @@ class BindDialog(QDialog):
 
         self.lookup.found.connect(lambda _o, _c: self._read_existing())
         self.lookup.cleared.connect(self._order_cleared)
+        self.lookup.found.connect(lambda _o, _c: self._show_links())
+        self.lookup.cleared.connect(self._show_links)
+        self.owner_edit.textChanged.connect(lambda _t: self._show_links())
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._show_links())
+        self.profile_combo.currentIndexChanged.connect(
+            lambda _i: self.portal_links.set_profile(self.profile_combo.profile())
+        )
+        self.portal_links.set_profile(self.profile_combo.profile())
         if order_id and self.lookup.prefill(order_id):
             self.type_combo.setFocus()
         else:
@@ -224,6 +242,13 @@ class BindDialog(QDialog):
             self.bind_button.setEnabled(
                 self.lookup.order is not None and self.owner_id() is not None
             )
+
+    # -- links to the portal's pages ----------------------------------------------------
+
+    def _show_links(self) -> None:
+        order, owner_id = self.lookup.order, self.owner_id()
+        owner = (int(self.owner_type()), owner_id) if owner_id is not None else None
+        self.portal_links.show_links(order.id if order is not None else None, owner)
 
     # -- the order's current link -------------------------------------------------------
 
@@ -278,7 +303,11 @@ class BindDialog(QDialog):
         self._search_timer.stop()
         title = self.search_edit.text().strip()
         owner_type = self.owner_type()
-        if not title or owner_type is OwnerType.INVOICE:
+        if owner_type is OwnerType.INVOICE:
+            return
+        if not title:
+            self.results_model.set_candidates([])
+            self.search_status.setText(self.tr("Type a part of the title to search for."))
             return
         self.search_status.setText(self.tr("Searching…"))
         run_operation(
@@ -352,13 +381,28 @@ class BindDialog(QDialog):
         if (
             isinstance(error, ExistingBinding)
             and not error.same
-            and self.confirm(self, self.tr("Replace the link?"), error.message)
+            and self.confirm(self, self.tr("Replace the link?"), self._replace_question(error))
         ):
             self.submit(replace=True)
             return
         offer_reread(self, self._context, error)
         self.error.setText(bind_error_text(error))
         self.error.show()
+
+    def _replace_question(self, error: ExistingBinding) -> str:
+        """Names both ends: the link there is, and the one that would take its place."""
+        owner_id = self.owner_id()
+        new = owner_label(self.owner_type().value, owner_id) if owner_id is not None else ""
+        candidate = next((c for c in self.results_model.candidates() if c.id == owner_id), None)
+        if candidate is not None and candidate.title:
+            new = f"{new} «{candidate.title}»"
+        return self.tr(
+            "Order {order} is bound to {old}. An order has one link: replace it with {new}?"
+        ).format(
+            order=error.binding.order_id,
+            old=owner_label(error.binding.owner_type_id, error.binding.owner_id),
+            new=new,
+        )
 
     def accepted_binding(self) -> Any:
         return self.result_value.value if self.result_value else None

@@ -79,6 +79,7 @@ def run_operation(
         )
         return None
     operator = context.settings.operator
+    calls = context.portal_calls
 
     def work(job: JobContext) -> T:
         del job
@@ -91,6 +92,8 @@ def run_operation(
         client = console.client_for(profile)
         ctx = OperationContext(client, profile, console.store, current_operator(operator))
         keep_open = False
+        # The status bar shows a call that takes long; Quit closes its client.
+        token = calls.begin(profile, client.close)
         try:
             return operation(ctx)
         except ChangeOutcomeUnknown:
@@ -98,6 +101,7 @@ def run_operation(
             keep_open = True
             raise
         finally:
+            calls.end(token)
             if not keep_open:
                 client.close()
 
@@ -160,12 +164,41 @@ def add_problem_row(form: QFormLayout, label: ProblemLabel) -> None:
 
 
 def show_problem(label: QLabel, text: str | None) -> None:
-    label.setText(text or "")
+    label.setText(sentence(text) if text else "")
     form = label.form if isinstance(label, ProblemLabel) else None
     if form is not None:
         form.setRowVisible(label, bool(text))
     else:
         label.setVisible(bool(text))
+    if text:
+        fit_height(label.window())
+
+
+def sentence(text: str) -> str:
+    """A problem as the operator reads it: starting with a capital (the core's reasons
+    start lowercase, to be quoted after a field's name on the command line)."""
+    return text[:1].upper() + text[1:]
+
+
+def fit_height(window: QWidget) -> None:
+    """Grow ``window`` by what its wrapped lines lack at their width.
+
+    A layout's minimum ignores height-for-width: a problem that wraps to a second line
+    was drawn over the row below it instead of making the dialog taller.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    for _attempt in range(3):
+        layout.activate()
+        lacking = sum(
+            max(0, label.heightForWidth(label.width()) - label.height())
+            for label in window.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap()
+        )
+        if lacking <= 0:
+            return
+        window.resize(window.width(), window.height() + lacking)
 
 
 class BusyButton:
@@ -237,6 +270,18 @@ def shortcut(
     made.setContext(context)
     made.activated.connect(lambda: slot())
     return made
+
+
+def focus_through(field: QWidget, target: QWidget) -> None:
+    """A field made of several widgets passes the focus on to ``target``.
+
+    Its own focus policy must not be NoFocus: a form label's mnemonic (Alt+letter)
+    focuses its buddy only if the buddy takes focus, and the buddy is the whole field.
+    Without it the focus stayed where it was, and a secret meant for this field was
+    typed into the previous one, in clear text.
+    """
+    field.setFocusProxy(target)
+    field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
 def make_primary(buttons: QDialogButtonBox, primary: QPushButton) -> None:

@@ -14,9 +14,11 @@ from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     error_text,
+    focus_through,
     run_operation,
     ui_language,
 )
+from console.ui.formatting import money_text
 from console.ui.models.choices import swatch_icon
 from console.ui.untrusted import PlainLabel
 
@@ -30,7 +32,7 @@ def summary_text(order: OrderSummary) -> str:
     if order.created is not None:
         parts.append(order.created.astimezone().strftime("%Y-%m-%d %H:%M"))
     if order.total is not None:
-        parts.append(f"{order.total:,.2f} {order.currency}".strip())
+        parts.append(money_text(order.total, order.currency))
     if order.status is not None:
         parts.append(f"{order.status.name} ({order.status.id})")
     if order.customer:
@@ -76,7 +78,7 @@ class OrderLookup(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
         layout.addLayout(row)
-        self.setFocusProxy(self.edit)
+        focus_through(self, self.edit)
         self.swatch.hide()
 
     def set_profile(self, profile: str) -> None:

@@ -41,6 +41,7 @@ from console.ui.dialogs.form_support import (
     BusyButton,
     add_problem_row,
     error_text,
+    focus_through,
     guarded,
     make_primary,
     problem_label,
@@ -70,7 +71,7 @@ class SecretField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.reveal)
-        self.setFocusProxy(self.edit)
+        focus_through(self, self.edit)
 
     def _toggled(self, shown: bool) -> None:
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -12,7 +12,7 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,7 @@ from console.ui.dialogs.form_support import (
     ERROR_STYLE,
     BusyButton,
     error_text,
+    focus_through,
     guarded,
     make_primary,
 )
@@ -90,12 +91,43 @@ def _bounds(info: FieldInfo, kind: type) -> tuple[float, float]:
     return low, high
 
 
+def _no_grouping() -> QLocale:
+    """The interface's locale without thousands separators: a port reads 8765, not 8,765."""
+    locale = QLocale()
+    locale.setNumberOptions(locale.numberOptions() | QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
+class PlainDoubleSpinBox(QDoubleSpinBox):
+    """Shows 90 and 2.5 (in the interface's locale, no thousands separator), not 90.00."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setLocale(_no_grouping())
+
+    def textFromValue(self, value: float) -> str:
+        text = self.locale().toString(value, "f", self.decimals())
+        point = self.locale().decimalPoint()
+        if point in text:
+            text = text.rstrip("0").rstrip(point)
+        return text
+
+
 class FieldEditor(QWidget):
-    """An editor for one simple field: bool, int, float or str, optionally "no limit"."""
+    """An editor for one simple field: bool, int, float or str, optionally "no limit";
+    with ``choices`` a str field is picked from them (empty: none)."""
 
     changed = Signal()
 
-    def __init__(self, name: str, info: FieldInfo, value: Any, parent: QWidget | None = None):
+    def __init__(
+        self,
+        name: str,
+        info: FieldInfo,
+        value: Any,
+        parent: QWidget | None = None,
+        *,
+        choices: list[str] | None = None,
+    ):
         super().__init__(parent)
         self.name = name
         kind, self.optional = _optional(info.annotation)
@@ -110,11 +142,11 @@ class FieldEditor(QWidget):
             low, high = _bounds(info, int)
             spin.setRange(int(max(low, -INT_MAX)), int(min(high, INT_MAX)))
             spin.setValue(int(value if value is not None else info.default or low))
-            spin.setGroupSeparatorShown(True)
+            spin.setLocale(_no_grouping())
             spin.valueChanged.connect(lambda _v: self.changed.emit())
             self.editor = spin
         elif kind is float:
-            double = QDoubleSpinBox()
+            double = PlainDoubleSpinBox()
             low, high = _bounds(info, float)
             double.setDecimals(2)
             double.setRange(max(low, -1e9), min(high, 1e9))
@@ -126,6 +158,17 @@ class FieldEditor(QWidget):
             combo = QComboBox()
             for choice in typing.get_args(kind):
                 combo.addItem(_choice_label(str(choice)), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            self.editor = combo
+        elif choices is not None:
+            combo = QComboBox()
+            if self.optional:
+                combo.addItem(self.tr("(none)"), None)
+            for choice in choices:
+                combo.addItem(choice, choice)
+            if value is not None and combo.findData(value) < 0:
+                combo.addItem(str(value), value)  # a name no profile has (any more)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
             self.editor = combo
@@ -143,7 +186,7 @@ class FieldEditor(QWidget):
             self.editor.setEnabled(value is not None)
             self.none_check.toggled.connect(self._none_toggled)
             layout.addWidget(self.none_check)
-        self.setFocusProxy(self.editor)
+        focus_through(self, self.editor)
 
     def _none_toggled(self, checked: bool) -> None:
         self.editor.setEnabled(not checked)
@@ -243,10 +286,18 @@ class SettingsDialog(QDialog):
                 self._add_field(form, (name, field_name), field_info, getattr(value, field_name))
         return box
 
+    def _choices_for(self, path: tuple[str, ...]) -> list[str] | None:
+        """The values a free-text setting can sensibly take: the default profile is one
+        of the profiles."""
+        if path != ("default_profile",):
+            return None
+        console = self._context.console
+        return console.profile_names() if console is not None else []
+
     def _add_field(
         self, form: QFormLayout, path: tuple[str, ...], info: FieldInfo, value: Any
     ) -> None:
-        editor = FieldEditor(path[-1], info, value)
+        editor = FieldEditor(path[-1], info, value, choices=self._choices_for(path))
         label = QLabel(_schema_tr(path[-1].replace("_", " ").capitalize()) + ":")
         label.setBuddy(editor.editor)
         if info.description:

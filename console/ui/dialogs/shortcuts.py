@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import QAction, QKeySequence
@@ -71,10 +72,15 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.model = ShortcutTableModel(action_rows(actions), self)
         table = QTableView(self)
+        self.table = table
         table.setModel(self.model)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         table.setShowGrid(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -82,4 +88,24 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(440, 460)
+        self._fit_the_list(buttons)
+
+    def _fit_the_list(self, buttons: QWidget) -> None:
+        """As big as the whole list (every entry whole, no scrolling), within the screen."""
+        table = self.table
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        frame = 2 * table.frameWidth()
+        width = sum(table.columnWidth(c) for c in range(self.model.columnCount())) + frame
+        rows = sum(table.rowHeight(r) for r in range(self.model.rowCount()))
+        height = rows + table.horizontalHeader().sizeHint().height() + frame
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        extra_w = margins.left() + margins.right()
+        extra_h = margins.top() + margins.bottom() + buttons.sizeHint().height() + 12
+        want = QSize(width + extra_w + 24, height + extra_h)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            want = want.boundedTo(QSize(screen.width() - 40, screen.height() - 80))
+        self.resize(want)

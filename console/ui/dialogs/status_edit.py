@@ -80,6 +80,10 @@ class StatusEditDialog(QDialog):
         self._lang = lang
         self.result_row: StatusRow | None = None
         self.problems: dict[str, str] = {}
+        # Fields the operator has changed: only their problems show until Save is tried
+        # (a new status is not wrong before anything was typed).
+        self._touched: set[str] = set()
+        self._tried = False
         editing = row is not None
         self.setWindowTitle(
             self.tr("Edit status {id}").format(id=row.id) if row else self.tr("Add a status")
@@ -102,7 +106,7 @@ class StatusEditDialog(QDialog):
         reason = type_lock_reason(row.id) if row else None
         if reason:
             self.type_combo.setEnabled(False)
-            self.type_lock.setText(reason)
+            self.type_lock.setText(translated_form_problem(reason))
         self.type_lock.setVisible(bool(reason))
         self.notify_check = QCheckBox(self.tr("Notify the customer on this status"))
         self.notify_check.setChecked(row.notify if row else True)
@@ -196,12 +200,17 @@ class StatusEditDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-        for edit in (self.id_edit, self.sort_edit, self.color_edit, self.xml_edit):
-            edit.textChanged.connect(self.validate)
-        self.type_combo.currentIndexChanged.connect(lambda _i: self.validate())
-        self.names_model.dataChanged.connect(lambda *_a: self.validate())
+        for key, edit in (
+            ("id", self.id_edit),
+            ("sort", self.sort_edit),
+            ("color", self.color_edit),
+            ("xml_id", self.xml_edit),
+        ):
+            edit.textChanged.connect(lambda _t, key=key: self._touch(key))
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._touch("type"))
+        self.names_model.dataChanged.connect(lambda *_a: self._touch("names"))
         self.names_model.rowsInserted.connect(lambda *_a: self.validate())
-        self.names_model.rowsRemoved.connect(lambda *_a: self.validate())
+        self.names_model.rowsRemoved.connect(lambda *_a: self._touch("names"))
         # Enter in the names table edits a cell; Ctrl+Enter saves from anywhere.
         shortcut("Ctrl+Return", self, self.save)
         QWidget.setTabOrder(self.id_edit, self.type_combo)
@@ -242,8 +251,13 @@ class StatusEditDialog(QDialog):
             names=self.names(),
         )
 
+    def _touch(self, key: str) -> None:
+        self._touched.add(key)
+        self.validate()
+
     def validate(self) -> bool:
-        """Check every field now; show each problem under its field; Save only when fine."""
+        """Check every field now; show each problem under a field the operator changed
+        (every one once Save was tried); Save only when fine."""
         problems = validate_status_fields(
             id=self.id_edit.text(),
             type=self.status_type(),
@@ -254,15 +268,20 @@ class StatusEditDialog(QDialog):
             current_type=self._current.type if self._current else None,
         )
         self._show_problems(problems)
+        # The swatch shows only what the check accepts ("red" is a colour to Qt, not to
+        # the portal).
         color = QColor(self.color_edit.text().strip())
-        self.swatch.setPixmap(
-            swatch_icon(color.name() if color.isValid() else None, 20).pixmap(20, 20)
-        )
+        shown = color.name() if color.isValid() and "color" not in problems else None
+        self.swatch.setPixmap(swatch_icon(shown, 20).pixmap(20, 20))
         return not problems
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         problems = {key: translated_form_problem(text) for key, text in problems.items()}
         self.problems = problems
+        if not self._tried:
+            problems = {
+                key: text for key, text in problems.items() if key.split(".", 1)[0] in self._touched
+            }
         show_problem(self.id_problem, problems.get("id"))
         show_problem(self.type_problem, problems.get("type"))
         show_problem(self.sort_problem, problems.get("sort"))
@@ -293,6 +312,7 @@ class StatusEditDialog(QDialog):
         self.names_model.remove_row(self.names_view.currentIndex().row())
 
     def save(self) -> None:
+        self._tried = True
         if self._busy.busy or not self.validate():
             return
         edit, current, lang = self.edit(), self._current, self._lang

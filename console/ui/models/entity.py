@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from console.bitrix.order_view import OrderView
+from console.ui.formatting import money_text
 from console.ui.models.headers import TextTableModel
 
 
@@ -25,7 +26,12 @@ class BasketTableModel(TextTableModel):
 
     def set_view(self, view: OrderView | None) -> None:
         lines = view.basket if view is not None else []
-        self.set_rows([(b.name, b.article, b.quantity, b.price, b.total) for b in lines])
+        self.set_rows(
+            [
+                (b.name, b.article, b.quantity, money_text(b.price), money_text(b.total))
+                for b in lines
+            ]
+        )
 
 
 class ShipmentTableModel(TextTableModel):
@@ -57,7 +63,7 @@ class ShipmentTableModel(TextTableModel):
                     shipment.delivery,
                     status.name if status is not None else "",
                     shipment.tracking,
-                    shipment.price,
+                    money_text(shipment.price),
                 )
             )
             if status is not None and status.color:

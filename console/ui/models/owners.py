@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from console.operations.bindings import OwnerCandidate
+from console.ui.formatting import money_text
 from console.ui.models.indexes import HorizontalHeaders
 from console.ui.untrusted import shown
 
@@ -30,7 +31,9 @@ def _party(candidate: OwnerCandidate) -> str:
                 id=candidate.company_id
             )
         )
-    if candidate.contact_id:
+    if candidate.contact_name:
+        parts.append(candidate.contact_name)
+    elif candidate.contact_id:
         parts.append(
             QCoreApplication.translate("OwnerTableModel", "contact {id}").format(
                 id=candidate.contact_id
@@ -61,13 +64,16 @@ class OwnerTableModel(HorizontalHeaders, QAbstractTableModel):
             (
                 str(c.id),
                 c.title,
-                c.stage,
-                f"{c.amount:,.2f} {c.currency}".strip() if c.amount is not None else "",
+                c.stage_name or c.stage,
+                money_text(c.amount, c.currency) if c.amount is not None else "",
                 _party(c),
             )
             for c in self._rows
         ]
         self.endResetModel()
+
+    def candidates(self) -> list[OwnerCandidate]:
+        return list(self._rows)
 
     def candidate(self, row: int) -> OwnerCandidate | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

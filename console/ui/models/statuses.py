@@ -110,9 +110,26 @@ class StatusTableModel(HorizontalHeaders, QAbstractTableModel):
         return None
 
     def put(self, row: StatusRow) -> None:
-        """Replace the status with ``row`` (or add it), keeping the portal's sort order."""
-        others = [r for r in self._all if r.id != row.id]
-        self._all = sorted([*others, row], key=lambda r: (r.type != "O", r.sort, r.id))
+        """Replace the status with ``row`` (or add it). The other rows keep the order the
+        portal listed them in; only a new row, or one whose type or sort changed, moves
+        (before the first row that sorts after it)."""
+        rows = list(self._all)
+        place = next((i for i, r in enumerate(rows) if r.id == row.id), None)
+        if place is not None:
+            old = rows[place]
+            if (old.type, old.sort) == (row.type, row.sort):
+                rows[place] = row
+                self._all = rows
+                self._rebuild()
+                return
+            del rows[place]
+
+        def order(r: StatusRow) -> tuple[bool, int]:
+            return (r.type != "O", r.sort)
+
+        at = next((i for i, r in enumerate(rows) if order(r) > order(row)), len(rows))
+        rows.insert(at, row)
+        self._all = rows
         self._rebuild()
 
     def remove(self, status_id: str) -> None:

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,12 +20,14 @@ from console.operations.bindings import (
     deal_bindings,
     order_bindings,
     owner_label,
+    owner_titles,
     unbind_order,
 )
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.bind import bind_error_text
 from console.ui.dialogs.form_support import ProfileCombo, run_operation, shortcut
 from console.ui.models.bindings import BindingTableModel
+from console.ui.portal_links import PortalLinksLabel
 from console.ui.views.pages import Confirm, StatusLine, ask, page_title
 
 
@@ -35,6 +36,7 @@ class BindingsPage(QWidget):
     the window for the bind form."""
 
     loaded = Signal()
+    titles_read = Signal()
     bind_requested = Signal(str, str)
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -58,7 +60,7 @@ class BindingsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update())
         shortcut("Delete", self.table, self.unbind_current, Qt.ShortcutContext.WidgetShortcut)
@@ -68,6 +70,11 @@ class BindingsPage(QWidget):
         self.bind_button.clicked.connect(self._ask_bind)
         self.status = StatusLine()
         self.status.say(self.tr("Look up an order's link, or the orders bound to a deal."))
+        # The selected link's order and deal, opened in the portal's own pages.
+        self.portal_links = PortalLinksLabel(context, self)
+        self.profile_combo.currentIndexChanged.connect(
+            lambda _i: self.portal_links.set_profile(self.profile_combo.profile())
+        )
 
         top = QHBoxLayout()
         top.addWidget(page_title(self.tr("Bindings")))
@@ -83,7 +90,7 @@ class BindingsPage(QWidget):
         lookups.addWidget(self.order_edit)
         lookups.addWidget(self.order_button)
         lookups.addSpacing(24)
-        deal_label = QLabel(self.tr("D&eal:"))
+        deal_label = QLabel(self.tr("&Deal:"))
         deal_label.setBuddy(self.deal_edit)
         lookups.addWidget(deal_label)
         lookups.addWidget(self.deal_edit)
@@ -93,6 +100,7 @@ class BindingsPage(QWidget):
         buttons.addWidget(self.bind_button)
         buttons.addWidget(self.unbind_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.portal_links)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(lookups)
@@ -105,9 +113,24 @@ class BindingsPage(QWidget):
     def activate(self) -> None:
         """Nothing to load until the operator names an order or a deal."""
         self.profile_combo.reload()
+        self.portal_links.set_profile(self.profile_combo.profile())
+
+    def prefill(self, profile: str, order_id: str) -> None:
+        """The order selected in the feed, when the operator has typed none."""
+        if not order_id.isdigit() or self.order_edit.text().strip():
+            return
+        if profile:
+            self.profile_combo.select(profile)
+        self.order_edit.setText(order_id)
+        self.show_order()
 
     def _update(self) -> None:
-        self.unbind_button.setEnabled(self.current() is not None)
+        binding = self.current()
+        self.unbind_button.setEnabled(binding is not None)
+        self.portal_links.show_links(
+            binding.order_id if binding is not None else None,
+            (binding.owner_type_id, binding.owner_id) if binding is not None else None,
+        )
 
     def current(self) -> Binding | None:
         return self.model.binding(self.table.currentIndex().row())
@@ -167,6 +190,28 @@ class BindingsPage(QWidget):
         self.status.say(text)
         self._update()
         self.loaded.emit()
+        if bindings:
+            self._read_titles(bindings)
+
+    def _read_titles(self, bindings: list[Binding]) -> None:
+        """The deals' titles beside their ids (a help: the page works without them)."""
+        current = self.table.currentIndex().row()
+
+        def done(titles: dict[tuple[int, int], str]) -> None:
+            self.model.set_titles(titles)
+            if 0 <= current < self.model.rowCount():
+                self.table.setCurrentIndex(self.model.index(current, 0))
+            self.titles_read.emit()
+
+        run_operation(
+            self,
+            self._context,
+            self.profile_combo.profile(),
+            lambda ctx: owner_titles(ctx, bindings),
+            on_done=done,
+            on_error=lambda _error: None,
+            lane=f"binding-titles-{id(self)}",
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.status.fail(bind_error_text(error))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,31 @@ def is_os_keychain(backend: str) -> bool:
     return any(name.lower() in backend.lower() for name in OS_KEYCHAINS)
 
 
+def show_url(field: QLineEdit, url: str) -> None:
+    """A URL longer than its field shows from its start ("http://…"), not scrolled to
+    its end with the scheme cut ("nttp://")."""
+    field.setText(url)
+    field.setCursorPosition(0)
+
+
+def keychain_name(backend: str) -> str:
+    """The keychain as the operator knows it, not the keyring library's class name."""
+    names = (
+        (
+            "SecretService",
+            QCoreApplication.translate("Connections", "GNOME Keyring (Secret Service)"),
+        ),
+        ("libsecret", QCoreApplication.translate("Connections", "GNOME Keyring (Secret Service)")),
+        ("kwallet", QCoreApplication.translate("Connections", "KDE Wallet")),
+        ("macOS", QCoreApplication.translate("Connections", "macOS Keychain")),
+        ("Windows", QCoreApplication.translate("Connections", "Windows Credential Manager")),
+    )
+    for marker, name in names:
+        if marker.lower() in backend.lower():
+            return name
+    return backend
+
+
 class ConnectionsPage(QWidget):
     """``loaded()`` after each read or change; ``profiles_changed()`` after a change."""
 
@@ -91,7 +116,7 @@ class ConnectionsPage(QWidget):
         shortcut("Delete", self.table, self.remove_current, Qt.ShortcutContext.WidgetShortcut)
         self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button = QPushButton(self.tr("Ed&it…"))
         self.edit_button.clicked.connect(self.edit_current)
         self.remove_button = QPushButton(self.tr("&Remove…"))
         self.remove_button.clicked.connect(self.remove_current)
@@ -133,6 +158,7 @@ class ConnectionsPage(QWidget):
         self.bitrix_copy.clicked.connect(lambda: self._copy(self.bitrix_url.text()))
         self.horoshop_url = QLineEdit()
         self.horoshop_url.setReadOnly(True)
+
         self.horoshop_show = QPushButton(self.tr("Show"))
         self.horoshop_show.setCheckable(True)
         self.horoshop_show.toggled.connect(self._show_horoshop)
@@ -237,10 +263,11 @@ class ConnectionsPage(QWidget):
         console = self._context.console
         names = console.profile_names() if console is not None else []
         profiles: list[Profile] = []
-        portal = getattr(getattr(console, "portal", None), "domain", "")
+        # The sandbox speaks plain http on loopback: show its address as it is.
+        portal = getattr(getattr(console, "portal", None), "base_url", "")
         for name in names:
             try:
-                profiles.append(Profile(name=name, portal_url=f"https://{portal}"))
+                profiles.append(Profile(name=name, portal_url=portal))
             except ValueError:
                 continue
         self._loaded(ConnectionsSnapshot(profiles, names[0] if names else None, "demo", None))
@@ -279,7 +306,7 @@ class ConnectionsPage(QWidget):
             if backend == "demo" or is_os_keychain(backend):
                 self.backend_label.setStyleSheet("")
                 self.backend_label.setText(
-                    self.tr("Secrets are kept in: {backend}").format(backend=backend)
+                    self.tr("Secrets are kept in: {backend}").format(backend=keychain_name(backend))
                 )
             else:
                 self.backend_label.setStyleSheet("color: #b26a00;")
@@ -327,11 +354,11 @@ class ConnectionsPage(QWidget):
         self.horoshop_show.setChecked(False)
         base = self.base_url()
         if profile is None:
-            self.bitrix_url.setText("")
-            self.horoshop_url.setText("")
+            show_url(self.bitrix_url, "")
+            show_url(self.horoshop_url, "")
         else:
-            self.bitrix_url.setText(f"{base}/bitrix/{profile.name}")  # notr
-            self.horoshop_url.setText(f"{base}/horoshop/{MASK}")  # notr
+            show_url(self.bitrix_url, f"{base}/bitrix/{profile.name}")  # notr
+            show_url(self.horoshop_url, f"{base}/horoshop/{MASK}")  # notr
         for widget in (self.bitrix_copy, self.horoshop_copy, self.horoshop_show):
             widget.setEnabled(profile is not None)
 
@@ -381,11 +408,13 @@ class ConnectionsPage(QWidget):
             return
         self.horoshop_show.setText(self.tr("Hide") if shown else self.tr("Show"))
         if not shown:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{MASK}")  # notr
+            show_url(self.horoshop_url, f"{self.base_url()}/horoshop/{MASK}")  # notr
             return
 
         def fill() -> None:
-            self.horoshop_url.setText(f"{self.base_url()}/horoshop/{self.horoshop_secret}")  # notr
+            show_url(
+                self.horoshop_url, f"{self.base_url()}/horoshop/{self.horoshop_secret}"
+            )  # notr
 
         if self.horoshop_secret is None:
             self._read_horoshop(fill)

@@ -26,6 +26,10 @@ from console.ui.models.feed import Column, EventFeedTableModel, EventIdRole, col
 WIDTH_SAMPLE_ROWS = 200
 MIN_COLUMN_WIDTH = 48
 MAX_COLUMN_WIDTH = 360
+# What the summary keeps when the other columns are fitted to a narrow feed.
+SUMMARY_MIN_WIDTH = 120
+# Columns shown whole however narrow the feed: the time and the ids.
+WHOLE_COLUMNS = frozenset({Column.RECEIVED, Column.ORDER, Column.ENTITY})
 # Live rows measured per insert to widen a column (a flood measures only its newest few).
 WIDEN_SAMPLE_ROWS = 20
 
@@ -70,6 +74,12 @@ class FeedTableView(QTableView):
         # and live rows never widen a column again.
         self._widths_from_sample = False
         self._widths_locked = False
+        # Each column's width from its rows; shown narrower (cut with "…") while the feed
+        # has not the room for all of them and the summary.
+        self._natural: dict[int, int] = {}
+        # The widest value of each column without its title (a title may be cut, a time
+        # or an id may not).
+        self._data_width: dict[int, int] = {}
         horizontal.sectionResized.connect(self._section_resized)
         self._sizing = False
 
@@ -193,6 +203,7 @@ class FeedTableView(QTableView):
             self._place_chip()
         if self.empty_label.isVisible():
             self._place_empty()
+        self.fit_columns()
 
     # -- widths -------------------------------------------------------------------------
 
@@ -210,10 +221,11 @@ class FeedTableView(QTableView):
             if column is Column.SUMMARY:
                 continue
             widest = max(metrics.horizontalAdvance(texts[column]) for texts in sample)
+            self._data_width[column] = widest + 18
             widest = max(widest, header_metrics.horizontalAdvance(titles[column]) + 12)
-            width = min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 18))
-            self.setColumnWidth(column, width)
+            self._natural[column] = min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, widest + 18))
         self._sizing = False
+        self.fit_columns()
 
     def _widen_for(self, first: int, last: int) -> None:
         """Widen (never narrow) columns for a new event name or a longer value."""
@@ -227,8 +239,37 @@ class FeedTableView(QTableView):
                 for row in range(first, last + 1)
             )
             width = min(MAX_COLUMN_WIDTH, widest + 18)
-            if width > self.columnWidth(column):
-                self.setColumnWidth(column, width)
+            if width > self._natural.get(column, self.columnWidth(column)):
+                self._natural[column] = width
+        self._sizing = False
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give each column its width from its rows where the feed has room for them and
+        the summary; where it has not, the widest ones give way first (their text is cut
+        with "…"), so every column stays on screen."""
+        if self._widths_locked or not self._natural:
+            return
+        widths = dict(self._natural)
+        room = self.viewport().width() - SUMMARY_MIN_WIDTH
+        if sum(widths.values()) > room:
+            # A time or an id is never cut (only its title may be): the words give way.
+            for column in WHOLE_COLUMNS & widths.keys():
+                widths[column] = min(widths[column], self._data_width.get(column, 0) or 10**6)
+        kept = sum(w for c, w in widths.items() if c in WHOLE_COLUMNS)
+        room -= kept
+        cuttable = {c: w for c, w in widths.items() if c not in WHOLE_COLUMNS}
+        if sum(cuttable.values()) > room:
+            # The cap for which the capped widths just fill the room.
+            cap = max(cuttable.values())
+            while cap > MIN_COLUMN_WIDTH and sum(min(w, cap) for w in cuttable.values()) > room:
+                cap -= 4
+            floor = max(cap, MIN_COLUMN_WIDTH)
+            widths.update({column: min(width, floor) for column, width in cuttable.items()})
+        self._sizing = True
+        for position, width in widths.items():
+            if self.columnWidth(position) != width:
+                self.setColumnWidth(position, width)
         self._sizing = False
 
     def _section_resized(self, _section: int, _old: int, _new: int) -> None:

@@ -47,6 +47,7 @@ from console.core.credentials import CredentialsError
 from console.listener.redaction import REDACTED
 from console.store.model import EventSource, StoredEvent
 from console.ui.context import ConsoleContext
+from console.ui.formatting import moment_text, money_text
 from console.ui.jobs import Job, JobContext
 from console.ui.language import bitrix_lid
 from console.ui.models.entity import BasketTableModel, ShipmentTableModel
@@ -136,7 +137,9 @@ class PayloadTab(QWidget):
         # (a line edit or a text with a selection still copies its own text: Qt lets the
         # focused widget that handles Copy take the key first).
         self.copy_value_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.expand_action = self._action(self.tr("Expand all"), "Ctrl+E", self.tree.expandAll)
+        self.expand_action = self._action(
+            self.tr("Expand all"), "Ctrl+Shift+X", self.tree.expandAll
+        )
         self.collapse_action = self._action(
             self.tr("Collapse all"), "Ctrl+Shift+E", self.tree.collapseAll
         )
@@ -573,9 +576,9 @@ class EntityTab(QWidget):
                     else ""
                 ),
             ),
-            (self.tr("Total"), f"{view.total} {view.currency}".strip()),
-            (self.tr("Created"), view.created),
-            (self.tr("Updated"), view.updated),
+            (self.tr("Total"), money_text(view.total, view.currency)),
+            (self.tr("Created"), moment_text(view.created)),
+            (self.tr("Updated"), moment_text(view.updated)),
         ]
         if view.resolved_from:
             rows.append(

@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QSystemTrayIcon,
     QTabWidget,
@@ -40,6 +42,7 @@ from console.store.querylang import ParsedQuery
 from console.ui.bridge import StoreEventBridge
 from console.ui.context import ConsoleContext
 from console.ui.icons import application_icon
+from console.ui.language import latin_mnemonic
 from console.ui.models.feed import EventFeedTableModel
 from console.ui.settings import LayoutStore, WindowLayout
 from console.ui.untrusted import PlainLabel
@@ -64,6 +67,17 @@ ORIGINAL_SEARCH_PAGES = 50
 # Resolved orders kept for rows not in the feed yet; older ones are dropped (a page reload
 # reads the order id from the store anyway).
 PENDING_ORDERS_MAX = 1000
+# The menu bar's titles; a translation keeps a Latin mnemonic (see latin_mnemonic).
+MENU_TITLES = {
+    "file": str(QT_TRANSLATE_NOOP("MainWindow", "&File")),
+    "view": str(QT_TRANSLATE_NOOP("MainWindow", "&View")),
+    "event": str(QT_TRANSLATE_NOOP("MainWindow", "&Event")),
+    "help": str(QT_TRANSLATE_NOOP("MainWindow", "&Help")),
+}
+# How long a message stays in the status bar (and above the feed when it is too long).
+MESSAGE_MS = 8000
+# Where the Connections page sits among the window's pages (Events, Statuses, Bindings, …).
+CONNECTIONS_PAGE = 3
 
 
 class InspectorWidget(Protocol):
@@ -164,6 +178,9 @@ class MainWindow(QMainWindow):
         self.context = context
         self.factories = factories if factories is not None else InspectorFactories()
         self._layout_store = layout_store or LayoutStore()
+        # Whether a saved layout gave the feed and the inspector their widths.
+        self._feed_share_restored = False
+        self._feed_shared = False
         self._bridge: StoreEventBridge | None = None
         self._seen_events: set[str] = set(KNOWN_EVENTS)
         self._original_search: tuple[int, int] | None = None
@@ -183,6 +200,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.welcome = WelcomePanel(self)
         self.welcome.hide()
+        self.welcome.connect_requested.connect(self.add_connection)
         self.error_banner = PlainLabel(parent=self)
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
@@ -191,6 +209,21 @@ class MainWindow(QMainWindow):
             "QLabel#errorBanner { background: #b71c1c; color: white; padding: 8px; }"
         )
         self.error_banner.hide()
+        # A message too long for the status bar is shown here in full, wrapped.
+        self.notice_banner = PlainLabel(parent=self)
+        self.notice_banner.setObjectName("noticeBanner")
+        self.notice_banner.setWordWrap(True)
+        self.notice_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_banner.setStyleSheet(
+            "QLabel#noticeBanner { border: 1px solid palette(mid); border-radius: 3px;"
+            " padding: 4px 8px; }"
+        )
+        self.notice_banner.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice_banner.hide)
+        self.status.message_cut.connect(self._show_notice)
 
         self.live_button = QToolButton(self)
         self.live_button.setObjectName("liveButton")
@@ -216,6 +249,7 @@ class MainWindow(QMainWindow):
         feed_layout.setContentsMargins(4, 4, 4, 0)
         feed_layout.setSpacing(4)
         feed_layout.addWidget(self.error_banner)
+        feed_layout.addWidget(self.notice_banner)
         feed_layout.addWidget(self.welcome)
         feed_layout.addLayout(query_row)
         feed_layout.addWidget(self.feed, 1)
@@ -297,74 +331,74 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.focus_query_action = self._action(
-            self.tr("Focus the query bar"),
+            self.tr("&Focus the query bar"),
             [QKeySequence("Ctrl+L"), QKeySequence("Ctrl+F")],
             self.query_bar.focus,
             name="focusQuery",
         )
-        self.clear_filter_action = QAction(self.tr("Clear the filter"), self.query_bar)
+        self.clear_filter_action = QAction(self.tr("C&lear the filter"), self.query_bar)
         self.clear_filter_action.setObjectName("clearFilter")
         self.clear_filter_action.setShortcut(QKeySequence("Esc"))
         self.clear_filter_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.clear_filter_action.triggered.connect(self.query_bar.clear)
         self.query_bar.addAction(self.clear_filter_action)
-        self.inspect_action = QAction(self.tr("Inspect the selected event"), self.feed)
+        self.inspect_action = QAction(self.tr("&Inspect the selected event"), self.feed)
         self.inspect_action.setObjectName("inspect")
         self.inspect_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         self.inspect_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.inspect_action.triggered.connect(self.inspect_current)
         self.feed.addAction(self.inspect_action)
         self.go_to_original_action = self._action(
-            self.tr("Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
+            self.tr("&Go to original"), "Ctrl+G", self.go_to_original, name="goToOriginal"
         )
-        self.pin_action = self._action(self.tr("Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
+        self.pin_action = self._action(self.tr("&Pin/Unpin"), "Ctrl+P", self.toggle_pin, name="pin")
         self.compare_action = self._action(
-            self.tr("Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
+            self.tr("&Compare two events"), "Ctrl+D", self.compare_selected, name="compare"
         )
         self.resend_action = self._action(
-            self.tr("Edit and resend…"), "Ctrl+R", self.resend_current, name="resend"
+            self.tr("Edit and &resend…"), "Ctrl+R", self.resend_current, name="resend"
         )
         self.timeline_action = self._action(
-            self.tr("Order timeline"), "Ctrl+T", self.timeline_current, name="timeline"
+            self.tr("Order &timeline"), "Ctrl+T", self.timeline_current, name="timeline"
         )
         self.export_action = self._action(
-            self.tr("Export the current filter…"), "Ctrl+E", self.export_current, name="export"
+            self.tr("&Export the current filter…"), "Ctrl+E", self.export_current, name="export"
         )
-        self.refresh_action = self._action(self.tr("Refresh"), "F5", self.refresh, name="refresh")
+        self.refresh_action = self._action(self.tr("&Refresh"), "F5", self.refresh, name="refresh")
         self.pause_action = self._action(
-            self.tr("Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
+            self.tr("&Pause the live feed"), "F8", self._pause_toggled, name="pause", checkable=True
         )
         self.jump_top_action = self._action(
-            self.tr("Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
+            self.tr("&Jump to the newest event"), "Ctrl+Home", self.feed.jump_to_top, name="jumpTop"
         )
-        self.notify_action = QAction(self.tr("Notify about new orders"), self)
+        self.notify_action = QAction(self.tr("&Notify about new orders"), self)
         self.notify_action.setObjectName("notifyOrders")
         self.notify_action.setCheckable(True)
         self.notify_action.setChecked(self.context.settings.window.notify_new_orders)
         self.notify_action.toggled.connect(self._notify_toggled)
         self.shortcuts_action = self._action(
-            self.tr("Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
+            self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts, name="shortcuts"
         )
         self.quit_action = self._action(
-            self.tr("Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit"
+            self.tr("&Quit"), "Ctrl+Q", self.quit_requested.emit, name="quit"
         )
         self.about_action = self._action(
-            self.tr("About b24-console"), None, self.show_about, name="about"
+            self.tr("&About b24-console"), None, self.show_about, name="about"
         )
         self.open_log_folder_action = self._action(
-            self.tr("Open log folder"), None, self.open_log_folder, name="openLogFolder"
+            self.tr("Open &log folder"), None, self.open_log_folder, name="openLogFolder"
         )
         self.change_status_action = self._action(
-            self.tr("Change order status…"),
+            self.tr("Change order &status…"),
             "Ctrl+Shift+S",
             self.change_status_current,
             name="changeOrderStatus",
         )
         self.bind_action = self._action(
-            self.tr("Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
+            self.tr("&Bind to deal…"), "Ctrl+Shift+B", self.bind_current, name="bindToDeal"
         )
         self.settings_action = self._action(
-            self.tr("Settings…"), "Ctrl+,", self.open_settings, name="settings"
+            self.tr("&Settings…"), "Ctrl+,", self.open_settings, name="settings"
         )
         self.page_actions = [
             self._action(
@@ -389,12 +423,12 @@ class MainWindow(QMainWindow):
         self.live_button.setCheckable(True)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu = menu.addMenu(self._menu_title("file"))
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu = menu.addMenu(self._menu_title("view"))
         view_menu.addAction(self.focus_query_action)
         view_menu.addAction(self.clear_filter_action)
         view_menu.addAction(self.sidebar.save_action)
@@ -407,7 +441,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.page_actions:
             view_menu.addAction(action)
-        event_menu = menu.addMenu(self.tr("&Event"))
+        event_menu = menu.addMenu(self._menu_title("event"))
         for action in (
             self.inspect_action,
             self.go_to_original_action,
@@ -419,7 +453,7 @@ class MainWindow(QMainWindow):
             self.bind_action,
         ):
             event_menu.addAction(action)
-        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu = menu.addMenu(self._menu_title("help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.open_log_folder_action)
         help_menu.addSeparator()
@@ -427,6 +461,10 @@ class MainWindow(QMainWindow):
 
         self.feed.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.feed.customContextMenuRequested.connect(self._feed_menu)
+
+    def _menu_title(self, key: str) -> str:
+        english = MENU_TITLES[key]
+        return latin_mnemonic(self.tr(english), english)
 
     def shortcut_actions(self) -> list[QAction]:
         """Every action with a keyboard shortcut, in menu order (for the help dialog)."""
@@ -496,7 +534,16 @@ class MainWindow(QMainWindow):
         if factory is None or slot is None or self.inspector is not None:
             return
         self.inspector = factory(self.context, self)
-        self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), self.inspector)
+        # In a scroll area: on a narrow screen the inspector gives the feed its room (its
+        # buttons scroll) instead of squeezing the feed to three columns; dragged to the
+        # edge it collapses.
+        holder = QScrollArea(self)
+        holder.setObjectName("inspectorHolder")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.inspector)
+        self.feed_splitter.replaceWidget(self.feed_splitter.indexOf(slot), holder)
+        self.feed_splitter.setCollapsible(self.feed_splitter.indexOf(holder), True)
         QWidget.setTabOrder(self.feed, self.inspector)
         slot.deleteLater()
         self._inspector_slot = None
@@ -594,7 +641,12 @@ class MainWindow(QMainWindow):
         self.status.listener_label.setStyleSheet("")
 
     def show_message(self, text: str) -> None:
-        self.status.showMessage(text, 8000)
+        self.status.showMessage(text, MESSAGE_MS)
+
+    def _show_notice(self, text: str) -> None:
+        self.notice_banner.setText(text)
+        self.notice_banner.show()
+        self._notice_timer.start(MESSAGE_MS)
 
     # -- query and feed -----------------------------------------------------------------
 
@@ -881,6 +933,10 @@ class MainWindow(QMainWindow):
         activate = getattr(page, "activate", None)
         if activate is not None:
             activate()
+        # A page about an order starts from the order selected in the feed.
+        prefill = getattr(page, "prefill", None)
+        if prefill is not None:
+            prefill(*self._selected_order())
 
     def _build_statuses_page(self) -> QWidget:
         from console.ui.views.statuses import StatusesPage
@@ -897,7 +953,35 @@ class MainWindow(QMainWindow):
     def _build_connections_page(self) -> QWidget:
         from console.ui.views.connections import ConnectionsPage
 
-        return ConnectionsPage(self.context, self)
+        page = ConnectionsPage(self.context, self)
+        page.profiles_changed.connect(self.profiles_changed)
+        return page
+
+    def add_connection(self) -> QWidget | None:
+        """The welcome panel's "Connect a portal…": Connections, its Add dialog open."""
+        index = CONNECTIONS_PAGE
+        self.show_page(index)
+        add = getattr(self.page(index), "add", None)
+        dialog: QWidget | None = add() if add is not None else None
+        return dialog
+
+    def profiles_changed(self) -> None:
+        """A profile was added, changed or removed in the window: the welcome panel, the
+        query's profile names and the portal states follow without a restart (the
+        Connections page has asked the listener to re-read the profiles)."""
+        console = self.context.console
+        if console is None:
+            return
+
+        def read(_c: object) -> list[str]:
+            return console.profile_names()
+
+        def done(profiles: list[str]) -> None:
+            self.welcome.setVisible(not profiles and not console.is_demo)
+            self.query_bar.set_known_values(profiles=profiles, events=sorted(self._seen_events))
+            self.status.refresh_snapshot()
+
+        self.context.jobs.submit(read, on_done=done, on_error=lambda e: self.show_message(str(e)))
 
     def _selected_order(self) -> tuple[str, str]:
         row = self.feed_model.feed_row(self.feed.currentIndex().row())
@@ -921,9 +1005,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_bind(self, profile: str, order_id: str) -> QDialog:
+        from console.bitrix.models import OwnerType
         from console.ui.dialogs.bind import BindDialog
 
-        dialog = BindDialog(self.context, profile or None, order_id or None, self)
+        # Every way here is "Bind to deal…": the deal is what is offered first.
+        dialog = BindDialog(
+            self.context, profile or None, order_id or None, self, owner_type=OwnerType.DEAL
+        )
         dialog.bound.connect(lambda _result: self._refresh_timelines())
         self._open_dialog(dialog)
         return dialog
@@ -984,7 +1072,9 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QDialog:
         from console.ui.dialogs.about import AboutDialog
 
-        dialog = AboutDialog(self.context.jobs, self)
+        console = self.context.console
+        folder = console.store_path.parent if console is not None else None
+        dialog = AboutDialog(self.context.jobs, self, data_folder=folder)
         self._open_dialog(dialog)
         return dialog
 
@@ -1030,6 +1120,14 @@ class MainWindow(QMainWindow):
             selected_view=self.sidebar.current_view_name(),
         )
 
+    def share_feed_splitter(self) -> None:
+        """The inspector's default share: a third of what the feed and it have, at any
+        window width (fixed pixels gave it two thirds of a 1024 px screen)."""
+        total = sum(self.feed_splitter.sizes())
+        if total > 0:
+            feed = total * 2 // 3
+            self.feed_splitter.setSizes([feed, total - feed])
+
     def save_layout(self) -> None:
         self._layout_store.save(self.current_layout())
 
@@ -1042,7 +1140,7 @@ class MainWindow(QMainWindow):
         if layout.main_splitter is not None:
             self.main_splitter.restoreState(layout.main_splitter)
         if layout.feed_splitter is not None:
-            self.feed_splitter.restoreState(layout.feed_splitter)
+            self._feed_share_restored = self.feed_splitter.restoreState(layout.feed_splitter)
         if layout.feed_header is not None and self.feed.horizontalHeader().restoreState(
             layout.feed_header
         ):
@@ -1054,6 +1152,15 @@ class MainWindow(QMainWindow):
             assert row is not None
             self.sidebar.list.setCurrentIndex(self.sidebar.model.index(row))
         self.query_bar.set_query(layout.last_query)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._feed_share_restored and not self._feed_shared:
+            self._feed_shared = True
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()  # the splitter's width at this window size
+            self.share_feed_splitter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

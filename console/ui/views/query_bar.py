@@ -276,6 +276,12 @@ class QueryBar(QWidget):
             self.problem_label.setText(message)
             self.problem_label.show()
             self.edit.setToolTip(tooltip("\n".join(problem.message for problem in problems)))
+            popup = self._completer.popup()
+            if popup is not None and popup.isVisible():
+                layout = self.layout()
+                if layout is not None:
+                    layout.activate()  # the problem's place, for the popup to go under it
+                self._offer_completions()
         elif notes:
             # How a valid query was read (order:300 means either system's order 300).
             self.problem_label.setStyleSheet("")
@@ -308,6 +314,11 @@ class QueryBar(QWidget):
             left = self.edit._x_at(items[0].start) - 4
             rect.setLeft(max(0, int(left)))
             rect.setWidth(max(240, min(widest, 640)))
+            if self.problem_label.isVisible():
+                # Below the query's problem, which it would otherwise cover.
+                below = self.problem_label.mapTo(self, self.problem_label.rect().bottomLeft())
+                edge = self.edit.mapTo(self, self.edit.rect().bottomLeft())
+                rect.setBottom(rect.bottom() + max(0, below.y() - edge.y()))
             self._completer.complete(rect)
         else:
             popup = self._completer.popup()

@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from console.store.querylang import parse_query
 from console.ui.context import ConsoleContext
+from console.ui.dialogs.form_support import shortcut
 from console.ui.models.indexes import Index
 from console.ui.models.views import CountRole, QueryRole, SavedViewListModel
+from console.ui.views.pages import Confirm, ask
 
 COUNT_REFRESH_MS = 2000
 
@@ -109,8 +111,14 @@ class SavedViewsPanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list)
 
-        self.save_action = QAction(self.tr("Save current query as view…"), self)
+        self.save_action = QAction(self.tr("&Save current query as view…"), self)
         self.save_action.triggered.connect(self.save_current_query)
+        self.confirm: Confirm = ask
+        self.menu: QMenu | None = None
+        # The keyboard's ways to the same menu and to removing a view of one's own.
+        for keys in ("Shift+F10", "Menu"):
+            shortcut(keys, self.list, self.menu_for_current, Qt.ShortcutContext.WidgetShortcut)
+        shortcut("Delete", self.list, self.remove_current, Qt.ShortcutContext.WidgetShortcut)
 
         self._since_refresh = QElapsedTimer()
         self._throttle = QTimer(self)
@@ -196,14 +204,42 @@ class SavedViewsPanel(QWidget):
     # -- operator's views ---------------------------------------------------------------
 
     def _context_menu(self, position: QPoint) -> None:
+        self._popup(self.list.indexAt(position), position)
+
+    def menu_for_current(self) -> None:
+        """Shift+F10 or the Menu key: the menu of the current view, beside it."""
+        index = self.list.currentIndex()
+        rect = self.list.visualRect(index) if index.isValid() else self.list.viewport().rect()
+        self._popup(index, rect.bottomLeft() if index.isValid() else rect.topLeft())
+
+    def _popup(self, index: QModelIndex, position: QPoint) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addAction(self.save_action)
-        index = self.list.indexAt(position)
         view = self.model.view(index.row()) if index.isValid() else None
         if view is not None and not view.builtin:
-            remove = menu.addAction(self.tr("Remove view “%1”").replace("%1", view.name))
+            remove = menu.addAction(self.tr("&Remove view “%1”").replace("%1", view.name))
             remove.triggered.connect(lambda: self.remove_view(index.row()))
-        menu.exec(self.list.viewport().mapToGlobal(position))
+        self.menu = menu
+        menu.popup(self.list.viewport().mapToGlobal(position))
+
+    def remove_current(self) -> None:
+        """Delete: remove the current view after asking; a built-in one says it stays."""
+        index = self.list.currentIndex()
+        view = self.model.view(index.row()) if index.isValid() else None
+        if view is None:
+            return
+        if view.builtin:
+            self._context.message.emit(
+                self.tr("“%1” is a built-in view and cannot be removed.").replace("%1", view.name)
+            )
+            return
+        if self.confirm(
+            self,
+            self.tr("Remove view"),
+            self.tr("Remove the view “%1”? Its events stay in the store.").replace("%1", view.name),
+        ):
+            self.remove_view(index.row())
 
     def save_current_query(self) -> None:
         name, ok = QInputDialog.getText(

@@ -10,19 +10,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from console.store.model import EventFilter, FeedRow, Verification
 from console.ui.context import ConsoleContext
-from console.ui.untrusted import TEXT_LIMIT, PlainLabel, shown, tooltip
+from console.ui.views.elided_label import ElidedLabel
 from console.ui.views.sparkline import EventRateSparkline
-from console.ui.views.team_status import TeamStatus, let_label_shrink
+from console.ui.views.team_status import TeamStatus
 
 # The periodic job (pollers, limiter buckets) runs this often.
 SNAPSHOT_MS = 5000
 # The "since the last verified event" text is re-worded this often (no I/O).
 TICK_MS = 1000
+
+# A portal call running longer than this shows in the status bar ("shop: waiting 12 s").
+WAITING_NOTICE_S = 5.0
 
 RED = "#e53935"
 AMBER = "#d08700"
@@ -149,10 +152,21 @@ def ago_text(seconds: float) -> str:
 
 
 class ConsoleStatusBar(QStatusBar):
-    """Permanent labels for the console's state; ``showMessage`` still works for messages."""
+    """Permanent labels for the console's state; ``showMessage`` still works for messages.
+
+    Labels that carry a number (today's count, the REST budget) are never cut; longer
+    ones are cut with "…" (the whole text in their tooltip), the listener's falling back
+    to its address first. A message shows in a label of its own, cut the same way;
+    ``message_cut(str)`` then hands the whole message on (the window shows it above).
+    """
+
+    message_cut = Signal(str)
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.clearMessage)
         self._context = context
         self._today = 0
         self._today_date = datetime.now().date()
@@ -162,15 +176,22 @@ class ConsoleStatusBar(QStatusBar):
         self.listener_label = self._label("listenerState")
         self.listener_label.setText(self.tr("Starting…"))
         self.listener_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.today_label = self._label("todayCount")
+        self.today_label = self._label("todayCount", cut=False)
         self.silence_label = self._label("silence")
         self.catch_up_label = self._label("catchUp")
         self.portal_label = self._label("portals")
+        self.rest_label = self._label("restBudget", cut=False)
         self.setStyleSheet("QStatusBar::item { border: none; }")
         # Leftmost: which store, and who else is on it.
         self.team = TeamStatus(context, self)
         self.sparkline = EventRateSparkline(self)
         self.addPermanentWidget(self.sparkline)
+        # After the permanent labels: the team's are inserted at the permanent indexes.
+        self.message_label = ElidedLabel(self)
+        self.message_label.setObjectName("statusMessage")
+        self.message_label.setContentsMargins(6, 0, 6, 0)
+        self.addWidget(self.message_label, 1)
+        self.message_label.hide()
 
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -182,17 +203,37 @@ class ConsoleStatusBar(QStatusBar):
         if context.console is not None:
             self.console_ready()
 
-    def _label(self, name: str) -> QLabel:
-        label = PlainLabel(parent=self, one_line=True)
+    def _label(self, name: str, *, cut: bool = True) -> ElidedLabel:
+        # A number is never cut: such a label keeps the width of its whole text.
+        label = ElidedLabel(self, keep_whole=not cut)
         label.setObjectName(name)
         label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(label)
         self.addPermanentWidget(label)
         return label
 
+    # -- messages -----------------------------------------------------------------------
+
     def showMessage(self, text: str, timeout: int | None = 0) -> None:
-        """A message of the moment; it often quotes an error from outside, so :func:`shown`."""
-        super().showMessage(shown(text, limit=TEXT_LIMIT), timeout or 0)
+        self.message_label.setText(text)
+        # Without a message the permanent labels have the whole bar.
+        self.message_label.setVisible(bool(text))
+        if timeout:
+            self._message_timer.start(timeout)
+        else:
+            self._message_timer.stop()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the label's width for the message, before it is measured
+        if text and self.isVisible() and self.message_label.elided:
+            self.message_cut.emit(text)
+
+    def clearMessage(self) -> None:
+        self._message_timer.stop()
+        self.message_label.setText("")
+        self.message_label.hide()
+
+    def currentMessage(self) -> str:
+        return self.message_label.text()
 
     # -- console ------------------------------------------------------------------------
 
@@ -235,16 +276,18 @@ class ConsoleStatusBar(QStatusBar):
             self.listener_label.setText(self.tr("Listener off"))
             return
         text = self.tr("Listening on %1").replace("%1", listener.base_url)
+        address = listener.base_url.split("://", 1)[-1]
         if console.is_demo:
             text = self.tr("Demo · %1").replace("%1", text)
-        self.listener_label.setText(text)
+            address = self.tr("Demo · %1").replace("%1", address)
+        self.listener_label.set_text(text, address)
         self.listener_label.setStyleSheet("")
         self.listener_label.setToolTip("")
 
     def set_listener_error(self, text: str) -> None:
         """Red, with what to do (used for bind errors and a console that did not start)."""
         self.listener_label.setText(text)
-        self.listener_label.setToolTip(tooltip(text))
+        self.listener_label.setToolTip(text)
         self.listener_label.setStyleSheet(
             f"QLabel {{ background: {RED}; color: white; border-radius: 3px; }}"
         )
@@ -306,8 +349,11 @@ class ConsoleStatusBar(QStatusBar):
         return self._today
 
     def _on_tick(self) -> None:
-        self.today_label.setText(self.tr("Today: %1").replace("%1", f"{self._today:,}"))
+        self.today_label.setText(
+            self.tr("Today: %1").replace("%1", QLocale().toString(self._today))
+        )
         self._show_silence()
+        self._show_portals()
         self.sparkline.tick()
 
     def _show_silence(self) -> None:
@@ -341,7 +387,7 @@ class ConsoleStatusBar(QStatusBar):
     def _show_catch_up(self) -> None:
         portals = self._snapshot.portals
         if not portals:
-            self.catch_up_label.setText(self.tr("Catch-up off"))
+            self.catch_up_label.set_text(self.tr("Catch-up off"))
             return
         last = [p.last_pass for p in portals if p.last_pass is not None]
         nxt = [p.next_pass for p in portals if p.next_pass is not None]
@@ -354,19 +400,36 @@ class ConsoleStatusBar(QStatusBar):
             parts.append(self.tr("next %1").replace("%1", min(nxt).astimezone().strftime("%H:%M")))
         found = sum(p.recorded for p in portals)
         parts.append(self.tr("%n change(s) found", "", found))
-        self.catch_up_label.setText(" · ".join(parts))
+        self.catch_up_label.set_text(" · ".join(parts), parts[0])
 
     def _show_portals(self) -> None:
         parts: list[str] = []
         tips: list[str] = []
         bad = False
-        for portal in self._snapshot.portals:
-            if portal.error:
+        budget = ""
+        waiting = self._context.portal_calls.waiting(WAITING_NOTICE_S)
+        profiles = [portal.profile for portal in self._snapshot.portals]
+        for profile in sorted(set(waiting) - set(profiles)):
+            profiles.append(profile)
+        errors = {portal.profile: portal.error for portal in self._snapshot.portals}
+        for profile in profiles:
+            error = errors.get(profile)
+            if profile in waiting:
+                seconds = QLocale().toString(int(waiting[profile]))
+                parts.append(
+                    self.tr("%1: waiting %2 s").replace("%1", profile).replace("%2", seconds)
+                )
+                tips.append(
+                    self.tr("%1: a call to the portal has been running for %2 s")
+                    .replace("%1", profile)
+                    .replace("%2", seconds)
+                )
+            elif error:
                 bad = True
-                parts.append(self.tr("%1: unreachable").replace("%1", portal.profile))
-                tips.append(f"{portal.profile}: {portal.error}")
+                parts.append(self.tr("%1: unreachable").replace("%1", profile))
+                tips.append(f"{profile}: {error}")
             else:
-                parts.append(self.tr("%1: ok").replace("%1", portal.profile))
+                parts.append(self.tr("%1: ok").replace("%1", profile))
         for host, (level, capacity) in sorted(self._snapshot.buckets.items()):
             left = max(0, int(capacity - level))
             tips.append(
@@ -376,9 +439,21 @@ class ConsoleStatusBar(QStatusBar):
                 .replace("%3", str(capacity))
             )
             if len(self._snapshot.buckets) == 1:
-                parts.append(
-                    self.tr("REST %1/%2").replace("%1", str(left)).replace("%2", str(capacity))
+                budget = (
+                    self.tr("REST %1/%2")
+                    .replace("%1", QLocale().toString(left))
+                    .replace("%2", QLocale().toString(capacity))
                 )
-        self.portal_label.setText(" · ".join(parts))
-        self.portal_label.setToolTip(tooltip("\n".join(tips)))
-        self.portal_label.setStyleSheet(f"QLabel {{ color: {RED}; }}" if bad else "")
+        unreachable = sum(1 for portal in self._snapshot.portals if portal.error)
+        if unreachable:
+            compact = self.tr("%n portal(s) unreachable", "", unreachable)
+        elif waiting:
+            compact = self.tr("Waiting for a portal")
+        else:
+            compact = self.tr("Portals ok") if parts else ""
+        self.portal_label.set_text(" · ".join(parts), compact)
+        self.portal_label.setToolTip("\n".join(tips))
+        colour = RED if bad else (AMBER if waiting else "")
+        self.portal_label.setStyleSheet(f"QLabel {{ color: {colour}; }}" if colour else "")
+        self.rest_label.setText(budget)
+        self.rest_label.setToolTip("\n".join(tips))

@@ -83,7 +83,7 @@ class StatusesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._update_buttons())
         self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button = QPushButton(self.tr("Ed&it…"))
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button = QPushButton(self.tr("&Delete…"))
         self.delete_button.clicked.connect(self.delete_current)
@@ -211,7 +211,14 @@ class StatusesPage(QWidget):
 
     def delete_current(self) -> None:
         row = self.current()
-        if row is None or row.system:
+        if row is None:
+            return
+        if row.system:
+            self.status.fail(
+                self.tr("{id} is a system status: the portal does not let it be deleted.").format(
+                    id=row.id
+                )
+            )
             return
         question = self.tr("Delete status {id} ({name}) from the portal?").format(
             id=row.id, name=row.name or row.id

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from console.store.team import HEARTBEAT_SECONDS, PresenceEntry, PresenceMember, TeamPresence
 from console.ui.context import ConsoleContext
-from console.ui.untrusted import PlainLabel, tooltip
+from console.ui.views.elided_label import ElidedLabel
 
 RED = "#e53935"
 
@@ -90,13 +90,6 @@ def presence_lines(others: list[PresenceEntry], now: datetime) -> list[str]:
     return lines
 
 
-def let_label_shrink(label: QLabel) -> None:
-    """A status-bar label whose text can be long (an error with what to do) must not set
-    the window's minimum width: it takes its full width when there is room and is cut
-    when there is not, the whole text staying in its tooltip or the banner above."""
-    label.setMinimumWidth(1)
-
-
 class TeamStatus(QObject):
     """Two permanent labels of the status bar: the store, and the team present on it."""
 
@@ -109,20 +102,17 @@ class TeamStatus(QObject):
         self._lost_at: float | None = None
         self._where = ""
         self._shared = False
-        self.store_label = PlainLabel(parent=bar, one_line=True)
+        self.store_label = ElidedLabel(bar)
         self.store_label.setObjectName("storePlace")
         self.store_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.store_label)
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.presence_label = PlainLabel(parent=bar, one_line=True)
+        self.presence_label = ElidedLabel(bar)
         self.presence_label.setObjectName("teamPresence")
         self.presence_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.presence_label)
         self.presence_label.hide()
-        self.listeners_label = PlainLabel(parent=bar, one_line=True)
+        self.listeners_label = ElidedLabel(bar)
         self.listeners_label.setObjectName("teamListeners")
         self.listeners_label.setContentsMargins(6, 0, 6, 0)
-        let_label_shrink(self.listeners_label)
         self.listeners_label.hide()
         bar.insertPermanentWidget(0, self.store_label)
         bar.insertPermanentWidget(1, self.presence_label)
@@ -179,19 +169,15 @@ class TeamStatus(QObject):
         if not self._shared:
             label.setText(self.tr("Local store"))
             label.setToolTip(
-                tooltip(
-                    self.tr("Events are kept in %1 on this computer").replace("%1", self._where)
-                )
+                self.tr("Events are kept in %1 on this computer").replace("%1", self._where)
             )
             label.setStyleSheet("")
             return
         if self._connected:
             label.setText(self.tr("Team database %1").replace("%1", self._where))
             label.setToolTip(
-                tooltip(
-                    self.tr("Every operator's window shows the events kept in %1").replace(
-                        "%1", self._where
-                    )
+                self.tr("Every operator's window shows the events kept in %1").replace(
+                    "%1", self._where
                 )
             )
             label.setStyleSheet("")
@@ -201,12 +187,10 @@ class TeamStatus(QObject):
             self.tr("Team database unreachable since %1 — the feed is stale").replace("%1", since)
         )
         label.setToolTip(
-            tooltip(
-                self.tr(
-                    "The connection to %1 was lost. The feed keeps what it shows but misses new "
-                    "events until the database answers again; then it fills in what it missed."
-                ).replace("%1", self._where)
-            )
+            self.tr(
+                "The connection to %1 was lost. The feed keeps what it shows but misses new "
+                "events until the database answers again; then it fills in what it missed."
+            ).replace("%1", self._where)
         )
         label.setStyleSheet(f"QLabel {{ background: {RED}; color: white; border-radius: 3px; }}")
 
@@ -233,10 +217,8 @@ class TeamStatus(QObject):
         self.listeners = present_listeners(report.entries)
         self.listeners_label.setText(listeners_text(self.listeners))
         self.listeners_label.setToolTip(
-            tooltip(
-                "\n".join(listener_lines(self.listeners, report.read_at))
-                or self.tr("No listener of the team has been heard from: events are not received")
-            )
+            "\n".join(listener_lines(self.listeners, report.read_at))
+            or self.tr("No listener of the team has been heard from: events are not received")
         )
         count = len(self.others)
         if count == 0:
@@ -246,11 +228,9 @@ class TeamStatus(QObject):
         self.presence_label.setText(self.tr("%n other(s) connected", "", count))
         names = sorted({entry.operator for entry in self.others})
         self.presence_label.setToolTip(
-            tooltip(
-                self.tr("Also connected: %1").replace("%1", ", ".join(names))
-                + "\n"
-                + "\n".join(presence_lines(self.others, report.read_at))
-            )
+            self.tr("Also connected: %1").replace("%1", ", ".join(names))
+            + "\n"
+            + "\n".join(presence_lines(self.others, report.read_at))
         )
 
     def _presence_failed(self, exc: BaseException) -> None:

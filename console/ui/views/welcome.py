@@ -7,8 +7,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from console.core.program import own_command
 
-CONNECT_COMMAND = "b24-console profile add NAME --portal https://YOUR-PORTAL.bitrix24.ua"
-
 
 def demo_command() -> tuple[str, list[str]]:
     """The program and arguments that start the window demo in a new process."""
@@ -19,10 +17,12 @@ def demo_command() -> tuple[str, list[str]]:
 class WelcomePanel(QFrame):
     """Two choices for a console with no profile; the store's events still show below it.
 
-    Signals: ``demo_started(bool)`` (whether the new process could be started).
+    Signals: ``demo_started(bool)`` (whether the new process could be started);
+    ``connect_requested()`` (the window opens Connections → Add).
     """
 
     demo_started = Signal(bool)
+    connect_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +38,7 @@ class WelcomePanel(QFrame):
         )
         intro.setWordWrap(True)
         self.connect_button = QPushButton(self.tr("Connect a portal…"), self)
-        self.connect_button.clicked.connect(self._show_connect_help)
+        self.connect_button.clicked.connect(self.connect_requested.emit)
         self.demo_button = QPushButton(self.tr("Try the demo"), self)
         self.demo_button.clicked.connect(self.start_demo)
         self.help_label = QLabel(self)
@@ -55,16 +55,6 @@ class WelcomePanel(QFrame):
         layout.addWidget(intro)
         layout.addLayout(buttons)
         layout.addWidget(self.help_label)
-
-    def _show_connect_help(self) -> None:
-        # The Connections dialog is the next issue's work; until then, say how it is done.
-        self.help_label.setText(
-            self.tr(
-                "The Connections dialog is not built yet. For now, add a portal from a "
-                "terminal, then restart the console:<br><code>%1</code>"
-            ).replace("%1", CONNECT_COMMAND)
-        )
-        self.help_label.show()
 
     def start_demo(self) -> None:
         program, arguments = demo_command()
