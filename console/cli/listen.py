@@ -156,6 +156,10 @@ def _listen(args: argparse.Namespace) -> int:
     from console.listener.server import StoreNotWritable
     from console.session import retention_policy, start_catch_up, start_listen_session
 
+    if getattr(args, "child_of_window", False):
+        from console.listener.child import yield_cpu_to_window
+
+        yield_cpu_to_window()
     settings = load_settings()
     updates: dict[str, Any] = {}
     if args.host is not None:
