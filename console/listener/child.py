@@ -13,6 +13,7 @@ exit code's reason).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -89,6 +90,9 @@ class ListenerChild:
     store_url: str | None = None
     extra_args: list[str] = field(default_factory=list)
     env: dict[str, str] | None = None
+    # Written to the child's standard input, then closed: secrets it must not take on
+    # its command line (the demo's sandbox credentials).
+    stdin_text: str | None = None
     base_url: str = ""
     handlers: dict[str, str] = field(default_factory=dict)
     catch_ups: dict[str, ChildCatchUp] = field(default_factory=dict)
@@ -125,13 +129,19 @@ class ListenerChild:
         env = self.environment()
         self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
             self.command(),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if self.stdin_text is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=env,
         )
         process = self._process
+        if self.stdin_text is not None:
+            assert process.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # it died at once: said below
+                process.stdin.write(self.stdin_text)
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
         threading.Thread(target=self._read_stdout, name="listener-child-out", daemon=True).start()
         threading.Thread(target=self._read_stderr, name="listener-child-err", daemon=True).start()
         while not self._ready.wait(0.1):
