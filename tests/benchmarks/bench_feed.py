@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 # Before anything imports Qt or reads the config: an isolated config, offscreen unless a
 # display is given explicitly.
@@ -236,8 +236,9 @@ def start_console(data_dir: Path, listener: str) -> Target:
     if listener in ("demo", "inprocess"):
         from console.demo import DemoSession
 
-        options = {"listener_in_process": True} if listener == "inprocess" else {}
-        demo = DemoSession(data_dir=data_dir, activity_seconds=None, **options).start()
+        # The demo as the window runs it: its listener a child process too (issue 20).
+        place: Literal["inprocess", "child"] = "child" if listener == "demo" else "inprocess"
+        demo = DemoSession(data_dir=data_dir, activity_seconds=None, listener=place).start()
         portal = demo.portal
         return Target(
             demo, demo.bitrix_handler_url, portal.application_token, portal.domain, portal.member_id
