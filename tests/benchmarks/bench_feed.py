@@ -592,7 +592,11 @@ def main() -> None:
                 }
             )
         )
-    where = "the window's child listener" if args.listener == "child" else "an in-process one"
+    where = {
+        "child": "the window's child listener",
+        "demo": "the demo's child listener",
+        "inprocess": "the demo's in-process listener",
+    }[args.listener]
     print(f"\nunder load: {args.rate:g} events/s for {args.seconds:g} s into {where}")
     print(f"  sent {load.sent}, failed {load.failures}, painted rows measured {load.painted}")
     print(f"  GUI lateness:            {summary(load.lateness_ms)}")
