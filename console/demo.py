@@ -6,6 +6,7 @@ never touches the OS keyring or the operator's real profiles and event store.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import secrets
@@ -13,8 +14,10 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
@@ -24,6 +27,7 @@ from console.bitrix.errors import B24Error
 from console.core.profiles import ProfileNotFound
 from console.core.settings import ListenerSettings
 from console.listener.catchup import CatchUpPoller
+from console.listener.child import ListenerChild
 from console.listener.resolver import OrderResolver
 from console.listener.server import ListenerServer
 from console.listener.verification import BitrixExpectation, StaticCredentialSource
@@ -95,8 +99,99 @@ def demo_description(demo: DemoSession) -> str:
     )
 
 
+@dataclass(frozen=True)
+class DemoListenerConfig:
+    """What the demo's child listener needs: the store, the port, the sandbox's secrets.
+
+    Handed to the child on its standard input (never its command line, which any local
+    user can read), as one JSON object.
+    """
+
+    store_path: str
+    port: int
+    application_token: str
+    domain: str
+    member_id: str
+    horoshop_secret: str
+    # The sandbox's admin webhook: the child resolves property-value events to orders.
+    webhook_url: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> DemoListenerConfig:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("the demo listener's configuration is not a JSON object")
+        return cls(
+            store_path=str(data["store_path"]),
+            port=int(data["port"]),
+            application_token=str(data["application_token"]),
+            domain=str(data["domain"]),
+            member_id=str(data["member_id"]),
+            horoshop_secret=str(data["horoshop_secret"]),
+            webhook_url=str(data["webhook_url"]),
+        )
+
+    def credentials(self) -> StaticCredentialSource:
+        return StaticCredentialSource(
+            bitrix={
+                DEMO_PROFILE: BitrixExpectation(
+                    application_token=self.application_token,
+                    domain=self.domain,
+                    member_id=self.member_id,
+                )
+            },
+            horoshop={DEMO_PROFILE: self.horoshop_secret},
+        )
+
+    def client_for(self, profile: str) -> BitrixClient:
+        if profile != DEMO_PROFILE:
+            raise ProfileNotFound(profile)
+        return BitrixClient(WebhookAuth.from_url(self.webhook_url))
+
+
+@dataclass
+class DemoListener:
+    """The demo's intake in the process that runs it: the listener and the order resolver."""
+
+    store: EventStore
+    server: ListenerServer
+    resolver: OrderResolver
+
+    @classmethod
+    def start(cls, config: DemoListenerConfig) -> DemoListener:
+        store = open_store(Path(config.store_path))
+        try:
+            server = ListenerServer(store, config.credentials(), ListenerSettings(port=config.port))
+            server.start()
+        except BaseException:
+            store.close()
+            raise
+        resolver = OrderResolver(store, config.client_for).start()
+        return cls(store, server, resolver)
+
+    def stop(self) -> None:
+        self.resolver.stop()
+        self.server.stop()
+        self.store.close()
+
+
+# Where the demo's listener runs. "child": a process of its own (``listen --demo-child``),
+# as the window runs the operator's listener, so intake never competes with painting for
+# this interpreter; "inprocess": threads of this process (the terminal demo, which prints
+# each event as it is stored).
+DemoListenerPlace = Literal["inprocess", "child"]
+
+
 class DemoSession:
-    """Starts and stops the demo's pieces; ``activity_seconds`` paces the fake operators."""
+    """Starts and stops the demo's pieces; ``activity_seconds`` paces the fake operators.
+
+    ``listener="child"`` runs the listener (and the order resolver beside it) in a child
+    process; the demo then follows the store it writes. ``subscriber`` hears only this
+    process's commits, so it is for the in-process listener.
+    """
 
     def __init__(
         self,
@@ -107,6 +202,7 @@ class DemoSession:
         listener_port: int = 0,
         seed: int | None = None,
         subscriber: EventSubscriber | None = None,
+        listener: DemoListenerPlace = "inprocess",
     ) -> None:
         # Subscribed as soon as the store opens, before the first catch-up pass can commit.
         self._subscriber = subscriber
@@ -120,10 +216,12 @@ class DemoSession:
         self._stop = threading.Event()
         self._activity: threading.Thread | None = None
         self._store: EventStore | None = None
-        self.listener: ListenerServer | None = None
+        self._listener_place: DemoListenerPlace = listener
+        self.listener: ListenerServer | ListenerChild | None = None
         self.poller: CatchUpPoller | None = None
         self.resolver: OrderResolver | None = None
         self._order_ids: list[int] = []
+        self._unwatch: list[Callable[[], None]] = []
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -134,20 +232,16 @@ class DemoSession:
             self._store = store = open_store(self.store_path)
             if self._subscriber is not None:
                 store.subscribe(self._subscriber)
-            credentials = StaticCredentialSource(
-                bitrix={
-                    DEMO_PROFILE: BitrixExpectation(
-                        application_token=self.portal.application_token,
-                        domain=self.portal.domain,
-                        member_id=self.portal.member_id,
-                    )
-                },
-                horoshop={DEMO_PROFILE: self.horoshop_secret},
-            )
-            self.listener = ListenerServer(
-                store, credentials, ListenerSettings(port=self._listener_port)
-            )
-            self.listener.start()
+            config = self._listener_config()
+            if self._listener_place == "child":
+                child = ListenerChild(extra_args=["--demo-child"], stdin_text=config.to_json())
+                self.listener = child
+                child.start()
+            else:
+                self.listener = ListenerServer(
+                    store, config.credentials(), ListenerSettings(port=self._listener_port)
+                )
+                self.listener.start()
             for event in SANDBOX_EVENTS:
                 self.portal.register_handler(event, self.bitrix_handler_url)
             self.portal.register_horoshop_handler(self.horoshop_handler_url)
@@ -160,8 +254,10 @@ class DemoSession:
                 initial_lookback=CATCH_UP_LOOKBACK,
             )
             self.poller.start()
-            # Property-value events name no order; the resolver asks the sandbox for it.
-            self.resolver = OrderResolver(store, self.client_for).start()
+            if self._listener_place == "inprocess":
+                # Property-value events name no order; the resolver asks the sandbox for it.
+                # (A child listener runs its own resolver: it hears the commits.)
+                self.resolver = OrderResolver(store, self.client_for).start()
             if self.activity_seconds is not None:
                 self._activity = threading.Thread(
                     target=self._run_activity, name="demo-activity", daemon=True
@@ -172,11 +268,25 @@ class DemoSession:
             raise
         return self
 
+    def _listener_config(self) -> DemoListenerConfig:
+        return DemoListenerConfig(
+            store_path=str(self.store_path),
+            port=self._listener_port,
+            application_token=self.portal.application_token,
+            domain=self.portal.domain,
+            member_id=self.portal.member_id,
+            horoshop_secret=self.horoshop_secret,
+            webhook_url=self.portal.webhook_url,
+        )
+
     def stop(self) -> None:
         self._stop.set()
         # The sandbox takes a second or two to let hung requests go: it stops meanwhile.
         portal_stop = threading.Thread(target=self.portal.stop, name="demo-portal-stop")
         portal_stop.start()
+        for unwatch in self._unwatch:
+            unwatch()
+        self._unwatch.clear()
         if self._activity is not None:
             self._activity.join(10)
             self._activity = None
@@ -246,6 +356,11 @@ class DemoSession:
     def watch(
         self, on_rows: RowsReceiver, on_connection: ConnectionReceiver | None = None
     ) -> Callable[[], None]:
+        if self._listener_place == "child":
+            # The listener is another process: follow the store's file, not our commits.
+            stop = self.store.follow(on_rows, on_connection)
+            self._unwatch.append(stop)
+            return stop
         return watch_store(self.store, on_rows, on_connection)
 
     def poll_now(self) -> None:

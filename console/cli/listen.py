@@ -104,6 +104,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     # For the window, which runs `listen` as its child: no line per event (the window reads
     # the store) and a line for every catch-up pass (it shows the last and the next).
     parser.add_argument("--child-of-window", action="store_true", help=argparse.SUPPRESS)
+    # For the windowed demo: the sandbox's listener, its configuration on standard input.
+    parser.add_argument("--demo-child", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=_listen)
 
 
@@ -132,6 +134,39 @@ def _stop_with_parent(stop: threading.Event) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def _listen_for_demo(args: argparse.Namespace) -> int:
+    """The windowed demo's listener and order resolver, until the window stops it."""
+    from console.demo import DemoListener, DemoListenerConfig
+
+    try:
+        config = DemoListenerConfig.from_json(sys.stdin.read())
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"--demo-child: the configuration on standard input: {exc}") from None
+    try:
+        demo = DemoListener.start(config)
+    except OSError as exc:
+        raise CliError(f"cannot listen: {exc.strerror or exc}", ExitCode.NETWORK) from None
+    with foreground_run() as run:
+        _stop_with_parent(run.stop_requested)
+        try:
+            server = demo.server
+            emit_line(
+                args,
+                {
+                    "type": "listening",
+                    "url": server.base_url,
+                    "store": config.store_path,
+                    "handlers": server.handler_urls(),
+                },
+                "",
+            )
+            run.wait()
+        finally:
+            demo.stop()
+            emit_line(args, {"type": "stopped"}, "listener stopped")
+    return ExitCode.OK
+
+
 def _trusted_proxies(entries: list[str]) -> list[str]:
     from console.core.net import parse_network
 
@@ -156,6 +191,12 @@ def _listen(args: argparse.Namespace) -> int:
     from console.listener.server import StoreNotWritable
     from console.session import retention_policy, start_catch_up, start_listen_session
 
+    if getattr(args, "child_of_window", False):
+        from console.listener.child import yield_cpu_to_window
+
+        yield_cpu_to_window()
+    if getattr(args, "demo_child", False):
+        return _listen_for_demo(args)
     settings = load_settings()
     updates: dict[str, Any] = {}
     if args.host is not None:

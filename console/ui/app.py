@@ -196,7 +196,8 @@ class WindowController:
             if demo:
                 from console.demo import DemoSession
 
-                console = DemoSession().start()
+                # Its listener a child process too, as the operator's (see below).
+                console = DemoSession(listener="child").start()
             else:
                 from console.session import start_window_session
 

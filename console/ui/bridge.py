@@ -21,9 +21,10 @@ from console.store.model import EventStore, FeedRow
 Watch = Callable[[RowsReceiver, ConnectionReceiver], Callable[[], None]]
 
 # How long the bridge gathers commits before handing them over. One hand-over per batch
-# keeps the GUI thread's wake-ups at most 25 a second however fast events arrive; a
-# queued signal per event (hundreds a second) competes with painting and typing.
-BATCH_MILLISECONDS = 40
+# keeps the GUI thread's wake-ups at most 10 a second however fast events arrive; a
+# queued signal per event (hundreds a second) competes with painting and typing. This is
+# the only gathering stage: the feed inserts each batch as it comes (add_live_rows).
+BATCH_MILLISECONDS = 100
 
 
 class StoreEventBridge(QObject):

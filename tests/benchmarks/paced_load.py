@@ -3,8 +3,11 @@
 Runs in its own process (``python -m tests.benchmarks.paced_load URL --rate 500 --seconds
 60 --out sent.json``) so it takes no time from the process being measured. Each event is
 a real-format ONSALEORDERSAVED form about one of ``--orders`` (so the portal can show it)
-with its own ``XML_ID`` (``bench-N``) and ``ts``; the output file maps each N to the
-wall-clock time it was sent, so the benchmark can join "sent" with "painted".
+with its own ``XML_ID`` (``bench-N``) and ``ts``, and a Ukrainian shop's order fields
+(Cyrillic buyer names, delivery addresses, product titles and a comment), so the
+listener parses, redacts and stores bodies like a real shop's (about 1 KB, not 300 bytes);
+the output file maps each N to the wall-clock time it was sent, so the benchmark can join
+"sent" with "painted".
 """
 
 from __future__ import annotations
@@ -18,6 +21,36 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+BUYERS = (
+    "Олена Коваленко",
+    "Тарас Шевчук",
+    "Ганна Мельник",
+    "Богдан Ткаченко",
+    "Ірина Бондаренко",
+    "Ярослав Кравчук",
+)
+ADDRESSES = (
+    "м. Київ, вул. Хрещатик, 22, кв. 14",
+    "м. Львів, пл. Ринок, 3",
+    "м. Одеса, вул. Дерибасівська, 9, відділення Нової пошти № 12",
+    "м. Харків, просп. Науки, 47, під'їзд 2",
+    "м. Дніпро, вул. Яворницького, 105",
+)
+PRODUCTS = (
+    "Чайник електричний «Ранок» 1,7 л",
+    "Вишиванка жіноча, льон, розмір M",
+    "Набір посуду «Полтавський» (12 предметів)",
+    "Мед гречаний, 1 кг",
+    "Рюкзак шкільний «Карпати» синій",
+    "Кава мелена «Галицька» 250 г",
+)
+COMMENTS = (
+    "Будь ласка, зателефонуйте перед доставкою.",
+    "Подарунок — загорніть, будь ласка, без чека.",
+    "Доставка після 18:00, домофон не працює.",
+    "Оплата при отриманні, решта з 500 грн.",
+)
+
 
 def form_body(sequence: int, order: int, *, token: str, domain: str, member: str) -> bytes:
     pairs = [
@@ -26,6 +59,14 @@ def form_body(sequence: int, order: int, *, token: str, domain: str, member: str
         ("data[FIELDS][ID]", str(order)),
         ("data[FIELDS][XML_ID]", f"bench-{sequence}"),
         ("data[FIELDS][ACTION]", "save"),
+        ("data[FIELDS][PROPERTIES][FIO]", BUYERS[sequence % len(BUYERS)]),
+        ("data[FIELDS][PROPERTIES][PHONE]", f"+38067{1_000_000 + sequence % 9_000_000}"),
+        ("data[FIELDS][PROPERTIES][ADDRESS]", ADDRESSES[sequence % len(ADDRESSES)]),
+        ("data[FIELDS][BASKET][0][NAME]", PRODUCTS[sequence % len(PRODUCTS)]),
+        ("data[FIELDS][BASKET][0][QUANTITY]", str(1 + sequence % 3)),
+        ("data[FIELDS][BASKET][1][NAME]", PRODUCTS[(sequence + 2) % len(PRODUCTS)]),
+        ("data[FIELDS][BASKET][1][QUANTITY]", "1"),
+        ("data[FIELDS][USER_DESCRIPTION]", COMMENTS[sequence % len(COMMENTS)]),
         # Unique per event, so none is taken for a duplicate delivery.
         ("ts", str(int(time.time()) * 1000 + sequence)),
         ("auth[domain]", domain),

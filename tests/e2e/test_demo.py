@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from console.demo import DEMO_ACTS, DemoSession, demo_description
-from console.store.model import EventSource, StoredEvent, Verification
+from console.listener.child import ListenerChild
+from console.store.model import EventFilter, EventSource, FeedRow, StoredEvent, Verification
 from tests.e2e.test_listen_with_portal import CLI, REPO_ROOT, LineReader
 
 
@@ -133,3 +134,58 @@ def test_headless_demo_prints_events_and_stops_cleanly(tmp_path: Path) -> None:
             proc.wait()
     # --data-dir: the demo's store is kept where it was asked for.
     assert (tmp_path / "demo" / "events.sqlite3").exists()
+
+
+def test_the_windowed_demo_runs_its_listener_in_a_child_process(tmp_path: Path) -> None:
+    """Intake in its own interpreter (issue 20): the demo's events still arrive, verified,
+    resolved to their orders, and reach the window by following the store."""
+    rows: list[FeedRow] = []
+    arrived = threading.Condition()
+
+    def on_rows(batch: list[FeedRow]) -> None:
+        with arrived:
+            rows.extend(batch)
+            arrived.notify_all()
+
+    demo = DemoSession(data_dir=tmp_path, activity_seconds=None, seed=5, listener="child")
+    with demo:
+        listener = demo.listener
+        assert isinstance(listener, ListenerChild) and listener.running
+        assert listener._process is not None and listener._process.pid != os.getpid()
+        assert demo.resolver is None  # the child resolves, beside the listener
+        stop_watching = demo.watch(on_rows)
+        with demo.client() as client:
+            done = {kind: demo.act(kind, client) for kind in DEMO_ACTS}
+        property_id = done["property value"].split()[1]
+        order_id = done["property value"].split()[4]
+
+        def seen(source: str, state: str, event: str | None = None) -> bool:
+            return any(
+                row.source == source and row.verification == state and event in (None, row.event)
+                for row in rows
+            )
+
+        with arrived:
+            assert arrived.wait_for(
+                lambda: (
+                    seen("horoshop", "verified")
+                    and seen("bitrix", "rejected")
+                    and seen("bitrix", "verified", "ONSALEORDERSAVED")
+                    and seen("bitrix", "verified", "ONPROPERTYVALUEENTITYSAVED")
+                ),
+                timeout=30,
+            ), [(row.source, row.event, row.verification) for row in rows]
+        # The child's resolver asked the sandbox which order the property belongs to.
+        deadline = time.monotonic() + 30
+        resolved: list[str | None] = []
+        while time.monotonic() < deadline:
+            resolved = [
+                row.order_id
+                for row in demo.store.query_rows(EventFilter(entity_id=property_id), limit=5)
+            ]
+            if order_id in resolved:
+                break
+            time.sleep(0.1)
+        assert order_id in resolved
+        stop_watching()
+    assert not listener.running

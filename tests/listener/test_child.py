@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from console.core.settings import ListenerSettings, Settings, save_settings
+from console.listener.child import CHILD_NICENESS
 from console.session import WindowSession, listener_file, start_window_session
 from console.store.model import FeedRow
 
@@ -174,5 +176,22 @@ def test_a_profile_added_while_running_is_verified_after_reload(tmp_path: Path) 
         while post() != 200 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert post() == 200
+    finally:
+        session.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux scheduling classes")
+def test_the_child_gives_way_to_the_window_for_the_cpu(tmp_path: Path) -> None:
+    """Under load the GUI thread must get a core first: the child runs nicer, as batch work."""
+    session = start(tmp_path)
+    try:
+        assert session.bind_error is None
+        process = session.child._process
+        assert process is not None
+        window_niceness = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == window_niceness + CHILD_NICENESS
+        assert os.sched_getscheduler(process.pid) == os.SCHED_BATCH
+        # The window itself keeps its own priority and class.
+        assert os.sched_getscheduler(0) == os.SCHED_OTHER
     finally:
         session.stop()

@@ -19,6 +19,20 @@ SCRIPT = (
 )
 
 
+def _child_pids(pid: int) -> list[int]:
+    pids: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        pids += [int(child) for child in children.read_text().split()]
+    return pids
+
+
+def _command_line(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return []
+
+
 def test_process_start_time_is_read() -> None:
     elapsed = seconds_since_process_start()
     assert 0 < elapsed < 24 * 3600
@@ -67,6 +81,11 @@ def test_demo_window_prints_addresses_and_quits_on_sigint(tmp_path: Path) -> Non
             if line.startswith(f"feed-row {event_id} "):
                 break
         assert any(line.startswith(f"feed-row {event_id} ") for line in seen), seen
+        if Path(f"/proc/{process.pid}/task").is_dir():
+            # The demo's listener runs as the window's child process, as the operator's
+            # does: intake never competes with painting for the window's interpreter.
+            children = [_command_line(pid) for pid in _child_pids(process.pid)]
+            assert any("--demo-child" in command for command in children), children
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=30)
     finally:

@@ -8,7 +8,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from console.store import SqliteEventStore
-from console.store.model import EventFilter, EventSource, Verification
+from console.store.model import EventFilter, EventSource, FeedRow, Verification
 from console.ui.bridge import StoreEventBridge
 from console.ui.jobs import JobRunner
 from console.ui.models import feed as feed_module
@@ -19,7 +19,7 @@ from console.ui.models.feed import (
     EventIdRole,
     RowKind,
 )
-from console.ui.views.feed import FeedTableView
+from console.ui.views.feed import HOLD_AFTER_ROWS, FeedTableView
 from tests.ui.window_support import OFFSCREEN_NOISE, fill, record
 
 pytestmark = OFFSCREEN_NOISE
@@ -300,3 +300,77 @@ def test_feed_columns_follow_the_declared_contract() -> None:
         for name in declared
     ]
     assert len(column_titles()) == len(declared)
+
+
+def stored_row(store: SqliteEventStore, n: int) -> FeedRow:
+    stored = store.get(store.append(record(n)).id)
+    assert stored is not None
+    return feed_module.feed_row(stored)
+
+
+def test_a_bridge_batch_goes_in_at_once_without_a_second_wait(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    """The bridge's batch is the one gathering stage: the model inserts it as it comes."""
+    fill(store, 5)
+    model = loaded_model(qtbot, jobs, store)
+    rows = [stored_row(store, n) for n in range(300, 303)]
+    inserted: list[int] = []
+    model.live_inserted.connect(inserted.append)
+    model.add_live_rows(rows)
+    assert inserted == [3]
+    assert model.rowCount() == 8
+    assert model.index(0, 0).data(EventIdRole) == rows[-1].id
+
+
+def test_after_a_flood_the_next_rows_wait_for_one_insert(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows a flush than anyone reads: the next batches are gathered, not each painted."""
+    monkeypatch.setattr(feed_module, "FLOOD_FLUSH_MS", 60_000)
+    model = loaded_model(qtbot, jobs, store)
+    flood = [stored_row(store, n) for n in range(feed_module.FLOOD_ROWS)]
+    model.add_live_rows(flood)
+    assert model.rowCount() == feed_module.FLOOD_ROWS
+    with qtbot.assertNotEmitted(model.live_inserted, wait=300):
+        model.add_live_rows([stored_row(store, 900)])
+        model.add_live_rows([stored_row(store, 901)])
+    assert model.rowCount() == feed_module.FLOOD_ROWS
+
+
+def test_a_flood_while_scrolled_down_is_counted_on_the_chip_not_inserted(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    fill(store, 150)
+    model = loaded_model(qtbot, jobs, store)
+    view = FeedTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.verticalScrollBar().setValue(view.verticalHeader().defaultSectionSize() * 60)
+    top_before = view.indexAt(QPoint(5, 5)).data(EventIdRole)
+    bridge = StoreEventBridge(store)
+    bridge.events_committed.connect(model.add_live_rows)
+    first = HOLD_AFTER_ROWS + 10
+    try:
+        for n in range(first):
+            store.append(record(1000 + n))
+        # More than anyone reads has gone in above the operator: the rest is held.
+        qtbot.waitUntil(lambda: model.rowCount() == 150 + first, timeout=10_000)
+        assert model.held
+        newest = 0
+        for n in range(first, 200):
+            newest = store.append(record(1000 + n)).id
+        qtbot.waitUntil(lambda: view.new_rows == 200, timeout=10_000)
+    finally:
+        bridge.detach()
+    assert model.rowCount() == 150 + first
+    assert view.indexAt(QPoint(5, 5)).data(EventIdRole) == top_before
+    assert view.chip.isVisible() and "200" in view.chip.text()
+    view.chip.click()
+    qtbot.waitUntil(lambda: model.rowCount() == 350, timeout=10_000)
+    assert not model.held and model.held_count == 0
+    assert view.verticalScrollBar().value() == 0
+    assert view.indexAt(QPoint(5, 5)).data(EventIdRole) == newest
+    assert not view.chip.isVisible()

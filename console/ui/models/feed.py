@@ -4,17 +4,20 @@ Rows arrive as :class:`FeedRow` tuples (plain values, cheap by the million). Eve
 view asks for (display strings, colours, tooltips) is computed once when a row arrives,
 so :meth:`EventFeedTableModel.data` is a few dictionary and tuple lookups.
 
-Live events come from :class:`console.ui.bridge.StoreEventBridge` through
-:meth:`EventFeedTableModel.add_live`. They are buffered and flushed at most every
-:data:`FLUSH_MS` in one ``beginInsertRows`` at row 0. A filter the model can evaluate in
-Python is tested per event; anything else (full-text search) re-asks the store for what
-is newer than the top row.
+Live events come from :class:`console.ui.bridge.StoreEventBridge`, whose batches are the
+one place they are gathered: :meth:`EventFeedTableModel.add_live_rows` inserts each batch
+at once, in one ``beginInsertRows`` at row 0 (:meth:`~EventFeedTableModel.add_live` takes
+one event and flushes at most every :data:`FLUSH_MS`). Under a flood, more rows a flush
+than anyone reads, inserts come at most every :data:`FLOOD_FLUSH_MS`. A filter the model
+can evaluate in Python is tested per event; anything else (full-text search) re-asks the
+store for what is newer than the top row.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -51,6 +54,10 @@ from console.ui.wording import translated_summary
 PAGE = 200
 # Live rows are flushed into the view at most this often.
 FLUSH_MS = 100
+# A flush of at least FLOOD_ROWS rows (250 a second at the bridge's pace: more than anyone
+# reads) makes the next wait FLOOD_FLUSH_MS: a few repaints a second instead of ten.
+FLOOD_ROWS = 25
+FLOOD_FLUSH_MS = 250
 # A full-text live refresh reads at most this many rows per query page.
 LIVE_PAGE = 500
 # Live rows held in memory while paused; beyond this the store is re-asked on resume.
@@ -225,13 +232,16 @@ class EventFeedTableModel(QAbstractTableModel):
 
     Signals: ``query_finished(int)`` with the first page's size after :meth:`set_filter`;
     ``live_inserted(int)`` after live rows went in at the top; ``pending_changed(int)``
-    while paused (how many matching events wait); ``failed(str)`` when a store read failed;
-    ``query_refused(str)`` with the store's message when it would not run the query.
+    while paused (how many matching events wait); ``held_changed(int)`` while held (the
+    view holds them while the operator reads further down); ``failed(str)`` when a store
+    read failed; ``query_refused(str)`` with the store's message when it would not run
+    the query.
     """
 
     query_finished = Signal(int)
     live_inserted = Signal(int)
     pending_changed = Signal(int)
+    held_changed = Signal(int)
     failed = Signal(str)
     query_refused = Signal(str)
 
@@ -254,6 +264,10 @@ class EventFeedTableModel(QAbstractTableModel):
         self._live_query_needed = False
         self._paused = False
         self._pending = 0
+        self._held = False
+        self._held_count = 0
+        self._last_flush_at = 0.0
+        self._last_flush_rows = 0
         self._titles = column_titles()
         self._brushes: dict[RowKind, QBrush | None] = {}
         self._bold = QFont()
@@ -267,6 +281,11 @@ class EventFeedTableModel(QAbstractTableModel):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush)
+        # Waits out FLOOD_FLUSH_MS after a big flush (the batches' own path; the timer
+        # above keeps FLUSH_MS for single events and re-tries).
+        self._flood_timer = QTimer(self)
+        self._flood_timer.setSingleShot(True)
+        self._flood_timer.timeout.connect(self._flush)
         self.set_palette(QPalette())
 
     # -- configuration ------------------------------------------------------------------
@@ -312,6 +331,9 @@ class EventFeedTableModel(QAbstractTableModel):
         self._live_buffer.clear()
         self._live_query_needed = False
         self._set_pending(0)
+        if self._held_count:
+            self._held_count = 0
+            self.held_changed.emit(0)
         store = self._store
         if store is None:
             self._reset_rows([])
@@ -417,13 +439,44 @@ class EventFeedTableModel(QAbstractTableModel):
     # -- live events --------------------------------------------------------------------
 
     def add_live(self, event: FeedRow | StoredEvent) -> None:
-        """Queue a newly stored event (call on the GUI thread, via the bridge)."""
+        """Queue a newly stored event (call on the GUI thread); flushed within FLUSH_MS."""
         if self._store is None:
             return
-        row = event if isinstance(event, FeedRow) else feed_row(event)
+        held = self._held_count
+        due = self._take_live(event if isinstance(event, FeedRow) else feed_row(event))
+        if self._held_count != held:
+            self.held_changed.emit(self._held_count)
+        if due and not self._flush_timer.isActive() and not self._loading:
+            self._flush_timer.start()
+
+    def add_live_rows(self, rows: Sequence[FeedRow]) -> None:
+        """Take a batch the bridge gathered (GUI thread): inserted now, in one go, unless
+        paused, held, or a flood's wait (:data:`FLOOD_FLUSH_MS`) is not over."""
+        if self._store is None:
+            return
+        held = self._held_count
+        due = False
+        for row in rows:
+            due = self._take_live(row) or due
+        if self._held_count != held:
+            self.held_changed.emit(self._held_count)
+        if not due or self._loading or self._flush_timer.isActive():
+            return
+        if self._flood_timer.isActive():
+            return
+        wait_ms = 0.0
+        if self._last_flush_rows >= FLOOD_ROWS:
+            wait_ms = FLOOD_FLUSH_MS - (time.monotonic() - self._last_flush_at) * 1000
+        if wait_ms > 0:
+            self._flood_timer.start(int(wait_ms) + 1)
+        else:
+            self._flush()
+
+    def _take_live(self, row: FeedRow) -> bool:
+        """Buffer (or count) ``row`` if the filter takes it; True when a flush is due."""
         verdict = row_matches(self._filter, row)
         if verdict is False:
-            return
+            return False
         if verdict is None or len(self._live_buffer) >= MAX_BUFFERED:
             # Past MAX_BUFFERED (a long pause under load) the store is asked instead.
             self._live_query_needed = True
@@ -432,9 +485,11 @@ class EventFeedTableModel(QAbstractTableModel):
             self._live_buffer.append(row)
         if self._paused:
             self._set_pending(self._pending + 1)
-            return
-        if not self._flush_timer.isActive() and not self._loading:
-            self._flush_timer.start()
+            return False
+        if self._held:
+            self._held_count += 1
+            return False
+        return True
 
     def requery_top(self) -> None:
         """Read everything newer than the top row from the store (a lost connection is
@@ -464,13 +519,35 @@ class EventFeedTableModel(QAbstractTableModel):
     def pending(self) -> int:
         return self._pending
 
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    @property
+    def held_count(self) -> int:
+        """Matching events that arrived while held (not inserted yet)."""
+        return self._held_count
+
+    def set_held(self, held: bool) -> None:
+        """Hold live rows back (counted in ``held_changed``) while the operator reads further
+        down and they come faster than anyone reads; on release they go in at once."""
+        if held == self._held:
+            return
+        self._held = held
+        if not held:
+            if self._held_count:
+                self._held_count = 0
+                self.held_changed.emit(0)
+            if (self._live_buffer or self._live_query_needed) and not self._paused:
+                self._flood_timer.start(0)
+
     def _set_pending(self, count: int) -> None:
         if count != self._pending:
             self._pending = count
             self.pending_changed.emit(count)
 
     def _flush(self) -> None:
-        if self._paused or self._loading:
+        if self._paused or self._held or self._loading:
             return
         top = self._rows[0].row.id if self._rows else 0
         if self._live_query_needed:
@@ -515,6 +592,8 @@ class EventFeedTableModel(QAbstractTableModel):
             self._keys[row.id] = self._top_key + offset
         self._top_key += count
         self.endInsertRows()
+        self._last_flush_at = time.monotonic()
+        self._last_flush_rows = count
         self.live_inserted.emit(count)
 
     # -- lookups ------------------------------------------------------------------------

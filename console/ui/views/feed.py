@@ -3,7 +3,9 @@
 When live rows go in at the top while the operator is reading further down, the
 scroll position moves by the inserted rows' height, so the rows in view (and the
 selection, which Qt keeps by persistent index) do not jump; a chip over the table says
-how many arrived and scrolls to the top when clicked.
+how many arrived and scrolls to the top when clicked. Once more have arrived than anyone
+reads (:data:`HOLD_AFTER_ROWS`), the model holds the rest: the chip counts them, and
+nothing is inserted or repainted until the operator is back at the top.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ SUMMARY_MIN_WIDTH = 120
 WHOLE_COLUMNS = frozenset({Column.RECEIVED, Column.ORDER, Column.ENTITY})
 # Live rows measured per insert to widen a column (a flood measures only its newest few).
 WIDEN_SAMPLE_ROWS = 20
+# Rows inserted above a reading operator before the rest are held and only counted.
+HOLD_AFTER_ROWS = 50
 
 
 class FeedTableView(QTableView):
@@ -109,6 +113,7 @@ class FeedTableView(QTableView):
         model.query_finished.connect(self._first_page_shown)
         model.query_finished.connect(lambda _count: self._update_empty())
         model.rowsInserted.connect(lambda *_args: self._update_empty())
+        model.held_changed.connect(self._held_changed)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -132,6 +137,8 @@ class FeedTableView(QTableView):
             bar.setValue(before + height)
             self._new_rows += last - first + 1
             self._show_chip()
+            if self._new_rows >= HOLD_AFTER_ROWS:
+                self._feed.set_held(True)
         if not self._widths_from_sample:
             self.size_columns_from_sample()
         elif not self._widths_locked:
@@ -145,6 +152,7 @@ class FeedTableView(QTableView):
         # A new filter or a refresh starts at the newest event.
         self._new_rows = 0
         self._chip.hide()
+        self._feed.set_held(False)
         self.verticalScrollBar().setValue(0)
 
     def _update_empty(self) -> None:
@@ -168,11 +176,17 @@ class FeedTableView(QTableView):
         if value == 0 and self._chip.isVisible():
             self._new_rows = 0
             self._chip.hide()
+            self._feed.set_held(False)
+
+    def _held_changed(self, count: int) -> None:
+        if count:
+            self._show_chip()
 
     @property
     def new_rows(self) -> int:
-        """Rows that arrived above the view since the operator scrolled down."""
-        return self._new_rows
+        """Rows that arrived above the view since the operator scrolled down (inserted,
+        and held back by the model)."""
+        return self._new_rows + self._feed.held_count
 
     @property
     def chip(self) -> QToolButton:
@@ -182,9 +196,10 @@ class FeedTableView(QTableView):
         self._new_rows = 0
         self._chip.hide()
         self.scrollToTop()
+        self._feed.set_held(False)
 
     def _show_chip(self) -> None:
-        count = self._new_rows
+        count = self.new_rows
         text = self.tr("↑ %Ln new events", "", count)
         self._chip.setText(text)
         self._chip.adjustSize()

@@ -603,8 +603,9 @@ class MainWindow(QMainWindow):
     def _events_committed(self, events: list[FeedRow]) -> None:
         notify = getattr(self.tray, "notify", None) if self.tray is not None else None
         new_names = False
+        # The bridge's batch goes in as one: no second gathering stage in the model.
+        self.feed_model.add_live_rows(events)
         for event in events:
-            self.feed_model.add_live(event)
             self.status.add_live(event)
             if event.event not in self._seen_events:
                 self._seen_events.add(event.event)
