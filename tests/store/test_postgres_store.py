@@ -33,8 +33,13 @@ def test_migrations_are_recorded_and_a_newer_schema_is_refused(
     _open(pg_cluster, pg_database).close()
     with _admin(pg_cluster, pg_database) as conn:
         rows = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
-        assert rows == [(1, "events"), (2, "team"), (3, "listener presence")]
-        assert SCHEMA_VERSION == 3
+        assert rows == [
+            (1, "events"),
+            (2, "team"),
+            (3, "listener presence"),
+            (5, "summary search"),
+        ]
+        assert SCHEMA_VERSION == 5
         conn.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')")
     with pytest.raises(SchemaTooNewError, match="99"):
         _open(pg_cluster, pg_database)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.store import EventFilter, EventSource, Verification
+from console.store import EventFilter, EventRecord, EventSource, Verification
 from console.store import schema as sqlite_schema
 from console.store.filters import FtsQuery, build_fts_query, fts_query
 from console.store.location import parse_store_url
@@ -29,14 +29,19 @@ def _search(store: AnyStore, text: str, **kwargs: object) -> list[int]:
     return [event.id for event in store.query(flt, limit=1000)]
 
 
+def _storefront(**fields: object) -> EventRecord:
+    return record(source=EventSource.HOROSHOP, event="order_created", **fields)
+
+
 @pytest.fixture
 def corpus(store: AnyStore) -> dict[str, int]:
     return {
+        # Storefront orders: a Bitrix24 event's summary names its event (ONSALE...).
         "cyrillic": store.append(
-            record(payload={"delivery_city": "Київ", "comment": "Привіт, передзвоніть"})
+            _storefront(payload={"delivery_city": "Київ", "comment": "Привіт, передзвоніть"})
         ).id,
         "sale": store.append(record(payload={"event": "ONSALEORDERSAVED", "id": "777"})).id,
-        "phone": store.append(record(payload={"delivery_phone": "+38 (012) 421-42-14"})).id,
+        "phone": store.append(_storefront(payload={"delivery_phone": "+38 (012) 421-42-14"})).id,
         # No payload: the raw body is what gets indexed.
         "malformed": store.append(
             record(
