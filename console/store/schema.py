@@ -8,11 +8,14 @@ the console appends steps and never edits the ones already shipped.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from console.store.summary import summarize
+
+log = logging.getLogger(__name__)
 
 # Text the full-text index holds for one row: the parsed payload as JSON, or, when there is
 # none (malformed bodies), the raw body as text. The FTS table is contentless to avoid a
@@ -220,6 +223,14 @@ def _fill_summaries(conn: sqlite3.Connection) -> None:
 
 def _index_summaries(conn: sqlite3.Connection) -> None:
     """The full-text index includes the summary and the refusal reason, for every row."""
+    (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
+    if events:
+        # Nothing else to show meanwhile: the store opens when this is done.
+        log.warning(
+            "rebuilding the search index of %d events for schema version 4 "
+            "(about a minute per million events); the store opens when it is done",
+            events,
+        )
     _fill_summaries(conn)
     for statement in (
         "DROP TRIGGER events_fts_insert",
