@@ -224,6 +224,21 @@ def _init(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+class _BackfillProgress:
+    """How far a migration's rewrite of existing events is, on one line of stderr."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, rows: int) -> None:
+        print(f"\rrewrote {rows:,} existing events", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            print(file=sys.stderr, flush=True)
+
+
 def _migrate(args: argparse.Namespace) -> int:
     import psycopg.errors
 
@@ -234,9 +249,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
     location = _postgres(args.url, "migrate")
     password = _admin_password(location)
+    progress = _BackfillProgress()
     with connect(location, password) as conn:
         try:
-            before = schema.migrate(conn, create=False)
+            before = schema.migrate(conn, create=False, progress=progress)
+            # Picks up a backfill that an earlier run did not finish (nothing when none).
+            rewritten = schema.finish_backfills(conn, progress)
             after = schema.applied_version(conn)
             # New tables need their grants; roles that were never created stay absent.
             report = apply_grants(conn, location.dbname, create_roles=False)
@@ -251,6 +269,8 @@ def _migrate(args: argparse.Namespace) -> int:
             ) from None
         except UndeclaredTables as exc:
             raise _cannot_grant(exc) from None
+        finally:
+            progress.end()
     remember_password(location, password)
     data = {
         "store": location.url,
@@ -258,7 +278,9 @@ def _migrate(args: argparse.Namespace) -> int:
         "schema_version": after,
         "roles": sorted(report.granted),
     }
-    if before == after:
+    if before == after and rewritten:
+        text = f"finished rewriting existing events for version {after} of {location.display}"
+    elif before == after:
         text = f"the schema of {location.display} is already at version {after}: nothing to do"
     else:
         text = f"upgraded the schema of {location.display} from version {before} to {after}"

@@ -67,6 +67,8 @@ _WRITTEN_DUPLICATE_OF = _WRITTEN.index("duplicate_of")
 _WRITTEN_PINNED = _WRITTEN.index("pinned")
 _WRITTEN_PAYLOAD = _WRITTEN.index("payload")
 _WRITTEN_RAW_BODY = _WRITTEN.index("raw_body")
+_WRITTEN_SUMMARY = _WRITTEN.index("summary")
+_WRITTEN_REASON = _WRITTEN.index("verification_reason")
 # Text COPY: the search vector goes in as tsvector's input form, which has no binary dumper.
 _PG_COPY = f"COPY events (id, {', '.join(_WRITTEN)}, search) FROM STDIN"
 _RACE_ATTEMPTS = 3
@@ -346,7 +348,7 @@ class PostgresSide(_SqlSide):
         """
         from console.store.postgres import locks
         from console.store.postgres.rows import safe_text
-        from console.store.postgres.search import search_vector
+        from console.store.postgres.search import event_vector
 
         conn = self._conn
         conn.execute(
@@ -382,16 +384,16 @@ class PostgresSide(_SqlSide):
             key = values[_WRITTEN_DEDUP]
             if key is not None and duplicate_of is None:
                 by_key[key] = event_id
-            payload = values[_WRITTEN_PAYLOAD]
-            indexed = (
-                payload
-                if payload is not None
-                else bytes(values[_WRITTEN_RAW_BODY]).decode("utf-8", "replace")
+            vector = event_vector(
+                values[_WRITTEN_PAYLOAD],
+                values[_WRITTEN_RAW_BODY],
+                values[_WRITTEN_SUMMARY],
+                values[_WRITTEN_REASON],
             )
             texts = [safe_text(v) if isinstance(v, str) else v for v in values]
             texts[_WRITTEN_DUPLICATE_OF] = duplicate_of
             texts[_WRITTEN_PINNED] = bool(values[_WRITTEN_PINNED])
-            return (event_id, *texts, search_vector(indexed))
+            return (event_id, *texts, vector)
 
         if not one_by_one:
             with conn.cursor() as cur, cur.copy(_PG_COPY) as copy:

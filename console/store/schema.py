@@ -7,9 +7,15 @@ the console appends steps and never edits the ones already shipped.
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from console.store.summary import summarize
+
+log = logging.getLogger(__name__)
 
 # Text the full-text index holds for one row: the parsed payload as JSON, or, when there is
 # none (malformed bodies), the raw body as text. The FTS table is contentless to avoid a
@@ -181,9 +187,89 @@ _V3: tuple[str, ...] = (
     "CREATE INDEX changes_profile ON changes(profile, id)",
 )
 
+# From step 4 the index has three columns: the payload (as before), the feed's summary and
+# the reason a refused event was refused (what the feed shows in its place), so a search
+# finds what the operator reads in the feed. Columns, not one text: a phrase never spans
+# the end of one and the start of the next. Named apart from the events' columns, which
+# searches join to the index. The delete trigger must give exactly the
+# values the insert trigger indexed, so both use these expressions, and ``summary`` and
+# ``verification_reason`` are never updated (step 4 fills the summaries step 1 left NULL).
+_FTS_COLUMNS = "body, summary_words, reason_words"
+_FTS_VALUES = _FTS_TEXT + ", coalesce({row}.summary, ''), coalesce({row}.verification_reason, '')"
+# Rows summarised per statement while filling in the summaries of version-1 rows.
+_SUMMARY_BATCH = 1000
+
+
+def _fill_summaries(conn: sqlite3.Connection) -> None:
+    """Store the summary of rows kept before step 2, as the feed computes it on reading."""
+    last_id = 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, source, event, payload FROM events "
+            "WHERE summary IS NULL AND id > ? ORDER BY id LIMIT ?",
+            (last_id, _SUMMARY_BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        conn.executemany(
+            "UPDATE events SET summary = ? WHERE id = ?",
+            [
+                (summarize(source, event, None if payload is None else json.loads(payload)), id_)
+                for id_, source, event, payload in rows
+            ],
+        )
+        last_id = rows[-1][0]
+
+
+def _index_summaries(conn: sqlite3.Connection) -> None:
+    """The full-text index includes the summary and the refusal reason, for every row."""
+    (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
+    if events:
+        # Nothing else to show meanwhile: the store opens when this is done.
+        log.warning(
+            "rebuilding the search index of %d events for schema version 4 "
+            "(about a minute per million events); the store opens when it is done",
+            events,
+        )
+    _fill_summaries(conn)
+    for statement in (
+        "DROP TRIGGER events_fts_insert",
+        "DROP TRIGGER events_fts_delete",
+        "DROP TABLE events_fts_terms",
+        # Contentless: the old words of a row cannot be told apart from new ones, so the
+        # index is built again from the events rather than patched.
+        "DROP TABLE events_fts",
+        f"""
+        CREATE VIRTUAL TABLE events_fts USING fts5(
+            {_FTS_COLUMNS}, content='', tokenize='unicode61 remove_diacritics 2'
+        )
+        """,
+        f"""
+        INSERT INTO events_fts(rowid, {_FTS_COLUMNS})
+            SELECT id, {_FTS_VALUES.format(row="events")} FROM events
+        """,  # noqa: S608 (our own expression, no input)
+        f"""
+        CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+            INSERT INTO events_fts(rowid, {_FTS_COLUMNS})
+                VALUES (new.id, {_FTS_VALUES.format(row="new")});
+        END
+        """,  # noqa: S608 (our own expression, no input)
+        f"""
+        CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+            INSERT INTO events_fts(events_fts, rowid, {_FTS_COLUMNS})
+                VALUES ('delete', old.id, {_FTS_VALUES.format(row="old")});
+        END
+        """,  # noqa: S608 (our own expression, no input)
+        "CREATE VIRTUAL TABLE events_fts_terms USING fts5vocab(events_fts, 'row')",
+    ):
+        conn.execute(statement)
+
+
 Migration = Sequence[str] | Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+_V4: Migration = _index_summaries
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -26,7 +26,7 @@ from console.store.location import parse_store_url
 from console.store.postgres import PostgresEventStore
 from console.store.postgres.filters import select_sql
 from console.store.postgres.rows import safe_text
-from console.store.postgres.search import search_vector
+from console.store.postgres.search import event_vector
 from console.store.querylang import parse_query
 from console.store.rows import FEED_SELECT, RECORD_COLUMNS
 from tests.benchmarks.bench_feed_store import _cases, _time
@@ -44,6 +44,8 @@ def load(path: Path, cluster: PgCluster, dbname: str) -> float:
     names = ", ".join(_COLUMNS)
     payload_at = _COLUMNS.index("payload")
     body_at = _COLUMNS.index("raw_body")
+    summary_at = _COLUMNS.index("summary")
+    reason_at = _COLUMNS.index("verification_reason")
     with (
         closing(sqlite3.connect(path)) as source,
         psycopg.connect(**cluster.admin_params(dbname), autocommit=True) as target,
@@ -62,10 +64,10 @@ def load(path: Path, cluster: PgCluster, dbname: str) -> float:
                 for row in batch:
                     values = [safe_text(v) if isinstance(v, str) else v for v in row]
                     values[-1] = bool(values[-1])
-                    text = values[payload_at]
-                    if text is None:
-                        text = bytes(values[body_at]).decode("utf-8", "replace")
-                    copy.write_row((*values, search_vector(text)))
+                    vector = event_vector(
+                        values[payload_at], values[body_at], values[summary_at], values[reason_at]
+                    )
+                    copy.write_row((*values, vector))
             done += len(batch)
             rate = done / (time.perf_counter() - began)
             print(f"\r{done:,} events, {rate:,.0f}/s", end="", file=sys.stderr, flush=True)

@@ -263,7 +263,7 @@ def copy_into_postgres(sqlite_path: Path, url: str, chunk: int = 50_000) -> floa
     import psycopg
 
     from console.store.postgres.rows import safe_text
-    from console.store.postgres.search import search_vector
+    from console.store.postgres.search import event_vector
     from console.store.rows import RECORD_COLUMNS
 
     location = parse_store_url(url)
@@ -271,6 +271,8 @@ def copy_into_postgres(sqlite_path: Path, url: str, chunk: int = 50_000) -> floa
     columns = ("id", *RECORD_COLUMNS, "duplicate_of", "pinned")
     payload_at = columns.index("payload")
     body_at = columns.index("raw_body")
+    summary_at = columns.index("summary")
+    reason_at = columns.index("verification_reason")
     began = time.perf_counter()
     source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
     params = location.conninfo_params(os.environ.get("PGPASSWORD"))
@@ -286,10 +288,10 @@ def copy_into_postgres(sqlite_path: Path, url: str, chunk: int = 50_000) -> floa
                 for row in rows:
                     values = [safe_text(v) if isinstance(v, str) else v for v in row]
                     values[-1] = bool(values[-1])
-                    text = values[payload_at]
-                    if text is None:
-                        text = bytes(values[body_at]).decode("utf-8", "replace")
-                    copy.write_row((*values, search_vector(text)))
+                    vector = event_vector(
+                        values[payload_at], values[body_at], values[summary_at], values[reason_at]
+                    )
+                    copy.write_row((*values, vector))
             copied += len(rows)
             print(f"    copied {copied:,}", end="\r", flush=True)
         target.execute("SELECT setval('events_id_seq', (SELECT max(id) FROM events))")

@@ -360,3 +360,47 @@ def test_settings_refuse_a_password_in_the_store_url() -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         Settings(store_url="postgresql://alice:hunter2@db.example/shop")
     assert "password" in str(caught.value)
+
+
+def test_migrate_rewrites_existing_events_search_text_and_shows_how_far(
+    admin_url: str,
+    pg_cluster: PgCluster,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from console.store import EventFilter, Verification
+    from console.store.postgres import PostgresEventStore, migrations, schema
+    from console.store.postgres.migrations import m0005_summary_search
+    from console.store.postgres.search import search_vector
+    from tests.store.records import record
+
+    location = parse_store_url(admin_url)
+    with monkeypatch.context() as old:
+        before = tuple(m for m in migrations.MIGRATIONS if m.version < 5)
+        for module in (migrations, schema):
+            old.setattr(module, "MIGRATIONS", before)
+            old.setattr(module, "SCHEMA_VERSION", before[-1].version)
+        assert main(["store", "init", admin_url]) == 0
+        with PostgresEventStore(location, pg_cluster.password) as store:
+            for _ in range(5):
+                store.append(
+                    record(verification=Verification.REJECTED, verification_reason="wrong token")
+                )
+    # The search vectors as version 4 wrote them: the payload's words only.
+    with psycopg.connect(**pg_cluster.admin_params(location.dbname), autocommit=True) as conn:
+        for event_id, payload in conn.execute("SELECT id, payload FROM events").fetchall():
+            conn.execute(
+                "UPDATE events SET search = %s::tsvector WHERE id = %s",
+                (search_vector(payload), event_id),
+            )
+    capsys.readouterr()
+    monkeypatch.setattr(m0005_summary_search, "BATCH", 2)
+    assert main(["store", "migrate", admin_url]) == 0
+    captured = capsys.readouterr()
+    assert f"from version 4 to {SCHEMA_VERSION}" in captured.out
+    assert "rewrote 2 existing events" in captured.err
+    assert "rewrote 5 existing events" in captured.err
+    with PostgresEventStore(location, pg_cluster.password) as store:
+        assert store.count(EventFilter(phrases=frozenset({"wrong token"}))) == 5
+    assert main(["store", "migrate", admin_url]) == 0
+    assert "nothing to do" in capsys.readouterr().out

@@ -99,5 +99,5 @@ def test_migration_from_v2_keeps_events(store_path: Path) -> None:
         store.append(record())
         store.record_change(_change())
     check = sqlite3.connect(store_path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert check.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     check.close()

@@ -22,6 +22,7 @@ from console.cli import main
 from console.store import ChangeKind, ChangeRecord, EventFilter, Verification
 from console.store.postgres import PostgresEventStore, locks
 from console.store.postgres.leases import AdvisoryLease
+from console.store.postgres.migrations import SCHEMA_VERSION
 from console.store.postgres.store import InsertOrderLockBusy
 from tests.store.records import record
 from tests.support.postgres import PgCluster
@@ -265,7 +266,7 @@ def test_migrating_a_version_3_store_drops_forged_rows_and_init_again_changes_no
             "VALUES (1, 'Olena', 'main', 'order_status', 'set', 'applied')"
         )
         assert migrate(conn, create=False) == 3
-        assert applied_version(conn) == 4
+        assert applied_version(conn) == SCHEMA_VERSION
         assert conn.execute("SELECT count(*) FROM presence").fetchone() == (0,)
         portals = conn.execute("SELECT portal FROM rest_buckets").fetchall()
         assert portals == [("c.example",)]
@@ -285,7 +286,7 @@ def test_migrating_a_version_3_store_drops_forged_rows_and_init_again_changes_no
 
         apply_grants(conn, dbname, create_roles=True)
         once = rights()
-        assert migrate(conn, create=True) == 4
+        assert migrate(conn, create=True) == SCHEMA_VERSION
         apply_grants(conn, dbname, create_roles=True)
         assert rights() == once
     for role in ("listener", "console"):

@@ -38,8 +38,9 @@ def test_migrations_are_recorded_and_a_newer_schema_is_refused(
             (2, "team"),
             (3, "listener presence"),
             (4, "team hardening"),
+            (5, "summary search"),
         ]
-        assert SCHEMA_VERSION == 4
+        assert SCHEMA_VERSION == 5
         conn.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'future')")
     with pytest.raises(SchemaTooNewError, match="99"):
         _open(pg_cluster, pg_database)

@@ -131,6 +131,29 @@ def test_live_full_text_filter_asks_the_store(
     assert model.rowCount() == 2
 
 
+def test_live_rows_under_a_quoted_phrase_alone_are_asked_of_the_store(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
+) -> None:
+    # The query bar's `"wrong token"` alone: no free words, one phrase (issue 15).
+    store.append(record(1, payload={"note": "apple pie"}))
+    model = EventFeedTableModel(jobs)
+    model.set_filter(EventFilter(phrases=frozenset({"apple pie"})))
+    with qtbot.waitSignal(model.query_finished, timeout=10_000):
+        model.set_store(store)
+    assert model.rowCount() == 1
+    bridge = StoreEventBridge(store)
+    bridge.event_committed.connect(model.add_live)
+    try:
+        with qtbot.waitSignal(model.live_inserted, timeout=5000) as blocker:
+            store.append(record(2, payload={"note": "pear"}))
+            wanted = store.append(record(3, payload={"note": "apple pie"})).id
+    finally:
+        bridge.detach()
+    assert blocker.args == [1]
+    assert model.index(0, 0).data(EventIdRole) == wanted
+    assert model.rowCount() == 2
+
+
 def test_pause_counts_and_resume_inserts(
     qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore
 ) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from console.store.model import EventRecord
-from console.store.postgres.search import search_vector
+from console.store.postgres.search import event_vector
 from console.store.rows import RECORD_COLUMNS, encode_record
 
 # The row as the writer sends it: the record's columns, then the search vector (as text).
 _PAYLOAD = RECORD_COLUMNS.index("payload")
 _RAW_BODY = RECORD_COLUMNS.index("raw_body")
+_SUMMARY = RECORD_COLUMNS.index("summary")
+_REASON = RECORD_COLUMNS.index("verification_reason")
 DEDUP_KEY = RECORD_COLUMNS.index("dedup_key")
 _BYTEA = frozenset({_RAW_BODY})
 _BIGINT = frozenset({RECORD_COLUMNS.index("received_us")})
@@ -63,10 +65,8 @@ def encode_pg_record(record: EventRecord) -> tuple[Any, ...]:
     values: list[Any] = [
         safe_text(value) if isinstance(value, str) else value for value in encode_record(record)
     ]
-    payload = values[_PAYLOAD]
-    # As the SQLite store indexes: the payload, or the raw body when there is none.
-    text = payload if payload is not None else bytes(values[_RAW_BODY]).decode("utf-8", "replace")
-    return (*values, search_vector(text))
+    vector = event_vector(values[_PAYLOAD], values[_RAW_BODY], values[_SUMMARY], values[_REASON])
+    return (*values, vector)
 
 
 def insert_params(

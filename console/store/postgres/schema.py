@@ -8,6 +8,7 @@ same :class:`~console.store.schema.SchemaTooNewError` the SQLite store raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -56,12 +57,19 @@ def pending(version: int | None) -> tuple[Migration, ...]:
     return tuple(m for m in MIGRATIONS if m.version > (version or 0))
 
 
-def migrate(conn: psycopg.Connection[tuple[Any, ...]], *, create: bool = True) -> int | None:
+def migrate(
+    conn: psycopg.Connection[tuple[Any, ...]],
+    *,
+    create: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> int | None:
     """Apply every pending migration; returns the version found before (None: no store).
 
     ``conn`` must be in autocommit mode. ``create=False`` refuses to create a store where
     there is none (:class:`SchemaMissingError`). A login without the right to change the
-    schema gets :class:`SchemaOutdatedError` when there is something to apply.
+    schema gets :class:`SchemaOutdatedError` when there is something to apply. The
+    migrations' backfills run after the commit (:func:`finish_backfills`), and
+    ``progress`` hears how many rows they have rewritten.
     """
     found = applied_version(conn)
     _refuse_newer(found)
@@ -95,7 +103,19 @@ def migrate(conn: psycopg.Connection[tuple[Any, ...]], *, create: bool = True) -
             f"{SCHEMA_VERSION}, and this login may not upgrade it: run "
             "`b24-console store migrate URL` as the database's owner"
         ) from exc
+    finish_backfills(conn, progress)
     return found
+
+
+def finish_backfills(
+    conn: psycopg.Connection[tuple[Any, ...]], progress: Callable[[int], None] | None = None
+) -> int:
+    """Run what the migrations' backfills left to do (all of it, or where one stopped).
+
+    Each backfill keeps its own place, so this is cheap when there is nothing left, and
+    picks an interrupted one up. Returns how many rows were rewritten.
+    """
+    return sum(migration.backfill(conn, progress) for migration in MIGRATIONS if migration.backfill)
 
 
 def _refuse_newer(version: int | None) -> None:

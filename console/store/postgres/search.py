@@ -77,20 +77,43 @@ def _quoted(word: str) -> str:
     return "'" + _escaped(word) + "'"
 
 
-def search_vector(text: str) -> str:
-    """``text`` as the input form of a ``tsvector`` (``'word':1,4 'other':2``)."""
-    found = words(text)
-    if len(found) > MAX_POSITION:
-        # Positions stop there: the words beyond are indexed at the last one.
-        found = found[:MAX_POSITION] + sorted(set(found[MAX_POSITION:]))
+def search_vector(*fields: str) -> str:
+    """``fields`` as the input form of one ``tsvector`` (``'word':1,4 'other':2``).
+
+    Each field's words follow the previous field's after one unused position, so a phrase
+    never matches across two fields, as FTS5 never matches one across two columns.
+    """
     positions: dict[str, list[int]] = {}
-    for position, word in enumerate(found, start=1):
-        positions.setdefault(word, []).append(min(position, MAX_POSITION))
-    if len(text) * 4 + 16 * len(positions) > MAX_VECTOR_BYTES:
+    position = 0
+    for field in fields:
+        found = words(field)
+        if found and position:
+            position += 1
+        for word in found:
+            position += 1
+            # Positions stop at the limit: the words beyond are indexed at the last one.
+            place = min(position, MAX_POSITION)
+            places = positions.setdefault(word, [])
+            if not places or places[-1] != place:
+                places.append(place)
+    if sum(map(len, fields)) * 4 + 16 * len(positions) > MAX_VECTOR_BYTES:
         positions = _within_limits(positions)
     return " ".join(
         f"'{_escaped(word)}':{','.join(map(str, places))}" for word, places in positions.items()
     )
+
+
+def event_vector(
+    payload: str | None, raw_body: bytes, summary: str | None, reason: str | None
+) -> str:
+    """An event's ``tsvector`` text: the same words the SQLite store's index holds.
+
+    Its summary and refusal reason (what the feed shows) come first and the payload (or,
+    when there is none, the raw body) after them: a payload too long for ``tsvector``'s
+    positions or size can then only cost its own last words, never the summary's.
+    """
+    body = payload if payload is not None else bytes(raw_body).decode("utf-8", "replace")
+    return search_vector(summary or "", reason or "", body)
 
 
 def _within_limits(positions: dict[str, list[int]]) -> dict[str, list[int]]:

@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 
 from console.store.columns import FEED_COLUMNS
+from console.store.conditions import searches
 from console.store.model import (
     EventFilter,
     EventStore,
@@ -170,7 +171,7 @@ def _make_row(row: FeedRow, today: date) -> _Row:
 
 def row_matches(flt: EventFilter, row: FeedRow) -> bool | None:
     """Whether ``row`` passes ``flt``; None when only the store can tell (full text)."""
-    if flt.text:
+    if searches(flt):  # free words, or a quoted phrase alone
         return None
     if row.duplicate_of is not None:
         if not (flt.include_duplicates or flt.duplicates_only):
