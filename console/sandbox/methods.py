@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from console.sandbox import seed, shapes
@@ -22,6 +22,7 @@ from console.sandbox.state import (
     OWNER_DEAL,
     OWNER_INVOICE,
     OWNER_INVOICE_OLD,
+    PORTAL_TZ,
     PortalState,
     iso,
     now,
@@ -514,6 +515,11 @@ def binding_fields(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
 
 
 # ----------------------------------------------------------------------- deals
+def _is_object_or_empty(value: Any) -> bool:
+    """A list method's ``filter`` or ``order``: an object, or left out (empty)."""
+    return value in (None, "", [], {}) or isinstance(value, dict)
+
+
 def deal_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     deal_id = int_value(params.get("id", params.get("ID")))
     if deal_id is None or deal_id <= 0:
@@ -525,7 +531,7 @@ def deal_get(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
 
 
 def deal_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
-    if params.get("filter") not in (None, "", [], {}) and not isinstance(params["filter"], dict):
+    if not _is_object_or_empty(params.get("filter")):
         raise RestError("", "Parameter 'filter' must be array.")
     rows = [dict(d) for d in ctx.state.deals.values()]
     page = run_list(rows, params, ctx.state.tz, {"ID": "asc"})
@@ -550,50 +556,99 @@ def _deal_item(deal: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The stages' groups: a stage is in progress unless it ends the deal or invoice.
+_STAGE_SEMANTICS = {"WON": "S", "LOSE": "F", "DT31_1:P": "S", "DT31_1:D": "F"}
+_SEMANTICS_GROUP = {"S": "success", "F": "failure"}
+_FINAL_STAGE_COLORS = {"S": "#6FC41A", "F": "#F2554D"}
+_STAGE_COLORS = ("#3CA4EC", "#33C2F0", "#5BCCDB", "#4CDDBF", "#F7AD1C")
+
+
+def _crm_stage_row(
+    status_key: int, entity: str, index: int, status_id: str, name: str
+) -> dict[str, Any]:
+    """One stage as ``crm.status.list`` shows it: numbers as strings, ``EXTRA`` nested."""
+    semantics = _STAGE_SEMANTICS.get(status_id)
+    color = _FINAL_STAGE_COLORS[semantics] if semantics else _STAGE_COLORS[index % 5]
+    system = index == 0 or semantics is not None
+    _, _, category = entity.rpartition("_STAGE_")
+    return {
+        "ID": str(status_key),
+        "ENTITY_ID": entity,
+        "STATUS_ID": status_id,
+        "NAME": name,
+        # Only the stages the portal creates itself keep their default name.
+        "NAME_INIT": name if system else "",
+        "SORT": str(10 * (index + 1)),
+        "SYSTEM": "Y" if system else "N",
+        # A deal's default pipeline has no category id; other lists carry theirs.
+        "CATEGORY_ID": category if category.isdigit() else None,
+        "COLOR": color,
+        "SEMANTICS": semantics,
+        "EXTRA": {"SEMANTICS": _SEMANTICS_GROUP.get(semantics or "", "process"), "COLOR": color},
+    }
+
+
 def crm_status_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     """crm.status.list: the CRM's reference lists; here the deal and invoice stages."""
-    rows = [
-        {
-            "ID": str(position),
-            "ENTITY_ID": entity,
-            "STATUS_ID": status_id,
-            "NAME": name,
-            "NAME_INIT": name,
-            "SORT": str(10 * (index + 1)),
-            "SYSTEM": "Y" if index == 0 else "N",
-            "CATEGORY_ID": "0" if entity == "DEAL_STAGE" else "1",
-            "COLOR": None,
-            "SEMANTICS": "S" if status_id in ("WON", "DT31_1:P") else None,
-        }
-        for position, (entity, index, status_id, name) in enumerate(
-            (
-                (entity, index, status_id, name)
-                for entity, stages in seed.CRM_STAGE_NAMES.items()
-                for index, (status_id, name) in enumerate(stages)
-            ),
-            start=1,
-        )
-    ]
+    if not _is_object_or_empty(params.get("filter")) or not _is_object_or_empty(
+        params.get("order")
+    ):
+        raise RestError("Invalid parameters.", "Incorrect parameters passed.")
+    stages = (
+        (entity, index, status_id, name)
+        for entity, names in seed.CRM_STAGE_NAMES.items()
+        for index, (status_id, name) in enumerate(names)
+    )
+    rows = [_crm_stage_row(key, *stage) for key, stage in enumerate(stages, start=1)]
     page = run_list(rows, params, ctx.state.tz, {"SORT": "asc"})
     return MethodResult(page.items, page.total, page.next, len(page.items))
+
+
+# A contact's fields the sandbox has no data for, at a plain contact's values.
+_CONTACT_DEFAULTS: dict[str, Any] = {
+    "POST": None, "COMMENTS": None, "HONORIFIC": None, "PHOTO": None, "LEAD_ID": None,
+    "SOURCE_DESCRIPTION": None, "COMPANY_ID": None, "BIRTHDATE": None, "EXPORT": "Y",
+    "HAS_PHONE": "N", "HAS_EMAIL": "N", "HAS_IMOL": "N", "ORIGINATOR_ID": None,
+    "ORIGIN_ID": None, "ORIGIN_VERSION": None, "FACE_ID": None, "ADDRESS": None,
+    "ADDRESS_2": None, "ADDRESS_CITY": None, "ADDRESS_POSTAL_CODE": None,
+    "ADDRESS_REGION": None, "ADDRESS_PROVINCE": None, "ADDRESS_COUNTRY": None,
+    "ADDRESS_LOC_ADDR_ID": None, "UTM_SOURCE": None, "UTM_MEDIUM": None,
+    "UTM_CAMPAIGN": None, "UTM_CONTENT": None, "UTM_TERM": None,
+}  # fmt: skip
+# Contacts are dated from here on, one a day, so a contact's dates follow from its id.
+_FIRST_CONTACT_CREATED = datetime(2025, 1, 6, 10, 15, tzinfo=PORTAL_TZ)
 
 
 def contact_row(contact_id: int) -> dict[str, Any]:
     """The sandbox's contact ``contact_id``: made from its id, so it needs no stored state."""
     first = seed.FIRST_NAMES[contact_id % len(seed.FIRST_NAMES)][0]
     last = seed.LAST_NAMES[(contact_id * 7) % len(seed.LAST_NAMES)][0]
+    created = _FIRST_CONTACT_CREATED + timedelta(days=contact_id)
+    modified = iso(created + timedelta(hours=contact_id % 24 + 1))
     return {
         "ID": str(contact_id),
         "NAME": first,
         "SECOND_NAME": None,
         "LAST_NAME": last,
         "TYPE_ID": "CLIENT",
+        "SOURCE_ID": "STORE",
         "OPENED": "Y",
+        "DATE_CREATE": iso(created),
+        "DATE_MODIFY": modified,
+        "ASSIGNED_BY_ID": "1",
+        "CREATED_BY_ID": "1",
+        "MODIFY_BY_ID": "1",
+        "LAST_ACTIVITY_TIME": modified,
+        "LAST_ACTIVITY_BY": "1",
+        **_CONTACT_DEFAULTS,
     }
 
 
 def contact_list(ctx: CallContext, params: dict[str, Any]) -> MethodResult:
     """crm.contact.list over the contacts deals and invoices name."""
+    for name in ("order", "filter"):
+        if not _is_object_or_empty(params.get(name)):
+            raise RestError("", f"Parameter '{name}' must be array.")
     rows = [contact_row(n) for n in range(1, seed.CONTACT_COUNT + 1)]
     page = run_list(rows, params, ctx.state.tz, {"ID": "asc"})
     return MethodResult(page.items, page.total, page.next, len(page.items))

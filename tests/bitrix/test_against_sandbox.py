@@ -13,6 +13,12 @@ from console.bitrix import errors as e
 from console.bitrix.auth import OAuthAuth, TokenPair, WebhookAuth
 from console.bitrix.batch import BatchCommand
 from console.bitrix.client import BitrixClient, RetryPolicy
+from console.bitrix.crm_names import (
+    DEAL_STAGES,
+    SMART_INVOICE_STAGES,
+    contact_names,
+    stage_names,
+)
 from console.bitrix.errors import user_message
 from console.bitrix.limiter import BucketLimits
 from console.bitrix.models import OwnerType
@@ -255,6 +261,22 @@ def test_batch_result_references(client: BitrixClient) -> None:
     )
     assert result.ok, result.errors
     assert result.results["one"]["status"]["type"] == "D"
+
+
+# --- names for CRM ids (crm.status.list, crm.contact.list) ------------------------------
+
+
+def test_stage_and_contact_names_from_the_documented_answers(client: BitrixClient) -> None:
+    names = stage_names(client, [DEAL_STAGES, SMART_INVOICE_STAGES, "DEAL_STAGE_9"])
+    assert names["WON"] == "Угоду укладено" and names["DT31_1:P"] == "Оплачено"
+    stages = client.call("crm.status.list", {"filter": {"ENTITY_ID": DEAL_STAGES}}).result
+    assert {(s["STATUS_ID"], s["SEMANTICS"], s["EXTRA"]["SEMANTICS"]) for s in stages} >= {
+        ("NEW", None, "process"),
+        ("WON", "S", "success"),
+        ("LOSE", "F", "failure"),
+    }
+    contacts = contact_names(client, [3, 1, 3, 0, 9999])
+    assert sorted(contacts) == [1, 3] and all(" " in name for name in contacts.values())
 
 
 # --- limits, faults, OAuth --------------------------------------------------------------
