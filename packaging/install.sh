@@ -9,9 +9,13 @@
 # DIR/share/metainfo/ua.b24console.Console.metainfo.xml
 # DIR/share/icons/hicolor/*/apps/ua.b24console.Console.{png,svg}
 #
-# Every file, link and folder it creates is listed in DIR/lib/b24-console/installed-files;
-# DIR/lib/b24-console/uninstall.sh removes exactly those. Installing again replaces an
-# earlier install (its uninstall runs first). Nothing that is not ours is overwritten.
+# Every file, link and folder it creates is listed in DIR/lib/b24-console/installed-files
+# (each file with its SHA-256); DIR/lib/b24-console/uninstall.sh removes exactly those, and
+# of the files only the ones still as installed. Installing again replaces an earlier
+# install (its uninstall runs first). Nothing that is not ours is overwritten or written
+# through: each file outside DIR/lib/b24-console is written under a fresh name in a private
+# folder and then linked into place, which fails, rather than follows, when anything
+# (a symlink included) appeared at that path meanwhile.
 set -Eeuo pipefail
 
 app_id=ua.b24console.Console
@@ -20,7 +24,7 @@ prefix="$HOME/.local"
 while (($#)); do
   case "$1" in
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,8 +84,32 @@ make_dir() {
 }
 record() { printf '%s %s\n' "$1" "$2" >>"$manifest"; }
 
+# Where files are made before they are linked into place: a folder of our own (0700, made
+# fresh by mktemp), so nothing can be planted inside it while a file is written.
+staging=""
+stage_in() {
+  [[ -n "$staging" ]] && rm -rf -- "$staging"
+  staging=$(mktemp -d -- "$1/.b24-console-install.XXXXXX")
+}
+
+# put_file STAGED TARGET: link the finished STAGED into place as TARGET and list it with
+# its digest. link(2) neither follows nor replaces whatever is at TARGET, so a symlink
+# planted there since the check above fails the install instead of being written through.
+put_file() {
+  local staged=$1 target=$2 digest
+  digest=$(sha256sum <"$staged")
+  digest=${digest%% *}
+  if ! ln -T -- "$staged" "$target" 2>/dev/null; then
+    echo "install.sh: $target appeared while installing (not from this installer); nothing was written to it" >&2
+    return 1
+  fi
+  rm -f -- "$staged"
+  printf 'file-sha256 %s %s\n' "$digest" "$target" >>"$manifest"
+}
+
 undo() {
   echo "install.sh: failed; undoing what was installed" >&2
+  [[ -n "$staging" ]] && rm -rf -- "$staging"
   if [[ -f "$manifest" ]]; then
     "$here/uninstall.sh" --prefix "$prefix" --quiet || true
   else
@@ -102,7 +130,8 @@ cp -a "$here/program/." "$lib/"
 install -m 0755 "$here/uninstall.sh" "$lib/uninstall.sh"
 
 make_dir "$(dirname "$bin_link")"
-ln -s "$lib/b24-console" "$bin_link"
+# -T: a folder (or a link to one) that appeared at the name is refused, not entered.
+ln -sT -- "$lib/b24-console" "$bin_link"
 record link "$bin_link"
 
 # Menus start the program by its full path: ~/.local/bin is not on every session's PATH.
@@ -110,24 +139,30 @@ exec_path="$lib/b24-console"
 exec_quoted=$exec_path
 [[ "$exec_path" == *[[:space:]\'\>\<\~\|\&\;\*\?\#\(\)]* ]] && exec_quoted="\"$exec_path\""
 make_dir "$(dirname "$desktop")"
+stage_in "$(dirname "$desktop")"
 while IFS= read -r line; do
   case "$line" in
     Exec=*) line="Exec=$exec_quoted" ;;
     TryExec=*) line="TryExec=$exec_path" ;;
   esac
   printf '%s\n' "$line"
-done <"$here/$app_id.desktop" >"$desktop"
-record file "$desktop"
+done <"$here/$app_id.desktop" >"$staging/entry"
+chmod 0644 "$staging/entry"
+put_file "$staging/entry" "$desktop"
 
-make_dir "$(dirname "$metainfo")"
-cp "$here/$app_id.metainfo.xml" "$metainfo"
-record file "$metainfo"
-
+# copy_file SOURCE TARGET: SOURCE's bytes, mode 0644, put into place as TARGET.
+copy_file() {
+  make_dir "$(dirname "$2")"
+  stage_in "$(dirname "$2")"
+  install -m 0644 -T -- "$1" "$staging/file"
+  put_file "$staging/file" "$2"
+}
+copy_file "$here/$app_id.metainfo.xml" "$metainfo"
 for target in "${icon_files[@]}"; do
-  make_dir "$(dirname "$target")"
-  cp "$here/icons/${target#"$prefix/share/icons/hicolor/"}" "$target"
-  record file "$target"
+  copy_file "$here/icons/${target#"$prefix/share/icons/hicolor/"}" "$target"
 done
+rm -rf -- "$staging"
+staging=""
 trap - ERR INT TERM
 
 echo "installed b24-console in $lib"

@@ -11,18 +11,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
+
+from console.core.secret_spellings import SecretSpellings
 
 MASK = "***"
 
 
+# Very short strings would mask ordinary words; real codes and tokens are long.
+_MIN_REDACTED_CHARS = 4
+_MASK_BYTES = MASK.encode("ascii")
+
+
+@lru_cache(maxsize=16)
+def _spellings(secrets: frozenset[str]) -> SecretSpellings:
+    return SecretSpellings(secrets, min_chars=_MIN_REDACTED_CHARS)
+
+
+def _mask(_secret: str) -> bytes:
+    return _MASK_BYTES
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret (webhook code, tokens, client secret) in ``text`` with ``***``."""
-    for secret in secrets:
-        # Very short strings would mask ordinary words; real codes and tokens are long.
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
-    return text
+    """Replace every secret (webhook code, tokens, client secret) in ``text`` with ``***``,
+    in any spelling a URL, form or JSON gives it (:mod:`console.core.secret_spellings`)."""
+    known = frozenset(secret for secret in secrets if secret)
+    if not text or not known:
+        return text
+    return _spellings(known).replace_text(text, _mask)
 
 
 class B24Error(Exception):

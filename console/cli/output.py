@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from console.core.logging import redact
 from console.core.sanitize import json_printable, printable
 
 
@@ -61,7 +62,12 @@ def emit_line(args: argparse.Namespace, data: dict[str, Any], human: str) -> Non
 
 def report_error(as_json: bool, code: int, message: str) -> None:
     """The one line a failed command prints: ``{"error", "code"}`` on stdout under
-    ``--json``, else ``b24-console: MESSAGE`` on stderr."""
+    ``--json``, else ``b24-console: MESSAGE`` on stderr.
+
+    Redacted as a log line is: an error may quote what a server answered, and a server
+    may quote a secret back in a spelling of its own.
+    """
+    message = redact(message)
     if as_json:
         print(json_text({"error": message, "code": int(code)}, indent=None), flush=True)
     else:

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from console.core.masking import MASK
 from console.core.private_files import FILE_MODE, make_private_dir
+from console.core.secret_spellings import SecretSpellings
 
 # Shorter values would match ordinary words and shred every log line; no real secret the
 # console handles is this short.
@@ -26,7 +27,8 @@ _MIN_SECRET_LENGTH = 4
 
 _registered: set[str] = set()
 _registered_lock = threading.Lock()
-_registered_pattern: re.Pattern[str] | None = None
+_registered_spellings = SecretSpellings((), min_chars=_MIN_SECRET_LENGTH)
+_MASK_BYTES = MASK.encode("utf-8")
 
 _TOKEN_KEYS = r"access_token|refresh_token|application_token|client_secret"  # noqa: S105
 _VALUE_STOP = r"&\s\"'<>,;)\]}"
@@ -63,24 +65,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def register_secret(value: str) -> None:
-    """Remember a concrete secret so every later log record has it replaced by the mask."""
-    global _registered_pattern
+    """Remember a concrete secret so every later log record has it replaced by the mask,
+    in whatever spelling it appears (see :mod:`console.core.secret_spellings`)."""
+    global _registered_spellings
     if not value or len(value) < _MIN_SECRET_LENGTH:
         return
     with _registered_lock:
         if value in _registered:
             return
         _registered.add(value)
-        # Longest first so a secret that contains another is replaced whole.
-        ordered = sorted(_registered, key=len, reverse=True)
-        _registered_pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        _registered_spellings = SecretSpellings(_registered, min_chars=_MIN_SECRET_LENGTH)
+
+
+def _mask(_secret: str) -> bytes:
+    return _MASK_BYTES
 
 
 def redact(text: str) -> str:
     """``text`` with registered secrets and secret-shaped fields replaced by the mask."""
-    pattern = _registered_pattern  # one read: a concurrent register swaps it atomically
-    if pattern is not None:
-        text = pattern.sub(MASK, text)
+    # One read: a concurrent register swaps it atomically.
+    text = _registered_spellings.replace_text(text, _mask)
     for regex, replacement in _PATTERNS:
         text = regex.sub(replacement, text)
     return text

@@ -17,6 +17,7 @@ from urllib.parse import quote_plus, unquote_plus
 
 from console.core.masking import fingerprint
 from console.core.phpform import encode_php_form
+from console.core.secret_spellings import MIN_SCRUBBED_SECRET_CHARS, SecretSpellings
 
 REDACTED = "[redacted]"
 # Keys whose value is a bearer credential: never kept in any form.
@@ -211,48 +212,13 @@ def redact_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return result
 
 
-# Secrets shorter than this are not scrubbed by value: every occurrence of two or three
-# common characters would be replaced all over the body. Real tokens are 32 characters.
-MIN_SCRUBBED_SECRET_CHARS = 8
+# The most bytes one character of a secret takes in a single spelling: a Python bytes
+# repr of a four-byte UTF-8 character (``\xf0\x9f\x98\x80``).
+_LONGEST_CHAR_SPELLING = 16
 
 
-def _hex_byte(value: int) -> bytes:
-    """``value`` as two hex digits (the pattern is compiled to ignore case)."""
-    return f"{value:02x}".encode("ascii")
-
-
-def _json_escapes(char: str) -> list[bytes]:
-    """The ways JSON may write ``char`` inside a string, other than the character itself."""
-    code = ord(char)
-    units = (
-        [code] if code < 0x10000 else [0xD800 + ((code - 0x10000) >> 10), 0xDC00 + (code & 0x3FF)]
-    )
-    escapes = [b"".join(rb"\\u" + _hex_byte(unit >> 8) + _hex_byte(unit & 0xFF) for unit in units)]
-    short = {
-        '"': b'\\\\"',
-        "\\": b"\\\\\\\\",
-        "/": b"\\\\/",
-        "\b": b"\\\\b",
-        "\f": b"\\\\f",
-        "\n": b"\\\\n",
-        "\r": b"\\\\r",
-        "\t": b"\\\\t",
-    }.get(char)
-    if short is not None:
-        escapes.append(short)
-    return escapes
-
-
-def _char_pattern(char: str) -> bytes:
-    """Every common spelling of one character: itself, percent-encoded (also more than
-    once: ``%2541``), ``+`` for a space, and JSON's escapes."""
-    encoded = char.encode("utf-8", "surrogatepass")
-    options = [re.escape(encoded)]
-    options.append(b"".join(rb"%(?:25)*" + _hex_byte(byte) for byte in encoded))
-    if char == " ":
-        options.append(rb"\+")
-    options.extend(_json_escapes(char))
-    return b"(?:" + b"|".join(options) + b")"
+def _fingerprint_bytes(secret: str) -> bytes:
+    return fingerprint(secret).encode("ascii")
 
 
 class SecretScrubber:
@@ -260,35 +226,18 @@ class SecretScrubber:
 
     Key-based redaction only finds a credential where a sender names it; a secret sent
     under another key, twice, in the query, a header, a multipart part or the path would
-    reach the store in clear. This pass looks for the values themselves, in the spellings
-    a body, URL or header may use (see :func:`_char_pattern`), case-insensitive hex
-    included, and is applied to every text of the record before it is stored.
+    reach the store in clear. This pass looks for the values themselves, in every spelling
+    a body, URL or header may use (:mod:`console.core.secret_spellings`), and is applied
+    to every text of the record before it is stored.
     """
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        # Longest first: when one secret contains another, the longer one is replaced whole.
-        self._secrets = sorted(
-            {value for value in secrets if len(value) >= MIN_SCRUBBED_SECRET_CHARS},
-            key=len,
-            reverse=True,
-        )
-        self._regex: re.Pattern[bytes] | None = None
-        if self._secrets:
-            groups = (
-                b"(" + b"".join(_char_pattern(char) for char in value) + b")"
-                for value in self._secrets
-            )
-            # Any case: a token with its letters re-cased is still the token to anyone
-            # who reads it, and percent-encoding may be written in either case.
-            self._regex = re.compile(b"|".join(groups), re.IGNORECASE)
-        self._tail = self._build_tail()
+        self._spellings = SecretSpellings(secrets, min_chars=MIN_SCRUBBED_SECRET_CHARS)
+        self._regex = self._spellings.pattern
+        self._tail = self._spellings.prefix_at_end()
 
     def __bool__(self) -> bool:
         return self._regex is not None
-
-    def _replace(self, match: re.Match[bytes]) -> bytes:
-        index = (match.lastindex or 1) - 1
-        return fingerprint(self._secrets[index]).encode("ascii")
 
     def cut_partial_tail(self, data: bytes) -> bytes:
         """A body cut at the size limit, less a start of a secret it may end with.
@@ -300,35 +249,16 @@ class SecretScrubber:
         """
         if self._tail is None or not data:
             return data
-        window = max(0, len(data) - 6 * len(self._secrets[0]))
+        longest = len(self._spellings.secrets[0])
+        window = max(0, len(data) - _LONGEST_CHAR_SPELLING * longest)
         match = self._tail.search(data, window)
         return data if match is None else data[: match.start()]
 
-    def _build_tail(self) -> re.Pattern[bytes] | None:
-        if not self._secrets:
-            return None
-        alternatives = []
-        for value in self._secrets:
-            # p1(?:p2(?:p3)?)?\Z: any non-empty prefix of the value, ending the data.
-            nested = b""
-            for char in reversed(value[1:]):
-                nested = b"(?:" + _char_pattern(char) + nested + b")?"
-            alternatives.append(_char_pattern(value[0]) + nested)
-        return re.compile(b"(?:" + b"|".join(alternatives) + rb")\Z", re.IGNORECASE)
-
     def scrub_bytes(self, data: bytes) -> bytes:
-        if self._regex is None or not data:
-            return data
-        return self._regex.sub(self._replace, data)
+        return self._spellings.replace_bytes(data, _fingerprint_bytes)
 
     def scrub_text(self, text: str) -> str:
-        if self._regex is None or not text:
-            return text
-        data = text.encode("utf-8", "surrogatepass")
-        cleaned = self._regex.sub(self._replace, data)
-        if cleaned == data:
-            return text
-        return cleaned.decode("utf-8", "surrogatepass")
+        return self._spellings.replace_text(text, _fingerprint_bytes)
 
     def scrub_value(self, value: Any) -> Any:
         """A decoded payload with every string (keys too) scrubbed; containers rebuilt."""

@@ -107,12 +107,21 @@ def summary(values: list[float]) -> str:
 # -- first paint, from a separate process ---------------------------------------------------
 
 
+def _modified(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def first_paint(data_dir: Path, runs: int) -> list[float]:
     """Seconds from process start to the window's first paint, one per run."""
     command = Path(sys.executable).parent / "b24-console"
     env = {**os.environ, "B24_CONSOLE_PAINT_PROBE": "1"}
     found: list[float] = []
     for _ in range(runs):
+        published = data_dir / "listener.json"
+        earlier = _modified(published)  # one a previous run left does not count
         process = subprocess.Popen(
             [str(command), "--data-dir", str(data_dir)],
             env=env,
@@ -128,8 +137,12 @@ def first_paint(data_dir: Path, runs: int) -> list[float]:
                 break
             if time.monotonic() > deadline:
                 break
-        # Let it finish starting (a quit during start-up is handled, but measure the usual).
-        time.sleep(1.0)
+        # Let it finish starting (a quit during start-up is handled, but measure the usual):
+        # it has when its listener says where it listens.
+        while _modified(published) == earlier and process.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         try:
             process.wait(30)

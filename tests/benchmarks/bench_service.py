@@ -14,8 +14,10 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -29,6 +31,8 @@ from console.store.location import StoreLocation, parse_store_url
 from console.store.postgres import PostgresEventStore
 from tests.intake.test_catchup import PROFILE, client_for
 from tests.support.postgres import PgCluster, throwaway_cluster
+
+T = TypeVar("T")
 
 HEALTH_REQUESTS = 500
 INTERVAL = 1.0
@@ -49,6 +53,18 @@ def health_latency(store: EventStore) -> tuple[float, float]:
             times.append((time.perf_counter() - start) * 1000)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.99)]
+
+
+def _first_truthy(check: Callable[[], T], seconds: float = 60.0) -> T:
+    """``check()`` polled every 5 ms (the resolution of the delays measured) until it is
+    truthy; RuntimeError after ``seconds``, so a poller that never reports cannot hang
+    the run."""
+    deadline = time.monotonic() + seconds
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"nothing reported within {seconds:.0f} s")
+        time.sleep(0.005)
+    return found
 
 
 def takeover_delay(
@@ -72,19 +88,14 @@ def takeover_delay(
         pollers.append(poller)
     try:
         pollers[0].start()
-        while not reports[0]:
-            time.sleep(0.005)
+        _first_truthy(lambda: reports[0])
         pollers[1].start()
-        while not any(report.standby for _, report in reports[1]):
-            time.sleep(0.005)
-        time.sleep(wait)
+        _first_truthy(lambda: any(report.standby for _, report in reports[1]))
+        time.sleep(wait)  # the point of the interval this trial stops at
         pollers[0].stop()
         stopped = time.monotonic()
-        while True:
-            passes = [t for t, r in reports[1] if t >= stopped and not r.standby]
-            if passes:
-                return passes[0] - stopped
-            time.sleep(0.005)
+        passes = _first_truthy(lambda: [t for t, r in reports[1] if t >= stopped and not r.standby])
+        return passes[0] - stopped
     finally:
         for poller in pollers:
             poller.stop()

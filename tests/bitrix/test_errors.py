@@ -6,6 +6,7 @@ import pytest
 
 from console.bitrix import errors as e
 from console.bitrix.errors import error_from_payload, oauth_error_from_payload, user_message
+from tests.support.secret_spellings import SPELLING_NAMES, fresh_secret, leaked, spellings
 
 DOCUMENTED = [
     # seeds 003 and 004, PROTOCOL §5
@@ -146,6 +147,18 @@ def test_operation_time_limit_keeps_reset_time() -> None:
 )
 def test_oauth_server_codes(code: str, cls: type) -> None:
     assert type(oauth_error_from_payload({"error": code}, http_status=400)) is cls
+
+
+@pytest.mark.parametrize("spelling", SPELLING_NAMES)
+def test_a_portal_quoting_a_secret_in_any_spelling_shows_none(spelling: str) -> None:
+    secret = fresh_secret()
+    spelled = spellings(secret)[spelling]
+    error = oauth_error_from_payload(
+        {"error": "invalid_client", "error_description": f"client_secret={spelled} refused"},
+        http_status=401,
+        secrets=[secret],
+    )
+    assert leaked(str(error), secret) == [] and "***" in str(error)
 
 
 def test_str_is_one_line_without_secrets() -> None:

@@ -21,6 +21,7 @@ from console.cli import main
 from console.cli.app import CliError
 from console.cli.events import parse_time
 from console.core.credentials import SecretKind, install_fingerprint_key
+from console.core.logging import log_file_path
 from console.core.masking import MASK, fingerprint
 from console.core.profiles import Profile, ProfileRepository
 from console.session import publish_listener
@@ -28,6 +29,12 @@ from console.store import EventSource, SqliteEventStore, Verification
 from tests.listener.conftest import APP_TOKEN, Running, all_events, sample
 from tests.listener.test_replay import repository
 from tests.store.records import record
+from tests.support.secret_spellings import (
+    SPELLING_NAMES,
+    horoshop_secret_in_keyring,
+    leaked,
+    spellings,
+)
 
 
 @pytest.fixture
@@ -253,12 +260,17 @@ def test_parse_time() -> None:
 
 class _Capture(BaseHTTPRequestHandler):
     received: ClassVar[list[tuple[str, str, dict[str, str], bytes]]] = []
+    # What every request is answered with: (status, body).
+    answer: ClassVar[tuple[int, bytes]] = (202, b"")
 
     def _record(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.received.append((self.command, self.path, dict(self.headers), body))
-        self.send_response(202)
+        status, answer = self.answer
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
+        self.wfile.write(answer)
 
     do_POST = _record
     do_PUT = _record
@@ -270,6 +282,7 @@ class _Capture(BaseHTTPRequestHandler):
 @pytest.fixture
 def capture_server() -> Iterator[str]:
     _Capture.received = []
+    _Capture.answer = (202, b"")
     server = HTTPServer(("127.0.0.1", 0), _Capture)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -321,6 +334,22 @@ def test_replay_network_failure_exits_4(
     assert "replay" in err
 
 
+def _stored_horoshop_event(data_dir: Path, path: str) -> int:
+    """The id of a Horoshop order event stored as arriving on ``path``."""
+    with SqliteEventStore(data_dir / "events.sqlite3") as store:
+        return store.append(
+            record(
+                source=EventSource.HOROSHOP,
+                event="order_created",
+                method="PUT",
+                path=path,
+                content_type="application/json",
+                raw_body=b'{"order_id": 115}',
+                payload={"order_id": 115},
+            )
+        ).id
+
+
 @pytest.mark.parametrize("secret", ["hs-cli-7f3c9e1d2b4a68f0", "ключ с пробелом%41/x"])
 @pytest.mark.parametrize("reachable", [True, False])
 def test_replay_never_prints_the_horoshop_secret(
@@ -334,18 +363,7 @@ def test_replay_never_prints_the_horoshop_secret(
     repo = ProfileRepository()
     repo.save(Profile(name="main", portal_url="https://shop.bitrix24.ua"))
     repo.set_secret("main", SecretKind.HOROSHOP_SECRET, secret)
-    with SqliteEventStore(data_dir / "events.sqlite3") as store:
-        event_id = store.append(
-            record(
-                source=EventSource.HOROSHOP,
-                event="order_created",
-                method="PUT",
-                path=f"/horoshop/{fingerprint(secret)}?x=1",
-                content_type="application/json",
-                raw_body=b'{"order_id": 115}',
-                payload={"order_id": 115},
-            )
-        ).id
+    event_id = _stored_horoshop_event(data_dir, f"/horoshop/{fingerprint(secret)}?x=1")
     # Port 9 on loopback: nothing listens there, so the connection is refused.
     target = capture_server if reachable else "http://127.0.0.1:9"
 
@@ -362,6 +380,40 @@ def test_replay_never_prints_the_horoshop_secret(
         # The masking is for people only: the secret itself still went out.
         [(_, path, _, _)] = _Capture.received
         assert path == f"/horoshop/{quote(secret, safe='')}?x=1"
+
+
+@pytest.mark.real_keyring
+@pytest.mark.parametrize("spelling", SPELLING_NAMES)
+def test_replay_verbose_shows_no_spelling_of_the_horoshop_secret(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, capture_server: str, spelling: str
+) -> None:
+    install_fingerprint_key()  # as the listener that stored the event had
+    with horoshop_secret_in_keyring("main") as secret:
+        event_id = _stored_horoshop_event(data_dir, f"/horoshop/{fingerprint(secret)}")
+        # The storefront's answer quotes the secret back, spelt its own way.
+        refusal = f"unknown store key {spellings(secret)[spelling]}"
+        _Capture.answer = (400, refusal.encode("utf-8"))
+
+        code, out, err = _run(
+            capsys,
+            "-v",
+            "events",
+            "replay",
+            str(event_id),
+            "--data-dir",
+            str(data_dir),
+            "--to",
+            capture_server,
+        )
+
+    assert code == 3
+    [(_, path, _, _)] = _Capture.received
+    assert path == f"/horoshop/{quote(secret, safe='')}"  # what went out had the secret
+    logged = log_file_path().read_text(encoding="utf-8")
+    assert "HTTP Request: PUT" in err and "HTTP Request: PUT" in logged
+    assert "unknown store key" in err
+    for text in (out, err, logged):
+        assert leaked(text, secret) == []
 
 
 # --- replay against the real listener (issue 8) ---------------------------------------

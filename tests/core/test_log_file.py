@@ -30,6 +30,12 @@ from console.core.logging import (
     register_secret,
 )
 from console.core.masking import MASK
+from tests.support.secret_spellings import (
+    SPELLING_NAMES,
+    horoshop_secret_in_keyring,
+    leaked,
+    spellings,
+)
 
 log = logging.getLogger("tests.log_file")
 
@@ -115,6 +121,24 @@ def test_no_secret_the_console_holds_reaches_the_log_file(log_file: Path) -> Non
     # The traceback itself is kept: only the secrets in it are gone.
     assert "Traceback (most recent call last)" in text and "ConnectionError: token" in text
     assert "postgresql://console:" in text  # the user name still tells which account
+
+
+@pytest.mark.real_keyring
+@pytest.mark.parametrize("spelling", SPELLING_NAMES)
+def test_a_secret_reaches_the_log_file_in_no_spelling(log_file: Path, spelling: str) -> None:
+    with horoshop_secret_in_keyring() as secret:
+        spelled = spellings(secret)[spelling]
+
+    log.info("POST http://127.0.0.1:8765/horoshop/%s -> HTTP 202", spelled)
+    log.warning("the storefront answered: %s", spelled)
+    try:
+        raise ValueError(spelled)
+    except ValueError:
+        log.exception("a call failed")
+
+    text = log_file.read_text(encoding="utf-8")
+    assert leaked(text, secret) == []
+    assert text.count(MASK) >= 3
 
 
 def test_an_unregistered_database_url_password_is_scrubbed(log_file: Path) -> None:

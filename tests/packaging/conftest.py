@@ -7,6 +7,8 @@ CI builds once; elsewhere the first test that needs them builds them (about a mi
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -48,4 +50,23 @@ def unpacked(built_bundle: BuiltBundle, tmp_path_factory: pytest.TempPathFactory
     with tarfile.open(built_bundle.tarball) as archive:
         archive.extractall(target, filter="tar")
     (top,) = target.iterdir()
+    return top
+
+
+@pytest.fixture
+def small_unpacked(tmp_path: Path) -> Path:
+    """An unpacked tarball as build.sh stages it, with a one-line script for the program:
+    install.sh and uninstall.sh at work without building the bundle."""
+    top = tmp_path / "unpacked" / "b24-console-0"
+    program = top / "program" / "b24-console"
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\necho 'usage: b24-console'\n")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    shutil.copytree(ROOT / "console" / "ui" / "resources" / "icons" / "hicolor", top / "icons")
+    packaging = ROOT / "packaging"
+    for name in ("ua.b24console.Console.desktop", "ua.b24console.Console.metainfo.xml"):
+        shutil.copy(packaging / name, top / name)
+    for name in ("install.sh", "uninstall.sh"):
+        shutil.copy(packaging / name, top / name)
+        (top / name).chmod(0o755)
     return top

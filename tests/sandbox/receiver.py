@@ -57,7 +57,8 @@ class Receiver:
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
-        ready.wait(5)
+        if not ready.wait(30):
+            raise RuntimeError("the test receiver did not start listening")
         return self
 
     def stop(self) -> None:

@@ -34,6 +34,14 @@ def _wait_until(condition: object, timeout: float = 30.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
+def _sessions_waiting_on_a_lock(conn: psycopg.Connection[tuple[int]]) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 @pytest.fixture
 def own_cluster() -> Iterator[PgCluster]:
     with throwaway_cluster() as cluster:
@@ -249,7 +257,9 @@ def test_a_transaction_holding_a_lower_id_makes_later_writers_wait(
             ).fetchone()
             assert early is not None
             later = listener.submit(record())
-            time.sleep(0.5)  # ample time to commit, were it not made to wait
+            # The listener's insert is seen waiting on the lock the open transaction holds.
+            with psycopg.connect(**pg_cluster.admin_params(dbname), autocommit=True) as watcher:
+                _wait_until(lambda: _sessions_waiting_on_a_lock(watcher) >= 1)
             assert not later.done()
             other.commit()
         later_id = later.result(timeout=30).id

@@ -16,8 +16,15 @@ from pytestqt.qtbot import QtBot
 from console.core.logging import close_file_logging, configure_file_logging, register_secret
 from console.core.masking import MASK
 from console.core.paths import log_dir
-from console.ui.crash import CrashReporter
+from console.ui.crash import CrashReporter, crash_text
 from console.ui.dialogs.crash import CrashDialog
+from tests.support.queued import deliver_queued
+from tests.support.secret_spellings import (
+    SPELLING_NAMES,
+    horoshop_secret_in_keyring,
+    leaked,
+    spellings,
+)
 from tests.ui.window_support import OFFSCREEN_NOISE
 
 pytestmark = OFFSCREEN_NOISE
@@ -102,6 +109,28 @@ def test_a_slot_that_raises_opens_the_dialog_with_the_redacted_traceback(
     assert SECRET not in written and "q9w8e7r6t5y4" not in written
 
 
+@pytest.mark.real_keyring
+@pytest.mark.parametrize("spelling", SPELLING_NAMES)
+def test_the_crash_text_masks_a_secret_in_every_spelling(spelling: str) -> None:
+    with horoshop_secret_in_keyring() as secret:
+        spelled = spellings(secret)[spelling]
+
+    def call_storefront() -> None:
+        raise RuntimeError(f"the storefront answered {spelled}")
+
+    try:
+        try:
+            call_storefront()
+        except RuntimeError as cause:
+            raise ConnectionError("replay failed", spelled) from cause
+    except ConnectionError as error:
+        summary, details = crash_text(error)
+
+    for text in (summary, details):
+        assert leaked(text, secret) == [] and MASK in text
+    assert "RuntimeError: the storefront answered" in details
+
+
 def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
     qtbot: QtBot, reporter: CrashReporter
 ) -> None:
@@ -111,7 +140,7 @@ def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
     timer.start()
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.later_crashes >= 20)
     timer.stop()
-    qtbot.wait(50)  # the crashes already queued for the GUI thread arrive
+    deliver_queued(qtbot)  # the crashes already queued for the GUI thread arrive
     assert len(dialogs(reporter)) == 1
     dialog = reporter.dialog
     assert dialog is not None
@@ -123,7 +152,7 @@ def test_crashes_while_the_dialog_is_open_are_counted_not_stacked(
 
     dialog.close()
     qtbot.waitUntil(lambda: reporter.dialog is None)
-    qtbot.wait(50)
+    deliver_queued(qtbot)
     assert reporter.dialog is None  # closing it does not bring back the ones it counted
     QTimer.singleShot(0, failing_slot)
     qtbot.waitUntil(lambda: reporter.dialog is not None)
@@ -198,7 +227,7 @@ def test_a_dialog_that_cannot_be_made_leaves_the_crashes_to_the_log(qtbot: QtBot
         qtbot.waitUntil(
             lambda: log_file.read_text(encoding="utf-8").count("unhandled exception") == 2
         )
-        qtbot.wait(100)
+        deliver_queued(qtbot)  # both crashes reach the dialog that cannot be made
     finally:
         crash_reporter.uninstall()
         close_file_logging()

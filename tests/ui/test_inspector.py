@@ -14,6 +14,7 @@ from console.ui.models.payload import PATH_ROLE, VALUE_ROLE
 from console.ui.views.inspector import InspectorPanel
 from console.ui.views.inspector_tabs import hex_dump
 from tests.listener.conftest import APP_TOKEN, HOROSHOP_SECRET, sample
+from tests.support.queued import settle_jobs
 from tests.ui.loopback import LoopbackConsole, make_context
 
 # The console, context and portal fixtures.
@@ -163,7 +164,7 @@ def test_show_event_last_call_wins(
         panel.show_event(first.id)
         panel.show_event(second.id)
     # Let any straggler arrive: none may replace the last request.
-    qtbot.wait(100)
+    settle_jobs(qtbot, context.jobs)
     assert seen == [second.id]
     assert panel.current_event is not None and panel.current_event.id == second.id
     panel.show_event(None)
@@ -318,7 +319,7 @@ def test_entity_fetch_can_be_cancelled(
     tab.cancel_button.click()
     assert tab.busy.isHidden()
     assert tab.message.text() == "Cancelled."
-    qtbot.wait(300)
+    settle_jobs(qtbot, context.jobs)  # the cancelled fetch ends and has its say
     assert tab.view is None
 
 

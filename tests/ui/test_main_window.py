@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.modeltest import ModelTester
@@ -107,6 +107,8 @@ def test_a_long_start_error_does_not_widen_the_window_past_the_screen(
 ) -> None:
     window = make_window(qtbot, context, layout_store)
     window.show()
+    # The attached listener's status first: arriving later, it would replace the error.
+    qtbot.waitUntil(lambda: "Listening on" in window.status.listener_label.text())
     before = window.minimumSizeHint().width()
     text = (
         "the database olena@db.shop.example:5432/team needs a password and none was found in "
@@ -115,7 +117,9 @@ def test_a_long_start_error_does_not_widen_the_window_past_the_screen(
     )
     window.show_start_error(text)
     window.status.team.store_label.setText(text)
-    qtbot.wait(10)
+    # The relayout the new texts asked for, done now: no event loop runs until the asserts,
+    # so nothing else can change the labels meanwhile.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     # The labels keep the whole text (and it shows where there is room); only the
     # window's minimum stays what it was.
     assert window.status.listener_label.text() == text
