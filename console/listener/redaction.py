@@ -291,7 +291,7 @@ class SecretScrubber:
             else:
                 _collect_texts(value, texts)
         blobs.append("\x00".join(texts).encode("utf-8", "surrogatepass"))
-        if not any(self._regex.search(blob) for blob in blobs):
+        if not any(self._spellings.found_in(blob) for blob in blobs):
             return fields
         return {
             name: self.scrub_bytes(value) if isinstance(value, bytes) else self.scrub_value(value)
