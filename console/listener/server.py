@@ -290,8 +290,13 @@ class _Routes:
             # Refused unread: the coded bytes are kept nowhere, not even as a preview.
             refuse_coded_body(request)
             try:
-                async with asyncio.timeout(self.settings.body_timeout_seconds):
+                if request.content.is_eof():
+                    # The whole body is in the buffer already (every small event): reading
+                    # it cannot wait, so it needs no timer set and cancelled.
                     raw = await read_bounded_body(request, self.settings.max_body_bytes)
+                else:
+                    async with asyncio.timeout(self.settings.body_timeout_seconds):
+                        raw = await read_bounded_body(request, self.settings.max_body_bytes)
             except TimeoutError:
                 # The connection is not at a request boundary any more: answer and close.
                 request[_CLOSE_AFTER] = True
