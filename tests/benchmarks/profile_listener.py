@@ -11,6 +11,9 @@ Shares move far less with the load of a shared machine than req/s does.
 
     uv run python -m tests.benchmarks.profile_listener [--body ascii|ukrainian]
         [--duration 10] [--connections 32] [--top 0]
+
+``--direct EVENTS`` times the same stages called in a loop without HTTP, by the thread's
+CPU clock (no profiler, little sensitivity to load); aiohttp's share is then not in it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import io
 import pstats
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from console.core.settings import ListenerSettings
@@ -60,6 +64,72 @@ def _thread_total(stats: pstats.Stats) -> float:
     return float(sum(entry[2] for entry in stats.stats.values()))  # type: ignore[attr-defined]
 
 
+def direct(body: str, events: int) -> None:
+    """The intake stages called one after another as the Bitrix route calls them, without
+    HTTP, each timed by this thread's CPU clock: no profiler overhead, little load noise."""
+    from datetime import UTC, datetime
+
+    from console.listener import server
+    from console.listener.parsing import BodyKind, bitrix_fields, decode_body
+    from console.listener.redaction import (
+        SecretScrubber,
+        redact_headers,
+        redact_parsed_form_body,
+        redact_payload,
+    )
+    from console.store.model import EventRecord, EventSource, Verification
+    from console.store.rows import encode_record
+    from tests.benchmarks.bench_listener import TS_MARK, event_body_template
+
+    credentials = _credentials()
+    scrubber = SecretScrubber(credentials.secret_values())
+    template = event_body_template(body)
+    bodies = [template.replace(TS_MARK, str(1_000_000 + n)).encode() for n in range(events)]
+    headers = [("Host", "127.0.0.1"), ("Content-Type", "application/x-www-form-urlencoded")]
+    spent: dict[str, float] = {}
+    clock = time.thread_time
+
+    def lap(stage: str, began: float) -> float:
+        now = clock()
+        spent[stage] = spent.get(stage, 0.0) + now - began
+        return now
+
+    for raw in bodies:
+        began = clock()
+        payload = decode_body(BodyKind.FORM, raw, max_depth=32, max_keys=2000)
+        began = lap("parse", began)
+        fields = bitrix_fields(payload)
+        server._bitrix_auth("shop", credentials.bitrix("shop"), fields)
+        began = lap("verification", began)
+        kept = redact_parsed_form_body(raw, payload, redact_payload(payload))
+        began = lap("key redaction", began)
+        record_fields = scrubber.scrub_fields(
+            {
+                "received_at": datetime.now(UTC),
+                "source": EventSource.BITRIX,
+                "event": fields.event or "",
+                "profile": "shop",
+                "entity_id": fields.entity_id,
+                "order_id": fields.order_id,
+                "verification": Verification.VERIFIED,
+                "path": PATH,
+                "headers": redact_headers(headers),
+                "raw_body": kept,
+                "payload": payload,
+            }
+        )
+        began = lap("secret scrubbing", began)
+        record = EventRecord.model_construct(**record_fields)
+        began = lap("record building", began)
+        encode_record(record)
+        lap("serialisation for the store", began)
+    total = sum(spent.values())
+    print(f"body {body}, {events} events, CPU us per event (this thread):")
+    for stage, seconds in spent.items():
+        print(f"  {stage:30} {seconds * 1e6 / events:7.1f}")
+    print(f"  {'total':30} {total * 1e6 / events:7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--body", choices=BODIES, default="ukrainian")
@@ -67,7 +137,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest calls")
+    parser.add_argument(
+        "--direct",
+        type=int,
+        default=0,
+        metavar="EVENTS",
+        help="instead: time the intake stages on EVENTS bodies without HTTP or profiler",
+    )
     args = parser.parse_args()
+    if args.direct:
+        direct(args.body, args.direct)
+        return
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory() as tmp:
