@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
-
-import orjson
 
 from console.store.columns import PLAIN_COLUMNS
 from console.store.model import ChangeRecord, EventRecord, FeedRow, StoredChange, StoredEvent
@@ -82,33 +79,10 @@ _PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), d
 _HEADERS_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-# orjson's text differs from the encoder's in these places: a float (other digits for very
-# small and large ones), NaN and the infinities (null where the encoder writes NaN), and
-# what it refuses (lone surrogates, integers past 64 bits, keys that are not text), and
-# types the encoder writes as str() (datetimes, dataclasses, subclasses of str, int, dict
-# and list: passed through to it, so refused here). Its answer is kept only when no value
-# in it is a float or null (a value starts the text or follows ``:``, ``,`` or ``[``; a
-# string that looks like one only costs the encoder): then it is the encoder's text, byte
-# for byte, in a tenth of the time.
-_MAYBE_DIFFERENT = re.compile(rb"(?:^|[:,\[])(?:-?[0-9]+[.eE]|null)")
-# What orjson writes its own way and the encoder as str(): left to the encoder.
-_TO_THE_ENCODER = (
-    orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
-
-
 def encode_payload(payload: Any) -> str | None:
     if payload is None:
         return None
-    try:
-        fast = orjson.dumps(payload, option=_TO_THE_ENCODER)
-    except TypeError:  # orjson.JSONEncodeError, and whatever it passes through
-        return _PAYLOAD_ENCODER.encode(payload)
-    if _MAYBE_DIFFERENT.search(fast) is not None:
-        return _PAYLOAD_ENCODER.encode(payload)
-    return fast.decode("utf-8")
+    return _PAYLOAD_ENCODER.encode(payload)
 
 
 def encode_record(record: EventRecord) -> tuple[Any, ...]:
