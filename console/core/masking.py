@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 MASK = "••••••"
@@ -96,7 +97,15 @@ def fingerprint_key_is_persistent() -> bool:
 def fingerprint(value: str) -> str:
     """A stable tag of ``value`` that only this installation can compute:
     ``hmac:`` + the first 128 bits of HMAC-SHA256 under the installation key, in hex."""
-    digest = hmac.new(fingerprint_key(), value.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return _keyed_fingerprint(fingerprint_key(), value)
+
+
+# The listener fingerprints the same application token in every event it receives; an
+# HMAC is set up anew for each call. Keyed on the key too, so a new key is never served
+# an old fingerprint.
+@lru_cache(maxsize=256)
+def _keyed_fingerprint(key: bytes, value: str) -> str:
+    digest = hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
     return FINGERPRINT_PREFIX + digest.hexdigest()[:_FINGERPRINT_HEX]
 
 

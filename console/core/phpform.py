@@ -7,6 +7,7 @@ is a string; the parser keeps them as strings and leaves typing to the models.
 
 from __future__ import annotations
 
+from binascii import a2b_qp
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -147,9 +148,30 @@ def split_form_pairs(body: str, *, max_fields: int) -> list[tuple[tuple[str, ...
         if "+" in value:
             value = value.replace("+", " ")
         if "%" in value:
-            value = unquote(value, errors="strict")
+            value = _unquote_value(value)
         append((path, value))
     return pairs
+
+
+def _unquote_value(value: str) -> str:
+    """``unquote(value, errors="strict")``, several times faster for the usual value.
+
+    unquote goes through the value one ``%`` at a time in Python: a percent-encoded
+    Cyrillic order comment made it most of the parse. Quoted-printable decoding (in C)
+    reads ``=XX`` as unquote reads ``%XX``; with no ``=`` or line break of its own in the
+    value it differs from unquote only where a ``%`` does not start a valid escape, and
+    there every ``%`` then takes out fewer than its two extra characters: the length of
+    the result says which case it is. Anything else, and any bad UTF-8 (whose error
+    message must be unquote's), goes to unquote itself.
+    """
+    if value.isascii() and "=" not in value and "\n" not in value and "\r" not in value:
+        decoded = a2b_qp(value.replace("%", "="))
+        if len(decoded) == len(value) - 2 * value.count("%"):
+            try:
+                return decoded.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+    return unquote(value, errors="strict")
 
 
 # Keys longer than this are decoded every time: the cache holds at most about

@@ -66,6 +66,11 @@ def char_pattern(char: str) -> bytes:
     """Every common spelling of one character, as a regex over UTF-8: itself,
     percent-encoded (also more than once: ``%2541``), ``+`` for a space, JSON's and
     Python's escapes."""
+    return b"(?:" + b"|".join(_char_options(char)) + b")"
+
+
+def _char_options(char: str) -> list[bytes]:
+    """The alternatives of :func:`char_pattern`, distinct; the literal spelling first."""
     encoded = char.encode("utf-8", "surrogatepass")
     options = [re.escape(encoded)]
     options.append(b"".join(rb"%(?:25)*" + _hex_byte(byte) for byte in encoded))
@@ -76,7 +81,48 @@ def char_pattern(char: str) -> bytes:
     if short is not None:
         options.append(short)
     options.extend(_python_escapes(char, encoded))
-    return b"(?:" + b"|".join(dict.fromkeys(options)) + b")"
+    return list(dict.fromkeys(options))
+
+
+def _hex_choice(values: Iterable[int]) -> bytes:
+    """A regex for any of ``values`` (bytes) as two hex digits, grouped by the first digit so
+    that the search tries a handful of branches at a ``%``, not one per value."""
+    by_high: dict[int, set[int]] = {}
+    for value in values:
+        by_high.setdefault(value >> 4, set()).add(value & 0xF)
+    branches = [
+        f"{high:x}[{''.join(f'{low:x}' for low in sorted(lows))}]".encode("ascii")
+        for high, lows in sorted(by_high.items())
+    ]
+    return b"(?:" + b"|".join(branches) + b")"
+
+
+def _escape_starts(chars: Iterable[str]) -> bytes | None:
+    """A regex that finds the start of every spelling but the literal one, of each of
+    ``chars``, as :func:`_char_options` writes them (compile with IGNORECASE, as those are).
+
+    Each escape is cut to its first unit (the first byte's ``%XX``, the first ``\\uXXXX``):
+    any text holding the whole escape holds that.
+    """
+    first_bytes: set[int] = set()
+    units: set[bytes] = set()
+    others: list[bytes] = []
+    for char in chars:
+        encoded = char.encode("utf-8", "surrogatepass")
+        first_bytes.add(encoded[0])
+        units.update(_escaped_units(char)[0].split(rb"\\u")[1:2])
+        if char == " ":
+            others.append(rb"\+")
+        short = _JSON_SHORT_ESCAPES.get(char)
+        if short is not None:
+            others.append(short)
+        others.extend(_python_escapes(char, encoded))
+    if not first_bytes:
+        return None
+    branches = [rb"%(?:25)*" + _hex_choice(first_bytes)]
+    branches.append(rb"\\u(?:" + b"|".join(sorted(units)) + b")")
+    branches.extend(dict.fromkeys(others))
+    return b"|".join(branches)
 
 
 class SecretSpellings:
@@ -99,9 +145,50 @@ class SecretSpellings:
                 for value in self.secrets
             )
             self.pattern = re.compile(b"|".join(groups), re.IGNORECASE)
+        # The prefilter (see may_match). Case folding: the pattern is over bytes, where
+        # IGNORECASE folds ASCII letters only, as bytes.lower() does.
+        self._literals = [value.encode("utf-8", "surrogatepass").lower() for value in self.secrets]
+        chars = {char for value in self.secrets for char in value}
+        escapes = _escape_starts(chars)
+        self._escape = re.compile(escapes, re.IGNORECASE) if escapes else None
+        # The escapes' first bytes without the search's costlier parts, over lowered data:
+        # a %XX with a first byte of one of the characters, or %25 (percent-encoded again).
+        first_bytes = {char.encode("utf-8", "surrogatepass")[0] for char in chars} | {0x25}
+        self._percent = re.compile(b"%" + _hex_choice(first_bytes))
+        self._plus = " " in chars
 
     def __bool__(self) -> bool:
         return self.pattern is not None
+
+    def may_match(self, data: bytes) -> bool:
+        """False only when :attr:`pattern` surely finds nothing in ``data``; much cheaper.
+
+        The pattern spells each character of a secret either literally or as one of its
+        escapes. A match that spells every character literally is the secret itself up to
+        ASCII case, which a plain substring search of the lowered data finds; any other
+        match holds at least one escape of one of the secrets' characters, which one
+        search for all of those escapes finds (at any place: it only has to be somewhere).
+        Ordinary text holds neither, so the full case-insensitive search, tried at every
+        position, runs only for the rare data that does. Every escape starts with ``%``,
+        ``\\`` or (a space) ``+``; a body of percent-encoded Cyrillic has a ``%`` every
+        three bytes, so a quick look at those comes first.
+        """
+        if self.pattern is None or self._escape is None or not data:
+            return False
+        lowered = data.lower()
+        if any(literal in lowered for literal in self._literals):
+            return True
+        if (
+            self._percent.search(lowered) is None
+            and b"\\" not in data
+            and not (self._plus and b"+" in data)
+        ):
+            return False
+        return self._escape.search(data) is not None
+
+    def found_in(self, data: bytes) -> bool:
+        """Whether ``data`` holds any spelling of any secret."""
+        return self.may_match(data) and self.pattern is not None and bool(self.pattern.search(data))
 
     def secret_of(self, match: re.Match[bytes]) -> str:
         """The secret a match of :attr:`pattern` spells."""
@@ -109,7 +196,7 @@ class SecretSpellings:
 
     def replace_bytes(self, data: bytes, replacement: Callable[[str], bytes]) -> bytes:
         """``data`` with every spelling of a secret ``s`` replaced by ``replacement(s)``."""
-        if self.pattern is None or not data:
+        if self.pattern is None or not self.may_match(data):
             return data
         return self.pattern.sub(lambda match: replacement(self.secret_of(match)), data)
 

@@ -263,6 +263,9 @@ class _Routes:
         self._relay: _CommitRelay | None = None
         self._scrubbed_values: frozenset[str] | None = None
         self._scrubber = SecretScrubber(())
+        # Asked once: isinstance against a runtime-checkable protocol inspects the class's
+        # members on every call, which was a visible part of each request's cost.
+        self._reports_health = store if isinstance(store, _ReportsHealth) else None
 
     def _decode_here(self, kind: BodyKind, raw: bytes) -> Any:
         return decode_body(
@@ -287,8 +290,13 @@ class _Routes:
             # Refused unread: the coded bytes are kept nowhere, not even as a preview.
             refuse_coded_body(request)
             try:
-                async with asyncio.timeout(self.settings.body_timeout_seconds):
+                if request.content.is_eof():
+                    # The whole body is in the buffer already (every small event): reading
+                    # it cannot wait, so it needs no timer set and cancelled.
                     raw = await read_bounded_body(request, self.settings.max_body_bytes)
+                else:
+                    async with asyncio.timeout(self.settings.body_timeout_seconds):
+                        raw = await read_bounded_body(request, self.settings.max_body_bytes)
             except TimeoutError:
                 # The connection is not at a request boundary any more: answer and close.
                 request[_CLOSE_AFTER] = True
@@ -314,7 +322,8 @@ class _Routes:
 
     async def _commit(self, record: EventRecord) -> AppendResult | None:
         """Wait for the durable commit; ``None`` if the store failed (already logged)."""
-        if isinstance(self.store, _ReportsHealth) and not self.store.health().writer_alive:
+        health = self._reports_health
+        if health is not None and not health.health().writer_alive:
             # Nothing would ever answer the submit: say so now rather than hang.
             self.failures.note("event store failed; answering 503", "writer thread stopped")
             self.last_store_error = "the store's writer thread has stopped"

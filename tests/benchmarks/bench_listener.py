@@ -15,7 +15,7 @@ servers are the only thing working in it), split by thread for the durable liste
 the store's average write-group size.
 
     uv run python -m tests.benchmarks.bench_listener [--duration 10] [--connections 32]
-        [--generators wrk,python]
+        [--generators wrk,python] [--body ascii|ukrainian]
 """
 
 from __future__ import annotations
@@ -53,17 +53,66 @@ MEMBER = "a223c6b3710f85df22e9377d6c4f7553"
 TS_MARK = "__TS__"
 TARGET_BYTES = 1536
 PATH = "/bitrix/shop"
+# The other secrets a real profile holds (Horoshop URL secret, OAuth tokens, client secret,
+# webhook code): the scrubber looks for every one of them in every event.
+OTHER_SECRETS = (
+    "hs-8f3a1c5e9b7d4f2a",
+    "s6p6eclrvim6da22ft9ch94ekreb52lv",
+    "4s386p3q0tr8dy89xvmt96234v3dljg8",
+    "Xq7tL2mPz9KcV4bN8wR1yH6jD3fG5sA0",
+    "k2j4h6g8f0d1s3a5",
+)
 GENERATORS = ("wrk", "python")
 
 
-def event_body_template() -> str:
-    """A realistic ONSALEORDERSAVED form padded with extra FIELDS to ~1.5 KB; ts is a marker."""
-    pairs = [
+# What a Ukrainian shop's order carries in Cyrillic: every letter is six bytes on the wire
+# (``%D0%BA``), and those are the bytes the parser, the scrubber and the store work through.
+_UKRAINIAN_FIELDS = [
+    ("data[FIELDS][USER_NAME]", "Олександра Петрівна Шевчук-Ковальчук"),
+    ("data[FIELDS][DELIVERY_CITY]", "Івано-Франківськ"),
+    ("data[FIELDS][DELIVERY_ADDRESS]", "вул. Незалежності, 24, кв. 17, відділення Нової пошти №5"),
+    ("data[FIELDS][BASKET][0][NAME]", "Чайник електричний «Ранок» 1,7 л, нержавіюча сталь"),
+    ("data[FIELDS][BASKET][0][QUANTITY]", "1"),
+    ("data[FIELDS][BASKET][1][NAME]", "Ковдра вовняна «Карпати», 200×220 см"),
+    ("data[FIELDS][BASKET][1][QUANTITY]", "2"),
+    (
+        "data[FIELDS][USER_DESCRIPTION]",
+        "Будь ласка, зателефонуйте за годину до доставки; під'їзд з двору, домофон не працює."
+        " Якщо мене не буде вдома, залиште посилку сусідці з квартири 18, пані Галині.",
+    ),
+]
+BODIES = ("ascii", "ukrainian")
+
+
+def event_body_template(body: str = "ascii") -> str:
+    """An ONSALEORDERSAVED form; ts is a marker.
+
+    ``ascii``: padded with extra FIELDS to ~1.5 KB. ``ukrainian``: the order as a Ukrainian
+    shop's portal sends it, with the customer's name, address, product titles and a comment
+    in Cyrillic (~2.6 KB on the wire).
+    """
+    if body == "ukrainian":
+        return _form(_order_pairs(_UKRAINIAN_FIELDS))
+    pairs = _order_pairs([])
+    index = 0
+    while len(urlencode(pairs)) < TARGET_BYTES:
+        pairs.insert(5 + index, (f"data[FIELDS][EXTRA_{index}]", f"value-{index:04d}-padding"))
+        index += 1
+    return _form(pairs)
+
+
+def _form(pairs: list[tuple[str, str]]) -> str:
+    return urlencode(pairs, safe="_")
+
+
+def _order_pairs(extra: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
         ("event", "ONSALEORDERSAVED"),
         ("event_handler_id", "7"),
         ("data[FIELDS][ID]", "300"),
         ("data[FIELDS][XML_ID]", ""),
         ("data[FIELDS][ACTION]", "save"),
+        *extra,
         ("ts", TS_MARK),
         ("auth[domain]", DOMAIN),
         ("auth[client_endpoint]", f"https://{DOMAIN}/rest/"),
@@ -71,11 +120,6 @@ def event_body_template() -> str:
         ("auth[member_id]", MEMBER),
         ("auth[application_token]", TOKEN),
     ]
-    index = 0
-    while len(urlencode(pairs)) < TARGET_BYTES:
-        pairs.insert(5 + index, (f"data[FIELDS][EXTRA_{index}]", f"value-{index:04d}-padding"))
-        index += 1
-    return urlencode(pairs, safe="_")
 
 
 LUA = r"""
@@ -114,8 +158,10 @@ def _ms(text: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def run_wrk(url: str, path: str, duration: int, connections: int, threads: int) -> Result:
-    head, tail = event_body_template().split(TS_MARK)
+def run_wrk(
+    url: str, path: str, duration: int, connections: int, threads: int, body: str
+) -> Result:
+    head, tail = event_body_template(body).split(TS_MARK)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % {"head": head, "tail": tail, "path": path})
     wrk = shutil.which("wrk") or "/usr/bin/wrk"
@@ -146,8 +192,8 @@ def run_wrk(url: str, path: str, duration: int, connections: int, threads: int) 
 # --- the Python load generator (runs in its own process: ``... bench_listener client``) ---
 
 
-async def _client_load(url: str, duration: float, connections: int) -> dict[str, object]:
-    head, tail = (part.encode() for part in event_body_template().split(TS_MARK))
+async def _client_load(url: str, duration: float, connections: int, body: str) -> dict[str, object]:
+    head, tail = (part.encode() for part in event_body_template(body).split(TS_MARK))
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     latencies: list[float] = []
     counter = 0
@@ -184,7 +230,7 @@ async def _client_load(url: str, duration: float, connections: int) -> dict[str,
     }
 
 
-def run_python_client(url: str, path: str, duration: int, connections: int) -> Result:
+def run_python_client(url: str, path: str, duration: int, connections: int, body: str) -> Result:
     """The Python generator in a child process, so it never shares a GIL with the servers."""
     out = subprocess.run(
         [
@@ -195,6 +241,7 @@ def run_python_client(url: str, path: str, duration: int, connections: int) -> R
             url + path,
             str(duration),
             str(connections),
+            body,
         ],
         check=True,
         capture_output=True,
@@ -293,8 +340,8 @@ def cpu_meter() -> Iterator[Callable[[int], dict[str, float]]]:
 
 def load(generator: str, base_url: str, args: argparse.Namespace) -> Result:
     if generator == "wrk":
-        return run_wrk(base_url, PATH, args.duration, args.connections, args.threads)
-    return run_python_client(base_url, PATH, args.duration, args.connections)
+        return run_wrk(base_url, PATH, args.duration, args.connections, args.threads, args.body)
+    return run_python_client(base_url, PATH, args.duration, args.connections, args.body)
 
 
 @dataclass
@@ -331,8 +378,16 @@ class _AnswerAtOnce:
         return future
 
 
+def _credentials() -> StaticCredentialSource:
+    return StaticCredentialSource(
+        {"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)},
+        horoshop={"shop": OTHER_SECRETS[0]},
+        extra_secrets=OTHER_SECRETS[1:],
+    )
+
+
 def run_not_stored(generator: str, args: argparse.Namespace) -> Result:
-    creds = StaticCredentialSource({"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)})
+    creds = _credentials()
     store = cast(EventStore, _AnswerAtOnce())
     with ListenerServer(store, creds, ListenerSettings(port=0)) as server, cpu_meter() as meter:
         result = load(generator, server.base_url, args)
@@ -344,7 +399,7 @@ def run_durable(generator: str, args: argparse.Namespace) -> Durable:
     # A fresh store per run: every generator starts from an empty file.
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteEventStore(Path(tmp) / "events.sqlite3")
-        creds = StaticCredentialSource({"shop": BitrixExpectation(TOKEN, DOMAIN, MEMBER)})
+        creds = _credentials()
         with ListenerServer(store, creds, ListenerSettings(port=0)) as server, cpu_meter() as m:
             result = load(generator, server.base_url, args)
         result.cpu_us = m(result.requests)
@@ -366,21 +421,28 @@ def _row(generator: str, server: str, res: Result, ratio: str) -> str:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "client":
         url, duration, connections = sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-        print(json.dumps(asyncio.run(_client_load(url, duration, connections))))
+        print(json.dumps(asyncio.run(_client_load(url, duration, connections, sys.argv[5]))))
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--generators", default=",".join(GENERATORS))
+    parser.add_argument(
+        "--body",
+        choices=BODIES,
+        default="ascii",
+        help="ascii: ~1.5 KB of padding fields; ukrainian: ~2.6 KB order in Cyrillic",
+    )
     args = parser.parse_args()
     generators = [name.strip() for name in args.generators.split(",") if name.strip()]
     for name in generators:
         if name not in GENERATORS:
             parser.error(f"unknown generator {name}; choose from {', '.join(GENERATORS)}")
     print(
-        f"body: {len(event_body_template())} bytes, {args.connections} connections, "
-        f"{args.duration} s per run, {os.cpu_count()} cores shared by generator and servers"
+        f"body: {args.body}, {len(event_body_template(args.body))} bytes, "
+        f"{args.connections} connections, {args.duration} s per run, "
+        f"{os.cpu_count()} cores shared by generator and servers"
     )
 
     results: list[tuple[str, Result, Durable]] = []

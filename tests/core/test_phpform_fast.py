@@ -7,13 +7,14 @@ form-body redaction against the split-every-pair one.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, quote_plus, unquote_plus
+from urllib.parse import parse_qsl, quote_plus, unquote, unquote_plus
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from console.core.phpform import (
     FormParseError,
+    _unquote_value,
     nest_pairs,
     parse_php_form,
     split_bracket_key,
@@ -73,7 +74,8 @@ pieces = st.sampled_from(
     [
         "&", "=", "+", "[", "]", "[]", "%", "%5B", "%5D", "%5b", "%26", "%3D", "%2B", "%20",
         "%C3%A9", "%C3", "%A9", "%ff", "%zz", "%e2%82%ac", "%F0%9F%98%80", "a", "b", "0", "1",
-        "é", "Ж", "€", "😀", " ", "auth", "data", "FIELDS",
+        "é", "Ж", "€", "😀", " ", "auth", "data", "FIELDS", "%25", "%%", "%0A", "%0d",
+        "\n", "\r", "\t", "_", "%D0%B6", "%d1%97", "%4", "==",
     ]
 )  # fmt: skip
 bodies = st.lists(pieces | st.text(max_size=3), max_size=40).map("".join)
@@ -188,3 +190,31 @@ form_bodies = st.lists(form_pieces | st.text(max_size=4), max_size=30).map("".jo
 @example(b"auth[access_token]=\n")
 def test_form_body_redaction_matches_the_first_version(raw: bytes) -> None:
     assert redact_form_body(raw) == reference_redact_form_body(raw)
+
+
+value_pieces = st.sampled_from(
+    [
+        "%", "%2", "%25", "%41", "%4g", "%D0%B6", "%d0", "%B6", "%ff", "%C3%A9", "%0A",
+        "=", "==", "=41", "\n", "\r", "\t", " ", "_", "a", "é", "Ж", "\ud800",
+    ]
+)  # fmt: skip
+
+
+def decoded(decode: Any, value: str) -> tuple[str, str]:
+    try:
+        return "ok", decode(value)
+    except UnicodeDecodeError as exc:
+        return "error", str(exc)
+
+
+@settings(max_examples=3000)
+@given(st.lists(value_pieces | st.text(max_size=2), max_size=24).map("".join))
+@example("%4%41")
+@example("%%41")
+@example("a%")
+@example("%D0%B6%D0")
+def test_fast_value_decoding_matches_unquote(value: str) -> None:
+    """Issue 20's quoted-printable path gives unquote's value, or unquote's very error."""
+    assert decoded(_unquote_value, value) == decoded(
+        lambda text: unquote(text, errors="strict"), value
+    )
