@@ -115,6 +115,14 @@ class SavedViewListModel(QAbstractListModel):
                 self._counts[row] = count
                 self.dataChanged.emit(self.index(row), self.index(row))
 
+    def add_to_count(self, query: str, amount: int) -> None:
+        """``amount`` more events match ``query``: raise the known counts of its views."""
+        for row, view in enumerate(self._views):
+            count = self._counts[row]
+            if view.query == query and count is not None:
+                self._counts[row] = count + amount
+                self.dataChanged.emit(self.index(row), self.index(row))
+
     def count(self, row: int) -> int | None:
         return self._counts[row] if 0 <= row < len(self._counts) else None
 

@@ -612,7 +612,7 @@ class MainWindow(QMainWindow):
                 new_names = True
             if notify is not None:
                 notify(event)
-        self.sidebar.note_event()
+        self.sidebar.note_event(events)
         if new_names:
             console = self.context.console
             self.query_bar.set_known_values(

@@ -2,10 +2,14 @@
 
 Counts are read in a job ("view-counts" lane) and refreshed at most every
 :data:`COUNT_REFRESH_MS` while events arrive, so a flood of events costs one count
-query per view every couple of seconds, not one per event.
+query per view every couple of seconds, not one per event. Between those reads each
+batch of new rows is counted into the views it matches as it reaches the feed, so a
+view's count never trails a row the feed already shows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QElapsedTimer,
@@ -30,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.store.model import FeedRow
 from console.store.querylang import parse_query
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.form_support import shortcut
+from console.ui.models.feed import row_matches
 from console.ui.models.indexes import Index
 from console.ui.models.views import CountRole, QueryRole, SavedViewListModel
 from console.ui.views.pages import Confirm, ask
@@ -121,6 +127,9 @@ class SavedViewsPanel(QWidget):
         shortcut("Delete", self.list, self.remove_current, Qt.ShortcutContext.WidgetShortcut)
 
         self._since_refresh = QElapsedTimer()
+        # Rows or pins changed after the running count job read the store: its answer
+        # may predate them (see _counts_arrived).
+        self._changed_while_counting = False
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(COUNT_REFRESH_MS)
@@ -172,10 +181,14 @@ class SavedViewsPanel(QWidget):
 
     # -- counts -------------------------------------------------------------------------
 
-    def note_event(self) -> None:
-        """An event arrived (or a pin changed): refresh the counts now when they were not
-        refreshed in the last COUNT_REFRESH_MS, else once that much time has passed; a
-        count never lags a row the feed already shows by more than that."""
+    def note_event(self, rows: Sequence[FeedRow] = ()) -> None:
+        """Events arrived (``rows``, the batch the feed shows now) or a pin changed.
+
+        The rows are counted into the views they match at once; the counts are read
+        again now when they were not in the last COUNT_REFRESH_MS, else once that much
+        time has passed (a pin, or a view only the store can match, waits that long)."""
+        self._count_rows(rows)
+        self._changed_while_counting = True
         if self._throttle.isActive():
             return  # a refresh is planned, and it will see this event too
         elapsed = self._since_refresh.elapsed() if self._since_refresh.isValid() else None
@@ -188,6 +201,7 @@ class SavedViewsPanel(QWidget):
         if self._context.store is None:
             return
         self._since_refresh.start()
+        self._changed_while_counting = False
         context = self._context
         queries = [view.query for view in self.model.views()]
         context.jobs.submit(
@@ -197,7 +211,31 @@ class SavedViewsPanel(QWidget):
             lane="view-counts",
         )
 
+    def _count_rows(self, rows: Sequence[FeedRow]) -> None:
+        if not rows:
+            return
+        filters = {query: parse_query(query).filter for query in self._counted_queries()}
+        for query, flt in filters.items():
+            added = sum(1 for row in rows if row_matches(flt, row) is True)
+            if added:
+                self.model.add_to_count(query, added)
+
+    def _counted_queries(self) -> set[str]:
+        return {
+            view.query
+            for row, view in enumerate(self.model.views())
+            if self.model.count(row) is not None
+        }
+
     def _counts_arrived(self, counts: dict[str, int]) -> None:
+        if self._changed_while_counting:
+            # The store may have been read before the rows counted in meanwhile: keep the
+            # higher count until a read that nothing overtook (planned here) settles it.
+            for row, view in enumerate(self.model.views()):
+                shown = self.model.count(row)
+                if shown is not None and view.query in counts:
+                    counts[view.query] = max(counts[view.query], shown)
+            self.note_event()
         self.model.set_counts(counts)
         self.counts_updated.emit()
 
