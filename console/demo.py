@@ -13,6 +13,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -280,26 +281,32 @@ class DemoSession:
         )
 
     def stop(self) -> None:
+        from console.listener.catchup import QUICK_STOP_SECONDS
+
         self._stop.set()
-        # The sandbox takes a second or two to let hung requests go: it stops meanwhile.
-        portal_stop = threading.Thread(target=self.portal.stop, name="demo-portal-stop")
+        # The sandbox keeps nothing worth waiting for, and takes a second or two to let
+        # hung requests go: it stops on a daemon thread meanwhile. The fake shop's
+        # activity and a catch-up pass may hang on it likewise: they are left to their
+        # daemon threads (a pass still waiting writes nothing). All of them get
+        # QUICK_STOP_SECONDS from here, together, to end of their own accord.
+        deadline = time.monotonic() + QUICK_STOP_SECONDS
+        portal_stop = threading.Thread(
+            target=self.portal.stop, name="demo-portal-stop", daemon=True
+        )
         portal_stop.start()
         for unwatch in self._unwatch:
             unwatch()
         self._unwatch.clear()
-        if self._activity is not None:
-            self._activity.join(10)
-            self._activity = None
         if self.poller is not None:
-            from console.listener.catchup import QUICK_STOP_SECONDS
-
-            # A pass hung on the portal is left to its daemon thread: quitting is quick.
             self.poller.stop(timeout=QUICK_STOP_SECONDS)
         if self.resolver is not None:
             self.resolver.stop()
         if self.listener is not None:
             self.listener.stop()
-        portal_stop.join()
+        for thread in (self._activity, portal_stop):
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        self._activity = None
         if self._store is not None:
             self._store.close()
         if self._own_dir:

@@ -85,6 +85,8 @@ class SandboxPortal:
         self._stopping: asyncio.Event | None = None
         self._ready = threading.Event()
         self._failure: BaseException | None = None
+        # REST requests held back by the latency fault right now (changed on the loop).
+        self.requests_waiting = 0
 
     # ---------------------------------------------------------------- addresses
     @property
@@ -291,6 +293,7 @@ class SandboxPortal:
                 "send_horoshop_order": f"POST {control}/horoshop/orders [order]",
                 "faults": f"GET|POST {control}/faults {{latency_seconds, error_rate, ...}}",
                 "deliveries": f"GET {control}/deliveries",
+                "waiting": f"GET {control}/waiting",
                 "issue_oauth_tokens": f"POST {control}/oauth/tokens",
                 "expire_access_tokens": f"POST {control}/oauth/expire",
             },

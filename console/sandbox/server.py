@@ -68,7 +68,11 @@ async def _rest(request: web.Request, caller_from: str) -> web.Response:
             raise no_auth()
         faults = portal.faults
         if faults.latency_seconds > 0:
-            await asyncio.sleep(faults.latency_seconds)
+            portal.requests_waiting += 1
+            try:
+                await asyncio.sleep(faults.latency_seconds)
+            finally:
+                portal.requests_waiting -= 1
         if not portal.bucket.try_acquire():
             raise query_limit()
         fault = faults.roll()
@@ -191,6 +195,10 @@ async def control_faults(request: web.Request) -> web.Response:
     return _json(portal.faults.snapshot())
 
 
+async def control_waiting(request: web.Request) -> web.Response:
+    return _json({"requests_waiting": request.app[PORTAL_KEY].requests_waiting})
+
+
 async def control_deliveries(request: web.Request) -> web.Response:
     deliveries = request.app[PORTAL_KEY].deliveries
     return _json([{"url": url, "outcome": outcome} for url, outcome in list(deliveries)])
@@ -222,6 +230,7 @@ def build_app(portal: SandboxPortal) -> web.Application:
     app.router.add_route("GET", "/_sandbox/faults", control_faults)
     app.router.add_route("POST", "/_sandbox/faults", control_faults)
     app.router.add_get("/_sandbox/deliveries", control_deliveries)
+    app.router.add_get("/_sandbox/waiting", control_waiting)
     app.router.add_post("/_sandbox/oauth/tokens", control_tokens)
     app.router.add_post("/_sandbox/oauth/expire", control_expire)
     return app
