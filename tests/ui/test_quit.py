@@ -126,3 +126,23 @@ def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
         time.sleep(0.02)
+
+
+def test_stopping_the_demo_leaves_calls_the_sandbox_holds_behind() -> None:
+    """The demo's stop waits neither for a fake-shop call the sandbox holds nor for the
+    sandbox to let it go (that takes it a second or two): the window quits at once."""
+    from dataclasses import replace
+
+    from console.demo import DEMO_PORTAL, DemoSession
+
+    portal_config = replace(DEMO_PORTAL, latency_seconds=40.0)
+    demo = DemoSession(activity_seconds=0.2, portal_config=portal_config)
+    demo.start()
+    activity = demo._activity
+    try:
+        # The first catch-up pass and the fake shop's first act both wait on the portal.
+        wait_for(lambda: demo.portal.requests_waiting >= 2)
+    finally:
+        demo.stop()
+    # Before, the stop waited until the sandbox had cut the call short.
+    assert activity is not None and activity.is_alive()
