@@ -2480,6 +2480,13 @@ Right: {right}</source>
     </message>
 </context>
 <context>
+    <name>QueryNotes</name>
+    <message>
+        <source>order:%1 finds Horoshop order %1 and Bitrix24 order %1 (two different orders): write order:hs-%1 or order:b24-%1 for one of them</source>
+        <translation>order:%1 знаходить замовлення Horoshop %1 і замовлення Bitrix24 %1 (це різні замовлення): напишіть order:hs-%1 або order:b24-%1, щоб вибрати одне з них</translation>
+    </message>
+</context>
+<context>
     <name>RawTab</name>
     <message>
         <source>{size} bytes, not UTF-8 (first bad byte at {offset}): shown as hex.</source>
@@ -2504,6 +2511,97 @@ Right: {right}</source>
     <message>
         <source>Show all ({size} KB)</source>
         <translation>Показати все ({size} КБ)</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalReasons</name>
+    <message>
+        <source>missing auth[application_token]</source>
+        <translation>немає auth[application_token]</translation>
+    </message>
+    <message>
+        <source>missing auth[domain]</source>
+        <translation>немає auth[domain]</translation>
+    </message>
+    <message>
+        <source>unknown Horoshop secret</source>
+        <translation>невідомий секрет Horoshop</translation>
+    </message>
+    <message>
+        <source>body is not an object</source>
+        <translation>тіло не є об’єктом</translation>
+    </message>
+    <message>
+        <source>JSON body is not an object</source>
+        <translation>тіло JSON не є об’єктом</translation>
+    </message>
+    <message>
+        <source>no event name</source>
+        <translation>немає назви події</translation>
+    </message>
+    <message>
+        <source>no order_id in the body</source>
+        <translation>у тілі немає order_id</translation>
+    </message>
+    <message>
+        <source>body not parsed</source>
+        <translation>тіло не розібрано</translation>
+    </message>
+    <message>
+        <source>no application token configured for profile %1</source>
+        <translation>для профілю %1 не задано токен застосунку</translation>
+    </message>
+    <message>
+        <source>wrong application token for profile %1</source>
+        <translation>хибний токен застосунку для профілю %1</translation>
+    </message>
+    <message>
+        <source>application token is right, but domain %1 does not belong to profile %2</source>
+        <translation>токен застосунку правильний, але домен %1 не належить профілю %2</translation>
+    </message>
+    <message>
+        <source>application token is right, but member_id does not match profile %1</source>
+        <translation>токен застосунку правильний, але member_id не збігається з профілем %1</translation>
+    </message>
+    <message>
+        <source>unknown profile %1</source>
+        <translation>невідомий профіль %1</translation>
+    </message>
+    <message>
+        <source>unsupported content type %1</source>
+        <translation>непідтримуваний тип вмісту %1</translation>
+    </message>
+    <message>
+        <source>body is not valid UTF-8 (byte %1)</source>
+        <translation>тіло не є коректним UTF-8 (байт %1)</translation>
+    </message>
+    <message>
+        <source>body is not valid JSON: %1</source>
+        <translation>тіло не є коректним JSON: %1</translation>
+    </message>
+    <message>
+        <source>body nests deeper than %1 levels</source>
+        <translation>тіло вкладене глибше ніж на %1 рівнів</translation>
+    </message>
+    <message>
+        <source>key nests deeper than %1 levels</source>
+        <translation>ключ вкладений глибше ніж на %1 рівнів</translation>
+    </message>
+    <message>
+        <source>more than %1 keys</source>
+        <translation>понад %1 ключів</translation>
+    </message>
+    <message>
+        <source>body larger than %1 bytes</source>
+        <translation>тіло більше за %1 байтів</translation>
+    </message>
+    <message>
+        <source>not a valid form body: %1</source>
+        <translation>некоректне тіло форми: %1</translation>
+    </message>
+    <message>
+        <source>%1 without data[FIELDS][ID]</source>
+        <translation>%1 без data[FIELDS][ID]</translation>
     </message>
 </context>
 <context>
