@@ -76,6 +76,17 @@ CHANGE_WORDING = KnownWording(
         r"order (\S+), shipment (\S+): delivery status (\S+) → (\S+)": str(
             QT_TRANSLATE_NOOP("ChangeSummary", "order %1, shipment %2: delivery status %3 → %4")
         ),
+        # As console.operations.changelog says who made it and what became of it.
+        r"(.+) \(sent, no answer: outcome unknown\)": str(
+            QT_TRANSLATE_NOOP("ChangeSummary", "%1 (sent, no answer: outcome unknown)")
+        ),
+        r"(.+) \(sent, no answer; applied, as a re-read from the portal showed\)": str(
+            QT_TRANSLATE_NOOP(
+                "ChangeSummary",
+                "%1 (sent, no answer; applied, as a re-read from the portal showed)",
+            )
+        ),
+        r"([^:]+): (order .+)": str(QT_TRANSLATE_NOOP("ChangeSummary", "%1: %2")),
     },
 )
 

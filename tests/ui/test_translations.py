@@ -483,6 +483,28 @@ def test_timeline_shows_recorded_status_changes_in_the_interface_language(
         "замовлення 300, відвантаження 200: статус доставки DN → DF"
     )
     assert translated_change(binding) == binding
+    # As the timeline gets them: who made the change, and what became of it.
+    assert translated_change("olena: " + order) == "olena: замовлення 300: статус P → S"
+    assert translated_change(f"olena: {order} (sent, no answer: outcome unknown)") == (
+        "olena: замовлення 300: статус P → S (надіслано, відповіді немає: результат невідомий)"
+    )
+
+
+def test_the_timeline_names_what_became_of_a_change_in_the_interface_language(
+    english_afterwards: QApplication,
+) -> None:
+    from console.ui.models.timeline import _verification_word
+
+    assert [_verification_word(s) for s in ("applied", "unknown")] == [
+        "applied",
+        "outcome unknown",
+    ]
+    language.install_translators(english_afterwards, "uk")
+    assert [_verification_word(s) for s in ("applied", "unknown", "verified")] == [
+        "застосовано",
+        "результат невідомий",
+        "перевірена",
+    ]
 
 
 def _profile_problem(check: Callable[[str], object], value: str) -> str:

@@ -397,6 +397,18 @@
         <source>order %1, shipment %2: delivery status %3 → %4</source>
         <translation>замовлення %1, відвантаження %2: статус доставки %3 → %4</translation>
     </message>
+    <message>
+        <source>%1 (sent, no answer: outcome unknown)</source>
+        <translation>%1 (надіслано, відповіді немає: результат невідомий)</translation>
+    </message>
+    <message>
+        <source>%1 (sent, no answer; applied, as a re-read from the portal showed)</source>
+        <translation>%1 (надіслано, відповіді не було; застосовано, як показало перечитування з порталу)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>Connections</name>
@@ -1020,6 +1032,14 @@ Right: {right}</source>
     <message>
         <source>Could not read the event store: %1</source>
         <translation>Не вдалося прочитати сховище подій: %1</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>застосовано</translation>
+    </message>
+    <message>
+        <source>outcome unknown</source>
+        <translation>результат невідомий</translation>
     </message>
 </context>
 <context>
