@@ -432,6 +432,14 @@
 <context>
     <name>ConnectionsPage</name>
     <message>
+        <source>online store</source>
+        <translation>інтернет-магазин</translation>
+    </message>
+    <message>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
         <source>&amp;Add…</source>
         <translation>&amp;Додати…</translation>
     </message>
