@@ -76,6 +76,17 @@ CHANGE_WORDING = KnownWording(
         r"order (\S+), shipment (\S+): delivery status (\S+) → (\S+)": str(
             QT_TRANSLATE_NOOP("ChangeSummary", "order %1, shipment %2: delivery status %3 → %4")
         ),
+        # As console.operations.changelog says who made it and what became of it.
+        r"(.+) \(sent, no answer: outcome unknown\)": str(
+            QT_TRANSLATE_NOOP("ChangeSummary", "%1 (sent, no answer: outcome unknown)")
+        ),
+        r"(.+) \(sent, no answer; applied, as a re-read from the portal showed\)": str(
+            QT_TRANSLATE_NOOP(
+                "ChangeSummary",
+                "%1 (sent, no answer; applied, as a re-read from the portal showed)",
+            )
+        ),
+        r"([^:]+): (order .+)": str(QT_TRANSLATE_NOOP("ChangeSummary", "%1: %2")),
     },
 )
 
@@ -183,6 +194,97 @@ PROFILE_PROBLEM_WORDING = KnownWording(
         ),
     },
 )
+
+
+# As the listener words why it refused an event (console.listener.verification, parsing,
+# limits and server); the feed shows it on the refused event's row.
+REFUSAL_WORDING = KnownWording(
+    "RefusalReasons",
+    [
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "missing auth[application_token]")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "missing auth[domain]")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "unknown Horoshop secret")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "body is not an object")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "JSON body is not an object")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "no event name")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "no order_id in the body")),
+        str(QT_TRANSLATE_NOOP("RefusalReasons", "body not parsed")),
+    ],
+    {
+        r"no application token configured for profile (.+)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "no application token configured for profile %1")
+        ),
+        r"wrong application token for profile (.+)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "wrong application token for profile %1")
+        ),
+        r"application token is right, but domain (.+) does not belong to profile (.+)": (
+            str(
+                QT_TRANSLATE_NOOP(
+                    "RefusalReasons",
+                    "application token is right, but domain %1 does not belong to profile %2",
+                )
+            )
+        ),
+        r"application token is right, but member_id does not match profile (.+)": str(
+            QT_TRANSLATE_NOOP(
+                "RefusalReasons",
+                "application token is right, but member_id does not match profile %1",
+            )
+        ),
+        r"unknown profile (.+)": str(QT_TRANSLATE_NOOP("RefusalReasons", "unknown profile %1")),
+        r"unsupported content type (.+)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "unsupported content type %1")
+        ),
+        r"body is not valid UTF-8 \(byte (\d+)\)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "body is not valid UTF-8 (byte %1)")
+        ),
+        r"body is not valid JSON: (.+)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "body is not valid JSON: %1")
+        ),
+        r"body nests deeper than (\d+) levels": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "body nests deeper than %1 levels")
+        ),
+        r"key nests deeper than (\d+) levels": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "key nests deeper than %1 levels")
+        ),
+        r"more than (\d+) keys": str(QT_TRANSLATE_NOOP("RefusalReasons", "more than %1 keys")),
+        r"body larger than (\d+) bytes": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "body larger than %1 bytes")
+        ),
+        r"not a valid form body: (.+)": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "not a valid form body: %1")
+        ),
+        r"(\S+) without data\[FIELDS\]\[ID\]": str(
+            QT_TRANSLATE_NOOP("RefusalReasons", "%1 without data[FIELDS][ID]")
+        ),
+    },
+)
+
+# As the query language words how it read a valid query (console.store.querylang).
+QUERY_NOTE_WORDING = KnownWording(
+    "QueryNotes",
+    [],
+    {
+        r"order:(\S+) finds Horoshop order \1 and Bitrix24 order \1 \(two different orders\): "
+        r"write order:hs-\1 or order:b24-\1 for one of them": str(
+            QT_TRANSLATE_NOOP(
+                "QueryNotes",
+                "order:%1 finds Horoshop order %1 and Bitrix24 order %1 (two different "
+                "orders): write order:hs-%1 or order:b24-%1 for one of them",
+            )
+        ),
+    },
+)
+
+
+def translated_refusal(reason: str) -> str:
+    """Why the listener refused an event, in the interface language."""
+    return REFUSAL_WORDING.translate(reason)
+
+
+def translated_query_note(note: str) -> str:
+    """How the query language read a query, in the interface language."""
+    return QUERY_NOTE_WORDING.translate(note)
 
 
 def translated_profile_problem(problem: str) -> str:

@@ -5,8 +5,11 @@ Run under a real display (Xvfb) so fonts and styles are those an operator sees::
     Xvfb :60 -screen 0 1600x1000x24 &
     DISPLAY=:60 QT_QPA_PLATFORM=xcb uv run python -m tests.ui.screenshot_window \
         --out resources/screenshots [--dark]
+    ... -m tests.ui.screenshot_window --out resources/screenshots --main-only --size 1024x700
 
 With B24_CONSOLE_LANGUAGE=uk the window is in Ukrainian and each file is named ``*-uk.png``.
+With ``--main-only`` only the main window is saved, named after its size
+(``main-window-1024x700.png``).
 
 It starts the demo (sandbox portal, listener, store), makes the shop do one of each thing
 plus a few status changes of order 300, and saves the main window, a query, the diff of
@@ -65,6 +68,11 @@ def main() -> None:
     parser.add_argument(
         "--size", default="1500x880", help="the window's size, WIDTHxHEIGHT (default 1500x880)"
     )
+    parser.add_argument(
+        "--main-only",
+        action="store_true",
+        help="only the main window, saved as main-window-WIDTHxHEIGHT.png",
+    )
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -101,9 +109,9 @@ def main() -> None:
         settle(2.5)  # the sidebar's counts and the status bar catch up
 
         select_event(window, saves[0].id)
-        suffix = "-dark" if args.dark else ""
+        suffix = ("-dark" if args.dark else "") + (f"-{width}x{height}" if args.main_only else "")
         save(window, args.out, f"main-window{suffix}")
-        if args.dark:
+        if args.dark or args.main_only:
             return
 
         window.inspector.tabs.setCurrentWidget(window.inspector.entity_tab)  # type: ignore[union-attr]

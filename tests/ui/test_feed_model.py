@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from console.store import SqliteEventStore
 from console.store.model import EventFilter, EventSource, FeedRow, Verification
+from console.ui import language
 from console.ui.bridge import StoreEventBridge
 from console.ui.jobs import JobRunner
 from console.ui.models import feed as feed_module
@@ -397,3 +399,21 @@ def test_a_flood_while_scrolled_down_is_counted_on_the_chip_not_inserted(
     assert view.verticalScrollBar().value() == 0
     assert view.indexAt(QPoint(5, 5)).data(EventIdRole) == newest
     assert not view.chip.isVisible()
+
+
+def test_a_refused_rows_reason_is_in_the_interface_language(
+    qtbot: QtBot, jobs: JobRunner, store: SqliteEventStore, qapp: QApplication
+) -> None:
+    refused = record(2, verification=Verification.REJECTED).model_copy(
+        update={"verification_reason": "wrong application token for profile shop"}
+    )
+    store.append(refused)
+    language.install_translators(qapp, "uk")
+    try:
+        model = loaded_model(qtbot, jobs, store)
+        summary = model.index(0, Column.SUMMARY).data()
+    finally:
+        language.install_translators(qapp, "en")
+    assert summary == "⚠ хибний токен застосунку для профілю shop"
+    # The tooltip keeps the stored words, the ones a query finds it by.
+    assert "wrong application token for profile shop" in model.index(0, 0).data(0x0003)

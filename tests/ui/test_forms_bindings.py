@@ -4,11 +4,13 @@ yes, duplicate, not found, access denied, unbind."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.bitrix.models import OwnerType
 from console.sandbox import SandboxPortal
 from console.store import ChangeKind
+from console.ui import language
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.bind import BindDialog
 from console.ui.views.bindings import BindingsPage
@@ -226,3 +228,25 @@ def test_the_bindings_page_starts_from_the_order_selected_in_the_feed(
     assert f"/shop/orders/details/{order_id}/" in page.portal_links.text()
     page.prefill(PROFILE, "12345")  # what the operator typed stays
     assert page.order_edit.text() == str(order_id)
+
+
+@OFFSCREEN_NOISE
+def test_the_bindings_columns_show_their_whole_titles_in_ukrainian(
+    context: ConsoleContext, portal: SandboxPortal, qtbot: QtBot, qapp: QApplication
+) -> None:
+    language.install_translators(qapp, "uk")
+    try:
+        page = BindingsPage(context)
+        qtbot.addWidget(page)
+        page.resize(1000, 500)
+        page.show()
+        page.order_edit.setText(str(next(iter(portal.state.bindings))))
+        with qtbot.waitSignal(page.loaded, timeout=10000):
+            page.show_order()
+        header = page.table.horizontalHeader()
+        titles = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+        assert "Прив’язано до" in titles
+        for column in range(page.model.columnCount() - 1):
+            assert page.table.columnWidth(column) >= header.sectionSizeHint(column), titles[column]
+    finally:
+        language.install_translators(qapp, "en")

@@ -9,13 +9,14 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
 from console.core.credentials import SecretKind
 from console.core.profiles import ProfileField
 from console.core.settings import load_settings
 from console.sandbox import SandboxPortal
+from console.ui import language
 from console.ui.context import ConsoleContext
 from console.ui.dialogs.profile_edit import ProfileEditDialog
 from console.ui.dialogs.settings_dialog import SettingsDialog
@@ -259,3 +260,18 @@ def test_the_keychain_is_named_as_the_operator_knows_it() -> None:
         "GNOME Keyring (Secret Service)"
     )
     assert keychain_name("keyring.backends.kwallet.DBusKeyring") == "KDE Wallet"
+
+
+def test_the_connection_test_names_each_part_in_ukrainian(
+    page: ConnectionsPage, qtbot: QtBot, qapp: QApplication
+) -> None:
+    page.select(PROFILE)
+    language.install_translators(qapp, "uk")
+    try:
+        with qtbot.waitSignal(page.tested, timeout=10000):
+            page.test_connection()
+    finally:
+        language.install_translators(qapp, "en")
+    text = page.test_result.text()
+    assert "інтернет-магазин" in text and "online store" not in text
+    assert "sale.status.list" in text  # the method stays as the portal names it

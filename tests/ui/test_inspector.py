@@ -16,6 +16,7 @@ from console.ui.views.inspector_tabs import hex_dump
 from tests.listener.conftest import APP_TOKEN, HOROSHOP_SECRET, sample
 from tests.support.queued import settle_jobs
 from tests.ui.loopback import LoopbackConsole, make_context
+from tests.ui.window_support import OFFSCREEN_NOISE
 
 # The console, context and portal fixtures.
 pytest_plugins = ["tests.ui.inspector_fixtures"]
@@ -411,3 +412,32 @@ def test_catch_up_event(qtbot: QtBot, context: ConsoleContext, console: Loopback
     open_entity(qtbot, panel)
     assert panel.entity_tab.view is not None
     assert panel.entity_tab.view.order_id == event.order_id
+
+
+@OFFSCREEN_NOISE
+def test_the_buttons_wrap_in_a_narrow_inspector_and_none_is_cut_off(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    event = console.post_sample(ORDER)
+    panel = panel_for(qtbot, context, event.id)
+    panel.show()
+    buttons = [
+        panel.curl_button,
+        panel.resend_button,
+        panel.compare_button,
+        panel.timeline_button,
+        panel.change_status_button,
+        panel.bind_button,
+    ]
+    # The first row of buttons alone used to be the panel's least width.
+    one_line = sum(button.sizeHint().width() for button in buttons[:4])
+    narrow = panel.minimumSizeHint().width()
+    assert narrow < one_line
+    panel.resize(narrow, 700)
+    qtbot.waitUntil(lambda: panel.width() == narrow)
+    for button in buttons:
+        qtbot.waitUntil(lambda b=button: b.mapTo(panel, b.rect().bottomRight()).x() < narrow)  # type: ignore[misc]
+    # Wrapped, they take more lines, not overlap.
+    rects = [button.geometry() for button in buttons]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    assert len({rect.top() for rect in rects}) >= 2

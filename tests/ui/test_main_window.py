@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QScrollArea, QTableView, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -449,6 +449,66 @@ def test_deferred_inspector_takes_its_place_after_install(
     assert window.feed_splitter.count() == 2
     assert window.feed_splitter.sizes() == sizes
     window.detach()
+
+
+class WideInspector(RecordingInspector):
+    """An inspector whose buttons, shown with an event, need more than a third of a
+    1500 px window."""
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.buttons = QWidget(self)
+        self.buttons.setMinimumWidth(600)
+        self.buttons.hide()
+        QHBoxLayout(self).addWidget(self.buttons)
+
+    def show_event(self, event_id: int | None) -> None:
+        super().show_event(event_id)
+        self.buttons.setVisible(event_id is not None)
+
+
+def test_the_inspector_gets_the_width_its_buttons_need_up_to_half(
+    qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore
+) -> None:
+    factories = InspectorFactories(inspector=WideInspector)
+    window = MainWindow(
+        context, factories=factories, layout_store=layout_store, defer_inspector=True
+    )
+    qtbot.addWidget(window)
+    window.resize(1500, 880)
+    window.show()
+    qtbot.waitExposed(window)
+    window.install_inspector()
+    holder = window.feed_splitter.widget(1)
+    assert isinstance(holder, QScrollArea)
+    total = sum(window.feed_splitter.sizes())
+    assert total // 3 < 600 <= total // 2
+    assert isinstance(window.inspector, WideInspector)
+    window.inspector.show_event(1)
+    qtbot.waitUntil(lambda: holder.viewport().width() >= 600)
+    # A share the operator dragged stays theirs.
+    window.feed_splitter.splitterMoved.emit(900, 1)
+    window.feed_splitter.setSizes([total - 300, 300])
+    window.inspector.show_event(None)
+    window.inspector.show_event(2)
+    QCoreApplication.sendPostedEvents()
+    assert window.feed_splitter.sizes()[1] == 300
+    # A narrow window keeps half for the feed; the inspector's buttons scroll.
+    narrow = MainWindow(
+        context, factories=factories, layout_store=layout_store, defer_inspector=True
+    )
+    qtbot.addWidget(narrow)
+    narrow.resize(780, 560)
+    narrow.show()
+    qtbot.waitExposed(narrow)
+    narrow.install_inspector()
+    assert isinstance(narrow.inspector, WideInspector)
+    narrow.inspector.show_event(1)
+    QCoreApplication.sendPostedEvents()
+    feed, inspector = narrow.feed_splitter.sizes()
+    assert feed >= inspector
+    window.detach()
+    narrow.detach()
 
 
 def test_the_shortcuts_list_shows_every_entry_whole_without_scrolling(

@@ -29,6 +29,7 @@ from console.core.profiles import (
 from console.core.settings import Settings
 from console.operations.statuses import validate_status_fields
 from console.store.model import EventSource
+from console.store.querylang import parse_query
 from console.store.summary import summarize
 from console.ui import language
 from console.ui.context import ConsoleContext
@@ -38,6 +39,8 @@ from console.ui.wording import (
     translated_change,
     translated_form_problem,
     translated_profile_problem,
+    translated_query_note,
+    translated_refusal,
     translated_summary,
 )
 from tests.support.untranslated import scan_source, scan_tree
@@ -354,6 +357,65 @@ def test_stored_summaries_show_their_words_in_the_interface_language(
     assert translated_summary(save) == save
 
 
+def test_every_refusal_reason_the_listener_words_is_shown_in_ukrainian(
+    english_afterwards: QApplication,
+) -> None:
+    from console.listener.verification import BitrixExpectation, verify_bitrix
+
+    expected = BitrixExpectation("token", "shop.bitrix24.ua", "member")
+    auth = [
+        verify_bitrix("demo", BitrixExpectation(None, None), **given)
+        for given in [{"application_token": "t", "domain": None, "member_id": None}]
+    ] + [
+        verify_bitrix("demo", expected, **given)
+        for given in [
+            {"application_token": None, "domain": None, "member_id": None},
+            {"application_token": "other", "domain": None, "member_id": None},
+            {"application_token": "token", "domain": None, "member_id": None},
+            {"application_token": "token", "domain": "x.bitrix24.ua", "member_id": None},
+            {"application_token": "token", "domain": "shop.bitrix24.ua", "member_id": "m2"},
+        ]
+    ]
+    reasons = [r for r in auth if r is not None] + [
+        "unknown profile 'shop2'",
+        "unknown Horoshop secret",
+        "unsupported content type text/plain",
+        "body is not valid UTF-8 (byte 7)",
+        "body is not valid JSON: Expecting value: line 1 column 1 (char 0)",
+        "body nests deeper than 32 levels",
+        "key nests deeper than 32 levels",
+        "more than 5000 keys",
+        "body larger than 1048576 bytes",
+        "not a valid form body: bad escape",
+        "body is not an object",
+        "JSON body is not an object",
+        "no event name",
+        "ONSALEORDERSAVED without data[FIELDS][ID]",
+        "no order_id in the body",
+        "body not parsed",
+    ]
+    assert len(auth) == 6 and None not in auth
+    assert [translated_refusal(r) for r in reasons] == reasons
+    language.install_translators(english_afterwards, "uk")
+    untranslated = [r for r in reasons if translated_refusal(r) == r]
+    assert not untranslated, "console/ui/wording.py does not know these: " + repr(untranslated)
+    assert translated_refusal(auth[2]) == "хибний токен застосунку для профілю demo"
+    # A listener reason this module does not know is shown as it came.
+    assert translated_refusal("something new") == "something new"
+
+
+def test_the_query_bars_note_on_an_order_of_either_system_is_in_ukrainian(
+    english_afterwards: QApplication,
+) -> None:
+    notes = parse_query("order:300").notes
+    assert len(notes) == 1 and translated_query_note(notes[0]) == notes[0]
+    language.install_translators(english_afterwards, "uk")
+    assert translated_query_note(notes[0]) == (
+        "order:300 знаходить замовлення Horoshop 300 і замовлення Bitrix24 300 (це різні "
+        "замовлення): напишіть order:hs-300 або order:b24-300, щоб вибрати одне з них"
+    )
+
+
 STATUS_FIELD_CASES: list[dict[str, Any]] = [
     {"id": ""},
     {"id": "ABCDEFGHI"},
@@ -421,6 +483,28 @@ def test_timeline_shows_recorded_status_changes_in_the_interface_language(
         "замовлення 300, відвантаження 200: статус доставки DN → DF"
     )
     assert translated_change(binding) == binding
+    # As the timeline gets them: who made the change, and what became of it.
+    assert translated_change("olena: " + order) == "olena: замовлення 300: статус P → S"
+    assert translated_change(f"olena: {order} (sent, no answer: outcome unknown)") == (
+        "olena: замовлення 300: статус P → S (надіслано, відповіді немає: результат невідомий)"
+    )
+
+
+def test_the_timeline_names_what_became_of_a_change_in_the_interface_language(
+    english_afterwards: QApplication,
+) -> None:
+    from console.ui.models.timeline import _verification_word
+
+    assert [_verification_word(s) for s in ("applied", "unknown")] == [
+        "applied",
+        "outcome unknown",
+    ]
+    language.install_translators(english_afterwards, "uk")
+    assert [_verification_word(s) for s in ("applied", "unknown", "verified")] == [
+        "застосовано",
+        "результат невідомий",
+        "перевірена",
+    ]
 
 
 def _profile_problem(check: Callable[[str], object], value: str) -> str:

@@ -49,7 +49,7 @@ from console.store.sqlite import feed_row
 from console.ui.jobs import JobContext, JobRunner
 from console.ui.models.indexes import Index
 from console.ui.untrusted import shown, tooltip
-from console.ui.wording import translated_summary
+from console.ui.wording import translated_refusal, translated_summary
 
 # Rows per keyset page: a screenful many times over, a few ms of SQLite.
 PAGE = 200
@@ -159,7 +159,7 @@ def _make_row(row: FeedRow, today: date) -> _Row:
         shown(row.profile or ""),
         verification,
         # A refused event has no business summary worth reading; why it was refused is.
-        shown(f"⚠ {row.verification_reason}")
+        shown(f"⚠ {translated_refusal(row.verification_reason)}")
         if kind in (RowKind.REJECTED, RowKind.MALFORMED) and row.verification_reason
         else shown(translated_summary(row.summary)),
     )

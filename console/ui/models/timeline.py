@@ -233,6 +233,9 @@ _VERIFICATION_WORDS = {
     "verified": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "verified")),
     "rejected": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "rejected")),
     "malformed": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "malformed")),
+    # What became of a change the console made (console.store.model.ChangeOutcome).
+    "applied": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "applied")),
+    "unknown": str(QT_TRANSLATE_NOOP("EventFeedTableModel", "outcome unknown")),
 }
 
 

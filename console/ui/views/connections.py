@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,17 @@ from console.ui.views.pages import Confirm, StatusLine, ask, page_title
 # Backends that keep secrets in the operating system's own keychain.
 OS_KEYCHAINS = ("SecretService", "macOS", "Windows", "kwallet", "libsecret")
 MASK = "••••••••"
+# What console.operations.connection calls the parts of the portal it probes.
+PROBE_NAMES = {
+    "online store": str(QT_TRANSLATE_NOOP("ConnectionsPage", "online store")),
+    "CRM": str(QT_TRANSLATE_NOOP("ConnectionsPage", "CRM")),
+}
+
+
+def probe_name(name: str) -> str:
+    """A probed part of the portal in the interface language (an unknown one as it is)."""
+    known = PROBE_NAMES.get(name)
+    return QCoreApplication.translate("ConnectionsPage", known) if known else name
 
 
 @dataclass(frozen=True)
@@ -461,7 +472,7 @@ class ConnectionsPage(QWidget):
             colour = "#2e7d32" if probe.ok else "#c62828"
             line = (
                 f"<span style='color:{colour}; font-weight:bold'>{probe.mark}</span> "
-                f"{markup_value(probe.name)} "
+                f"{markup_value(probe_name(probe.name))} "
                 f"<span style='color:gray'>({markup_value(probe.method)})</span>"
             )
             if not probe.ok:

@@ -34,6 +34,7 @@ from console.ui.dialogs.curl_confirm import confirm_include_secrets
 from console.ui.jobs import JobContext
 from console.ui.secret_source import listener_base_url, secret_source_for
 from console.ui.untrusted import TEXT_LIMIT, PlainLabel, markup_value, shown
+from console.ui.views.flow_layout import FlowLayout
 from console.ui.views.inspector_tabs import EntityTab, HeadersTab, PayloadTab, RawTab
 
 LANE = "inspector"
@@ -175,16 +176,18 @@ class InspectorPanel(QWidget):
         title_row.addWidget(self.title, 1)
         title_row.addWidget(self.badge)
         title_row.addWidget(self.pin_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.curl_button)
-        actions.addWidget(self.resend_button)
-        actions.addWidget(self.compare_button)
-        actions.addWidget(self.timeline_button)
-        actions.addStretch(1)
-        order_actions = QHBoxLayout()
-        order_actions.addWidget(self.change_status_button)
-        order_actions.addWidget(self.bind_button)
-        order_actions.addStretch(1)
+        # The buttons wrap where the inspector's width ends (a narrow window, longer
+        # words): none is cut off or pushed out of sight.
+        actions = FlowLayout()
+        for button in (
+            self.curl_button,
+            self.resend_button,
+            self.compare_button,
+            self.timeline_button,
+            self.change_status_button,
+            self.bind_button,
+        ):
+            actions.addWidget(button)
 
         self.header = QFrame()
         header = QVBoxLayout(self.header)
@@ -194,7 +197,6 @@ class InspectorPanel(QWidget):
         header.addWidget(self.note)
         header.addWidget(self.accept_domain_button, 0, Qt.AlignmentFlag.AlignLeft)
         header.addLayout(actions)
-        header.addLayout(order_actions)
 
         self.payload_tab = PayloadTab()
         self.raw_tab = RawTab()

@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         # Whether a saved layout gave the feed and the inspector their widths.
         self._feed_share_restored = False
         self._feed_shared = False
+        # The width the inspector's buttons needed when the feed's share was last set, and
+        # whether the operator has dragged the share since (then it is theirs).
+        self._inspector_width_shared = 0
+        self._feed_split_by_hand = False
         self._bridge: StoreEventBridge | None = None
         self._seen_events: set[str] = set(KNOWN_EVENTS)
         self._original_search: tuple[int, int] | None = None
@@ -264,6 +268,7 @@ class MainWindow(QMainWindow):
             # The inspector's default share: a third, so the feed shows its summary column
             # on a first start at 1400 px; a saved layout replaces it.
             self.feed_splitter.setSizes([820, 410])
+        self.feed_splitter.splitterMoved.connect(self._feed_split_moved)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.sidebar)
@@ -547,6 +552,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.feed, self.inspector)
         slot.deleteLater()
         self._inspector_slot = None
+        # Its buttons appear with its first event: the share follows the width they need.
+        self.inspector.installEventFilter(self)
         pin_changed = getattr(self.inspector, "pin_changed", None)
         if pin_changed is not None:
             pin_changed.connect(self.feed_model.set_row_pinned)
@@ -1123,11 +1130,35 @@ class MainWindow(QMainWindow):
 
     def share_feed_splitter(self) -> None:
         """The inspector's default share: a third of what the feed and it have, at any
-        window width (fixed pixels gave it two thirds of a 1024 px screen)."""
+        window width (fixed pixels gave it two thirds of a 1024 px screen), or the width
+        its buttons need up to half (longer words, as in Ukrainian, cut them off)."""
         total = sum(self.feed_splitter.sizes())
         if total > 0:
-            feed = total * 2 // 3
-            self.feed_splitter.setSizes([feed, total - feed])
+            self._inspector_width_shared = self._inspector_width_needed()
+            inspector = max(total // 3, min(self._inspector_width_shared, total // 2))
+            self.feed_splitter.setSizes([total - inspector, inspector])
+
+    def _inspector_width_needed(self) -> int:
+        holder = self.feed_splitter.widget(1)
+        if self.inspector is None or not isinstance(holder, QScrollArea):
+            return 0
+        scroll_bar = holder.verticalScrollBar().sizeHint().width()
+        return self.inspector.minimumSizeHint().width() + scroll_bar
+
+    def _feed_split_moved(self, _position: int, _index: int) -> None:
+        self._feed_split_by_hand = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.inspector
+            and event.type() == QEvent.Type.LayoutRequest
+            and self._feed_shared
+            and not self._feed_share_restored
+            and not self._feed_split_by_hand
+            and self._inspector_width_needed() != self._inspector_width_shared
+        ):
+            self.share_feed_splitter()
+        return super().eventFilter(watched, event)
 
     def save_layout(self) -> None:
         self._layout_store.save(self.current_layout())

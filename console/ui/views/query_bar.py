@@ -35,6 +35,7 @@ from console.store.model import EventFilter
 from console.store.querylang import Completion, ParsedQuery, QueryProblem, completions, parse_query
 from console.ui.models.indexes import Index
 from console.ui.untrusted import PlainLabel, shown, tooltip
+from console.ui.wording import translated_query_note
 
 log = logging.getLogger(__name__)
 
@@ -285,9 +286,10 @@ class QueryBar(QWidget):
         elif notes:
             # How a valid query was read (order:300 means either system's order 300).
             self.problem_label.setStyleSheet("")
-            self.problem_label.setText("\n".join(notes))
+            text = "\n".join(translated_query_note(note) for note in notes)
+            self.problem_label.setText(text)
             self.problem_label.show()
-            self.edit.setToolTip(tooltip("\n".join(notes)))
+            self.edit.setToolTip(tooltip(text))
         else:
             self.problem_label.hide()
             self.problem_label.clear()

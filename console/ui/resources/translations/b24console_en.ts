@@ -47,6 +47,13 @@
             <numerusform>%n changes found</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n portal(s) unreachable</source>
+        <translation>
+            <numerusform>%n portal unreachable</numerusform>
+            <numerusform>%n portals unreachable</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

@@ -95,12 +95,16 @@
         <translation>%1 (%2).</translation>
     </message>
     <message>
-        <source>b24-console is already running (pid %1); switch to that window, or start this one with --data-dir DIR for a separate store.</source>
-        <translation>b24-console вже запущено (pid %1); перейдіть до того вікна або запустіть цю копію з --data-dir DIR, щоб мати окреме сховище.</translation>
+        <source>b24-console is already open on this event store. Switch to its window (it may be minimised, or in the system tray); one store is shown by one window at a time.</source>
+        <translation>b24-console уже відкрито з цим сховищем подій. Перейдіть до його вікна (воно може бути згорнуте або в системному лотку); одне сховище показує лише одне вікно водночас.</translation>
     </message>
     <message>
-        <source>b24-console is already running on this store; switch to that window, or start this one with --data-dir DIR for a separate store.</source>
-        <translation>b24-console вже працює з цим сховищем; перейдіть до того вікна або запустіть цю копію з --data-dir DIR, щоб мати окреме сховище.</translation>
+        <source>b24-console is already open on this event store (process %1). Switch to its window (it may be minimised, or in the system tray); one store is shown by one window at a time.</source>
+        <translation>b24-console уже відкрито з цим сховищем подій (процес %1). Перейдіть до його вікна (воно може бути згорнуте або в системному лотку); одне сховище показує лише одне вікно водночас.</translation>
+    </message>
+    <message>
+        <source>To open a separate store from a terminal, start it with --data-dir DIR.</source>
+        <translation>Щоб відкрити окреме сховище, запустіть консоль з термінала з --data-dir DIR.</translation>
     </message>
     <message>
         <source>b24-console</source>
@@ -221,6 +225,10 @@
         <translation>Не вдалося прочитати прив’язку замовлення: {error}</translation>
     </message>
     <message>
+        <source>Type a part of the title to search for.</source>
+        <translation>Введіть частину назви для пошуку.</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>Пошук…</translation>
     </message>
@@ -243,6 +251,10 @@
     <message>
         <source>Replace the link?</source>
         <translation>Замінити прив’язку?</translation>
+    </message>
+    <message>
+        <source>Order {order} is bound to {old}. An order has one link: replace it with {new}?</source>
+        <translation>Замовлення {order} прив’язане до {old}. Замовлення має лише одну прив’язку: замінити її на {new}?</translation>
     </message>
 </context>
 <context>
@@ -274,6 +286,10 @@
     <message>
         <source>Id</source>
         <translation>Id</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Назва</translation>
     </message>
 </context>
 <context>
@@ -319,10 +335,6 @@
         <translation>&amp;Замовлення:</translation>
     </message>
     <message>
-        <source>D&amp;eal:</source>
-        <translation>&amp;Угода:</translation>
-    </message>
-    <message>
         <source>Type a positive whole number.</source>
         <translation>Введіть додатне ціле число.</translation>
     </message>
@@ -349,6 +361,10 @@
     <message>
         <source>Order {id} is not bound.</source>
         <translation>Замовлення {id} не прив’язане.</translation>
+    </message>
+    <message>
+        <source>&amp;Deal:</source>
+        <translation>&amp;Угода:</translation>
     </message>
     <message>
         <source>Reading the orders of deal {id}…</source>
@@ -381,15 +397,54 @@
         <source>order %1, shipment %2: delivery status %3 → %4</source>
         <translation>замовлення %1, відвантаження %2: статус доставки %3 → %4</translation>
     </message>
+    <message>
+        <source>%1 (sent, no answer: outcome unknown)</source>
+        <translation>%1 (надіслано, відповіді немає: результат невідомий)</translation>
+    </message>
+    <message>
+        <source>%1 (sent, no answer; applied, as a re-read from the portal showed)</source>
+        <translation>%1 (надіслано, відповіді не було; застосовано, як показало перечитування з порталу)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Connections</name>
+    <message>
+        <source>GNOME Keyring (Secret Service)</source>
+        <translation>Зв’язка ключів GNOME (Secret Service)</translation>
+    </message>
+    <message>
+        <source>KDE Wallet</source>
+        <translation>KDE Wallet</translation>
+    </message>
+    <message>
+        <source>macOS Keychain</source>
+        <translation>Зв’язка ключів macOS</translation>
+    </message>
+    <message>
+        <source>Windows Credential Manager</source>
+        <translation>Диспетчер облікових даних Windows</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsPage</name>
+    <message>
+        <source>online store</source>
+        <translation>інтернет-магазин</translation>
+    </message>
+    <message>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
     <message>
         <source>&amp;Add…</source>
         <translation>&amp;Додати…</translation>
     </message>
     <message>
-        <source>&amp;Edit…</source>
+        <source>Ed&amp;it…</source>
         <translation>&amp;Змінити…</translation>
     </message>
     <message>
@@ -604,6 +659,14 @@
         </translation>
     </message>
     <message>
+        <source>%1: waiting %2 s</source>
+        <translation>%1: очікування %2 с</translation>
+    </message>
+    <message>
+        <source>%1: a call to the portal has been running for %2 s</source>
+        <translation>%1: запит до порталу триває вже %2 с</translation>
+    </message>
+    <message>
         <source>%1: unreachable</source>
         <translation>%1: недоступний</translation>
     </message>
@@ -618,6 +681,22 @@
     <message>
         <source>REST %1/%2</source>
         <translation>REST %1/%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n portal(s) unreachable</source>
+        <translation>
+            <numerusform>%n портал недоступний</numerusform>
+            <numerusform>%n портали недоступні</numerusform>
+            <numerusform>%n порталів недоступно</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for a portal</source>
+        <translation>Очікування порталу</translation>
+    </message>
+    <message>
+        <source>Portals ok</source>
+        <translation>Портали: гаразд</translation>
     </message>
 </context>
 <context>
@@ -962,6 +1041,14 @@ Right: {right}</source>
         <source>Could not read the event store: %1</source>
         <translation>Не вдалося прочитати сховище подій: %1</translation>
     </message>
+    <message>
+        <source>applied</source>
+        <translation>застосовано</translation>
+    </message>
+    <message>
+        <source>outcome unknown</source>
+        <translation>результат невідомий</translation>
+    </message>
 </context>
 <context>
     <name>EventRateSparkline</name>
@@ -1012,12 +1099,12 @@ Right: {right}</source>
         <translation>Справжні події Bitrix24 завжди його містять. Якщо ви надіслали цю подію самі, додайте токен; інакше хтось, хто його не знає, надіслав запит на URL обробника профілю {profile}.</translation>
     </message>
     <message>
-        <source>The application token belongs to another webhook, not to profile {profile}.</source>
-        <translation>Токен застосунку належить іншому вебхуку, а не профілю {profile}.</translation>
+        <source>The application token is not the one of profile {profile}; the event came from {address}.</source>
+        <translation>Токен застосунку не той, що в профілі {profile}; подія надійшла з {address}.</translation>
     </message>
     <message>
-        <source>Copy this profile&apos;s handler URL ({path}) into that webhook&apos;s settings in Bitrix24, or, if the webhook was re-created, enter its new application token in profile {profile}.</source>
-        <translation>Скопіюйте URL обробника цього профілю ({path}) у налаштування того вебхука в Bitrix24 або, якщо вебхук створено заново, введіть його новий токен застосунку в профілі {profile}.</translation>
+        <source>It can be read two ways. Someone who does not know the token posted to the handler URL: nothing needs changing, the event was rightly refused (if it goes on, block {address}). Or a webhook of yours sends another token (it was re-created, or it is meant for another profile): enter its application token in profile {profile}, or copy this profile&apos;s handler URL ({path}) into that webhook&apos;s settings in Bitrix24.</source>
+        <translation>Це можна пояснити двояко. Хтось, хто не знає токена, надіслав запит на URL обробника: нічого змінювати не треба, подію слушно відхилено (якщо це триває, заблокуйте {address}). Або ваш вебхук надсилає інший токен (його створено заново або він призначений для іншого профілю): введіть його токен застосунку в профілі {profile} або скопіюйте URL обробника цього профілю ({path}) у налаштування того вебхука в Bitrix24.</translation>
     </message>
     <message>
         <source>The event did not say which portal sent it (auth[domain] is missing).</source>
@@ -1187,6 +1274,10 @@ Right: {right}</source>
         <source>Verified: the sender proved who it is.</source>
         <translation>Перевірена: відправник підтвердив, хто він.</translation>
     </message>
+    <message>
+        <source>Events with a wrong token for this profile in the hour up to this one: {count}.</source>
+        <translation>Подій із хибним токеном для цього профілю за годину до цієї: {count}.</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -1213,6 +1304,14 @@ Right: {right}</source>
 </context>
 <context>
     <name>FeedTableView</name>
+    <message>
+        <source>No events match this query.</source>
+        <translation>Жодна подія не відповідає цьому запиту.</translation>
+    </message>
+    <message>
+        <source>No events yet.</source>
+        <translation>Подій ще немає.</translation>
+    </message>
     <message numerus="yes">
         <source>↑ %Ln new events</source>
         <translation>
@@ -1224,6 +1323,10 @@ Right: {right}</source>
 </context>
 <context>
     <name>FieldEditor</name>
+    <message>
+        <source>(none)</source>
+        <translation>(немає)</translation>
+    </message>
     <message>
         <source>no limit</source>
         <translation>без обмеження</translation>
@@ -1293,6 +1396,13 @@ Right: {right}</source>
     <message>
         <source>%1 is a system status: Bitrix24 keeps it a delivery status and refuses to change its type or delete it.</source>
         <translation>%1 — системний статус: Bitrix24 лишає його статусом доставки і не дає змінити його тип чи видалити.</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>%1 (the storefront&apos;s time)</source>
+        <translation>%1 (за часом вітрини)</translation>
     </message>
 </context>
 <context>
@@ -1459,6 +1569,10 @@ Right: {right}</source>
         <translation>без профілю</translation>
     </message>
     <message>
+        <source>Horoshop order {id}</source>
+        <translation>замовлення Horoshop {id}</translation>
+    </message>
+    <message>
         <source>order {id}</source>
         <translation>замовлення {id}</translation>
     </message>
@@ -1542,86 +1656,6 @@ Right: {right}</source>
         <translation>Підключення</translation>
     </message>
     <message>
-        <source>Focus the query bar</source>
-        <translation>Перейти до рядка запиту</translation>
-    </message>
-    <message>
-        <source>Clear the filter</source>
-        <translation>Очистити фільтр</translation>
-    </message>
-    <message>
-        <source>Inspect the selected event</source>
-        <translation>Переглянути вибрану подію</translation>
-    </message>
-    <message>
-        <source>Go to original</source>
-        <translation>Перейти до оригіналу</translation>
-    </message>
-    <message>
-        <source>Pin/Unpin</source>
-        <translation>Закріпити/відкріпити</translation>
-    </message>
-    <message>
-        <source>Compare two events</source>
-        <translation>Порівняти дві події</translation>
-    </message>
-    <message>
-        <source>Edit and resend…</source>
-        <translation>Змінити й надіслати знову…</translation>
-    </message>
-    <message>
-        <source>Order timeline</source>
-        <translation>Історія замовлення</translation>
-    </message>
-    <message>
-        <source>Export the current filter…</source>
-        <translation>Експортувати поточну вибірку…</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Оновити</translation>
-    </message>
-    <message>
-        <source>Pause the live feed</source>
-        <translation>Призупинити живу стрічку</translation>
-    </message>
-    <message>
-        <source>Jump to the newest event</source>
-        <translation>До найновішої події</translation>
-    </message>
-    <message>
-        <source>Notify about new orders</source>
-        <translation>Сповіщати про нові замовлення</translation>
-    </message>
-    <message>
-        <source>Keyboard shortcuts</source>
-        <translation>Гарячі клавіші</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>Вийти</translation>
-    </message>
-    <message>
-        <source>About b24-console</source>
-        <translation>Про b24-console</translation>
-    </message>
-    <message>
-        <source>Open log folder</source>
-        <translation>Відкрити теку журналу</translation>
-    </message>
-    <message>
-        <source>Change order status…</source>
-        <translation>Змінити статус замовлення…</translation>
-    </message>
-    <message>
-        <source>Bind to deal…</source>
-        <translation>Прив’язати до угоди…</translation>
-    </message>
-    <message>
-        <source>Settings…</source>
-        <translation>Налаштування…</translation>
-    </message>
-    <message>
         <source>Show the %1 page</source>
         <translation>Показати сторінку «%1»</translation>
     </message>
@@ -1644,6 +1678,86 @@ Right: {right}</source>
     <message>
         <source>&amp;Help</source>
         <translation>&amp;Довідка</translation>
+    </message>
+    <message>
+        <source>&amp;Focus the query bar</source>
+        <translation>&amp;Перейти до рядка запиту</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the filter</source>
+        <translation>&amp;Очистити фільтр</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect the selected event</source>
+        <translation>&amp;Переглянути вибрану подію</translation>
+    </message>
+    <message>
+        <source>&amp;Go to original</source>
+        <translation>Перейти до &amp;оригіналу</translation>
+    </message>
+    <message>
+        <source>&amp;Pin/Unpin</source>
+        <translation>&amp;Закріпити/відкріпити</translation>
+    </message>
+    <message>
+        <source>&amp;Compare two events</source>
+        <translation>По&amp;рівняти дві події</translation>
+    </message>
+    <message>
+        <source>Edit and &amp;resend…</source>
+        <translation>Змінити й &amp;надіслати знову…</translation>
+    </message>
+    <message>
+        <source>Order &amp;timeline</source>
+        <translation>&amp;Історія замовлення</translation>
+    </message>
+    <message>
+        <source>&amp;Export the current filter…</source>
+        <translation>&amp;Експортувати поточну вибірку…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>О&amp;новити</translation>
+    </message>
+    <message>
+        <source>&amp;Pause the live feed</source>
+        <translation>Призупинити &amp;живу стрічку</translation>
+    </message>
+    <message>
+        <source>&amp;Jump to the newest event</source>
+        <translation>&amp;До найновішої події</translation>
+    </message>
+    <message>
+        <source>&amp;Notify about new orders</source>
+        <translation>&amp;Сповіщати про нові замовлення</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Гарячі клавіші</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Вийти</translation>
+    </message>
+    <message>
+        <source>&amp;About b24-console</source>
+        <translation>&amp;Про b24-console</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>Відкрити теку &amp;журналу</translation>
+    </message>
+    <message>
+        <source>Change order &amp;status…</source>
+        <translation>Змінити &amp;статус замовлення…</translation>
+    </message>
+    <message>
+        <source>&amp;Bind to deal…</source>
+        <translation>Прив’язати до &amp;угоди…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Налаштування…</translation>
     </message>
     <message>
         <source>b24-console — demo</source>
@@ -1680,6 +1794,10 @@ Right: {right}</source>
     <message>
         <source>The original #%1 is not in this view; it is shown in the inspector.</source>
         <translation>Оригіналу #%1 немає в цій вибірці; його показано в панелі перегляду.</translation>
+    </message>
+    <message>
+        <source>Select one or two events and press Ctrl+D to compare.</source>
+        <translation>Виберіть одну чи дві події і натисніть Ctrl+D, щоб порівняти.</translation>
     </message>
     <message>
         <source>Select two events and press Ctrl+D to compare them.</source>
@@ -1719,6 +1837,10 @@ Right: {right}</source>
     <message>
         <source>Type an order id to look it up.</source>
         <translation>Введіть id замовлення, щоб його знайти.</translation>
+    </message>
+    <message>
+        <source>Order {order} belongs to Horoshop, not to Bitrix24: the Bitrix24 order {order}, if there is one, is another order. Type the Bitrix24 order id.</source>
+        <translation>Замовлення {order} належить Horoshop, а не Bitrix24: замовлення Bitrix24 з номером {order}, якщо таке є, — це інше замовлення. Введіть id замовлення Bitrix24.</translation>
     </message>
     <message>
         <source>An order id is a positive whole number.</source>
@@ -1848,6 +1970,10 @@ Right: {right}</source>
     <message>
         <source>Reading…</source>
         <translation>Читаю…</translation>
+    </message>
+    <message>
+        <source>The portal has now: {what}. The change was applied; the change log and the order&apos;s timeline now say so. Do not send it again.</source>
+        <translation>На порталі зараз: {what}. Зміну застосовано; журнал змін та історія замовлення тепер це показують. Не надсилайте її знову.</translation>
     </message>
     <message>
         <source>The portal has now: {what}. Retry only if that is not what you wanted.</source>
@@ -2098,8 +2224,8 @@ Right: {right}</source>
         <translation>Портал відхилив значення. Виправте їх і спробуйте знову.</translation>
     </message>
     <message>
-        <source>The order already has a link. Remove or replace it first.</source>
-        <translation>Замовлення вже має прив’язку. Спершу видаліть або замініть її.</translation>
+        <source>The order is already bound to that deal or invoice.</source>
+        <translation>Замовлення вже прив’язане до цієї угоди чи рахунку.</translation>
     </message>
     <message>
         <source>The portal is busy (request limit). Try again in a minute.</source>
@@ -2144,6 +2270,33 @@ Right: {right}</source>
     <message>
         <source>Something went wrong. See the log for details.</source>
         <translation>Щось пішло не так. Подробиці в журналі.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalLinks</name>
+    <message>
+        <source>Open order {id}</source>
+        <translation>Відкрити замовлення {id}</translation>
+    </message>
+    <message>
+        <source>Open {kind} {id}</source>
+        <translation>Відкрити {kind} {id}</translation>
+    </message>
+    <message>
+        <source>in the portal</source>
+        <translation>на порталі</translation>
+    </message>
+    <message>
+        <source>deal</source>
+        <translation>угоду</translation>
+    </message>
+    <message>
+        <source>invoice</source>
+        <translation>рахунок</translation>
+    </message>
+    <message>
+        <source>old invoice</source>
+        <translation>старий рахунок</translation>
     </message>
 </context>
 <context>
@@ -2194,7 +2347,7 @@ Right: {right}</source>
     </message>
     <message>
         <source>&amp;Webhook URL:</source>
-        <translation>URL &amp;вебхука:</translation>
+        <translation>URL ве&amp;бхука:</translation>
     </message>
     <message>
         <source>&amp;Client id:</source>
@@ -2338,6 +2491,10 @@ Right: {right}</source>
         <translation>Фільтр: order:300 source:horoshop -state:rejected since:2h &quot;фраза&quot;</translation>
     </message>
     <message>
+        <source>The query was not run: %1</source>
+        <translation>Запит не виконано: %1</translation>
+    </message>
+    <message>
         <source>Could not read this query: %1</source>
         <translation>Не вдалося прочитати запит: %1</translation>
     </message>
@@ -2348,6 +2505,13 @@ Right: {right}</source>
             <numerusform>%1 (і ще %n)</numerusform>
             <numerusform>%1 (і ще %n)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>QueryNotes</name>
+    <message>
+        <source>order:%1 finds Horoshop order %1 and Bitrix24 order %1 (two different orders): write order:hs-%1 or order:b24-%1 for one of them</source>
+        <translation>order:%1 знаходить замовлення Horoshop %1 і замовлення Bitrix24 %1 (це різні замовлення): напишіть order:hs-%1 або order:b24-%1, щоб вибрати одне з них</translation>
     </message>
 </context>
 <context>
@@ -2365,8 +2529,107 @@ Right: {right}</source>
         <translation>Тіло було порожнім.</translation>
     </message>
     <message>
+        <source>The sender sent {sent} bytes (Content-Length): before storing, the application token was replaced by its fingerprint (hmac:…) and other secrets by [redacted].</source>
+        <translation>Відправник надіслав {sent} байтів (Content-Length): перед збереженням токен застосунку замінено його відбитком (hmac:…), а інші секрети — на [redacted].</translation>
+    </message>
+    <message>
+        <source>Before storing, the application token was replaced by its fingerprint (hmac:…) and other secrets by [redacted].</source>
+        <translation>Перед збереженням токен застосунку замінено його відбитком (hmac:…), а інші секрети — на [redacted].</translation>
+    </message>
+    <message>
         <source>Show all ({size} KB)</source>
         <translation>Показати все ({size} КБ)</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalReasons</name>
+    <message>
+        <source>missing auth[application_token]</source>
+        <translation>немає auth[application_token]</translation>
+    </message>
+    <message>
+        <source>missing auth[domain]</source>
+        <translation>немає auth[domain]</translation>
+    </message>
+    <message>
+        <source>unknown Horoshop secret</source>
+        <translation>невідомий секрет Horoshop</translation>
+    </message>
+    <message>
+        <source>body is not an object</source>
+        <translation>тіло не є об’єктом</translation>
+    </message>
+    <message>
+        <source>JSON body is not an object</source>
+        <translation>тіло JSON не є об’єктом</translation>
+    </message>
+    <message>
+        <source>no event name</source>
+        <translation>немає назви події</translation>
+    </message>
+    <message>
+        <source>no order_id in the body</source>
+        <translation>у тілі немає order_id</translation>
+    </message>
+    <message>
+        <source>body not parsed</source>
+        <translation>тіло не розібрано</translation>
+    </message>
+    <message>
+        <source>no application token configured for profile %1</source>
+        <translation>для профілю %1 не задано токен застосунку</translation>
+    </message>
+    <message>
+        <source>wrong application token for profile %1</source>
+        <translation>хибний токен застосунку для профілю %1</translation>
+    </message>
+    <message>
+        <source>application token is right, but domain %1 does not belong to profile %2</source>
+        <translation>токен застосунку правильний, але домен %1 не належить профілю %2</translation>
+    </message>
+    <message>
+        <source>application token is right, but member_id does not match profile %1</source>
+        <translation>токен застосунку правильний, але member_id не збігається з профілем %1</translation>
+    </message>
+    <message>
+        <source>unknown profile %1</source>
+        <translation>невідомий профіль %1</translation>
+    </message>
+    <message>
+        <source>unsupported content type %1</source>
+        <translation>непідтримуваний тип вмісту %1</translation>
+    </message>
+    <message>
+        <source>body is not valid UTF-8 (byte %1)</source>
+        <translation>тіло не є коректним UTF-8 (байт %1)</translation>
+    </message>
+    <message>
+        <source>body is not valid JSON: %1</source>
+        <translation>тіло не є коректним JSON: %1</translation>
+    </message>
+    <message>
+        <source>body nests deeper than %1 levels</source>
+        <translation>тіло вкладене глибше ніж на %1 рівнів</translation>
+    </message>
+    <message>
+        <source>key nests deeper than %1 levels</source>
+        <translation>ключ вкладений глибше ніж на %1 рівнів</translation>
+    </message>
+    <message>
+        <source>more than %1 keys</source>
+        <translation>понад %1 ключів</translation>
+    </message>
+    <message>
+        <source>body larger than %1 bytes</source>
+        <translation>тіло більше за %1 байтів</translation>
+    </message>
+    <message>
+        <source>not a valid form body: %1</source>
+        <translation>некоректне тіло форми: %1</translation>
+    </message>
+    <message>
+        <source>%1 without data[FIELDS][ID]</source>
+        <translation>%1 без data[FIELDS][ID]</translation>
     </message>
 </context>
 <context>
@@ -2452,8 +2715,16 @@ Right: {right}</source>
         <translation>HTTP {status} від {url}</translation>
     </message>
     <message>
-        <source>stored as event #{id}</source>
-        <translation>збережено як подію #{id}</translation>
+        <source>Refused: </source>
+        <translation>Відхилено: </translation>
+    </message>
+    <message>
+        <source>Stored as {event}, but as a copy of {original}: the listener took it for the same delivery, so the feed shows it only with dup:yes.</source>
+        <translation>Збережено як {event}, але як копію {original}: приймач вважав її тією самою доставкою, тож стрічка показує її лише з dup:yes.</translation>
+    </message>
+    <message>
+        <source>Stored as a new event: {event}.</source>
+        <translation>Збережено як нову подію: {event}.</translation>
     </message>
     <message>
         <source>Not delivered: {error}</source>
@@ -2498,12 +2769,24 @@ Right: {right}</source>
         <translation>Вибірки</translation>
     </message>
     <message>
-        <source>Save current query as view…</source>
-        <translation>Зберегти запит як вибірку…</translation>
+        <source>&amp;Save current query as view…</source>
+        <translation>&amp;Зберегти запит як вибірку…</translation>
     </message>
     <message>
-        <source>Remove view “%1”</source>
-        <translation>Видалити вибірку «%1»</translation>
+        <source>&amp;Remove view “%1”</source>
+        <translation>&amp;Видалити вибірку «%1»</translation>
+    </message>
+    <message>
+        <source>“%1” is a built-in view and cannot be removed.</source>
+        <translation>«%1» — вбудована вибірка, її не можна видалити.</translation>
+    </message>
+    <message>
+        <source>Remove view</source>
+        <translation>Видалити вибірку</translation>
+    </message>
+    <message>
+        <source>Remove the view “%1”? Its events stay in the store.</source>
+        <translation>Видалити вибірку «%1»? Її події залишаться у сховищі.</translation>
     </message>
     <message>
         <source>Save view</source>
@@ -2623,8 +2906,8 @@ Right: {right}</source>
         <translation>Найбільше з’єднань з адреси</translation>
     </message>
     <message>
-        <source>Connections at once from one address when public.</source>
-        <translation>З’єднань одночасно з однієї адреси в публічному режимі.</translation>
+        <source>Connections at once from one address when public; requests at once from one sender behind a trusted proxy.</source>
+        <translation>З’єднань одночасно з однієї адреси в публічному режимі; запитів одночасно від одного відправника за довіреним проксі.</translation>
     </message>
     <message>
         <source>Commit timeout seconds</source>
@@ -2952,7 +3235,7 @@ Right: {right}</source>
         <translation>&amp;Додати…</translation>
     </message>
     <message>
-        <source>&amp;Edit…</source>
+        <source>Ed&amp;it…</source>
         <translation>&amp;Змінити…</translation>
     </message>
     <message>
@@ -2973,7 +3256,7 @@ Right: {right}</source>
     </message>
     <message>
         <source>&amp;Show:</source>
-        <translation>&amp;Показати:</translation>
+        <translation>По&amp;казати:</translation>
     </message>
     <message>
         <source>No profile: add one on the Connections page.</source>
@@ -3002,6 +3285,10 @@ Right: {right}</source>
     <message>
         <source>Status {id} saved.</source>
         <translation>Статус {id} збережено.</translation>
+    </message>
+    <message>
+        <source>{id} is a system status: the portal does not let it be deleted.</source>
+        <translation>{id} — системний статус: портал не дозволяє його видалити.</translation>
     </message>
     <message>
         <source>Delete status {id} ({name}) from the portal?</source>
@@ -3169,8 +3456,8 @@ Right: {right}</source>
 <context>
     <name>TimelineDialog</name>
     <message>
-        <source>What happened to order {order}</source>
-        <translation>Що відбувалося із замовленням {order}</translation>
+        <source>What happened to {order}</source>
+        <translation>Історія: {order}</translation>
     </message>
     <message>
         <source>Change order status…</source>
@@ -3184,6 +3471,18 @@ Right: {right}</source>
 <context>
     <name>TimelineView</name>
     <message>
+        <source>Horoshop order {id}</source>
+        <translation>Замовлення Horoshop {id}</translation>
+    </message>
+    <message>
+        <source>Bitrix24 order {id}</source>
+        <translation>Замовлення Bitrix24 {id}</translation>
+    </message>
+    <message>
+        <source>Order {id}</source>
+        <translation>Замовлення {id}</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>Завантаження…</translation>
     </message>
@@ -3196,8 +3495,8 @@ Right: {right}</source>
         <translation>Консоль ще запускається; оновіть за мить.</translation>
     </message>
     <message>
-        <source>Order {order}: {n} entries, oldest first. Double-click one to inspect it.</source>
-        <translation>Замовлення {order}: записів — {n}, від найстаріших. Подвійне клацання відкриває запис.</translation>
+        <source>{order}: {n} entries, oldest first. Double-click one or press Enter to inspect it.</source>
+        <translation>{order}: записів — {n}, від найстаріших. Подвійне клацання або Enter відкриває запис.</translation>
     </message>
     <message>
         <source>Only the newest events are shown: there are too many.</source>
@@ -3210,6 +3509,13 @@ Right: {right}</source>
     <message>
         <source>Could not read the timeline: {error}</source>
         <translation>Не вдалося прочитати історію: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>Untrusted</name>
+    <message>
+        <source>… (%n more characters)</source>
+        <translation>… (ще символів: %n)</translation>
     </message>
 </context>
 <context>
@@ -3229,10 +3535,6 @@ Right: {right}</source>
     <message>
         <source>Try the demo</source>
         <translation>Спробувати демо</translation>
-    </message>
-    <message>
-        <source>The Connections dialog is not built yet. For now, add a portal from a terminal, then restart the console:&lt;br&gt;&lt;code&gt;%1&lt;/code&gt;</source>
-        <translation>Вікно підключень ще не готове. Поки що додайте портал з термінала і перезапустіть консоль:&lt;br&gt;&lt;code&gt;%1&lt;/code&gt;</translation>
     </message>
     <message>
         <source>The demo could not be started. Run &lt;code&gt;b24-console --demo&lt;/code&gt;.</source>
