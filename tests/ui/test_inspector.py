@@ -324,6 +324,20 @@ def test_entity_fetch_can_be_cancelled(
     assert tab.view is None
 
 
+def test_the_event_selected_again_keeps_its_order_being_fetched(
+    qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
+) -> None:
+    # A new query that keeps the row selects it again (found by the soak benchmark).
+    event = console.post_sample(ORDER)
+    panel = panel_for(qtbot, context, event.id)
+    tab = panel.entity_tab
+    with qtbot.waitSignal(tab.fetched, timeout=10000):
+        tab.fetch()
+        panel.show_event(event.id)
+    assert tab.view is not None
+    assert panel.current_event is not None and panel.current_event.id == event.id
+
+
 def test_value_role_gives_json_for_containers(
     qtbot: QtBot, context: ConsoleContext, console: LoopbackConsole
 ) -> None:

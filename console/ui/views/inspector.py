@@ -232,6 +232,10 @@ class InspectorPanel(QWidget):
 
     def show_event(self, event_id: int | None) -> None:
         """Load and show event ``event_id``; ``None`` clears the panel."""
+        if event_id is not None and event_id == self._requested and self._event is not None:
+            # Already on screen: a query that keeps the row selects it again, and loading it
+            # anew would cancel what its tabs are doing (an order being fetched).
+            return
         self._requested = event_id
         if event_id is None:
             self._context.jobs.cancel_lane(LANE)
