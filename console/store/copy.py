@@ -325,15 +325,9 @@ class PostgresSide(_SqlSide):
                 one_by_one = True
 
     def _lock_busy(self) -> str:
-        import psycopg
-
         from console.store.postgres import locks
 
-        try:
-            rows = self._conn.execute(locks.HOLDERS, (locks.INSERT_ORDER_NAME,)).fetchall()
-            holders = locks.describe_holders(rows)
-        except psycopg.Error as exc:
-            holders = f"its holder cannot be read ({type(exc).__name__})"
+        holders = locks.insert_order_holders(self._conn)
         return (
             f"{self.location.display}: the insert-order lock was not free within "
             f"{locks.INSERT_ORDER_WAIT_SECONDS} s ({holders}); run the copy again once it is"

@@ -6,6 +6,10 @@ the single-``bigint`` ones other software on the same database might use.
 
 from __future__ import annotations
 
+from typing import Any
+
+import psycopg
+
 # "b24c" as a 32-bit integer: ours, recognisable in pg_locks.
 NAMESPACE = 1647460215
 # Held by every transaction that inserts events (the trigger takes it too): ids are
@@ -44,3 +48,13 @@ def describe_holders(rows: list[tuple[object, ...]]) -> str:
             where += f", since {since}"
         parts.append(f"pid {pid} ({where})")
     return "held by " + "; ".join(parts)
+
+
+def insert_order_holders(conn: psycopg.Connection[tuple[Any, ...]]) -> str:
+    """Who holds the insert-order lock now, asked on ``conn`` (:func:`describe_holders`),
+    or that it cannot be read: for the error of a wait on it that ran out."""
+    try:
+        rows = conn.execute(HOLDERS, (INSERT_ORDER_NAME,)).fetchall()
+    except psycopg.Error as exc:
+        return f"its holder cannot be read ({type(exc).__name__})"
+    return describe_holders(rows)

@@ -647,11 +647,7 @@ class PostgresEventStore:
         conn = self._write_conn
         if not isinstance(exc, psycopg.errors.LockNotAvailable) or conn is None or conn.broken:
             return exc
-        try:
-            rows = conn.execute(locks.HOLDERS, (locks.INSERT_ORDER_NAME,)).fetchall()
-            holders = locks.describe_holders(rows)
-        except psycopg.Error as lookup:
-            holders = f"its holder cannot be read ({type(lookup).__name__})"
+        holders = locks.insert_order_holders(conn)
         busy = InsertOrderLockBusy(
             f"the insert-order lock was not free within {locks.INSERT_ORDER_WAIT_SECONDS} s: "
             f"{holders}"
