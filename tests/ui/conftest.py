@@ -1,4 +1,5 @@
-"""Fixtures for the window's tests: a real SQLite store in the test's folder, a job runner."""
+"""Fixtures for the window's tests: a real SQLite store in the test's folder, a job runner,
+the window's layout kept in the test's folder."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from console.store import SqliteEventStore
 from console.ui.jobs import JobRunner
+from console.ui.settings import LayoutStore
 
 
 @pytest.fixture
@@ -29,3 +32,8 @@ def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
         yield runner
     finally:
         runner.shutdown()
+
+
+@pytest.fixture
+def layout_store(tmp_path: Path) -> LayoutStore:
+    return LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
@@ -37,11 +36,6 @@ from tests.ui.window_support import OFFSCREEN_NOISE
 pytest_plugins = ["tests.ui.inspector_fixtures"]
 pytestmark = OFFSCREEN_NOISE
 PROPERTY_SAMPLE = "bitrix-onpropertyvalueentitysaved-webhook.form"
-
-
-@pytest.fixture
-def layout_store(tmp_path: Path) -> LayoutStore:
-    return LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
 
 
 def _window(qtbot: QtBot, context: ConsoleContext, layout_store: LayoutStore) -> MainWindow:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QTableView, QWidget
 from pytestqt.modeltest import ModelTester
@@ -44,11 +44,6 @@ from tests.ui.window_support import (
 
 pytestmark = OFFSCREEN_NOISE
 __all__ = ["context", "session"]
-
-
-@pytest.fixture
-def layout_store(tmp_path: Path) -> LayoutStore:
-    return LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
 
 
 def make_window(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,11 +18,6 @@ from tests.ui.window_support import OFFSCREEN_NOISE, context, fill, record, sess
 
 pytestmark = OFFSCREEN_NOISE
 __all__ = ["context", "session"]
-
-
-@pytest.fixture
-def layout_store(tmp_path: Path) -> LayoutStore:
-    return LayoutStore(QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat))
 
 
 def _window(
